@@ -1,0 +1,3 @@
+"""EmoStudio: a desktop workbench for speech-emotion reasoning (app, CLI, store)."""
+
+__version__ = "0.1.0"

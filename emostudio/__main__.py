@@ -1,0 +1,3 @@
+from emostudio.cli.main import main
+
+raise SystemExit(main())

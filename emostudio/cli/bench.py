@@ -1,0 +1,45 @@
+"""``emostudio bench WHAT``: benchmarks that print a Markdown report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from emostudio.cli.common import report_error
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bench", help="run a benchmark and print a Markdown report")
+    parser.add_argument("what", choices=("acoustics",), help="which benchmark")
+    parser.add_argument(
+        "--minutes", type=float, default=10.0, help="minutes of real speech (default 10)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs per measurement (median reported)"
+    )
+    parser.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
+    parser.add_argument(
+        "--speech-dir",
+        type=Path,
+        default=None,
+        help="folder of WAV speech (default: Debian's asterisk prompts)",
+    )
+    parser.add_argument("--out", type=Path, help="also write the report to this file")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from emostudio.bench import acoustics
+
+    options = {"minutes": args.minutes, "repeats": max(1, args.repeats), "hour": not args.no_hour}
+    if args.speech_dir is not None:
+        options["speech_dir"] = args.speech_dir
+    try:
+        report = acoustics.run_benchmark(**options)
+    except FileNotFoundError as err:
+        report_error(str(err))
+        return 1
+    print(report, end="")
+    if args.out:
+        args.out.write_text(report)
+    return 0

@@ -1,0 +1,45 @@
+"""``emostudio``: the command-line entry point.
+
+Subcommands register themselves through ``add_parser(subparsers)``; each sets
+``run(args) -> exit status``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from emostudio import __version__
+from emostudio.cli import baseline, bench, cues
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="emostudio",
+        description="EmoStudio: speech-emotion reasoning workbench. "
+        "Measures prosody and voice quality of recordings against a speaker baseline.",
+    )
+    parser.add_argument("--version", action="version", version=f"emostudio {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (cues, baseline, bench):
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("emostudio: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0  # e.g. piped into head
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

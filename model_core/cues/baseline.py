@@ -1,0 +1,158 @@
+"""Speaker baselines: what is normal for a speaker, so a cue's level means something.
+
+A cue's level is its z-score against a baseline. The best baseline is the speaker's
+own (:meth:`SpeakerBaseline.from_measurements` over their recordings). When no
+speaker is known, :meth:`SpeakerBaseline.population` gives rough priors:
+
+* F0 reference: speaking F0 of about 120 Hz for men and 210 Hz for women
+  (Titze 1994, *Principles of Voice Production*; Baken and Orlikoff 2000,
+  *Clinical Measurement of Speech and Voice*); 159 Hz, their geometric mean, with
+  a wider spread when the sex is unknown, so that ordinary male and female voices
+  both read as "normal".
+* Rates: articulation rates of read and spontaneous speech cluster around
+  4-5.5 syllables/s (de Jong and Wempe 2009; Jacewicz et al. 2009).
+* Jitter, shimmer, HNR of *running speech* (not sustained vowels, whose clinical
+  norms, e.g. MDVP's jitter 1.04 %, are lower) and the F0 and intensity ranges
+  were set from the same measurements on the neutral recordings of Debian's
+  ``asterisk-core-sounds-en-wav`` and ``alsa-utils`` (about 70 utterances), and
+  rounded. Intensity is a digital level (samples taken as pascals), not SPL: it
+  is comparable only between recordings made the same way.
+
+These are orders of magnitude, not norms: for clinical or research use, build the
+speaker's baseline from their own recordings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model_core.acoustics.pitch import hz_to_semitones
+
+# Cues scored in semitones relative to the baseline's F0 reference.
+F0_LEVEL_CUES = ("f0_mean", "f0_median")
+
+F0_REFERENCE_HZ = {"female": 210.0, "male": 120.0, None: 159.0}
+F0_LEVEL_SD_ST = {"female": 2.5, "male": 2.5, None: 4.5}
+
+# cue -> (mean, sd) in the cue's scoring unit; F0 level cues are filled in per sex.
+POPULATION_STATS: dict[str, tuple[float, float]] = {
+    "f0_range": (9.0, 3.5),  # st, 5th-95th percentile of voiced frames
+    "f0_final_slope": (-20.0, 15.0),  # st/s over the last voiced stretch (statements fall)
+    "intensity_mean": (70.0, 6.0),  # dB over sounding frames
+    "intensity_range": (20.0, 5.0),  # dB, 5th-95th percentile of sounding frames
+    "articulation_rate": (4.8, 1.0),  # syllables per second of phonation
+    "speech_rate": (4.0, 1.1),  # syllables per second of the speaking span
+    "pause_ratio": (0.12, 0.12),  # share of the speaking span in pauses
+    "jitter": (1.8, 0.8),  # %, local
+    "shimmer": (7.0, 2.0),  # %, local
+    "hnr": (14.0, 3.0),  # dB
+}
+MIN_RECORDINGS_FOR_OWN_SD = 3  # fewer: the speaker's own mean, the population spread
+MIN_SD_FRACTION = 0.5  # a speaker's SD is never below half the population's
+
+
+@dataclass(frozen=True)
+class CueStat:
+    """Mean and standard deviation of one cue in its scoring unit."""
+
+    mean: float
+    sd: float
+
+
+@dataclass(frozen=True)
+class SpeakerBaseline:
+    """What is normal for one speaker (or for an unknown one).
+
+    Attributes
+    ----------
+    name : str
+        The speaker, or ``"population (female)"`` etc.
+    f0_reference_hz : float
+        F0 level cues are scored in semitones relative to this.
+    stats : dict of str to CueStat
+        Per cue, the mean and SD in the cue's scoring unit.
+    n_recordings : int
+        Recordings the baseline was built from (0 for population priors).
+    source : str
+        How it was made.
+    """
+
+    name: str
+    f0_reference_hz: float
+    stats: dict[str, CueStat] = field(default_factory=dict)
+    n_recordings: int = 0
+    source: str = ""
+
+    @classmethod
+    def population(cls, sex: str | None = None) -> SpeakerBaseline:
+        """Rough priors for an unknown speaker of the given sex ("female", "male" or None)."""
+        if sex not in F0_REFERENCE_HZ:
+            raise ValueError(f"sex must be 'female', 'male' or None, got {sex!r}")
+        stats = {name: CueStat(*values) for name, values in POPULATION_STATS.items()}
+        for name in F0_LEVEL_CUES:
+            stats[name] = CueStat(0.0, F0_LEVEL_SD_ST[sex])
+        label = f"population ({sex or 'sex unknown'})"
+        return cls(
+            label, F0_REFERENCE_HZ[sex], stats, 0, "literature priors (model_core.cues.baseline)"
+        )
+
+    @classmethod
+    def from_measurements(
+        cls, name: str, measurements: list[dict[str, float]], sex: str | None = None
+    ) -> SpeakerBaseline:
+        """A speaker's baseline from the raw cue values of their recordings.
+
+        Parameters
+        ----------
+        name : str
+            The speaker.
+        measurements : list of dict
+            One dict per recording, cue name -> raw value (F0 cues in Hz), as in
+            :attr:`model_core.cues.CueSummary.raw_values`.
+        sex : str or None
+            Used only for the fallback spreads.
+        """
+        prior = cls.population(sex)
+        medians = np.array([m.get("f0_median", np.nan) for m in measurements], dtype=float)
+        medians = medians[np.isfinite(medians) & (medians > 0)]
+        reference = (
+            float(np.exp(np.mean(np.log(medians)))) if medians.size else prior.f0_reference_hz
+        )
+        stats: dict[str, CueStat] = {}
+        for cue, prior_stat in prior.stats.items():
+            values = np.array([m.get(cue, np.nan) for m in measurements], dtype=float)
+            if cue in F0_LEVEL_CUES:
+                values = hz_to_semitones(values, reference)
+            values = values[np.isfinite(values)]
+            if values.size == 0:
+                stats[cue] = prior_stat
+                continue
+            sd = prior_stat.sd
+            if values.size >= MIN_RECORDINGS_FOR_OWN_SD:
+                sd = max(float(values.std(ddof=1)), MIN_SD_FRACTION * prior_stat.sd)
+            stats[cue] = CueStat(float(values.mean()), sd)
+        return cls(name, reference, stats, len(measurements), f"{len(measurements)} recordings")
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary."""
+        return {
+            "name": self.name,
+            "f0_reference_hz": self.f0_reference_hz,
+            "stats": {k: {"mean": v.mean, "sd": v.sd} for k, v in self.stats.items()},
+            "n_recordings": self.n_recordings,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SpeakerBaseline:
+        """Inverse of :meth:`to_dict`."""
+        stats = {k: CueStat(float(v["mean"]), float(v["sd"])) for k, v in data["stats"].items()}
+        return cls(
+            data["name"],
+            float(data["f0_reference_hz"]),
+            stats,
+            int(data["n_recordings"]),
+            data.get("source", ""),
+        )
