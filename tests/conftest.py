@@ -3,7 +3,9 @@ EMOSTUDIO_REQUIRE_REAL_DATA=1 (set by CI), where a missing asset is a failure.""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,45 @@ def asterisk_files(asterisk_dir: Path) -> list[Path]:
     ]
     files = [asterisk_dir / f"{name}.wav" for name in names]
     return [f for f in files if f.exists()]
+
+
+# --- No network in tests -------------------------------------------------------------
+# Any connection to a non-loopback address fails the test that made it: EmoStudio must
+# work offline, and a test that silently downloads would hide that it does not.
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class NetworkAccessError(RuntimeError):
+    """A test tried to reach the network."""
+
+
+def _check_address(address) -> None:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                return
+        except ValueError:
+            if host == "localhost":
+                return
+        raise NetworkAccessError(f"network access to {address!r} during a test")
+
+
+def _guarded_connect(self, address):
+    _check_address(address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _check_address(address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")

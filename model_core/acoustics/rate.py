@@ -188,16 +188,13 @@ def syllable_nuclei(
         return np.zeros(0)
     inner = db[1:-1]
     peaks = np.flatnonzero((inner > db[:-2]) & (inner >= db[2:]) & (inner > threshold)) + 1
-    nuclei = []
-    for i, peak in enumerate(peaks):
-        stop = peaks[i + 1] if i + 1 < len(peaks) else len(db)
-        dip = db[peak:stop].min()
-        if db[peak] - dip <= settings.minimum_dip_db:
-            continue
-        time = _parabolic_peak_time(times, db, peak)
-        if _voiced_at(pitch, time):
-            nuclei.append(time)
-    return np.asarray(nuclei, dtype=float)
+    if peaks.size == 0:
+        return np.zeros(0)
+    # The dip after each peak: the minimum from it up to the next peak (the last: to the end).
+    dips = np.minimum.reduceat(db, peaks)
+    standing_out = db[peaks] - dips > settings.minimum_dip_db
+    nuclei = np.array([_parabolic_peak_time(times, db, p) for p in peaks[standing_out]])
+    return nuclei[_voiced_at(pitch, nuclei)] if nuclei.size else np.zeros(0)
 
 
 def _parabolic_peak_time(times: np.ndarray, db: np.ndarray, k: int) -> float:
@@ -210,12 +207,13 @@ def _parabolic_peak_time(times: np.ndarray, db: np.ndarray, k: int) -> float:
     return float(times[k] + np.clip(offset, -0.5, 0.5) * (times[k + 1] - times[k]))
 
 
-def _voiced_at(pitch: Track, time: float) -> bool:
-    """Whether the pitch frame nearest to ``time`` is voiced."""
+def _voiced_at(pitch: Track, when: np.ndarray) -> np.ndarray:
+    """Whether the pitch frame nearest to each time is voiced (frames are evenly spaced)."""
     if len(pitch.times) == 0:
-        return False
-    k = int(np.argmin(np.abs(pitch.times - time)))
-    return bool(np.isfinite(pitch.values[k]))
+        return np.zeros(len(when), dtype=bool)
+    step = pitch.time_step or 1.0
+    nearest = np.clip(np.rint((when - pitch.times[0]) / step).astype(int), 0, len(pitch.times) - 1)
+    return np.isfinite(pitch.values[nearest])
 
 
 def speaking_rate(

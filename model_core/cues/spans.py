@@ -47,17 +47,25 @@ def top_spans(
     cutoff = np.quantile(score[finite], 1.0 - fraction)
     chosen = finite & (score >= cutoff)
     runs = _joined_runs(np.flatnonzero(chosen))
+    means = _run_means(np.where(finite, score, 0.0), finite, runs)
     candidates = [
-        (
-            float(times[a] - step / 2),
-            float(times[b] + step / 2),
-            float(np.nanmean(score[a : b + 1])),
-        )
-        for a, b in runs
+        (float(times[a] - step / 2), float(times[b] + step / 2), mean)
+        for (a, b), mean in zip(runs, means, strict=True)
     ]
-    long_enough = [c for c in candidates if c[1] - c[0] >= min_duration] or candidates
+    long_enough = [c for c in candidates if c[1] - c[0] >= min_duration - 1e-9] or candidates
     best = sorted(long_enough, key=lambda c: c[2], reverse=True)[:max_spans]
     return sorted((start, end) for start, end, _ in best)
+
+
+def _run_means(values: np.ndarray, counted: np.ndarray, runs: list[tuple[int, int]]) -> list[float]:
+    """Mean of ``values`` over the counted frames of each run, by cumulative sums (no loop)."""
+    if not runs:
+        return []
+    total = np.concatenate([[0.0], np.cumsum(values)])
+    count = np.concatenate([[0], np.cumsum(counted)])
+    firsts = np.array([a for a, _ in runs])
+    lasts = np.array([b for _, b in runs]) + 1
+    return ((total[lasts] - total[firsts]) / np.maximum(count[lasts] - count[firsts], 1)).tolist()
 
 
 def _joined_runs(indices: np.ndarray) -> list[tuple[int, int]]:

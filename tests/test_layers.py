@@ -1,0 +1,59 @@
+"""The layer rules of DESIGN.md, read from the import statements of every module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FORBIDDEN = {
+    "model_core": {"PySide6", "pyqtgraph", "sounddevice", "emostudio", "train"},
+    "train": {"PySide6", "pyqtgraph", "sounddevice", "emostudio"},
+}
+QT = {"PySide6", "pyqtgraph"}
+MODEL_LIBRARIES = {"torch", "transformers", "peft", "accelerate"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_core_packages_never_import_the_app_or_qt(package):
+    assert modules(package), f"{package} has no modules"
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
+        for path in modules(package)
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_qt_modules_never_import_model_libraries():
+    offenders = {}
+    for path in modules("emostudio"):
+        roots = imported_roots(path)
+        if roots & QT and "worker" not in path.stem:
+            bad = roots & MODEL_LIBRARIES
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert not offenders
+
+
+def test_the_checker_sees_imports():
+    """Guard against a checker that passes because it reads nothing."""
+    roots = imported_roots(ROOT / "model_core" / "acoustics" / "pitch.py")
+    assert {"numpy", "parselmouth", "model_core"} <= roots
