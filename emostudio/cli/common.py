@@ -38,7 +38,7 @@ def for_each_file(
         except AudioError as err:
             failures += 1
             report_error(str(err))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as err:  # a bug: say so plainly, keep going with the next file
             failures += 1

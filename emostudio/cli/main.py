@@ -7,6 +7,7 @@ Subcommands register themselves through ``add_parser(subparsers)``; each sets
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from emostudio import __version__
@@ -38,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         print("emostudio: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0  # e.g. piped into head
+        # The reader went away (e.g. piped into head): stop quietly, and point stdout at
+        # /dev/null so that Python's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
