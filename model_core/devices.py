@@ -1,0 +1,55 @@
+"""Choosing where models run: CUDA, then Apple's MPS, then the CPU; bf16/fp16 on GPUs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A device and the floating-point type models use on it."""
+
+    device: torch.device
+    dtype: torch.dtype
+
+    def describe(self) -> str:
+        name = str(self.device)
+        if self.device.type == "cuda":
+            name += f" ({torch.cuda.get_device_name(self.device)})"
+        return f"{name}, {str(self.dtype).replace('torch.', '')}"
+
+
+def pick_placement(choice: str = "auto") -> Placement:
+    """Resolve ``auto|cpu|cuda|mps`` to a device and dtype.
+
+    bf16 on CUDA GPUs that support it, fp16 on older CUDA GPUs and on MPS, fp32 on CPUs
+    (CPU half-precision matmuls are slower than fp32 on most CPUs).
+
+    Raises
+    ------
+    ValueError
+        When the requested device is not available here.
+    """
+    if choice not in DEVICE_CHOICES:
+        raise ValueError(f"device must be one of {DEVICE_CHOICES}, got {choice!r}")
+    if choice == "auto":
+        if torch.cuda.is_available():
+            choice = "cuda"
+        elif torch.backends.mps.is_available():
+            choice = "mps"
+        else:
+            choice = "cpu"
+    if choice == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError("device cuda requested, but no CUDA GPU is available")
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return Placement(torch.device("cuda"), dtype)
+    if choice == "mps":
+        if not torch.backends.mps.is_available():
+            raise ValueError("device mps requested, but Apple's MPS is not available")
+        return Placement(torch.device("mps"), torch.float16)
+    return Placement(torch.device("cpu"), torch.float32)

@@ -1,0 +1,114 @@
+"""Building EmoReasoner's parts from their sources (or seeded random weights)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import torch
+
+from model_core.model.config import PROSODY, RANDOM, EmoReasonerConfig
+from model_core.weights import resolve_source
+
+# Each random part draws from its own seed, so building order never changes weights.
+SEED_OFFSETS = {"speech": 0, "emotion": 1, "llm": 2, "adapters": 3, "lora": 4}
+
+
+@contextmanager
+def seeded(seed: int):
+    """Run a block under a fixed torch seed without disturbing the caller's RNG state."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def load_whisper(config: EmoReasonerConfig, dtype: torch.dtype):
+    """(WhisperForConditionalGeneration, WhisperFeatureExtractor, tokenizer or None)."""
+    from transformers import (
+        WhisperConfig,
+        WhisperFeatureExtractor,
+        WhisperForConditionalGeneration,
+        WhisperTokenizerFast,
+    )
+
+    if config.speech_encoder == RANDOM:
+        whisper_config = WhisperConfig(**(config.speech_encoder_config or {}))
+        with seeded(config.seed + SEED_OFFSETS["speech"]):
+            model = WhisperForConditionalGeneration(whisper_config).to(dtype)
+        return model.eval(), WhisperFeatureExtractor(feature_size=whisper_config.num_mel_bins), None
+    folder = resolve_source(config.speech_encoder)
+    model = WhisperForConditionalGeneration.from_pretrained(
+        folder, dtype=dtype, use_safetensors=True
+    )
+    return (
+        model.eval(),
+        WhisperFeatureExtractor.from_pretrained(folder),
+        WhisperTokenizerFast.from_pretrained(folder),
+    )
+
+
+def load_emotion_encoder(config: EmoReasonerConfig, dtype: torch.dtype):
+    """The prosody encoder, or a pretrained wav2vec2-family encoder wrapped for waveforms."""
+    if config.emotion_encoder == PROSODY:
+        from model_core.model.prosody import ProsodyEncoder
+
+        with seeded(config.seed + SEED_OFFSETS["emotion"]):
+            return ProsodyEncoder(config.prosody).to(dtype)
+    from transformers import AutoConfig, AutoModel
+
+    from model_core.model.encoders import WaveformEncoder
+
+    if config.emotion_encoder == RANDOM:
+        options = dict(config.emotion_encoder_config)
+        encoder_config = AutoConfig.for_model(options.pop("model_type"), **options)
+        with seeded(config.seed + SEED_OFFSETS["emotion"]):
+            model = AutoModel.from_config(encoder_config).to(dtype)
+    else:
+        folder = resolve_source(config.emotion_encoder)
+        model = AutoModel.from_pretrained(folder, dtype=dtype, use_safetensors=True)
+    if model.config.model_type == "whisper":
+        raise ValueError(
+            "use a Whisper model as the speech encoder; emotion encoders take waveforms"
+        )
+    return WaveformEncoder(model)
+
+
+def load_llm(config: EmoReasonerConfig, dtype: torch.dtype):
+    """(causal LM, tokenizer with a chat template)."""
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    if config.llm == RANDOM:
+        options = dict(config.llm_config or {})
+        llm_config = AutoConfig.for_model(options.pop("model_type", "llama"), **options)
+        with seeded(config.seed + SEED_OFFSETS["llm"]):
+            model = AutoModelForCausalLM.from_config(llm_config).to(dtype)
+        if not config.tokenizer:
+            raise ValueError("a random LLM needs config.tokenizer: a folder holding its tokenizer")
+        tokenizer_folder = resolve_source(config.tokenizer)
+    else:
+        tokenizer_folder = resolve_source(config.llm)
+        model = AutoModelForCausalLM.from_pretrained(
+            tokenizer_folder, dtype=dtype, use_safetensors=True
+        )
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder)
+    if not tokenizer.chat_template:
+        raise ValueError(
+            f"{config.llm}: the tokenizer has no chat template; EmoReasoner needs a chat LLM"
+        )
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model.eval(), tokenizer
+
+
+def add_lora(llm, config: EmoReasonerConfig):
+    """Wrap the LLM with peft LoRA adapters (the only trainable LLM weights)."""
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(
+        task_type="CAUSAL_LM",
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=list(config.lora_targets),
+    )
+    with seeded(config.seed + SEED_OFFSETS["lora"]):
+        return get_peft_model(llm, lora)

