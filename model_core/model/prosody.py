@@ -85,7 +85,7 @@ class ProsodyEncoder(nn.Module):
         self.config = config
         d = config.d_model
         self.input = nn.Linear(n_features, d)
-        stride = max(1, int(round(math.sqrt(config.conv_stride))))
+        stride = max(1, round(math.sqrt(config.conv_stride)))
         self.strides = (stride, max(1, config.conv_stride // stride))
         self.convs = nn.ModuleList(nn.Conv1d(d, d, 5, stride=s, padding=2) for s in self.strides)
         layer = nn.TransformerEncoderLayer(

@@ -118,7 +118,7 @@ def test_a_few_steps_lower_the_loss(config, clips):
 def test_save_and_load_give_equal_outputs(config, clips, tmp_path):
     model = EmoReasoner(config, CPU)
     with torch.no_grad():  # make the trained parts differ from a fresh model's
-        for name, parameter in model.named_parameters():
+        for _name, parameter in model.named_parameters():
             if parameter.requires_grad:
                 parameter.add_(0.05 * torch.randn_like(parameter))
     prompts = prompts_for(config, len(clips))
@@ -149,7 +149,7 @@ def test_checkpoint_with_a_pickle_file_is_refused(model, tmp_path):
 def test_incomplete_checkpoint_is_a_clear_error(model, tmp_path):
     folder = model.save_pretrained(tmp_path / "checkpoint")
     (folder / "adapters.safetensors").unlink()
-    with pytest.raises(CheckpointError, match="adapters.safetensors missing"):
+    with pytest.raises(CheckpointError, match=r"adapters\.safetensors missing"):
         EmoReasoner.from_pretrained(folder, CPU)
     with pytest.raises(CheckpointError, match="not an EmoReasoner checkpoint"):
         EmoReasoner.from_pretrained(tmp_path, CPU)
