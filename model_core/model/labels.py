@@ -5,15 +5,7 @@ below maps words to canonical emotions; a word maps to a label of the configured
 only when that emotion is in the set (an exact label always wins, so a set that has
 "frustrated" keeps it apart from "angry").
 
-| canonical | words |
-| --- | --- |
-| neutral | neutral, calm, flat, composed, indifferent, matter-of-fact, unemotional, no emotion |
-| happy | happy, happiness, joy, joyful, excited, excitement, glad, cheerful, delighted, pleased, amused, elated, enthusiastic |
-| sad | sad, sadness, unhappy, sorrow, sorrowful, depressed, down, melancholy, grief, gloomy, dejected, disappointed |
-| angry | angry, anger, furious, mad, frustrated, frustration, irritated, annoyed, irate, enraged, hostile, outraged |
-| fear | fear, fearful, afraid, scared, anxious, nervous, frightened, terrified, worried |
-| disgust | disgust, disgusted, repulsed, revolted |
-| surprise | surprise, surprised, astonished, amazed, shocked, startled |
+The synonyms are listed in :data:`SYNONYMS` (and in the README's table).
 """
 
 from __future__ import annotations
