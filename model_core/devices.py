@@ -53,3 +53,19 @@ def pick_placement(choice: str = "auto") -> Placement:
             raise ValueError("device mps requested, but Apple's MPS is not available")
         return Placement(torch.device("mps"), torch.float16)
     return Placement(torch.device("cpu"), torch.float32)
+
+
+def quiet_libraries() -> None:
+    """Silence transformers' progress bars and advice meant for library developers.
+
+    Front ends call this once; errors still surface as exceptions.
+    """
+    import warnings
+
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    # Deprecation notices inside transformers and peft are for their developers, not our users.
+    for module in ("transformers", "peft", "torch"):
+        warnings.filterwarnings("ignore", category=FutureWarning, module=module)

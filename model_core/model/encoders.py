@@ -51,22 +51,29 @@ class WhisperInputs:
     """Log-mel windows of a batch of clips."""
 
     features: torch.Tensor  # (n_windows, n_mels, 3000)
+    attention_mask: torch.Tensor  # (n_windows, 3000): real audio frames
     owners: list[int]  # clip index of each window
     valid_frames: list[int]  # encoder frames of real audio in each window
+    starts: list[float]  # window start within its clip, s
+    durations: list[float]  # window length, s
 
 
 def whisper_inputs(clips: list[np.ndarray], feature_extractor) -> WhisperInputs:
     """Windows of every clip, as Whisper log-mel features (30 s, zero-padded)."""
-    chunks, owners, valid = [], [], []
+    chunks, owners, valid, starts = [], [], [], []
     for index, samples in enumerate(clips):
-        for _, window in split_windows(samples):
+        for start, window in split_windows(samples):
             chunks.append(window)
             owners.append(index)
             valid.append(max(1, math.ceil(len(window) / WHISPER_RATE * WHISPER_FRAME_RATE)))
-    features = feature_extractor(
-        chunks, sampling_rate=WHISPER_RATE, return_tensors="pt"
-    ).input_features
-    return WhisperInputs(features, owners, valid)
+            starts.append(start / WHISPER_RATE)
+    extracted = feature_extractor(
+        chunks, sampling_rate=WHISPER_RATE, return_tensors="pt", return_attention_mask=True
+    )
+    durations = [len(chunk) / WHISPER_RATE for chunk in chunks]
+    return WhisperInputs(
+        extracted.input_features, extracted.attention_mask, owners, valid, starts, durations
+    )
 
 
 def join_windows(

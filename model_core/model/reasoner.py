@@ -30,6 +30,7 @@ from model_core.model.building import (
 from model_core.model.config import PROSODY, EmoReasonerConfig
 from model_core.model.encoders import (
     WHISPER_FRAME_RATE,
+    WhisperInputs,
     join_windows,
     pad_frames,
     whisper_inputs,
@@ -38,7 +39,6 @@ from model_core.model.prompts import AUDIO_PLACEHOLDER, Prompt, label_answer
 from model_core.model.prosody import ProsodyEncoder, prosody_features
 
 IGNORE = -100  # label id that the loss skips
-SCORING_CHUNK = 64  # sequences per forward pass when scoring labels
 
 
 @dataclass
@@ -109,12 +109,21 @@ class EmoReasoner(nn.Module):
     def device(self) -> torch.device:
         return self.placement.device
 
-    def encode(self, clips: list[ClipInput]) -> EncodedAudio:
-        """Both encoders and adapters for a batch of clips of any lengths."""
+    def whisper_states(self, clips: list[ClipInput]) -> tuple[WhisperInputs, torch.Tensor]:
+        """Whisper's encoder over every 30 s window of the clips: (inputs, (n_windows, 1500, d)).
+
+        ASR can reuse these states (see :meth:`model_core.asr.Transcriber.transcribe`).
+        """
         samples = [np.asarray(c.samples, dtype=np.float32) for c in clips]
         inputs = whisper_inputs(samples, self.feature_extractor)
         features = inputs.features.to(self.device, self.placement.dtype)
-        hidden = self.whisper.model.encoder(features).last_hidden_state
+        return inputs, self.whisper.model.encoder(features).last_hidden_state
+
+    def encode(
+        self, clips: list[ClipInput], whisper: tuple[WhisperInputs, torch.Tensor] | None = None
+    ) -> EncodedAudio:
+        """Both encoders and adapters for a batch of clips of any lengths."""
+        inputs, hidden = whisper if whisper is not None else self.whisper_states(clips)
         frames, mask = join_windows(hidden, inputs, len(clips))
         speech, speech_mask = self.speech_branch(frames, mask)
         frames, mask = self._emotion_frames(clips)
@@ -215,30 +224,52 @@ class EmoReasoner(nn.Module):
     ) -> np.ndarray:
         """P(label | audio, prompt) over exactly the configured label set.
 
-        Each label's answer start ("Emotion: <label>\\n") is scored as the continuation;
-        the sums of token log-probabilities are normalised over the set by a softmax.
+        Each label's answer start ("Emotion: <label>\\n") is scored as the continuation
+        of the prompt: the prompt runs once per clip and its key/value cache is shared by
+        all labels. The sums of the continuation's token log-probabilities are
+        normalised over the set by a softmax.
 
         Returns
         -------
         np.ndarray, shape (n_clips, n_labels), rows sum to 1
         """
         audio = audio if audio is not None else self.encode(clips)
-        labels = self.config.labels
-        answers = [self._ids(label_answer(label)) for label in labels]
-        rows = [
-            self._sequence(audio, i, prompt, ids)
-            for i, prompt in enumerate(prompts)
-            for ids in answers
-        ]
-        scores = []
-        for start in range(0, len(rows), SCORING_CHUNK):
-            embeds, mask, targets = self._pad(rows[start : start + SCORING_CHUNK])
-            logits = self.llm(inputs_embeds=embeds, attention_mask=mask).logits.float()
-            log_probs = torch.log_softmax(logits[:, :-1], dim=-1)
-            shifted = targets[:, 1:]
-            picked = log_probs.gather(-1, shifted.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-            scores.append((picked * (shifted != IGNORE)).sum(dim=-1))
-        totals = torch.cat(scores).view(len(prompts), len(labels))
+        n_labels = len(self.config.labels)
+        rows = [self._sequence(audio, i, prompt, []) for i, prompt in enumerate(prompts)]
+        embeds, mask, _ = self._pad(rows, left=True)  # left: every prompt ends at the same column
+        prompt_out = self.llm(inputs_embeds=embeds, attention_mask=mask, use_cache=True)
+        first_log_probs = torch.log_softmax(prompt_out.logits[:, -1].float(), dim=-1)  # (B, V)
+        answers = [self._ids(label_answer(label)) for label in self.config.labels]
+        longest = max(len(ids) for ids in answers)
+        ids = torch.full(
+            (n_labels, longest), self.tokenizer.pad_token_id, dtype=torch.long, device=self.device
+        )
+        valid = torch.zeros(n_labels, longest, dtype=torch.long, device=self.device)
+        for j, answer in enumerate(answers):
+            ids[j, : len(answer)], valid[j, : len(answer)] = torch.tensor(answer), 1
+        batch = len(prompts)
+        cache = prompt_out.past_key_values
+        cache.batch_repeat_interleave(n_labels)
+        continuation = self.llm(
+            input_ids=ids.repeat(batch, 1),
+            attention_mask=torch.cat(
+                [mask.repeat_interleave(n_labels, dim=0), valid.repeat(batch, 1)], dim=1
+            ),
+            cache=cache,
+            use_cache=True,
+        )
+        later = torch.log_softmax(
+            continuation.logits[:, :-1].float(), dim=-1
+        )  # predicts tokens 1..
+        targets = ids.repeat(batch, 1)
+        first = (
+            first_log_probs.repeat_interleave(n_labels, dim=0).gather(1, targets[:, :1]).squeeze(1)
+        )
+        rest = (
+            later.gather(-1, targets[:, 1:].unsqueeze(-1)).squeeze(-1)
+            * valid.repeat(batch, 1)[:, 1:]
+        )
+        totals = (first + rest.sum(dim=-1)).view(batch, n_labels)
         return torch.softmax(totals, dim=-1).cpu().numpy()
 
     @torch.inference_mode()

@@ -71,6 +71,7 @@ class PackagedSource:
     checked_file: str  # relative to locate() ('' = locate() itself), whose digest is pinned
     sha256: str
     convert: Callable[[Path, Path], None]
+    converter_version: int = 1  # bump when the conversion changes: old caches are not reused
 
     def source_path(self) -> Path:
         try:
@@ -86,7 +87,7 @@ class PackagedSource:
         return path
 
     def cache_folder(self) -> Path:
-        return cache_root() / "models" / f"{self.name}-{self.sha256[:12]}"
+        return cache_root() / "models" / f"{self.name}-{self.sha256[:12]}-c{self.converter_version}"
 
     def is_prepared(self) -> bool:
         return is_complete(self.cache_folder())
@@ -119,6 +120,7 @@ PACKAGED: dict[str, PackagedSource] = {
             checked_file="model.bin",
             sha256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
             convert=_convert_whisper,
+            converter_version=2,
         ),
         PackagedSource(
             name="smollm2-135m-instruct",

@@ -1,0 +1,108 @@
+"""``emostudio analyze FILE...``: transcript, cues, label probabilities and a rationale."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from emostudio.cli.common import for_each_file, json_line, report_error
+from model_core.audio import load_audio
+from model_core.devices import DEVICE_CHOICES
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="transcribe, measure cues and reason about the emotion of audio files",
+        description="Run the full pipeline on each file: acoustic cues, word-timed ASR, "
+        "EmoReasoner label probabilities and a rationale.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument(
+        "--model",
+        default="default",
+        help="'default' (the shipped model) or an EmoReasoner checkpoint folder",
+    )
+    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
+    parser.add_argument(
+        "--no-rationale", action="store_true", help="label probabilities only (faster)"
+    )
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="print the rationale as it is generated (table output only)",
+    )
+    parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from model_core.devices import quiet_libraries
+    from model_core.model.checkpoint import CheckpointError
+    from model_core.pipeline import Analyzer, Clip
+    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
+
+    quiet_libraries()
+    started = time.perf_counter()
+    try:
+        analyzer = Analyzer.load(args.model, args.device)
+    except (
+        WeightsUnavailableError,
+        UnsafeWeightsError,
+        CheckpointError,
+        FileNotFoundError,
+        ValueError,
+    ) as err:
+        report_error(f"cannot load model {args.model!r}: {err}")
+        return 2
+    load_seconds = time.perf_counter() - started
+    if not args.json:
+        info = analyzer.model_info
+        print(
+            f"model: {info['name']} {info['version']} on {info['device']} (loaded in {load_seconds:.1f} s)"
+        )
+
+    def handle(path: str) -> None:
+        decode_started = time.perf_counter()
+        recording = load_audio(path)
+        decode = time.perf_counter() - decode_started
+        stream = args.stream and not args.json and not args.no_rationale
+        if stream:
+            print(f"\n{path}\n  rationale: ", end="", flush=True)
+        on_text = (lambda _row, delta: print(delta, end="", flush=True)) if stream else None
+        (result,) = analyzer.analyze(
+            [Clip(recording)], rationale=not args.no_rationale, on_text=on_text
+        )
+        result.timings["decode"] = round(decode, 4)
+        if args.json:
+            json_line(result.to_dict())
+        else:
+            if stream:
+                print()
+            print_result(path, result, show_rationale=not stream)
+
+    return 1 if for_each_file(args.files, handle, debug=args.debug) else 0
+
+
+def print_result(path, result, show_rationale: bool = True, stream=None) -> None:
+    out = stream or sys.stdout
+    print(f"\n{path}  {result.duration:.2f} s", file=out)
+    if result.note:
+        print(f"  !! {result.note}", file=out)
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=out)
+    print(f"  transcript: {result.transcript or '(none)'}", file=out)
+    words = "  ".join(f"{w['word']}[{w['start']:.2f}-{w['end']:.2f}]" for w in result.words)
+    if words:
+        print(f"  words: {words}", file=out)
+    print(f"  cues: {result.cues['descriptor']}", file=out)
+    ranked = sorted(result.probabilities.items(), key=lambda item: -item[1])
+    bars = "  ".join(f"{label} {p:.2f}" for label, p in ranked)
+    verdict = result.label if result.note is None else f"{result.label} (untrained: not a finding)"
+    print(f"  label: {verdict}    [{bars}]", file=out)
+    if show_rationale and result.rationale:
+        print(f"  rationale: {result.rationale}", file=out)
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items() if k != "batch_size")
+    print(f"  timings: {timing}", file=out, flush=True)

@@ -1,0 +1,238 @@
+"""``analyze``: audio -> tracks and cues -> ASR -> EmoReasoner -> AnalysisResult.
+
+The CLI and the GUI both call :class:`Analyzer`; it keeps the models loaded between
+calls and runs each batch of clips through every model stage as one batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import model_core
+from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings
+from model_core.asr import Transcriber, Transcript
+from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
+from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
+from model_core.devices import Placement, pick_placement
+from model_core.model.config import EmoReasonerConfig
+from model_core.model.prompts import label_answer, make_prompt
+from model_core.model.reasoner import ClipInput, EmoReasoner
+from model_core.result import UNTRAINED_NOTE, AnalysisResult
+
+DEFAULT_MODEL = "default"
+DEFAULT_CHECKPOINT = (
+    Path(model_core.__file__).resolve().parents[1] / "assets" / "models" / "default"
+)
+MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
+
+
+@dataclass
+class Clip:
+    """A recording, or a selection of it, to analyse."""
+
+    recording: Recording
+    start: float | None = None
+    end: float | None = None
+
+
+def load_model(spec: str, placement: Placement) -> EmoReasoner:
+    """``default`` (the shipped checkpoint, else untrained base weights) or a checkpoint folder."""
+    if spec == DEFAULT_MODEL:
+        if (DEFAULT_CHECKPOINT / "emostudio_config.json").exists():
+            return EmoReasoner.from_pretrained(DEFAULT_CHECKPOINT, placement)
+        return EmoReasoner(EmoReasonerConfig(name="emoreasoner-default-untrained"), placement)
+    return EmoReasoner.from_pretrained(Path(spec).expanduser(), placement)
+
+
+class Analyzer:
+    """Loaded models plus the steps that turn clips into :class:`AnalysisResult` objects."""
+
+    def __init__(
+        self,
+        model: EmoReasoner,
+        *,
+        baseline: SpeakerBaseline | None = None,
+        acoustic_settings: AcousticSettings = AcousticSettings(),
+    ):
+        self.model = model
+        self.baseline = baseline or SpeakerBaseline.population()
+        self.acoustic_settings = acoustic_settings
+        if model.whisper_tokenizer is None:
+            raise ValueError("the speech encoder has no tokenizer: ASR needs a real Whisper model")
+        self.transcriber = Transcriber(
+            model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
+        )
+
+    @classmethod
+    def load(cls, model: str = DEFAULT_MODEL, device: str = "auto", **options) -> Analyzer:
+        return cls(load_model(model, pick_placement(device)), **options)
+
+    @property
+    def model_info(self) -> dict:
+        config = self.model.config
+        return {
+            "name": config.name,
+            "version": config.version,
+            "trained": config.trained,
+            "labels": list(config.labels),
+            "device": self.model.placement.describe(),
+        }
+
+    def analyze(
+        self,
+        clips: list[Clip],
+        *,
+        rationale: bool = True,
+        on_text: Callable[[int, str], None] | None = None,
+    ) -> list[AnalysisResult]:
+        """Analyse a batch of clips; every model stage runs once for the whole batch.
+
+        ``on_text(i, delta)`` streams clip ``i``'s rationale as it is generated.
+        Raises :class:`model_core.audio.AudioError` for a clip that cannot be analysed;
+        callers that want to go on with the others pass clips one batch at a time.
+        """
+        timings: list[dict[str, float]] = [{} for _ in clips]
+        acoustics: list[tuple[AcousticAnalysis, CueSummary]] = []
+        for clip, clip_timings in zip(clips, timings, strict=True):
+            started = time.perf_counter()
+            acoustics.append(
+                analyze_clip(
+                    clip.recording,
+                    clip.start,
+                    clip.end,
+                    baseline=self.baseline,
+                    settings=self.acoustic_settings,
+                )
+            )
+            clip_timings["acoustics"] = time.perf_counter() - started
+        samples = [
+            self._samples(clip, analysis)
+            for clip, (analysis, _) in zip(clips, acoustics, strict=True)
+        ]
+        inputs = [
+            ClipInput(s, analysis, self.baseline.f0_reference_hz)
+            for s, (analysis, _) in zip(samples, acoustics, strict=True)
+        ]
+        stage = _Stopwatch(timings)
+        # Whisper's encoder runs once: ASR and the speech branch share its states.
+        whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
+        transcripts = stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
+        config = self.model.config
+        prompts = [
+            make_prompt(
+                "reason",
+                config.labels,
+                transcript=t.text if config.include_transcript else None,
+                cues=summary.descriptor if config.include_cues else None,
+            )
+            for t, (_, summary) in zip(transcripts, acoustics, strict=True)
+        ]
+        audio = stage("encoders", lambda: self.model.encode(inputs, whisper))
+        probabilities = stage(
+            "scoring", lambda: self.model.score_labels(inputs, prompts, audio=audio)
+        )
+        labels = [config.labels[int(np.argmax(row))] for row in probabilities]
+        rationales = [""] * len(clips)
+        if rationale:
+            prefixes = [label_answer(label) + "Reason:" for label in labels]
+            rationales = stage(
+                "generation",
+                lambda: self.model.generate(
+                    inputs, prompts, prefixes=prefixes, on_text=on_text, audio=audio
+                ),
+            )
+        return [
+            self._result(clip, analysis, summary, transcript, label, row, text, clip_timings)
+            for clip, (analysis, summary), transcript, label, row, text, clip_timings in zip(
+                clips,
+                acoustics,
+                transcripts,
+                labels,
+                probabilities,
+                rationales,
+                timings,
+                strict=True,
+            )
+        ]
+
+    @staticmethod
+    def _samples(clip: Clip, analysis: AcousticAnalysis) -> np.ndarray:
+        first = int(round(analysis.offset * MODEL_SAMPLE_RATE))
+        return clip.recording.for_model[
+            first : first + int(round(analysis.duration * MODEL_SAMPLE_RATE))
+        ]
+
+    def _transcribe(self, samples, acoustics, whisper) -> list[Transcript]:
+        """ASR for clips with speech; silent or noise-only clips get an empty transcript."""
+        speech = [
+            i
+            for i, (analysis, _) in enumerate(acoustics)
+            if analysis.voiced_fraction >= MIN_VOICED_FRACTION
+        ]
+        transcripts = [Transcript("")] * len(samples)
+        if not speech:
+            return transcripts
+        encoded = whisper if len(speech) == len(samples) else None  # else re-encode the speech only
+        found = self.transcriber.transcribe([samples[i] for i in speech], encoded)
+        for i, transcript in zip(speech, found, strict=True):
+            offset = acoustics[i][0].offset
+            transcripts[i] = Transcript(
+                transcript.text,
+                [
+                    type(w)(w.text, round(w.start + offset, 3), round(w.end + offset, 3))
+                    for w in transcript.words
+                ],
+            )
+        return transcripts
+
+    def _result(
+        self, clip, analysis, summary, transcript, label, probabilities, rationale, timings
+    ) -> AnalysisResult:
+        recording = clip.recording
+        warnings = list(recording.warnings)
+        if analysis.voiced_fraction < MIN_VOICED_FRACTION:
+            warnings.append("no voiced speech detected: not transcribed")
+        trained = self.model.config.trained
+        return AnalysisResult(
+            file=str(recording.path) if recording.path else None,
+            sha256=recording.sha256,
+            duration=round(recording.duration, 4),
+            sample_rate=recording.sample_rate,
+            start=round(summary.start, 4),
+            end=round(summary.end, 4),
+            label=label,
+            probabilities={
+                lab: round(float(p), 5)
+                for lab, p in zip(self.model.config.labels, probabilities, strict=True)
+            },
+            transcript=transcript.text,
+            words=[{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words],
+            rationale=rationale,
+            citations=[],
+            cues=summary.to_dict(),
+            model=self.model_info,
+            timings={k: round(v, 4) for k, v in timings.items()},
+            warnings=warnings,
+            note=None if trained else UNTRAINED_NOTE,
+        )
+
+
+class _Stopwatch:
+    """Times a batch stage and records it in every clip's timings."""
+
+    def __init__(self, timings: list[dict[str, float]]):
+        self.timings = timings
+        for clip_timings in timings:
+            clip_timings["batch_size"] = len(timings)
+
+    def __call__(self, name: str, work):
+        started = time.perf_counter()
+        result = work()
+        for clip_timings in self.timings:
+            clip_timings[name] = time.perf_counter() - started
+        return result

@@ -1,0 +1,51 @@
+"""AnalysisResult: everything one analysis produced, as plain JSON-ready data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+UNTRAINED_NOTE = (
+    "UNTRAINED MODEL: its adapters and LoRA weights are freshly initialised, so the label, "
+    "probabilities and rationale are placeholders, not findings."
+)
+
+
+@dataclass
+class AnalysisResult:
+    """One clip (or selection) analysed end to end.
+
+    ``words`` items are ``{"text", "start", "end"}`` (seconds); ``probabilities`` maps each
+    label of the model's set to P(label); ``citations`` are the grounding module's checked
+    claims; ``cues`` is :meth:`model_core.cues.CueSummary.to_dict`; ``timings`` are seconds
+    per stage (model stages are for the whole batch of ``timings["batch_size"]`` clips).
+    """
+
+    file: str | None
+    sha256: str
+    duration: float
+    sample_rate: int
+    start: float
+    end: float
+    label: str | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    transcript: str = ""
+    words: list[dict[str, Any]] = field(default_factory=list)
+    rationale: str = ""
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    cues: dict[str, Any] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
+        return cls(**data)
