@@ -84,3 +84,20 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def asterisk_transcripts(asterisk_dir) -> dict[str, str]:
+    """name -> transcript of the asterisk prompts that have one (tones and blanks dropped)."""
+    import gzip
+
+    path = require_path(ASTERISK_TRANSCRIPTS, "asterisk-core-sounds-en")
+    transcripts = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            name, colon, text = line.partition(":")
+            text = text.strip()
+            if colon and not line.startswith(";") and text and not text.startswith("["):
+                if (asterisk_dir / f"{name.strip()}.wav").exists():
+                    transcripts[name.strip()] = text
+    return transcripts

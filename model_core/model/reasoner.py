@@ -255,7 +255,7 @@ class EmoReasoner(nn.Module):
             attention_mask=torch.cat(
                 [mask.repeat_interleave(n_labels, dim=0), valid.repeat(batch, 1)], dim=1
             ),
-            cache=cache,
+            past_key_values=cache,  # the name transformers before 5.24 knows too
             use_cache=True,
         )
         later = torch.log_softmax(

@@ -196,3 +196,27 @@ def test_waveform_emotion_encoder_plugs_in(tmp_path, clips):
     assert not any(p.requires_grad for p in model.emotion_encoder.parameters())
     probabilities = model.score_labels(clips, prompts_for(config, len(clips)))
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_cached_scoring_equals_scoring_whole_sequences(model, clips, config):
+    """The shared-prompt cache is an optimisation: it must give the plain computation's numbers."""
+    from model_core.model.prompts import label_answer
+
+    prompts = prompts_for(config, len(clips))
+    audio = model.encode(clips)
+    expected = []
+    with torch.no_grad():
+        for i, prompt in enumerate(prompts):
+            totals = []
+            for label in config.labels:
+                embeds, labels = model._sequence(audio, i, prompt, model._ids(label_answer(label)))
+                log_probs = torch.log_softmax(
+                    model.llm(inputs_embeds=embeds[None]).logits[0, :-1].float(), -1
+                )
+                targets = labels[1:]
+                keep = targets != -100
+                totals.append(log_probs[keep].gather(1, targets[keep][:, None]).sum())
+            expected.append(torch.softmax(torch.stack(totals), 0).numpy())
+    np.testing.assert_allclose(
+        model.score_labels(clips, prompts, audio=audio), np.stack(expected), atol=1e-5
+    )

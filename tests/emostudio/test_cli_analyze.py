@@ -1,0 +1,97 @@
+"""``emostudio analyze`` and ``emostudio models`` from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from emostudio.cli.main import main
+from model_core.devices import pick_placement
+from model_core.model.reasoner import EmoReasoner
+from tests.helpers.tiny_models import tiny_config
+
+pytestmark = pytest.mark.real_data
+REQUIRED = {
+    "file",
+    "label",
+    "probabilities",
+    "transcript",
+    "words",
+    "rationale",
+    "citations",
+    "cues",
+    "model",
+    "timings",
+}
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ckpt")
+    config = tiny_config(folder, speech_encoder="whisper-tiny.en", speech_encoder_config=None)
+    return EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "model")
+
+
+def test_json_lines_hold_every_field(checkpoint, asterisk_files, tmp_path, capsys):
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    status = main(
+        [
+            "analyze",
+            "--json",
+            "--model",
+            str(checkpoint),
+            "--device",
+            "cpu",
+            str(asterisk_files[0]),
+            str(empty),
+            str(asterisk_files[1]),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 1  # one file failed
+    records = [json.loads(line) for line in captured.out.strip().splitlines()]
+    assert [r["file"] for r in records] == [str(asterisk_files[0]), str(asterisk_files[1])]
+    for record in records:
+        assert REQUIRED <= set(record)
+        assert {"word", "start", "end"} == set(record["words"][0])
+        assert record["model"]["name"] == "tiny-test" and record["model"]["trained"] is False
+        assert record["rationale"]
+    assert f"emostudio: {empty}: the file is empty" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_no_rationale_and_table_output(checkpoint, asterisk_files, capsys):
+    assert (
+        main(["analyze", "--no-rationale", "--model", str(checkpoint), str(asterisk_files[0])]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "UNTRAINED MODEL" in out and "untrained: not a finding" in out
+    assert "transcript: That agent is already logged on" in out
+    assert "rationale:" not in out
+
+
+def test_a_missing_or_unsafe_model_is_a_clear_error(checkpoint, tmp_path, asterisk_files, capsys):
+    assert main(["analyze", "--model", str(tmp_path / "nothing"), str(asterisk_files[0])]) == 2
+    assert "cannot load model" in capsys.readouterr().err
+    unsafe = tmp_path / "unsafe"
+    unsafe.mkdir()
+    for part in checkpoint.iterdir():
+        target = unsafe / part.name
+        if part.is_dir():
+            target.mkdir()
+            for inner in part.iterdir():
+                (target / inner.name).write_bytes(inner.read_bytes())
+        else:
+            target.write_bytes(part.read_bytes())
+    (unsafe / "extra.pt").write_bytes(b"\x80\x04")
+    assert main(["analyze", "--model", str(unsafe), str(asterisk_files[0])]) == 2
+    assert "pickle" in capsys.readouterr().err
+
+
+def test_models_list_shows_the_packaged_sources(capsys):
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "whisper-tiny.en" in out and "smollm2-135m-instruct" in out
+    assert main(["models", "prepare", "no-such-model"]) == 1

@@ -1,0 +1,82 @@
+"""The analysis pipeline with the real Whisper and a tiny random LLM."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from model_core.audio import load_audio, recording_from_array
+from model_core.devices import pick_placement
+from model_core.model.reasoner import EmoReasoner
+from model_core.pipeline import Analyzer, Clip
+from model_core.result import AnalysisResult
+from tests.helpers.signals import silence
+from tests.helpers.tiny_models import tiny_config
+
+pytestmark = pytest.mark.real_data
+JSON_FIELDS = {
+    "file",
+    "label",
+    "probabilities",
+    "transcript",
+    "words",
+    "rationale",
+    "citations",
+    "cues",
+    "model",
+    "timings",
+}
+
+
+@pytest.fixture(scope="module")
+def analyzer(tmp_path_factory):
+    config = tiny_config(
+        tmp_path_factory.mktemp("tiny"),
+        speech_encoder="whisper-tiny.en",
+        speech_encoder_config=None,
+    )
+    return Analyzer(EmoReasoner(config, pick_placement("cpu")))
+
+
+def test_result_holds_everything_and_round_trips_as_json(analyzer, asterisk_files):
+    (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))])
+    data = json.loads(result.to_json())
+    assert JSON_FIELDS <= set(data)
+    assert AnalysisResult.from_dict(data) == result
+    assert "agent" in result.transcript.lower()
+    assert result.words and all(
+        0 <= w["start"] <= w["end"] <= result.duration + 1e-6 for w in result.words
+    )
+    assert set(result.probabilities) == set(analyzer.model.config.labels)
+    assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+    assert result.label == max(result.probabilities, key=result.probabilities.get)
+    assert result.note and "UNTRAINED" in result.note  # a random model never reads as a finding
+    assert result.cues["descriptor"]
+    assert {"acoustics", "asr", "encoders", "scoring", "generation"} <= set(result.timings)
+
+
+def test_a_batch_equals_its_clips_one_by_one(analyzer, asterisk_files):
+    clips = [Clip(load_audio(path)) for path in asterisk_files[:3]]
+    together = analyzer.analyze(clips, rationale=False)
+    for clip, batched in zip(clips, together, strict=True):
+        (alone,) = analyzer.analyze([clip], rationale=False)
+        assert alone.transcript == batched.transcript
+        np.testing.assert_allclose(
+            list(alone.probabilities.values()), list(batched.probabilities.values()), atol=1e-4
+        )
+
+
+def test_selection_keeps_the_recording_time_axis(analyzer, asterisk_dir):
+    recording = load_audio(asterisk_dir / "basic-pbx-ivr-main.wav")
+    (result,) = analyzer.analyze([Clip(recording, 10.0, 16.0)], rationale=False)
+    assert result.start == pytest.approx(10.0) and result.end == pytest.approx(16.0)
+    assert all(10.0 - 1e-6 <= w["start"] <= 16.0 + 1e-6 for w in result.words)
+
+
+def test_silence_is_not_transcribed(analyzer):
+    recording = recording_from_array(silence(2.0), 16000)
+    (result,) = analyzer.analyze([Clip(recording)], rationale=False)
+    assert result.transcript == "" and result.words == []
+    assert any("no voiced speech" in w for w in result.warnings)
