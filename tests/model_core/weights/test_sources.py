@@ -34,7 +34,7 @@ def test_downloads_stay_off_when_the_hub_is_offline(monkeypatch):
 
 
 def test_unknown_source_lists_what_exists():
-    with pytest.raises(WeightsUnavailableError, match="whisper-tiny.en"):
+    with pytest.raises(WeightsUnavailableError, match=r"whisper-tiny\.en"):
         resolve_source("no-such-model")
 
 
