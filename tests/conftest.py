@@ -97,7 +97,8 @@ def asterisk_transcripts(asterisk_dir) -> dict[str, str]:
         for line in handle:
             name, colon, text = line.partition(":")
             text = text.strip()
-            if colon and not line.startswith(";") and text and not text.startswith("["):
-                if (asterisk_dir / f"{name.strip()}.wav").exists():
-                    transcripts[name.strip()] = text
+            name = name.strip()
+            is_speech = colon and not line.startswith(";") and text and not text.startswith("[")
+            if is_speech and (asterisk_dir / f"{name}.wav").exists():
+                transcripts[name] = text
     return transcripts
