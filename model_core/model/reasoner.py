@@ -282,10 +282,12 @@ class EmoReasoner(nn.Module):
         max_new_tokens: int | None = None,
         on_text: Callable[[int, str], None] | None = None,
         audio: EncodedAudio | None = None,
+        **generation_options,
     ) -> list[str]:
         """Greedy answers, continuing from each ``prefixes[i]`` (e.g. the chosen label line).
 
-        ``on_text(i, delta)`` receives the text of clip ``i`` as it is generated.
+        ``on_text(i, delta)`` receives the text of clip ``i`` as it is generated; further
+        keyword arguments go to transformers' ``generate`` (e.g. ``min_new_tokens``).
         """
         from model_core.model.streaming import CallbackStreamer
 
@@ -305,6 +307,7 @@ class EmoReasoner(nn.Module):
             eos_token_id=self.tokenizer.eos_token_id,
             pad_token_id=self.tokenizer.pad_token_id,
             streamer=streamer,
+            **generation_options,
         )
         return [self.tokenizer.decode(row, skip_special_tokens=True).strip() for row in output]
 

@@ -1,0 +1,166 @@
+"""Model benchmark: every pipeline stage for one 5 s clip and for a batch of clips.
+
+Stages are timed one after the other in the same process, on the same clips; each
+figure is the median of ``repeats`` runs after one warm-up. ``--large`` builds a
+random-weight model of the sizes users run on GPUs (Whisper-large-v3's encoder and a
+1.5 B-parameter Llama-style LLM) to measure throughput; it has no ASR.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import torch
+
+from emostudio.bench.acoustics import ASTERISK_DIR, real_speech
+from emostudio.bench.timing import machine_line
+from model_core.audio import MODEL_SAMPLE_RATE, load_audio
+from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.devices import Placement, pick_placement, quiet_libraries
+from model_core.model.config import RANDOM, EmoReasonerConfig
+from model_core.model.prompts import label_answer, make_prompt
+from model_core.model.reasoner import ClipInput, EmoReasoner
+from model_core.pipeline import load_model
+
+CLIP_SECONDS = 5.0
+RATIONALE_TOKENS = 60
+
+WHISPER_LARGE_V3 = dict(d_model=1280, encoder_layers=32, decoder_layers=2, encoder_attention_heads=20,
+                        decoder_attention_heads=20, encoder_ffn_dim=5120, decoder_ffn_dim=5120,
+                        num_mel_bins=128, vocab_size=51866, max_source_positions=1500)
+LLM_1_5B = dict(model_type="llama", hidden_size=2048, intermediate_size=5632, num_hidden_layers=24,
+                num_attention_heads=16, num_key_value_heads=8, vocab_size=49152,
+                max_position_embeddings=4096, tie_word_embeddings=True)
+
+
+def large_config(tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
+    """Random weights, real sizes: Whisper-large-v3 encoder + a 1.5 B LLM (SmolLM2's tokenizer)."""
+    return EmoReasonerConfig(
+        name="large-random", speech_encoder=RANDOM, speech_encoder_config=WHISPER_LARGE_V3,
+        llm=RANDOM, llm_config=LLM_1_5B, tokenizer=tokenizer,
+        emotion_encoder_config=dict(d_model=512, layers=4, heads=8, conv_stride=4, dropout=0.0),
+    )
+
+
+def _synchronise(placement: Placement) -> None:
+    if placement.device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+class Timer:
+    """Median wall time of a stage over repeats, after one warm-up run."""
+
+    def __init__(self, placement: Placement, repeats: int):
+        self.placement, self.repeats = placement, repeats
+        self.results: dict[str, float] = {}
+
+    def __call__(self, name: str, work: Callable[[], object]):
+        result = work()  # warm-up (allocations, kernels, caches)
+        times = []
+        for _ in range(self.repeats):
+            _synchronise(self.placement)
+            started = time.perf_counter()
+            result = work()
+            _synchronise(self.placement)
+            times.append(time.perf_counter() - started)
+        self.results[name] = statistics.median(times)
+        return result
+
+
+def peak_memory(placement: Placement) -> str:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
+    text = f"peak process memory {rss:.0f} MiB"
+    if placement.device.type == "cuda":
+        text += f", peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB"
+    return text
+
+
+def _clips(count: int, folder: Path, speech_dir: Path) -> list[Path]:
+    """``count`` WAV files of 5 s of real speech (different stretches), written to ``folder``."""
+    speech = real_speech(count * CLIP_SECONDS / 60 + 0.1, speech_dir)
+    step = int(CLIP_SECONDS * MODEL_SAMPLE_RATE)
+    paths = []
+    for i in range(count):
+        path = folder / f"clip{i:02d}.wav"
+        sf.write(path, speech[i * step : (i + 1) * step], MODEL_SAMPLE_RATE, subtype="PCM_16")
+        paths.append(path)
+    return paths
+
+
+def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) -> dict[str, float]:
+    """Time every stage for ``paths`` as one batch; return the per-stage medians."""
+    baseline = SpeakerBaseline.population()
+    recordings = timer(f"{prefix}decode", lambda: [load_audio(p) for p in paths])
+    measured = timer(f"{prefix}acoustics", lambda: [analyze_clip(r, baseline=baseline) for r in recordings])
+    clips = [ClipInput(r.for_model, analysis, baseline.f0_reference_hz)
+             for r, (analysis, _) in zip(recordings, measured, strict=True)]
+    whisper = timer(f"{prefix}whisper encoder", lambda: model.whisper_states(clips))
+    transcripts = None
+    if model.whisper_tokenizer is not None:
+        from model_core.asr import Transcriber
+
+        asr = Transcriber(model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement)
+        transcripts = timer(f"{prefix}ASR (decoder)", lambda: asr.transcribe([c.samples for c in clips], whisper))
+    labels = model.config.labels
+    prompts = [make_prompt("reason", labels, transcript=t.text if transcripts else "words",
+                           cues=summary.descriptor) for t, (_, summary) in
+               zip(transcripts or [None] * len(clips), measured, strict=True)]
+    audio = timer(f"{prefix}emotion encoder + adapters", lambda: model.encode(clips, whisper))
+    probabilities = timer(f"{prefix}label scoring", lambda: model.score_labels(clips, prompts, audio=audio))
+    chosen = [labels[int(np.argmax(row))] for row in probabilities]
+    prefixes = [label_answer(label) + "Reason:" for label in chosen]
+    timer(f"{prefix}generation ({RATIONALE_TOKENS} tokens)", lambda: model.generate(
+        clips, prompts, prefixes=prefixes, audio=audio, max_new_tokens=RATIONALE_TOKENS,
+        min_new_tokens=RATIONALE_TOKENS))
+    return timer.results
+
+
+def run_model_benchmark(model_spec: str = "default", device: str = "auto", batch: int = 32,
+                        repeats: int = 3, large: bool = False, speech_dir: Path = ASTERISK_DIR,
+                        tokenizer: str = "smollm2-135m-instruct") -> str:
+    """Run the benchmark and return a Markdown report."""
+    quiet_libraries()
+    placement = pick_placement(device)
+    started = time.perf_counter()
+    model = EmoReasoner(large_config(tokenizer), placement) if large else load_model(model_spec, placement)
+    load = time.perf_counter() - started
+    parameters = sum(p.numel() for p in model.parameters()) / 1e6
+    single, many = Timer(placement, repeats), Timer(placement, repeats)
+    with tempfile.TemporaryDirectory() as folder, torch.inference_mode():
+        paths = _clips(batch, Path(folder), speech_dir)
+        one = _stages(model, paths[:1], single, "")
+        whole = _stages(model, paths, many, "")
+    label_path = [k for k in one if not k.startswith("generation")]
+    label_seconds = sum(one[k] for k in label_path)
+    generation_key = f"generation ({RATIONALE_TOKENS} tokens)"
+    lines = [
+        f"## Model: {model.config.name} ({parameters:.0f} M parameters), {placement.describe()}",
+        "",
+        f"Machine: {machine_line()}; torch threads {torch.get_num_threads()}; model loaded in {load:.1f} s; "
+        f"medians of {repeats} runs after a warm-up.",
+        "",
+        f"| stage | one {CLIP_SECONDS:.0f} s clip (s) | batch of {batch} (s) | batch: clips/s |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for stage in one:
+        lines.append(f"| {stage} | {one[stage]:.3f} | {whole[stage]:.3f} | {batch / whole[stage]:.1f} |")
+    tokens_per_second = RATIONALE_TOKENS / one[generation_key]
+    batch_tokens = batch * RATIONALE_TOKENS / whole[generation_key]
+    lines += [
+        "",
+        f"- one clip, label end to end (decode to scoring): **{label_seconds:.2f} s**",
+        f"- one clip, label and a {RATIONALE_TOKENS}-token rationale end to end: "
+        f"**{label_seconds + one[generation_key]:.2f} s**",
+        f"- generation: {tokens_per_second:.1f} tokens/s for one clip, {batch_tokens:.1f} tokens/s "
+        f"summed over a batch of {batch}",
+        f"- whole batch, all stages: {batch / sum(whole.values()):.2f} clips/s",
+        f"- {peak_memory(placement)}",
+    ]
+    return "\n".join(lines) + "\n"
