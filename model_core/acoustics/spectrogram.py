@@ -88,7 +88,7 @@ def log_mel_spectrogram(
         Frames are centred (the signal is reflect-padded by n_fft // 2), so frame k is
         at k * hop / rate seconds, as in Whisper and librosa.
     """
-    import librosa  # lazy: only for the Slaney mel filter bank
+    from transformers.audio_utils import hertz_to_mel, mel_filter_bank, mel_to_hertz
 
     x = np.asarray(samples, dtype=np.float32)
     pad = settings.n_fft // 2
@@ -97,22 +97,36 @@ def log_mel_spectrogram(
     window = np.hanning(settings.n_fft + 1)[:-1].astype(np.float32)  # periodic Hann
     power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
     fmax = settings.fmax or sample_rate / 2
-    filters = librosa.filters.mel(
-        sr=sample_rate, n_fft=settings.n_fft, n_mels=settings.n_mels, fmin=settings.fmin, fmax=fmax
+    # The Slaney filter bank of Whisper's feature extractor (equal to librosa's default).
+    filters = mel_filter_bank(
+        num_frequency_bins=settings.n_fft // 2 + 1,
+        num_mel_filters=settings.n_mels,
+        min_frequency=settings.fmin,
+        max_frequency=fmax,
+        sampling_rate=sample_rate,
+        norm="slaney",
+        mel_scale="slaney",
     )
-    mel_power = power @ filters.T
-    centres = librosa.mel_frequencies(n_mels=settings.n_mels + 2, fmin=settings.fmin, fmax=fmax)[
-        1:-1
-    ]
+    mel_power = power @ filters
+    edges = np.linspace(
+        hertz_to_mel(settings.fmin, "slaney"), hertz_to_mel(fmax, "slaney"), settings.n_mels + 2
+    )
+    centres = mel_to_hertz(edges, "slaney")[1:-1]
     times = np.arange(len(mel_power)) * settings.hop_length / sample_rate
     return Track(
         "log_mel",
         times,
         10.0 * np.log10(np.maximum(mel_power, TINY_POWER)).astype(float),
         "dB",
-        "log-mel power spectrogram (periodic Hann STFT, Slaney mel filters)",
+        "log-mel power spectrogram (periodic Hann STFT, Slaney mel filters as in Whisper)",
         asdict(settings) | {"sample_rate": sample_rate, "fmax": fmax},
-        NUMPY_VERSIONS | {"librosa": librosa.__version__},
+        NUMPY_VERSIONS | {"transformers": _transformers_version()},
         bins=centres.astype(float),
         bin_unit="Hz",
     )
+
+
+def _transformers_version() -> str:
+    import transformers
+
+    return transformers.__version__
