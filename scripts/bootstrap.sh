@@ -72,8 +72,8 @@ case "$ACTION" in
     say "Installed. Activate with: source $VENV/bin/activate"
     ;;
   run)
-    say "Analysing the demo recordings in assets/samples"
-    "$VENV/bin/emostudio" cues assets/samples/*.wav
+    say "Analysing the demo recordings in assets/samples (the first run prepares the weights)"
+    "$VENV/bin/emostudio" analyze assets/samples/*.wav
     ;;
   test)
     say "Lint (ruff) and tests (pytest)"

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ASTERISK_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
-ASTERISK_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
+from train.datasets.asterisk import ASTERISK_DIR, ASTERISK_TRANSCRIPTS
 
 
 def require_path(path: Path, package: str) -> Path:
@@ -89,16 +88,7 @@ def no_network(monkeypatch):
 @pytest.fixture(scope="session")
 def asterisk_transcripts(asterisk_dir) -> dict[str, str]:
     """name -> transcript of the asterisk prompts that have one (tones and blanks dropped)."""
-    import gzip
+    from train.datasets.asterisk import asterisk_pairs
 
-    path = require_path(ASTERISK_TRANSCRIPTS, "asterisk-core-sounds-en")
-    transcripts = {}
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            name, colon, text = line.partition(":")
-            text = text.strip()
-            name = name.strip()
-            is_speech = colon and not line.startswith(";") and text and not text.startswith("[")
-            if is_speech and (asterisk_dir / f"{name}.wav").exists():
-                transcripts[name] = text
-    return transcripts
+    require_path(ASTERISK_TRANSCRIPTS, "asterisk-core-sounds-en")
+    return {path.stem: text for path, text in asterisk_pairs(asterisk_dir, ASTERISK_TRANSCRIPTS)}

@@ -15,8 +15,7 @@ from emostudio.bench.timing import Timing, machine_line, pin_to_one_core, time_c
 from model_core.acoustics import analyze_acoustics, praat_pitch, praat_sound
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.cues import summarize
-
-ASTERISK_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")
+from train.datasets.asterisk import ASTERISK_DIR
 
 
 def real_speech(minutes: float, speech_dir: Path = ASTERISK_DIR) -> np.ndarray:

@@ -32,19 +32,40 @@ from model_core.pipeline import load_model
 CLIP_SECONDS = 5.0
 RATIONALE_TOKENS = 60
 
-WHISPER_LARGE_V3 = dict(d_model=1280, encoder_layers=32, decoder_layers=2, encoder_attention_heads=20,
-                        decoder_attention_heads=20, encoder_ffn_dim=5120, decoder_ffn_dim=5120,
-                        num_mel_bins=128, vocab_size=51866, max_source_positions=1500)
-LLM_1_5B = dict(model_type="llama", hidden_size=2048, intermediate_size=5632, num_hidden_layers=24,
-                num_attention_heads=16, num_key_value_heads=8, vocab_size=49152,
-                max_position_embeddings=4096, tie_word_embeddings=True)
+WHISPER_LARGE_V3 = dict(
+    d_model=1280,
+    encoder_layers=32,
+    decoder_layers=2,
+    encoder_attention_heads=20,
+    decoder_attention_heads=20,
+    encoder_ffn_dim=5120,
+    decoder_ffn_dim=5120,
+    num_mel_bins=128,
+    vocab_size=51866,
+    max_source_positions=1500,
+)
+LLM_1_5B = dict(
+    model_type="llama",
+    hidden_size=2048,
+    intermediate_size=5632,
+    num_hidden_layers=24,
+    num_attention_heads=16,
+    num_key_value_heads=8,
+    vocab_size=49152,
+    max_position_embeddings=4096,
+    tie_word_embeddings=True,
+)
 
 
 def large_config(tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
     """Random weights, real sizes: Whisper-large-v3 encoder + a 1.5 B LLM (SmolLM2's tokenizer)."""
     return EmoReasonerConfig(
-        name="large-random", speech_encoder=RANDOM, speech_encoder_config=WHISPER_LARGE_V3,
-        llm=RANDOM, llm_config=LLM_1_5B, tokenizer=tokenizer,
+        name="large-random",
+        speech_encoder=RANDOM,
+        speech_encoder_config=WHISPER_LARGE_V3,
+        llm=RANDOM,
+        llm_config=LLM_1_5B,
+        tokenizer=tokenizer,
         emotion_encoder_config=dict(d_model=512, layers=4, heads=8, conv_stride=4, dropout=0.0),
     )
 
@@ -98,38 +119,69 @@ def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) ->
     """Time every stage for ``paths`` as one batch; return the per-stage medians."""
     baseline = SpeakerBaseline.population()
     recordings = timer(f"{prefix}decode", lambda: [load_audio(p) for p in paths])
-    measured = timer(f"{prefix}acoustics", lambda: [analyze_clip(r, baseline=baseline) for r in recordings])
-    clips = [ClipInput(r.for_model, analysis, baseline.f0_reference_hz)
-             for r, (analysis, _) in zip(recordings, measured, strict=True)]
+    measured = timer(
+        f"{prefix}acoustics", lambda: [analyze_clip(r, baseline=baseline) for r in recordings]
+    )
+    clips = [
+        ClipInput(r.for_model, analysis, baseline.f0_reference_hz)
+        for r, (analysis, _) in zip(recordings, measured, strict=True)
+    ]
     whisper = timer(f"{prefix}whisper encoder", lambda: model.whisper_states(clips))
     transcripts = None
     if model.whisper_tokenizer is not None:
         from model_core.asr import Transcriber
 
-        asr = Transcriber(model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement)
-        transcripts = timer(f"{prefix}ASR (decoder)", lambda: asr.transcribe([c.samples for c in clips], whisper))
+        asr = Transcriber(
+            model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
+        )
+        transcripts = timer(
+            f"{prefix}ASR (decoder)", lambda: asr.transcribe([c.samples for c in clips], whisper)
+        )
     labels = model.config.labels
-    prompts = [make_prompt("reason", labels, transcript=t.text if transcripts else "words",
-                           cues=summary.descriptor) for t, (_, summary) in
-               zip(transcripts or [None] * len(clips), measured, strict=True)]
+    prompts = [
+        make_prompt(
+            "reason", labels, transcript=t.text if transcripts else "words", cues=summary.descriptor
+        )
+        for t, (_, summary) in zip(transcripts or [None] * len(clips), measured, strict=True)
+    ]
     audio = timer(f"{prefix}emotion encoder + adapters", lambda: model.encode(clips, whisper))
-    probabilities = timer(f"{prefix}label scoring", lambda: model.score_labels(clips, prompts, audio=audio))
+    probabilities = timer(
+        f"{prefix}label scoring", lambda: model.score_labels(clips, prompts, audio=audio)
+    )
     chosen = [labels[int(np.argmax(row))] for row in probabilities]
     prefixes = [label_answer(label) + "Reason:" for label in chosen]
-    timer(f"{prefix}generation ({RATIONALE_TOKENS} tokens)", lambda: model.generate(
-        clips, prompts, prefixes=prefixes, audio=audio, max_new_tokens=RATIONALE_TOKENS,
-        min_new_tokens=RATIONALE_TOKENS))
+    timer(
+        f"{prefix}generation ({RATIONALE_TOKENS} tokens)",
+        lambda: model.generate(
+            clips,
+            prompts,
+            prefixes=prefixes,
+            audio=audio,
+            max_new_tokens=RATIONALE_TOKENS,
+            min_new_tokens=RATIONALE_TOKENS,
+        ),
+    )
     return timer.results
 
 
-def run_model_benchmark(model_spec: str = "default", device: str = "auto", batch: int = 32,
-                        repeats: int = 3, large: bool = False, speech_dir: Path = ASTERISK_DIR,
-                        tokenizer: str = "smollm2-135m-instruct") -> str:
+def run_model_benchmark(
+    model_spec: str = "default",
+    device: str = "auto",
+    batch: int = 32,
+    repeats: int = 3,
+    large: bool = False,
+    speech_dir: Path = ASTERISK_DIR,
+    tokenizer: str = "smollm2-135m-instruct",
+) -> str:
     """Run the benchmark and return a Markdown report."""
     quiet_libraries()
     placement = pick_placement(device)
     started = time.perf_counter()
-    model = EmoReasoner(large_config(tokenizer), placement) if large else load_model(model_spec, placement)
+    model = (
+        EmoReasoner(large_config(tokenizer), placement)
+        if large
+        else load_model(model_spec, placement)
+    )
     load = time.perf_counter() - started
     parameters = sum(p.numel() for p in model.parameters()) / 1e6
     single, many = Timer(placement, repeats), Timer(placement, repeats)
@@ -150,7 +202,9 @@ def run_model_benchmark(model_spec: str = "default", device: str = "auto", batch
         "| --- | ---: | ---: | ---: |",
     ]
     for stage in one:
-        lines.append(f"| {stage} | {one[stage]:.3f} | {whole[stage]:.3f} | {batch / whole[stage]:.1f} |")
+        lines.append(
+            f"| {stage} | {one[stage]:.3f} | {whole[stage]:.3f} | {batch / whole[stage]:.1f} |"
+        )
     tokens_per_second = RATIONALE_TOKENS / one[generation_key]
     batch_tokens = batch * RATIONALE_TOKENS / whole[generation_key]
     lines += [

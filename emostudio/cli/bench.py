@@ -10,7 +10,7 @@ from emostudio.cli.common import report_error
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="run a benchmark and print a Markdown report")
-    parser.add_argument("what", choices=("acoustics", "model"), help="which benchmark")
+    parser.add_argument("what", choices=("acoustics", "model", "asr"), help="which benchmark")
     parser.add_argument(
         "--minutes", type=float, default=10.0, help="minutes of real speech (default 10)"
     )
@@ -29,16 +29,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     model.add_argument("--model", default="default", help="'default' or a checkpoint folder")
     model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     model.add_argument("--batch", type=int, default=32, help="clips in the batch run (default 32)")
-    model.add_argument("--large", action="store_true",
-                       help="random-weight Whisper-large-v3 encoder + 1.5 B LLM (for GPUs)")
-    model.add_argument("--tokenizer", default="smollm2-135m-instruct",
-                       help="tokenizer source of the --large LLM")
+    model.add_argument(
+        "--large",
+        action="store_true",
+        help="random-weight Whisper-large-v3 encoder + 1.5 B LLM (for GPUs)",
+    )
+    model.add_argument(
+        "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of the --large LLM"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.what == "model":
         return _model(args)
+    if args.what == "asr":
+        return _asr(args)
     from emostudio.bench import acoustics
 
     options = {"minutes": args.minutes, "repeats": max(1, args.repeats), "hour": not args.no_hour}
@@ -60,9 +66,30 @@ def _model(args: argparse.Namespace) -> int:
 
     try:
         options = {"speech_dir": args.speech_dir} if args.speech_dir else {}
-        report = run_model_benchmark(args.model, args.device, max(1, args.batch), max(1, args.repeats),
-                                     args.large, tokenizer=args.tokenizer, **options)
+        report = run_model_benchmark(
+            args.model,
+            args.device,
+            max(1, args.batch),
+            max(1, args.repeats),
+            args.large,
+            tokenizer=args.tokenizer,
+            **options,
+        )
     except (FileNotFoundError, ValueError) as err:
+        report_error(str(err))
+        return 1
+    print(report, end="")
+    if args.out:
+        args.out.write_text(report)
+    return 0
+
+
+def _asr(args: argparse.Namespace) -> int:
+    from emostudio.bench.asr import run_asr_benchmark
+
+    try:
+        report = run_asr_benchmark(device=args.device)
+    except FileNotFoundError as err:
         report_error(str(err))
         return 1
     print(report, end="")

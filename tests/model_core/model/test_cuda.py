@@ -24,7 +24,9 @@ def test_tiny_model_runs_in_bf16_on_the_gpu(tmp_path):
     prompts = [make_prompt("reason", config.labels, transcript="hi", cues="loud") for _ in clips]
     together = model.score_labels(clips, prompts)
     np.testing.assert_allclose(together.sum(axis=1), 1.0, atol=1e-3)
-    alone = np.concatenate([model.score_labels([c], [p]) for c, p in zip(clips, prompts, strict=True)])
+    alone = np.concatenate(
+        [model.score_labels([c], [p]) for c, p in zip(clips, prompts, strict=True)]
+    )
     np.testing.assert_allclose(together, alone, atol=2e-2)  # bf16 rounding differs with padding
     texts = model.generate(clips, prompts, max_new_tokens=5)
     assert len(texts) == 2

@@ -1,0 +1,1 @@
+"""Corpus readers: each turns a corpus on disk into plain records."""
