@@ -19,6 +19,7 @@ from model_core.asr import Transcriber, Transcript
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
+from model_core.grounding import ground
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.prompts import label_answer, make_prompt
 from model_core.model.reasoner import ClipInput, EmoReasoner
@@ -198,6 +199,8 @@ class Analyzer:
         if analysis.voiced_fraction < MIN_VOICED_FRACTION:
             warnings.append("no voiced speech detected: not transcribed")
         trained = self.model.config.trained
+        words = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+        cues = summary.to_dict()
         return AnalysisResult(
             file=str(recording.path) if recording.path else None,
             sha256=recording.sha256,
@@ -211,10 +214,13 @@ class Analyzer:
                 for lab, p in zip(self.model.config.labels, probabilities, strict=True)
             },
             transcript=transcript.text,
-            words=[{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words],
+            words=words,
             rationale=rationale,
-            citations=[],
-            cues=summary.to_dict(),
+            citations=[
+                c.to_dict()
+                for c in ground(rationale, words, cues["cues"], (summary.start, summary.end))
+            ],
+            cues=cues,
             model=self.model_info,
             timings={k: round(v, 4) for k, v in timings.items()},
             warnings=warnings,

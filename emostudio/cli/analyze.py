@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if for_each_file(args.files, handle, debug=args.debug) else 0
 
 
+VERDICT_MARKS = {"supported": "+", "contradicted": "x", "not measurable": "?", "not found": "!"}
+
+
 def print_result(path, result, show_rationale: bool = True, stream=None) -> None:
     out = stream or sys.stdout
     print(f"\n{path}  {result.duration:.2f} s", file=out)
@@ -104,5 +107,12 @@ def print_result(path, result, show_rationale: bool = True, stream=None) -> None
     print(f"  label: {verdict}    [{bars}]", file=out)
     if show_rationale and result.rationale:
         print(f"  rationale: {result.rationale}", file=out)
+    for citation in result.citations:
+        where = ", ".join(f"{a:.2f}-{b:.2f}" for a, b in citation["spans"]) or "-"
+        mark = VERDICT_MARKS.get(citation["verdict"], "?")
+        print(
+            f"    {mark} {citation['claim']:<32} {citation['verdict']:<15} at {where}  [{citation['evidence']}]",
+            file=out,
+        )
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items() if k != "batch_size")
     print(f"  timings: {timing}", file=out, flush=True)

@@ -7,17 +7,15 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
+BENCHMARKS = ("acoustics", "model", "asr", "grounding")
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="run a benchmark and print a Markdown report")
-    parser.add_argument("what", choices=("acoustics", "model", "asr"), help="which benchmark")
-    parser.add_argument(
-        "--minutes", type=float, default=10.0, help="minutes of real speech (default 10)"
-    )
+    parser.add_argument("what", choices=BENCHMARKS, help="which benchmark")
     parser.add_argument(
         "--repeats", type=int, default=3, help="runs per measurement (median reported)"
     )
-    parser.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
     parser.add_argument(
         "--speech-dir",
         type=Path,
@@ -25,7 +23,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="folder of WAV speech (default: Debian's asterisk prompts)",
     )
     parser.add_argument("--out", type=Path, help="also write the report to this file")
-    model = parser.add_argument_group("model benchmark")
+    acoustics = parser.add_argument_group("acoustics benchmark")
+    acoustics.add_argument(
+        "--minutes", type=float, default=10.0, help="minutes of real speech (default 10)"
+    )
+    acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
+    model = parser.add_argument_group("model and ASR benchmarks")
     model.add_argument("--model", default="default", help="'default' or a checkpoint folder")
     model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     model.add_argument("--batch", type=int, default=32, help="clips in the batch run (default 32)")
@@ -40,59 +43,45 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace) -> str:
+    repeats = max(1, args.repeats)
+    speech = {"speech_dir": args.speech_dir} if args.speech_dir else {}
+    if args.what == "acoustics":
+        from emostudio.bench.acoustics import run_benchmark
+
+        return run_benchmark(minutes=args.minutes, repeats=repeats, hour=not args.no_hour, **speech)
     if args.what == "model":
-        return _model(args)
-    if args.what == "asr":
-        return _asr(args)
-    from emostudio.bench import acoustics
+        from emostudio.bench.model import run_model_benchmark
 
-    options = {"minutes": args.minutes, "repeats": max(1, args.repeats), "hour": not args.no_hour}
-    if args.speech_dir is not None:
-        options["speech_dir"] = args.speech_dir
-    try:
-        report = acoustics.run_benchmark(**options)
-    except FileNotFoundError as err:
-        report_error(str(err))
-        return 1
-    print(report, end="")
-    if args.out:
-        args.out.write_text(report)
-    return 0
-
-
-def _model(args: argparse.Namespace) -> int:
-    from emostudio.bench.model import run_model_benchmark
-
-    try:
-        options = {"speech_dir": args.speech_dir} if args.speech_dir else {}
-        report = run_model_benchmark(
+        return run_model_benchmark(
             args.model,
             args.device,
             max(1, args.batch),
-            max(1, args.repeats),
+            repeats,
             args.large,
             tokenizer=args.tokenizer,
-            **options,
+            **speech,
         )
+    if args.what == "asr":
+        from emostudio.bench.asr import run_asr_benchmark
+
+        return run_asr_benchmark(device=args.device)
+    from emostudio.bench.grounding import run_grounding_benchmark
+
+    return run_grounding_benchmark(repeats=repeats)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = _report(args)
     except (FileNotFoundError, ValueError) as err:
         report_error(str(err))
         return 1
     print(report, end="")
     if args.out:
-        args.out.write_text(report)
-    return 0
-
-
-def _asr(args: argparse.Namespace) -> int:
-    from emostudio.bench.asr import run_asr_benchmark
-
-    try:
-        report = run_asr_benchmark(device=args.device)
-    except FileNotFoundError as err:
-        report_error(str(err))
-        return 1
-    print(report, end="")
-    if args.out:
-        args.out.write_text(report)
+        try:
+            args.out.write_text(report)
+        except OSError as err:
+            report_error(f"{args.out}: cannot write the report ({err.strerror or err})")
+            return 1
     return 0

@@ -80,3 +80,24 @@ def test_silence_is_not_transcribed(analyzer):
     (result,) = analyzer.analyze([Clip(recording)], rationale=False)
     assert result.transcript == "" and result.words == []
     assert any("no voiced speech" in w for w in result.warnings)
+
+
+def test_citations_check_the_rationale_against_transcript_and_cues(
+    analyzer, asterisk_files, monkeypatch
+):
+    rationale = 'She says "already logged on" with a monotone pitch, not "we are doomed".'
+    monkeypatch.setattr(analyzer.model, "generate", lambda *args, **kwargs: [rationale])
+    (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))])
+    assert result.rationale == rationale
+    claims = {c["claim"]: c for c in result.citations}
+    found = claims['word: "already logged on"']
+    assert found["verdict"] == "supported"
+    (span,) = found["spans"]
+    said = [w for w in result.words if span[0] <= w["start"] < span[1]]
+    assert [w["word"].strip(".") for w in said] == ["already", "logged", "on"]
+    assert claims['word: "we are doomed"']["verdict"] == "not found"
+    monotone = claims["pitch range: monotone"]
+    range_level = result.cues["cues"]["f0_range"]["level"]
+    assert monotone["verdict"] == (
+        "supported" if range_level in ("low", "very low") else "contradicted"
+    )

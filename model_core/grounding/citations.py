@@ -1,0 +1,156 @@
+"""Citations: each claim of a rationale, tied to its time spans and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from model_core.grounding.claims import Claim, extract_claims
+from model_core.grounding.verdicts import NOT_FOUND, SUPPORTED, judge
+from model_core.grounding.words import find_quote, transcript_tokens
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One checked claim.
+
+    Attributes
+    ----------
+    text : str
+        The claim's words in the rationale, ``rationale[start_char:end_char]``.
+    start_char, end_char : int
+        Character span in the rationale.
+    kind : str
+        ``"word"``, or the aspect of the voice (``pitch``, ``loudness``, ``rate``, ...).
+    claim : str
+        Normalised claim, e.g. ``pitch: high``, ``loudness: not loud``, ``word: "stop"``.
+    verdict : str
+        ``supported``, ``contradicted``, ``not measurable``, or ``not found`` (a quote the
+        transcript does not hold).
+    spans : list of (start, end)
+        Seconds: the quoted words, or where the cue is most expressed.
+    evidence : str
+        The measurement behind the verdict, e.g. ``intensity mean 78.2 dB, z +1.4, high``.
+    cue : str or None
+        The cue that was checked (``intensity_mean``), None for words.
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    kind: str
+    claim: str
+    verdict: str
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    evidence: str = ""
+    cue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start_char": self.start_char,
+            "end_char": self.end_char,
+            "kind": self.kind,
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "spans": [[round(a, 3), round(b, 3)] for a, b in self.spans],
+            "evidence": self.evidence,
+            "cue": self.cue,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        return cls(**{**data, "spans": [tuple(span) for span in data["spans"]]})
+
+
+def _word_citation(claim: Claim, words: list[dict], tokens: list[str]) -> Citation:
+    match = find_quote(claim.quote or "", tokens)
+    if match is None:
+        return Citation(
+            claim.text,
+            claim.start_char,
+            claim.end_char,
+            "word",
+            claim.label,
+            NOT_FOUND,
+            [],
+            "not in the transcript",
+        )
+    start, end = float(words[match.first]["start"]), float(words[match.last]["end"])
+    said = " ".join(w["word"] for w in words[match.first : match.last + 1])
+    evidence = f'transcript: "{said}" at {start:.2f}-{end:.2f} s (match {match.score:.0%})'
+    return Citation(
+        claim.text,
+        claim.start_char,
+        claim.end_char,
+        "word",
+        claim.label,
+        SUPPORTED,
+        [(start, end)],
+        evidence,
+    )
+
+
+def _within(spans, clip: tuple[float, float] | None) -> list[tuple[float, float]]:
+    cleaned = []
+    for start, end in spans:
+        start, end = float(min(start, end)), float(max(start, end))
+        if clip is not None:
+            start, end = max(start, clip[0]), min(end, clip[1])
+        if end >= start:
+            cleaned.append((start, end))
+    return cleaned
+
+
+def ground(
+    rationale: str,
+    words: Iterable[dict],
+    cues: dict[str, dict],
+    clip: tuple[float, float] | None = None,
+) -> list[Citation]:
+    """Citations of a rationale, in reading order.
+
+    Parameters
+    ----------
+    rationale : str
+    words : iterable of dict
+        The timed transcript, items ``{"word", "start", "end"}`` (seconds).
+    cues : dict
+        ``CueSummary.to_dict()["cues"]``: per cue ``value``, ``z``, ``level``, ``spans``, ...
+    clip : (start, end), optional
+        Seconds; every span is kept inside it.
+    """
+    words = list(words)
+    tokens = transcript_tokens([w["word"] for w in words])
+    citations = []
+    for claim in extract_claims(rationale or ""):
+        if claim.kind == "word":
+            citation = _word_citation(claim, words, tokens)
+        else:
+            verdict = judge(claim, cues)
+            citation = Citation(
+                claim.text,
+                claim.start_char,
+                claim.end_char,
+                claim.kind,
+                claim.label,
+                verdict.verdict,
+                list(verdict.spans),
+                verdict.evidence,
+                verdict.cue,
+            )
+        citations.append(
+            Citation(
+                citation.text,
+                citation.start_char,
+                citation.end_char,
+                citation.kind,
+                citation.claim,
+                citation.verdict,
+                _within(citation.spans, clip),
+                citation.evidence,
+                citation.cue,
+            )
+        )
+    return citations

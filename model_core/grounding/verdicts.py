@@ -1,0 +1,109 @@
+"""Checking acoustic claims against the measured cues and the speaker's baseline.
+
+A claim names an aspect and a direction ("loudness: loud"). It is **supported** when the
+matching cue's z-score against the baseline goes that way at least as far as the claim's
+force demands (hedged 0.5, plain 1.0, strong 1.5 SD), **contradicted** when it does not,
+and **not measurable** when the cue could not be measured on this clip (pitch on an
+unvoiced clip) or no cue measures that aspect (voice tension). A negated claim ("not
+loud") is supported when the cue does not reach the plain threshold in that direction.
+Rising or falling intonation is judged by the direction of the final F0 slope; "pauses"
+without a quantity by whether any pause was found.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from model_core.grounding.claims import Claim
+
+SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND = (
+    "supported",
+    "contradicted",
+    "not measurable",
+    "not found",
+)
+VERDICTS = (SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND)
+THRESHOLDS = {"hedged": 0.5, "plain": 1.0, "strong": 1.5}
+
+# (aspect, value) -> (cue names, direction): +1 up, -1 down. Several cues: the strongest counts.
+CUES: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {
+    ("pitch", "high"): (("f0_mean",), +1),
+    ("pitch", "low"): (("f0_mean",), -1),
+    ("pitch range", "wide"): (("f0_range",), +1),
+    ("pitch range", "monotone"): (("f0_range",), -1),
+    ("loudness", "loud"): (("intensity_mean",), +1),
+    ("loudness", "soft"): (("intensity_mean",), -1),
+    ("rate", "fast"): (("articulation_rate",), +1),
+    ("rate", "slow"): (("articulation_rate",), -1),
+    ("pauses", "many"): (("pause_ratio",), +1),
+    ("pauses", "few"): (("pause_ratio",), -1),
+    ("voice", "trembling"): (("jitter", "shimmer"), +1),
+    ("voice", "breathy"): (("hnr",), -1),
+    ("voice", "rough"): (("hnr",), -1),
+    ("intonation", "rising"): (("f0_final_slope",), +1),
+    ("intonation", "falling"): (("f0_final_slope",), -1),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    cue: str | None  # the cue that decided it
+    spans: list[tuple[float, float]]
+    evidence: str
+
+
+def _describe(cue: dict) -> str:
+    value, unit, z = cue.get("value"), cue.get("unit", ""), cue.get("z")
+    if value is None:
+        return f"{cue.get('label', cue.get('name'))}: not measurable"
+    text = f"{cue.get('label', cue.get('name'))} {value:.3g} {unit}".rstrip()
+    semitones = (cue.get("detail") or {}).get("semitones")
+    if semitones is not None:
+        text += f" ({semitones:+.1f} st re baseline)"
+    direction = (cue.get("detail") or {}).get("direction")
+    if direction:
+        text += f" ({direction})"
+    if z is not None:
+        text += f", z {z:+.1f}, {cue.get('level')}"
+    return text
+
+
+def _measurable(cue: dict | None) -> bool:
+    return cue is not None and cue.get("value") is not None and cue.get("level") != NOT_MEASURABLE
+
+
+def judge(claim: Claim, cues: dict[str, dict]) -> Verdict:
+    """The verdict on one acoustic claim, given the clip's cues (``CueSummary.to_dict()["cues"]``)."""
+    assert claim.sense is not None
+    key = (claim.sense.aspect, claim.sense.value)
+    if key not in CUES:
+        return Verdict(NOT_MEASURABLE, None, [], f"no measurement of {claim.sense.label} is made")
+    names, direction = CUES[key]
+    measured = [cues[name] for name in names if _measurable(cues.get(name))]
+    if not measured:
+        return Verdict(
+            NOT_MEASURABLE,
+            names[0],
+            [],
+            "; ".join(_describe(cues[n]) for n in names if n in cues) or f"{names[0]} not measured",
+        )
+    cue = max(measured, key=lambda c: direction * (c.get("z") or 0.0))
+    if key[0] == "intonation":
+        reached = (cue.get("detail") or {}).get("direction") == (
+            "rising" if direction > 0 else "falling"
+        )
+        threshold_reached = reached
+    elif key == ("pauses", "many") and claim.strength == "plain":
+        reached = (cue.get("detail") or {}).get("pauses", 0) >= 1  # "pauses" with no quantity
+        threshold_reached = reached
+    else:
+        z = cue.get("z")
+        if z is None or not math.isfinite(z):
+            return Verdict(NOT_MEASURABLE, cue.get("name"), [], _describe(cue))
+        reached = direction * z >= THRESHOLDS[claim.strength]
+        threshold_reached = direction * z >= THRESHOLDS["plain"]
+    holds = (not threshold_reached) if claim.negated else reached
+    spans = [tuple(span) for span in cue.get("spans", [])]  # where the cue shows most, either way
+    return Verdict(SUPPORTED if holds else CONTRADICTED, cue.get("name"), spans, _describe(cue))

@@ -1,0 +1,133 @@
+"""Grounding: the hand-written case table, word spans, metrics, and a property test."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model_core.grounding import (
+    NOT_FOUND,
+    SUPPORTED,
+    Citation,
+    extract_claims,
+    ground,
+    grounding_metrics,
+)
+from tests.model_core.grounding.cases import CASES, cues, words
+
+CLIP = (0.0, 6.0)
+
+
+def test_the_table_is_large_enough():
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize(
+    ("rationale", "cue_levels", "expected"),
+    CASES,
+    ids=[f"{i:02d}:{c[0][:40]}" for i, c in enumerate(CASES)],
+)
+def test_case_table(rationale, cue_levels, expected):
+    citations = ground(rationale, words(), cue_levels, CLIP)
+    assert [(c.claim, c.verdict) for c in citations] == expected
+    for citation in citations:
+        assert rationale[citation.start_char : citation.end_char] == citation.text
+
+
+def test_quoted_words_get_their_time_spans():
+    (citation,) = ground('He says "believe you did"', words(), cues(), CLIP)
+    transcript = words()
+    assert citation.verdict == SUPPORTED
+    assert citation.spans == [(transcript[2]["start"], transcript[4]["end"])]
+    assert '"believe you did"' in citation.evidence
+
+
+def test_hallucinated_quote_has_no_span():
+    (citation,) = ground('"we are doomed"', words(), cues(), CLIP)
+    assert citation.verdict == NOT_FOUND and citation.spans == []
+
+
+def test_acoustic_claims_carry_the_cue_spans_and_evidence():
+    (citation,) = ground("She is shouting.", words(), cues(intensity_mean=1.4), CLIP)
+    assert citation.cue == "intensity_mean"
+    assert citation.spans == [(1.0, 1.6), (2.4, 2.9)]
+    assert "z +1.4" in citation.evidence and "high" in citation.evidence
+
+
+def test_spans_are_kept_inside_the_clip():
+    (citation,) = ground("She is shouting.", words(), cues(intensity_mean=1.4), (1.2, 2.5))
+    assert citation.spans == [(1.2, 1.6), (2.4, 2.5)]
+
+
+def test_citation_json_round_trip():
+    for citation in ground('Loud, fast, "please just stop"', words(), cues(intensity_mean=2), CLIP):
+        assert Citation.from_dict(citation.to_dict()) == citation
+
+
+def test_metrics_over_a_dataset():
+    groups = [
+        ground(
+            'She shouts "please just stop" and "go away"', words(), cues(intensity_mean=1.5), CLIP
+        ),
+        ground("Quiet and slow.", words(), cues(intensity_mean=-1.2, articulation_rate=0.5), CLIP),
+        ground("Her voice sounds tense.", words(), cues(), CLIP),
+        ground("No claims here.", words(), cues(), CLIP),
+    ]
+    metrics = grounding_metrics(groups)
+    assert metrics.rationales == 4 and metrics.quotes == 2 and metrics.acoustic_claims == 4
+    assert metrics.quote_groundedness == pytest.approx(0.5)
+    assert metrics.cue_support_rate == pytest.approx(2 / 3)  # loud yes, quiet yes, slow no
+    assert metrics.contradiction_rate == pytest.approx(1 / 3)
+    assert metrics.not_measurable_rate == pytest.approx(1 / 4)  # tension is not measured
+    assert metrics.claims_per_rationale == pytest.approx(6 / 4)
+    assert math.isnan(grounding_metrics([]).quote_groundedness)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rationale=st.text(max_size=400),
+    start=st.floats(min_value=0, max_value=5),
+    length=st.floats(min_value=0.1, max_value=10),
+)
+def test_arbitrary_text_never_raises_and_spans_stay_inside(rationale, start, length):
+    clip = (start, start + length)
+    citations = ground(rationale, words(), cues(intensity_mean=1.5, f0_mean=-1.0), clip)
+    for citation in citations:
+        assert 0 <= citation.start_char < citation.end_char <= len(rationale)
+        assert rationale[citation.start_char : citation.end_char] == citation.text
+        assert all(clip[0] <= a <= b <= clip[1] for a, b in citation.spans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "loud",
+                "not",
+                "slowly",
+                "pauses",
+                '"',
+                "'",
+                "pitch",
+                "high",
+                "very",
+                "slightly",
+                "without",
+                "the word",
+                "stop",
+                ",",
+                ".",
+                "but",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_claim_soup_never_raises(tokens):
+    rationale = " ".join(tokens)
+    for claim in extract_claims(rationale):
+        assert rationale[claim.start_char : claim.end_char] == claim.text
