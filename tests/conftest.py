@@ -91,4 +91,5 @@ def asterisk_transcripts(asterisk_dir) -> dict[str, str]:
     from train.datasets.asterisk import asterisk_pairs
 
     require_path(ASTERISK_TRANSCRIPTS, "asterisk-core-sounds-en")
-    return {path.stem: text for path, text in asterisk_pairs(asterisk_dir, ASTERISK_TRANSCRIPTS)}
+    pairs = asterisk_pairs(asterisk_dir, ASTERISK_TRANSCRIPTS)
+    return {str(path.relative_to(asterisk_dir).with_suffix("")): text for path, text in pairs}
