@@ -21,7 +21,7 @@ from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
 from model_core.grounding import ground
 from model_core.model.config import EmoReasonerConfig
-from model_core.model.prompts import label_answer, make_prompt
+from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
@@ -124,19 +124,18 @@ class Analyzer:
         whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
         transcripts = stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
         config = self.model.config
-        prompts = [
-            make_prompt(
-                "reason",
-                config.labels,
-                transcript=t.text if config.include_transcript else None,
-                cues=summary.descriptor if config.include_cues else None,
-            )
+        # The label is scored as the answer to the SER task; the rationale follows it in the
+        # reasoning task's answer.
+        ser = [
+            emotion_prompt("ser", config, transcript=t.text, cues=summary.descriptor)
+            for t, (_, summary) in zip(transcripts, acoustics, strict=True)
+        ]
+        reason = [
+            emotion_prompt("reason", config, transcript=t.text, cues=summary.descriptor)
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
         audio = stage("encoders", lambda: self.model.encode(inputs, whisper))
-        probabilities = stage(
-            "scoring", lambda: self.model.score_labels(inputs, prompts, audio=audio)
-        )
+        probabilities = stage("scoring", lambda: self.model.score_labels(inputs, ser, audio=audio))
         labels = [config.labels[int(np.argmax(row))] for row in probabilities]
         rationales = [""] * len(clips)
         if rationale:
@@ -144,7 +143,7 @@ class Analyzer:
             rationales = stage(
                 "generation",
                 lambda: self.model.generate(
-                    inputs, prompts, prefixes=prefixes, on_text=on_text, audio=audio
+                    inputs, reason, prefixes=prefixes, on_text=on_text, audio=audio
                 ),
             )
         return [

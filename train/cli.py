@@ -1,30 +1,215 @@
-"""``emostudio-train``: the training command line.
-
-Its subcommands (datasets, rationales, training, evaluation, the synthetic
-corpus) arrive with the train package; until then it says so and exits non-zero
-rather than pretending to train.
-"""
+"""``emostudio-train``: validate data, write rationale targets, fit, evaluate, cross-validate."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from train import __version__
+
+PROG = "emostudio-train"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def error(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="emostudio-train",
-        description="Fine-tune EmoStudio's EmoReasoner model (task-alternating LoRA).",
+        prog=PROG,
+        description="Fine-tune EmoStudio's EmoReasoner (task-alternating LoRA training).",
+        epilog="Data specs: iemocap:PATH, iemocap-full:PATH, meld:PATH, meld-sentiment:PATH, "
+        "manifest:FILE.csv|.jsonl, folders:DIR (one folder per label), asterisk.",
     )
-    parser.add_argument("--version", action="version", version=f"emostudio-train {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="report missing/unreadable files, labels, durations"
+    )
+    validate.add_argument("data", nargs="+", metavar="DATA")
+    validate.add_argument("--labels", help="comma-separated label set to check against")
+    validate.add_argument("--no-audio", action="store_true", help="check only that files exist")
+
+    rationales = commands.add_parser("rationales", help="write checked rationale targets (JSONL)")
+    rationales.add_argument("data", nargs="+", metavar="DATA")
+    rationales.add_argument("--out", type=Path, required=True, metavar="FILE.jsonl")
+    rationales.add_argument(
+        "--teacher",
+        default="smollm2-135m-instruct",
+        help="teacher LM source, or 'template' for template rationales only",
+    )
+    rationales.add_argument(
+        "--tries", type=int, default=3, help="teacher attempts before the template"
+    )
+    rationales.add_argument(
+        "--labels", help="comma-separated label set (default: the data's labels)"
+    )
+    rationales.add_argument("--device", default="auto")
+    rationales.add_argument("--seed", type=int, default=0)
+
+    fit = commands.add_parser("fit", help="train EmoReasoner from a TOML config")
+    fit.add_argument("--config", type=Path, required=True)
+    fit.add_argument(
+        "--no-resume", action="store_true", help="ignore earlier checkpoints in the output"
+    )
+
+    evaluate = commands.add_parser("evaluate", help="WA, UA, macro-F1, confusion, grounding, WER")
+    evaluate.add_argument("data", nargs="+", metavar="DATA")
+    evaluate.add_argument("--model", required=True, help="an EmoReasoner checkpoint folder")
+    evaluate.add_argument(
+        "--out", type=Path, help="folder for evaluation.md/.json and confusion.png"
+    )
+    evaluate.add_argument(
+        "--rationales", type=int, default=32, help="rationales to generate and ground"
+    )
+    evaluate.add_argument("--device", default="auto")
+    evaluate.add_argument("--cache", type=Path, help="feature cache folder")
+
+    cv = commands.add_parser("cv-iemocap", help="IEMOCAP leave-one-session-out cross-validation")
+    cv.add_argument(
+        "--config", type=Path, required=True, help="fit config ([data] train is ignored)"
+    )
+    cv.add_argument("--iemocap", type=Path, required=True, help="IEMOCAP_full_release folder")
+    cv.add_argument("--full", action="store_true", help="every label instead of the 4-class set")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    print("emostudio-train: no training commands are available in this version yet.")
-    return 2
+    from model_core.audio import AudioError
+    from model_core.devices import quiet_libraries
+    from model_core.model.checkpoint import CheckpointError
+    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
+    from train.config import ConfigError
+    from train.datasets import DatasetError
+    from train.trainer import TrainingError
+
+    args = build_parser().parse_args(argv)
+    quiet_libraries()
+    try:
+        return int(COMMANDS[args.command](args))
+    except (
+        ConfigError,
+        DatasetError,
+        TrainingError,
+        CheckpointError,
+        WeightsUnavailableError,
+        UnsafeWeightsError,
+        AudioError,
+    ) as err:
+        return error(str(err))
+    except KeyboardInterrupt:
+        return error("interrupted; rerun the same command to resume")
+
+
+def _validate(args) -> int:
+    from train.datasets import load_examples
+    from train.datasets.validate import validate
+
+    examples = [e for spec in args.data for e in load_examples(spec)]
+    labels = args.labels.split(",") if args.labels else None
+    report = validate(examples, labels, check_audio=not args.no_audio)
+    say(report.to_text())
+    return 0 if report.ok else 1
+
+
+def _rationales(args) -> int:
+    from model_core.audio import AudioError, load_audio
+    from model_core.cues import analyze_clip
+    from train.datasets import load_examples
+    from train.features import speaker_baselines
+    from train.rationales import RationaleJob, Teacher, generate_rationales
+
+    examples = [e for spec in args.data for e in load_examples(spec) if e.label]
+    labels = args.labels.split(",") if args.labels else sorted({e.label for e in examples})
+    baselines = speaker_baselines(examples)
+
+    def jobs():
+        for example in examples:
+            try:
+                _, summary = analyze_clip(
+                    load_audio(example.audio),
+                    example.start,
+                    example.end,
+                    baseline=baselines.get(example.speaker),
+                )
+            except AudioError as err:
+                say(f"skipped {example.id}: {err}")
+                continue
+            yield RationaleJob(
+                example.id,
+                example.label,
+                example.transcript,
+                summary.descriptor,
+                summary.to_dict()["cues"],
+            )
+
+    teacher = None if args.teacher == "template" else Teacher(args.teacher, args.device)
+
+    def progress(index, record):
+        if index % 20 == 0:
+            kind = "template" if record.fallback else f"teacher (try {record.tries})"
+            say(f"{index + 1}/{len(examples)} {record.id}: {kind}")
+
+    counts = generate_rationales(
+        jobs(),
+        labels,
+        args.out,
+        teacher,
+        tries=max(1, args.tries),
+        seed=args.seed,
+        progress=progress,
+    )
+    say(
+        f"{args.out}: {counts['teacher']} from the teacher, {counts['fallback']} templates, "
+        f"{counts['cached']} already there"
+    )
+    return 0
+
+
+def _fit(args) -> int:
+    from train.config import FitConfig
+    from train.trainer import fit
+
+    final = fit(FitConfig.load(args.config), resume=not args.no_resume, say=say)
+    say(f"done: emostudio analyze --model {final} FILE...")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from train.evaluate import evaluate_specs, write_report
+
+    model = EmoReasoner.from_pretrained(args.model, pick_placement(args.device))
+    report = evaluate_specs(model, args.data, args.cache, rationales=args.rationales, say=say)
+    say(report.markdown())
+    if args.out:
+        say(f"wrote {write_report(report, args.out, f'Evaluation of {args.model}')}")
+    return 0
+
+
+def _cv_iemocap(args) -> int:
+    from train.crossval import iemocap_cross_validation
+
+    summary = iemocap_cross_validation(args.config, args.iemocap, full=args.full, say=say)
+    say(summary)
+    return 0
+
+
+COMMANDS = {
+    "validate": _validate,
+    "rationales": _rationales,
+    "fit": _fit,
+    "evaluate": _evaluate,
+    "cv-iemocap": _cv_iemocap,
+}
 
 
 if __name__ == "__main__":

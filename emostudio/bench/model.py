@@ -25,7 +25,7 @@ from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement, quiet_libraries
 from model_core.model.config import RANDOM, EmoReasonerConfig
-from model_core.model.prompts import label_answer, make_prompt
+from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.pipeline import load_model
 
@@ -138,15 +138,18 @@ def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) ->
             f"{prefix}ASR (decoder)", lambda: asr.transcribe([c.samples for c in clips], whisper)
         )
     labels = model.config.labels
-    prompts = [
-        make_prompt(
-            "reason", labels, transcript=t.text if transcripts else "words", cues=summary.descriptor
-        )
-        for t, (_, summary) in zip(transcripts or [None] * len(clips), measured, strict=True)
+    texts = [t.text for t in transcripts] if transcripts else ["words"] * len(clips)
+    ser = [
+        emotion_prompt("ser", model.config, transcript=text, cues=summary.descriptor)
+        for text, (_, summary) in zip(texts, measured, strict=True)
+    ]
+    reason = [
+        emotion_prompt("reason", model.config, transcript=text, cues=summary.descriptor)
+        for text, (_, summary) in zip(texts, measured, strict=True)
     ]
     audio = timer(f"{prefix}emotion encoder + adapters", lambda: model.encode(clips, whisper))
     probabilities = timer(
-        f"{prefix}label scoring", lambda: model.score_labels(clips, prompts, audio=audio)
+        f"{prefix}label scoring", lambda: model.score_labels(clips, ser, audio=audio)
     )
     chosen = [labels[int(np.argmax(row))] for row in probabilities]
     prefixes = [label_answer(label) + "Reason:" for label in chosen]
@@ -154,7 +157,7 @@ def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) ->
         f"{prefix}generation ({RATIONALE_TOKENS} tokens)",
         lambda: model.generate(
             clips,
-            prompts,
+            reason,
             prefixes=prefixes,
             audio=audio,
             max_new_tokens=RATIONALE_TOKENS,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
-BENCHMARKS = ("acoustics", "model", "asr", "grounding")
+BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +31,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     model = parser.add_argument_group("model and ASR benchmarks")
     model.add_argument("--model", default="default", help="'default' or a checkpoint folder")
     model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
-    model.add_argument("--batch", type=int, default=32, help="clips in the batch run (default 32)")
+    model.add_argument(
+        "--batch", type=int, default=32, help="clips per batch (model: 32; use 8 for train)"
+    )
+    model.add_argument(
+        "--steps", type=int, default=6, help="training steps per setting (train benchmark)"
+    )
     model.add_argument(
         "--large",
         action="store_true",
@@ -66,6 +71,17 @@ def _report(args: argparse.Namespace) -> str:
         from emostudio.bench.asr import run_asr_benchmark
 
         return run_asr_benchmark(device=args.device)
+    if args.what == "train":
+        from emostudio.bench.train import run_train_benchmark
+
+        return run_train_benchmark(
+            args.device,
+            max(1, args.batch),
+            args.steps,
+            args.large,
+            tokenizer=args.tokenizer,
+            **speech,
+        )
     from emostudio.bench.grounding import run_grounding_benchmark
 
     return run_grounding_benchmark(repeats=repeats)

@@ -15,6 +15,7 @@ from model_core.audio.recording import (
     Recording,
     file_sha256,
     load_audio,
+    probe_audio,
     recording_from_array,
     resample,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "UnsupportedFormatError",
     "file_sha256",
     "load_audio",
+    "probe_audio",
     "recording_from_array",
     "resample",
 ]

@@ -116,3 +116,57 @@ def decode_with_pyav(path: Path, max_decoded_bytes: int) -> Decoded:
         raise EmptyAudioError(path, "the audio track holds no samples")
     samples = np.ascontiguousarray(np.concatenate(chunks).astype(np.float32, copy=False))
     return Decoded(samples, int(rate), container_name, codec, (warning,) if warning else ())
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a file's header says, without decoding the samples."""
+
+    duration: float  # s
+    sample_rate: int  # Hz
+    channels: int
+    format: str
+
+
+def probe(path: Path) -> AudioInfo:
+    """Read the header (libsndfile) or container metadata (FFmpeg) of an audio file.
+
+    Raises
+    ------
+    UnsupportedFormatError, EmptyAudioError
+        When neither reader recognises the file, or it declares no audio.
+    """
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError):
+        info = None
+    if info is not None:
+        if info.frames <= 0:
+            raise EmptyAudioError(path, f"the {info.format} header declares no samples")
+        return AudioInfo(
+            info.frames / info.samplerate, int(info.samplerate), int(info.channels), info.format
+        )
+    import av
+
+    try:
+        container = av.open(str(path))
+    except (av.FFmpegError, UnicodeDecodeError, ValueError) as err:
+        raise UnsupportedFormatError(path, "not a recognised audio or video file") from err
+    with container:
+        if not container.streams.audio:
+            raise UnsupportedFormatError(
+                path, f"the {container.format.name} file has no audio track"
+            )
+        stream = container.streams.audio[0]
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / 1_000_000  # microseconds
+        else:
+            duration = float("nan")
+        return AudioInfo(
+            duration,
+            int(stream.rate or 0),
+            int(stream.codec_context.channels or 1),
+            container.format.name.split(",")[0].upper(),
+        )

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import soxr
 
-from model_core.audio.decode import decode_with_pyav, decode_with_soundfile
+from model_core.audio.decode import AudioInfo, decode_with_pyav, decode_with_soundfile, probe
 from model_core.audio.errors import (
     AudioError,
     AudioFileNotFoundError,
@@ -127,6 +127,34 @@ def _sample_warnings(source: str | Path | None, samples: np.ndarray) -> list[str
     return warnings
 
 
+def _check_path(path: Path) -> int:
+    """The file's size in bytes; AudioError when it cannot be read or is empty."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as err:
+        raise AudioFileNotFoundError(path, f"cannot open ({err.strerror or err})") from err
+    if not path.is_file():
+        raise AudioFileNotFoundError(path, "not a regular file")
+    if not os.access(path, os.R_OK):
+        raise AudioFileNotFoundError(path, "permission denied")
+    if size == 0:
+        raise EmptyAudioError(path, "the file is empty (0 bytes)")
+    return size
+
+
+def probe_audio(path: str | Path) -> AudioInfo:
+    """Duration, rate and channels from the header alone (fast: nothing is decoded).
+
+    Raises
+    ------
+    AudioError
+        As :func:`load_audio` would for a missing, empty or unrecognised file.
+    """
+    path = Path(path)
+    _check_path(path)
+    return probe(path)
+
+
 def load_audio(
     path: str | Path, *, max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES
 ) -> Recording:
@@ -150,16 +178,7 @@ def load_audio(
         One of its subclasses, with a message naming the file and the problem.
     """
     path = Path(path)
-    try:
-        size = os.stat(path).st_size
-    except OSError as err:
-        raise AudioFileNotFoundError(path, f"cannot open ({err.strerror or err})") from err
-    if not path.is_file():
-        raise AudioFileNotFoundError(path, "not a regular file")
-    if not os.access(path, os.R_OK):
-        raise AudioFileNotFoundError(path, "permission denied")
-    if size == 0:
-        raise EmptyAudioError(path, "the file is empty (0 bytes)")
+    _check_path(path)
     decoded = decode_with_soundfile(path, max_decoded_bytes)
     if decoded is None:
         decoded = decode_with_pyav(path, max_decoded_bytes)

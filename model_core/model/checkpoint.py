@@ -101,21 +101,40 @@ def save_checkpoint(
 
 def load_checkpoint(folder: str | Path, placement: Placement):
     """Rebuild an EmoReasoner from its config's sources and load the trained parts."""
-    from peft import set_peft_model_state_dict
-
     from model_core.model.reasoner import EmoReasoner
 
     folder = Path(folder)
     if not (folder / CONFIG_FILE).exists():
         raise CheckpointError(f"{folder}: not an EmoReasoner checkpoint (no {CONFIG_FILE})")
     refuse_pickles(folder)
+    _require_parts(folder)
+    model = EmoReasoner(EmoReasonerConfig.load(folder), placement)
+    load_trainable_parts(model, folder)
+    model.to(device=placement.device, dtype=placement.dtype)
+    return model.eval()
+
+
+def _require_parts(folder: Path) -> None:
     missing = [
         name for name in (ADAPTERS_FILE, f"{LORA_DIR}/{LORA_FILE}") if not (folder / name).exists()
     ]
     if missing:
         raise CheckpointError(f"{folder}: incomplete checkpoint ({', '.join(missing)} missing)")
-    config = EmoReasonerConfig.load(folder)
-    model = EmoReasoner(config, placement)
+
+
+def load_trainable_parts(model, folder: str | Path) -> None:
+    """Load a checkpoint's adapters, emotion encoder and LoRA weights into ``model``.
+
+    Raises
+    ------
+    CheckpointError
+        When parts are missing or do not fit the model.
+    """
+    from peft import set_peft_model_state_dict
+
+    folder = Path(folder)
+    refuse_pickles(folder)
+    _require_parts(folder)
     try:
         adapters = load_file(str(folder / ADAPTERS_FILE))
         _load_prefixed(model.speech_branch, adapters, "speech_branch.")
@@ -127,11 +146,9 @@ def load_checkpoint(folder: str | Path, placement: Placement):
     except RuntimeError as err:  # shape or key mismatch from load_state_dict
         raise CheckpointError(f"{folder}: weights do not fit the config ({err})") from err
     result = set_peft_model_state_dict(model.llm, lora)
-    missing_lora = [k for k in getattr(result, "unexpected_keys", []) if "lora" in k]
-    if missing_lora:
-        raise CheckpointError(f"{folder}: LoRA weights do not fit the LLM ({missing_lora[:3]})")
-    model.to(device=placement.device, dtype=placement.dtype)
-    return model.eval()
+    unexpected = [k for k in getattr(result, "unexpected_keys", []) if "lora" in k]
+    if unexpected:
+        raise CheckpointError(f"{folder}: LoRA weights do not fit the LLM ({unexpected[:3]})")
 
 
 def _load_prefixed(module, state: dict, prefix: str) -> None:

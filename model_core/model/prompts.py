@@ -44,11 +44,14 @@ class Prompt:
     cues: str | None = None
 
     def user_text(self) -> str:
-        parts = [self.instruction, AUDIO_PLACEHOLDER]
+        """Transcript and cues first, then the instruction, then the audio, which so sits
+        right before the answer whatever the instruction's wording."""
+        parts = []
         if self.transcript is not None:
             parts.append(f'Transcript: "{self.transcript.strip()}"')
         if self.cues is not None:
             parts.append(f"Measured cues: {self.cues}")
+        parts += [self.instruction, AUDIO_PLACEHOLDER]
         return "\n".join(parts)
 
 
@@ -81,7 +84,21 @@ def reason_answer(label: str, rationale: str) -> str:
 def answer_for(task: str, *, label: str = "", rationale: str = "", text: str = "") -> str:
     """The target text of a training example."""
     if task == "ser":
-        return label_answer(label).rstrip("\n")
+        return label_answer(label)  # "Emotion: <label>\n", exactly what scoring measures
     if task == "reason":
         return reason_answer(label, rationale)
     return text.strip()
+
+
+def emotion_prompt(
+    task: str, config, *, transcript: str | None = None, cues: str | None = None, variant: int = 0
+) -> Prompt:
+    """A ``ser`` or ``reason`` prompt holding the transcript and cue text that the model's
+    config switches (``include_transcript``, ``include_cues``) allow."""
+    return make_prompt(
+        task,
+        config.labels,
+        variant=variant,
+        transcript=transcript if config.include_transcript and transcript else None,
+        cues=cues if config.include_cues and cues else None,
+    )

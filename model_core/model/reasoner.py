@@ -45,11 +45,20 @@ WHISPER_ENCODER_BATCH_DEFAULT = 32
 
 @dataclass
 class ClipInput:
-    """One clip for the model: mono 16 kHz samples and (optionally) its acoustic analysis."""
+    """One clip for the model: mono 16 kHz samples and (optionally) what is already computed.
 
-    samples: np.ndarray
+    Training caches what frozen parts produce: ``speech_frames`` (Whisper's encoder
+    states of the clip's real audio, shape (n, d)), ``emotion_frames`` (a frozen emotion
+    encoder's states) and ``prosody`` (the prosody encoder's input features, shape
+    (T, 84)); given, they are used instead of recomputing, and ``samples`` may be None.
+    """
+
+    samples: np.ndarray | None
     analysis: AcousticAnalysis | None = None
     f0_reference_hz: float = 159.0
+    speech_frames: torch.Tensor | None = None
+    emotion_frames: torch.Tensor | None = None
+    prosody: np.ndarray | None = None
 
 
 @dataclass
@@ -130,33 +139,57 @@ class EmoReasoner(nn.Module):
         return inputs, torch.cat(states)
 
     def encode(
-        self, clips: list[ClipInput], whisper: tuple[WhisperInputs, torch.Tensor] | None = None
+        self,
+        clips: list[ClipInput],
+        whisper: tuple[WhisperInputs, torch.Tensor] | None = None,
+        branches: tuple[str, ...] = ("speech", "emotion"),
     ) -> EncodedAudio:
-        """Both encoders and adapters for a batch of clips of any lengths."""
-        inputs, hidden = whisper if whisper is not None else self.whisper_states(clips)
-        frames, mask = join_windows(hidden, inputs, len(clips))
-        speech, speech_mask = self.speech_branch(frames, mask)
-        frames, mask = self._emotion_frames(clips)
-        emotion, emotion_mask = self.emotion_branch(frames, mask)
+        """Both encoders and adapters for a batch of clips of any lengths.
+
+        ``branches`` names the branches that learn from this batch; the others run without
+        gradients (task-alternating training: speech tasks train the speech branch, emotion
+        tasks the emotion branch, LoRA always).
+        """
+        if whisper is None and all(c.speech_frames is not None for c in clips):
+            frames, mask = pad_frames([c.speech_frames for c in clips])
+            frames, mask = frames.to(self.device, self.placement.dtype), mask.to(self.device)
+        else:
+            inputs, hidden = whisper if whisper is not None else self.whisper_states(clips)
+            frames, mask = join_windows(hidden, inputs, len(clips))
+        with torch.set_grad_enabled(torch.is_grad_enabled() and "speech" in branches):
+            speech, speech_mask = self.speech_branch(frames, mask)
+        with torch.set_grad_enabled(torch.is_grad_enabled() and "emotion" in branches):
+            frames, mask = self._emotion_frames(clips)
+            emotion, emotion_mask = self.emotion_branch(frames, mask)
         return EncodedAudio(speech, speech_mask, emotion, emotion_mask)
 
     def _emotion_frames(self, clips: list[ClipInput]) -> tuple[torch.Tensor, torch.Tensor]:
         if isinstance(self.emotion_encoder, ProsodyEncoder):
-            rows = []
-            for clip in clips:
-                analysis = clip.analysis or analyze_acoustics(clip.samples, MODEL_SAMPLE_RATE)
-                rows.append(
-                    torch.from_numpy(
-                        prosody_features(
-                            clip.samples, MODEL_SAMPLE_RATE, analysis, clip.f0_reference_hz
-                        )
-                    )
-                )
-            features, mask = pad_frames(rows)
+            features, mask = pad_frames([torch.from_numpy(self.prosody_input(c)) for c in clips])
             return self.emotion_encoder(
                 features.to(self.device, self.placement.dtype), mask.to(self.device)
             )
+        if all(c.emotion_frames is not None for c in clips):
+            frames, mask = pad_frames([c.emotion_frames for c in clips])
+            return frames.to(self.device, self.placement.dtype), mask.to(self.device)
         return self.emotion_encoder([c.samples for c in clips], self.device, self.placement.dtype)
+
+    @staticmethod
+    def prosody_input(clip: ClipInput) -> np.ndarray:
+        """The prosody encoder's features of a clip, shape (T, 84) (computed if not given)."""
+        if clip.prosody is not None:
+            return clip.prosody
+        analysis = clip.analysis or analyze_acoustics(clip.samples, MODEL_SAMPLE_RATE)
+        return prosody_features(clip.samples, MODEL_SAMPLE_RATE, analysis, clip.f0_reference_hz)
+
+    def frozen_emotion_frames(self, clips: list[ClipInput]) -> list[torch.Tensor] | None:
+        """A frozen emotion encoder's states per clip (n_i, d), or None for the prosody encoder."""
+        if isinstance(self.emotion_encoder, ProsodyEncoder):
+            return None
+        frames, mask = self.emotion_encoder(
+            [c.samples for c in clips], self.device, self.placement.dtype
+        )
+        return [frames[i][mask[i]] for i in range(len(clips))]
 
     # ----------------------------------------------------------------- prompts
     def _prompt_ids(self, prompt: Prompt) -> tuple[list[int], list[int]]:
@@ -214,11 +247,19 @@ class EmoReasoner(nn.Module):
         return embeds, mask, labels
 
     # ----------------------------------------------------------------- training
-    def loss(
-        self, clips: list[ClipInput], prompts: list[Prompt], answers: list[str]
+    def forward(
+        self,
+        clips: list[ClipInput],
+        prompts: list[Prompt],
+        answers: list[str],
+        branches: tuple[str, ...] = ("speech", "emotion"),
     ) -> torch.Tensor:
-        """Mean cross-entropy of the answer tokens (each answer ends with the EOS token)."""
-        audio = self.encode(clips)
+        """Mean cross-entropy of the answer tokens (each answer ends with the EOS token).
+
+        This is ``forward`` so that data-parallel wrappers (DDP through Accelerate) see the
+        call and synchronise gradients; :meth:`loss` is the same, by name.
+        """
+        audio = self.encode(clips, branches=branches)
         eos = [self.tokenizer.eos_token_id]
         rows = [
             self._sequence(audio, i, p, self._ids(a) + eos)
@@ -226,6 +267,8 @@ class EmoReasoner(nn.Module):
         ]
         embeds, mask, labels = self._pad(rows)
         return self.llm(inputs_embeds=embeds, attention_mask=mask, labels=labels).loss
+
+    loss = forward
 
     # ----------------------------------------------------------------- inference
     @torch.inference_mode()

@@ -1,1 +1,68 @@
-"""Corpus readers: each turns a corpus on disk into plain records."""
+"""Corpus readers: each turns a corpus on disk into :class:`Example` records.
+
+:func:`load_examples` reads a *data spec*:
+
+| spec | what |
+| --- | --- |
+| ``iemocap:PATH`` / ``iemocap-full:PATH`` | IEMOCAP 4-class (hap+exc merged) / every label |
+| ``meld:PATH`` / ``meld-sentiment:PATH`` | MELD emotion (7) / sentiment (3) |
+| ``manifest:PATH`` or a ``.csv``/``.jsonl`` path | a manifest (``path,label[,transcript,speaker,split]``) |
+| ``folders:PATH`` or a folder path | one folder per label |
+| ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from train.datasets.example import DatasetError, Example
+
+
+def load_examples(spec: str) -> list[Example]:
+    """Read the examples a data spec names (see the module's table).
+
+    Raises
+    ------
+    DatasetError
+        For an unknown spec or a corpus that cannot be read.
+    """
+    kind, colon, rest = spec.partition(":")
+    if not colon:
+        kind, rest = "", spec
+    if kind == "iemocap" or kind == "iemocap-full":
+        from train.datasets.iemocap import read_iemocap
+
+        return read_iemocap(rest, "full" if kind == "iemocap-full" else "four")
+    if kind in ("meld", "meld-sentiment"):
+        from train.datasets.meld import read_meld
+
+        return read_meld(rest, "sentiment" if kind == "meld-sentiment" else "emotion")
+    if kind == "manifest":
+        from train.datasets.manifest import read_manifest
+
+        return read_manifest(rest)
+    if kind == "folders":
+        from train.datasets.manifest import read_label_folders
+
+        return read_label_folders(rest)
+    if spec == "asterisk":
+        from train.datasets.asterisk import asterisk_examples
+
+        return asterisk_examples()
+    if kind == "":
+        path = Path(rest)
+        if path.suffix.lower() in (".csv", ".jsonl"):
+            from train.datasets.manifest import read_manifest
+
+            return read_manifest(path)
+        if path.is_dir():
+            from train.datasets.manifest import read_label_folders
+
+            return read_label_folders(path)
+    raise DatasetError(
+        f"{spec}: not a data spec (iemocap:, meld:, manifest:, folders:, asterisk, "
+        "or a .csv/.jsonl manifest or label folder)"
+    )
+
+
+__all__ = ["DatasetError", "Example", "load_examples"]

@@ -37,3 +37,21 @@ def asterisk_pairs(
             if is_speech and path.exists():
                 pairs.append((path, text))
     return pairs
+
+
+def asterisk_examples(split: str = "train") -> list:
+    """The prompts as examples: neutral read speech (label ``neutral``) with transcripts."""
+    from train.datasets.example import Example
+
+    return [
+        Example(
+            id=f"asterisk/{path.relative_to(ASTERISK_DIR).with_suffix('')}",
+            audio=path,
+            label="neutral",
+            transcript=text,
+            speaker="asterisk_allison",
+            split=split,
+            source="asterisk-core-sounds-en",
+        )
+        for path, text in asterisk_pairs()
+    ]

@@ -1,0 +1,175 @@
+"""The fit configuration: one TOML file that says what to train on, and how.
+
+Example::
+
+    [model]                      # any EmoReasonerConfig field; or init_from = "checkpoint/"
+    labels = ["neutral", "happy", "sad", "angry"]
+
+    [data]
+    train = ["manifest:data/train.csv", "asterisk"]
+    eval = ["manifest:data/test.csv"]
+    rationales = "rationales.jsonl"   # from `emostudio-train rationales` (optional)
+
+    [training]
+    output = "runs/first"
+    tasks = ["asr", "ser", "reason"]
+    schedule = "alternate-epoch"      # or alternate-batch, joint
+    final_joint_epoch = true
+    epochs = 4
+    batch_size = 8
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from model_core.model.config import EmoReasonerConfig
+
+SCHEDULES = ("alternate-epoch", "alternate-batch", "joint")
+SPEECH_TASKS = ("asr", "sqa")
+EMOTION_TASKS = ("ser", "reason")
+
+
+class ConfigError(ValueError):
+    """The fit configuration is wrong; the message names the file and the key."""
+
+
+@dataclass
+class TrainingOptions:
+    output: str = "runs/emoreasoner"
+    tasks: list[str] = field(default_factory=lambda: ["asr", "ser", "reason"])
+    schedule: str = "alternate-epoch"
+    final_joint_epoch: bool = True
+    epochs: int = 3
+    max_steps: int | None = None  # stop after this many optimizer steps (a smoke run)
+    batch_size: int = 8
+    gradient_accumulation: int = 1
+    learning_rate: float = 2e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.05
+    max_grad_norm: float = 1.0
+    save_every: int = 200  # optimizer steps between checkpoints
+    keep_checkpoints: int = 2
+    seed: int = 0
+    device: str = "auto"
+    cache_dir: str | None = None  # encoder cache; default <output>/cache
+    use_cache: bool = True
+    eval_rationales: int = 32  # rationales generated at evaluation for grounding metrics
+    prompt_pool: bool = (
+        True  # draw each instruction from the task's pool of phrasings (else the first)
+    )
+    log_every: int = 10  # optimizer steps between log lines
+
+
+@dataclass
+class DataOptions:
+    train: list[str] = field(default_factory=list)
+    eval: list[str] = field(default_factory=list)
+    rationales: str | None = None
+
+
+@dataclass
+class FitConfig:
+    model: EmoReasonerConfig
+    data: DataOptions
+    training: TrainingOptions
+    init_from: str | None = None  # a checkpoint folder to continue from
+    source: str = ""
+
+    @classmethod
+    def load(cls, path: str | Path) -> FitConfig:
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise ConfigError(f"{path}: no such config file") from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML ({err})") from err
+        return cls.from_dict(raw, str(path), base=path.parent)
+
+    @classmethod
+    def from_dict(
+        cls, raw: dict[str, Any], source: str = "<dict>", base: Path | None = None
+    ) -> FitConfig:
+        unknown = set(raw) - {"model", "data", "training"}
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown sections {sorted(unknown)} (model, data, training)"
+            )
+        model_raw = dict(raw.get("model", {}))
+        init_from = model_raw.pop("init_from", None)
+        try:
+            model = EmoReasonerConfig.from_dict(model_raw)
+        except (TypeError, ValueError) as err:
+            raise ConfigError(f"{source}: [model]: {err}") from err
+        data = _section(DataOptions, raw.get("data", {}), f"{source}: [data]")
+        training = _section(TrainingOptions, raw.get("training", {}), f"{source}: [training]")
+        if base is not None:  # relative paths are relative to the config file
+            data.train = [_relative(spec, base) for spec in data.train]
+            data.eval = [_relative(spec, base) for spec in data.eval]
+            if data.rationales:
+                data.rationales = str(_path(data.rationales, base))
+            training.output = str(_path(training.output, base))
+            if init_from:
+                init_from = str(_path(init_from, base))
+        config = cls(model, data, training, init_from, source)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        where = self.source
+        t = self.training
+        if t.schedule not in SCHEDULES:
+            raise ConfigError(
+                f"{where}: [training] schedule must be one of {SCHEDULES}, got {t.schedule!r}"
+            )
+        bad = [task for task in t.tasks if task not in SPEECH_TASKS + EMOTION_TASKS]
+        if bad or not t.tasks:
+            raise ConfigError(
+                f"{where}: [training] tasks must be from {SPEECH_TASKS + EMOTION_TASKS}, got {t.tasks}"
+            )
+        for name in ("epochs", "batch_size", "gradient_accumulation", "save_every"):
+            if getattr(t, name) < 1:
+                raise ConfigError(f"{where}: [training] {name} must be at least 1")
+        if not self.data.train:
+            raise ConfigError(f"{where}: [data] train lists no data")
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.training.cache_dir or Path(self.training.output) / "cache")
+
+
+def _section(kind, values: dict, where: str):
+    known = {f.name for f in fields(kind)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    try:
+        return kind(**values)
+    except TypeError as err:
+        raise ConfigError(f"{where}: {err}") from err
+
+
+def _path(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _relative(spec: str, base: Path) -> str:
+    """Make the path inside a data spec relative to the config file."""
+    kind, colon, rest = spec.partition(":")
+    if spec == "asterisk":
+        return spec
+    if colon and kind in (
+        "iemocap",
+        "iemocap-full",
+        "meld",
+        "meld-sentiment",
+        "manifest",
+        "folders",
+    ):
+        return f"{kind}:{_path(rest, base)}"
+    return str(_path(spec, base))

@@ -1,0 +1,130 @@
+"""Generic corpora: a CSV or JSONL manifest, or a folder per label.
+
+Manifest columns: ``path,label[,transcript,speaker,split,question,answer,start,end]``;
+paths are relative to the manifest's folder unless absolute. A row may leave ``label``
+empty when it only serves ASR (``transcript``) or spoken QA (``question``, ``answer``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from train.datasets.example import SPLITS, DatasetError, Example
+
+AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".aac", ".opus", ".aif", ".aiff"}
+COLUMNS = ("path", "label", "transcript", "speaker", "split", "question", "answer", "start", "end")
+
+
+def _example(row: dict, base: Path, where: str, index: int) -> Example:
+    unknown = set(row) - set(COLUMNS) - {"id"}
+    if unknown:
+        raise DatasetError(
+            f"{where}: unknown columns {sorted(unknown)} (known: {', '.join(COLUMNS)})"
+        )
+    path = str(row.get("path") or "").strip()
+    if not path:
+        raise DatasetError(f"{where}: empty path")
+    split = (row.get("split") or "train").strip() or "train"
+    if split not in SPLITS:
+        raise DatasetError(f"{where}: split must be one of {SPLITS}, got {split!r}")
+
+    def text(name):
+        value = row.get(name)
+        value = str(value).strip() if value is not None else ""
+        return value or None
+
+    def number(name):
+        value = text(name)
+        if value is None:
+            return None
+        try:
+            return float(value)
+        except ValueError as err:
+            raise DatasetError(
+                f"{where}: {name} must be a number of seconds, got {value!r}"
+            ) from err
+
+    audio = Path(path) if Path(path).is_absolute() else base / path
+    example = Example(
+        id=text("id") or f"{Path(path).stem}-{index}",
+        audio=audio,
+        label=text("label"),
+        transcript=text("transcript"),
+        speaker=text("speaker"),
+        split=split,
+        source=where,
+        start=number("start"),
+        end=number("end"),
+        question=text("question"),
+        answer=text("answer"),
+    )
+    if not example.tasks:
+        raise DatasetError(f"{where}: a row needs a label, a transcript, or a question and answer")
+    return example
+
+
+def read_manifest(path: str | Path) -> list[Example]:
+    """Read a ``.csv`` (with a header row) or ``.jsonl`` manifest.
+
+    Raises
+    ------
+    DatasetError
+        Naming the file and line of the first bad row.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatasetError(f"{path}: no such manifest")
+    base = path.parent
+    examples = []
+    if path.suffix.lower() == ".jsonl":
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise DatasetError(f"{path}:{number}: not valid JSON ({err.msg})") from err
+                if not isinstance(row, dict):
+                    raise DatasetError(f"{path}:{number}: each line must be a JSON object")
+                examples.append(_example(row, base, f"{path}:{number}", number))
+    elif path.suffix.lower() == ".csv":
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "path" not in reader.fieldnames:
+                raise DatasetError(f"{path}:1: the header must name a 'path' column")
+            for number, row in enumerate(reader, 2):
+                if None in row:
+                    raise DatasetError(f"{path}:{number}: more fields than the header has")
+                examples.append(_example(row, base, f"{path}:{number}", number))
+    else:
+        raise DatasetError(f"{path}: a manifest must be .csv or .jsonl")
+    ids = [e.id for e in examples]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise DatasetError(f"{path}: duplicate ids {duplicates[:5]}")
+    return examples
+
+
+def read_label_folders(root: str | Path, split: str = "train") -> list[Example]:
+    """``root/<label>/*.wav`` (any audio suffix): the folder name is the label."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DatasetError(f"{root}: not a folder")
+    examples = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for audio in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
+            examples.append(
+                Example(
+                    id=f"{folder.name}/{audio.relative_to(folder)}",
+                    audio=audio,
+                    label=folder.name,
+                    split=split,
+                    source=f"folder:{root}",
+                )
+            )
+    if not examples:
+        raise DatasetError(f"{root}: no audio files in label folders")
+    return examples

@@ -1,0 +1,262 @@
+"""Evaluation: accuracy (WA, UA), macro-F1, per-class recall, confusion matrix, grounding
+of generated rationales, and ASR word error rate where transcripts exist."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model_core.asr import Transcriber, normalize_for_wer
+from model_core.grounding import ground, grounding_metrics
+from model_core.model.prompts import emotion_prompt, label_answer
+from model_core.model.reasoner import EmoReasoner
+from train.features import FeatureCache, Prepared, prepare_all_examples
+
+EVAL_BATCH = 8
+
+
+@dataclass
+class ClassificationMetrics:
+    labels: list[str]
+    n: int
+    weighted_accuracy: float  # WA: share of all examples right
+    unweighted_accuracy: float  # UA: mean per-class recall
+    macro_f1: float
+    recall: dict[str, float]
+    confusion: list[list[int]]  # rows: true label, columns: predicted label
+
+    def table(self) -> str:
+        width = max(len(label) for label in self.labels) + 2
+        lines = [
+            "true \\ predicted".ljust(width) + "".join(label[:8].rjust(9) for label in self.labels)
+        ]
+        for label, row in zip(self.labels, self.confusion, strict=True):
+            lines.append(label.ljust(width) + "".join(str(v).rjust(9) for v in row))
+        return "\n".join(lines)
+
+
+def classification_metrics(
+    true: list[str], predicted: list[str], labels: list[str]
+) -> ClassificationMetrics:
+    """WA, UA, macro-F1 and the confusion matrix (classes absent from ``true`` are left out of UA)."""
+    index = {label: i for i, label in enumerate(labels)}
+    confusion = np.zeros((len(labels), len(labels)), dtype=int)
+    for t, p in zip(true, predicted, strict=True):
+        confusion[index[t], index[p]] += 1
+    support = confusion.sum(axis=1)
+    predicted_count = confusion.sum(axis=0)
+    hits = np.diag(confusion)
+    recall = np.divide(hits, support, out=np.zeros(len(labels)), where=support > 0)
+    precision = np.divide(
+        hits, predicted_count, out=np.zeros(len(labels)), where=predicted_count > 0
+    )
+    f1 = np.divide(
+        2 * precision * recall,
+        precision + recall,
+        out=np.zeros(len(labels)),
+        where=(precision + recall) > 0,
+    )
+    present = support > 0
+    return ClassificationMetrics(
+        labels=list(labels),
+        n=int(support.sum()),
+        weighted_accuracy=float(hits.sum() / max(1, support.sum())),
+        unweighted_accuracy=float(recall[present].mean()) if present.any() else float("nan"),
+        macro_f1=float(f1[present].mean()) if present.any() else float("nan"),
+        recall={label: float(recall[i]) for i, label in enumerate(labels) if present[i]},
+        confusion=confusion.tolist(),
+    )
+
+
+def save_confusion_png(metrics: ClassificationMetrics, path: Path, title: str) -> Path:
+    """The confusion matrix as a PNG (row-normalised colours, counts written in the cells)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matrix = np.array(metrics.confusion, dtype=float)
+    normalised = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    figure, axes = plt.subplots(
+        figsize=(1.2 + 0.9 * len(metrics.labels), 1 + 0.8 * len(metrics.labels))
+    )
+    axes.imshow(normalised, cmap="Blues", vmin=0, vmax=1)
+    axes.set_xticks(range(len(metrics.labels)), metrics.labels, rotation=45, ha="right")
+    axes.set_yticks(range(len(metrics.labels)), metrics.labels)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    for (row, column), count in np.ndenumerate(matrix):
+        axes.text(
+            column,
+            row,
+            int(count),
+            ha="center",
+            va="center",
+            color="white" if normalised[row, column] > 0.5 else "black",
+        )
+    axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+@dataclass
+class EvaluationReport:
+    classification: ClassificationMetrics | None
+    grounding: dict = field(default_factory=dict)
+    wer: float | None = None
+    wer_examples: int = 0
+    predictions: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return data
+
+    def markdown(self) -> str:
+        lines = []
+        c = self.classification
+        if c is not None:
+            lines += [
+                f"- examples: {c.n}",
+                f"- WA (accuracy): **{c.weighted_accuracy:.1%}**",
+                f"- UA (mean class recall): **{c.unweighted_accuracy:.1%}**",
+                f"- macro-F1: **{c.macro_f1:.3f}**",
+                "- recall per class: " + ", ".join(f"{k} {v:.1%}" for k, v in c.recall.items()),
+                "",
+                "```",
+                c.table(),
+                "```",
+            ]
+        if self.grounding:
+            g = self.grounding
+            lines += [
+                "",
+                f"Grounding of {g['rationales']} generated rationales: quote groundedness "
+                f"{g['quote_groundedness']:.1%}, cue support rate {g['cue_support_rate']:.1%}, "
+                f"contradiction rate {g['contradiction_rate']:.1%}, claims per rationale "
+                f"{g['claims_per_rationale']:.2f}",
+            ]
+        if self.wer is not None:
+            lines += [
+                "",
+                f"ASR word error rate on {self.wer_examples} examples with transcripts: "
+                f"**{self.wer:.1%}**",
+            ]
+        return "\n".join(lines)
+
+
+@torch.inference_mode()
+def evaluate(
+    model: EmoReasoner,
+    prepared: list[Prepared],
+    *,
+    rationales: int = 32,
+    asr: bool = True,
+    say: Callable[[str], None] = print,
+) -> EvaluationReport:
+    """Score every labelled example; generate ``rationales`` of them for the grounding metrics."""
+    model.eval()
+    config = model.config
+    labelled = [p for p in prepared if p.example.label in config.labels]
+    true, predicted, records = [], [], []
+    for first in range(0, len(labelled), EVAL_BATCH):
+        batch = labelled[first : first + EVAL_BATCH]
+        prompts = [_prompt(item, config) for item in batch]
+        probabilities = model.score_labels([item.clip for item in batch], prompts)
+        for item, row in zip(batch, probabilities, strict=True):
+            guess = config.labels[int(np.argmax(row))]
+            true.append(item.example.label)
+            predicted.append(guess)
+            records.append(
+                {
+                    "id": item.example.id,
+                    "label": item.example.label,
+                    "predicted": guess,
+                    "probabilities": {
+                        k: round(float(v), 4) for k, v in zip(config.labels, row, strict=True)
+                    },
+                }
+            )
+        say(f"scored {min(first + EVAL_BATCH, len(labelled))}/{len(labelled)}")
+    classification = (
+        classification_metrics(true, predicted, list(config.labels)) if labelled else None
+    )
+    grounding = {}
+    if rationales and labelled:
+        chosen = labelled[:rationales]
+        groups = []
+        for first in range(0, len(chosen), EVAL_BATCH):
+            batch = chosen[first : first + EVAL_BATCH]
+            guesses = [records[labelled.index(item)]["predicted"] for item in batch]
+            texts = model.generate(
+                [item.clip for item in batch],
+                [_prompt(item, config) for item in batch],
+                prefixes=[label_answer(g) + "Reason:" for g in guesses],
+            )
+            for item, text in zip(batch, texts, strict=True):
+                words = [
+                    {"word": w, "start": 0.0, "end": 0.0}
+                    for w in (item.example.transcript or "").split()
+                ]
+                citations = ground(text, words, item.cues)
+                groups.append(citations)
+                records[labelled.index(item)]["rationale"] = text
+        grounding = grounding_metrics(groups).to_dict()
+    wer, wer_count = (None, 0)
+    if asr and model.whisper_tokenizer is not None:
+        wer, wer_count = _wer(model, prepared)
+    return EvaluationReport(classification, grounding, wer, wer_count, records)
+
+
+def _prompt(item: Prepared, config, task: str = "ser"):
+    return emotion_prompt(task, config, transcript=item.example.transcript, cues=item.descriptor)
+
+
+def _wer(model: EmoReasoner, prepared: list[Prepared]) -> tuple[float | None, int]:
+    import jiwer
+
+    from train.features import samples_of
+
+    with_text = [p for p in prepared if p.example.transcript]
+    if not with_text:
+        return None, 0
+    transcriber = Transcriber(
+        model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
+    )
+    hypotheses = transcriber.transcribe([samples_of(p.example) for p in with_text])
+    references = [normalize_for_wer(p.example.transcript) for p in with_text]
+    return float(jiwer.wer(references, [normalize_for_wer(h.text) for h in hypotheses])), len(
+        with_text
+    )
+
+
+def write_report(report: EvaluationReport, folder: Path, title: str) -> Path:
+    """``evaluation.json``, ``evaluation.md`` and ``confusion.png`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "evaluation.json").write_text(json.dumps(report.to_dict(), indent=2))
+    (folder / "evaluation.md").write_text(f"# {title}\n\n{report.markdown()}\n")
+    if report.classification is not None:
+        save_confusion_png(report.classification, folder / "confusion.png", title)
+    return folder / "evaluation.md"
+
+
+def evaluate_specs(
+    model: EmoReasoner,
+    specs: list[str],
+    cache_dir: Path | None,
+    *,
+    rationales: int = 32,
+    say: Callable[[str], None] = print,
+) -> EvaluationReport:
+    """Evaluate on data specs (see :func:`train.datasets.load_examples`)."""
+    from train.datasets import load_examples
+
+    examples = [e for spec in specs for e in load_examples(spec)]
+    prepared = prepare_all_examples(examples, model, FeatureCache(cache_dir), say)
+    return evaluate(model, prepared, rationales=rationales, say=say)

@@ -1,0 +1,210 @@
+"""Preparing examples for training, with what frozen parts compute cached on disk.
+
+Per example: the 16 kHz audio (or its segment), the acoustic analysis and cue summary
+against the speaker's baseline, Whisper's encoder states (frozen), and the prosody
+encoder's input features (the encoder itself trains, so its input is cached, not its
+output). A cache entry is one safetensors file, keyed by the audio's SHA-256, the segment,
+the speech encoder and the feature version; it is written to a temporary name and renamed,
+so a killed run never leaves half an entry. Later epochs read entries instead of running
+Whisper and Praat again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from model_core.audio import MODEL_SAMPLE_RATE, AudioError, load_audio, recording_from_array
+from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.model.reasoner import ClipInput, EmoReasoner
+from train.datasets.example import Example
+
+FEATURE_VERSION = 1  # bump when what is cached changes
+MIN_SPEAKER_RECORDINGS = 3  # fewer: population priors
+
+
+@dataclass
+class Prepared:
+    """An example with everything the model's frozen parts give it."""
+
+    example: Example
+    clip: ClipInput  # samples may be None when read from the cache
+    descriptor: str  # cue description ("high pitch; loud")
+    cues: dict  # CueSummary.to_dict()["cues"], for checking rationales
+    duration: float  # s
+
+
+def _key(example: Example, model: EmoReasoner, f0_reference_hz: float) -> str:
+    digest = hashlib.sha256()
+    with open(example.audio, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    meta = json.dumps(
+        [
+            example.start,
+            example.end,
+            model.config.speech_encoder,
+            model.config.seed if model.config.speech_encoder == "random" else 0,
+            model.config.emotion_encoder,
+            round(f0_reference_hz, 3),
+            FEATURE_VERSION,
+        ]
+    )
+    digest.update(meta.encode())
+    return digest.hexdigest()[:32]
+
+
+def samples_of(example: Example) -> np.ndarray:
+    recording = load_audio(example.audio)
+    samples = recording.for_model
+    if example.start is not None or example.end is not None:
+        first = int(round((example.start or 0.0) * MODEL_SAMPLE_RATE))
+        last = len(samples) if example.end is None else int(round(example.end * MODEL_SAMPLE_RATE))
+        samples = samples[first:last]
+    return np.ascontiguousarray(samples)
+
+
+class FeatureCache:
+    """A folder of safetensors entries (one per example); ``folder=None`` caches nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = Path(folder) if folder else None
+        if self.folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    def read(self, key: str) -> tuple[dict[str, torch.Tensor], dict[str, str]] | None:
+        if not self.folder:
+            return None
+        path = self.folder / f"{key}.safetensors"
+        if not path.exists():
+            return None
+        with safe_open(str(path), framework="pt") as handle:
+            names = list(handle.keys())
+            return {name: handle.get_tensor(name) for name in names}, handle.metadata() or {}
+
+    def write(self, key: str, tensors: dict[str, torch.Tensor], meta: dict[str, str]) -> None:
+        if not self.folder:
+            return
+        handle, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        os.close(handle)
+        try:
+            save_file({k: v.contiguous() for k, v in tensors.items()}, tmp, metadata=meta)
+            os.replace(tmp, self.folder / f"{key}.safetensors")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def speaker_baselines(examples: list[Example]) -> dict[str, SpeakerBaseline]:
+    """Each speaker's baseline from their training recordings (speakers with at least 3)."""
+    by_speaker: dict[str, list[Example]] = {}
+    for example in examples:
+        if example.speaker and example.split == "train":
+            by_speaker.setdefault(example.speaker, []).append(example)
+    baselines = {}
+    for speaker, items in by_speaker.items():
+        if len(items) < MIN_SPEAKER_RECORDINGS:
+            continue
+        values = []
+        for example in items:
+            recording = load_audio(example.audio)
+            _, summary = analyze_clip(recording, example.start, example.end)
+            values.append(summary.raw_values())
+        baselines[speaker] = SpeakerBaseline.from_measurements(speaker, values)
+    return baselines
+
+
+def prepare(
+    example: Example,
+    model: EmoReasoner,
+    cache: FeatureCache,
+    baseline: SpeakerBaseline | None = None,
+) -> Prepared:
+    """Everything the model's frozen parts give an example, from the cache when possible.
+
+    Raises
+    ------
+    model_core.audio.AudioError
+        For audio that cannot be decoded or is too short to analyse.
+    """
+    baseline = baseline or SpeakerBaseline.population()
+    key = _key(example, model, baseline.f0_reference_hz)
+    cached = cache.read(key)
+    if cached is not None:
+        tensors, meta = cached
+        clip = ClipInput(
+            None,
+            f0_reference_hz=baseline.f0_reference_hz,
+            speech_frames=tensors["speech_frames"],
+            emotion_frames=tensors.get("emotion_frames"),
+            prosody=tensors["prosody"].numpy() if "prosody" in tensors else None,
+        )
+        return Prepared(
+            example, clip, meta["descriptor"], json.loads(meta["cues"]), float(meta["duration"])
+        )
+    samples = samples_of(example)
+    analysis, summary = analyze_clip(
+        recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio)), baseline=baseline
+    )
+    clip = ClipInput(samples, analysis, baseline.f0_reference_hz)
+    with torch.inference_mode():
+        inputs, hidden = model.whisper_states([clip])
+        from model_core.model.encoders import join_windows
+
+        frames, mask = join_windows(hidden, inputs, 1)
+        speech = frames[0][mask[0]].float().cpu()
+        emotion = model.frozen_emotion_frames([clip])
+    tensors = {"speech_frames": speech.half()}
+    if emotion is not None:
+        tensors["emotion_frames"] = emotion[0].float().cpu().half()
+    else:
+        tensors["prosody"] = torch.from_numpy(model.prosody_input(clip))
+    cues = summary.to_dict()["cues"]
+    duration = len(samples) / MODEL_SAMPLE_RATE
+    cache.write(
+        key,
+        tensors,
+        {
+            "descriptor": summary.descriptor,
+            "cues": json.dumps(cues),
+            "duration": str(duration),
+            "id": example.id,
+        },
+    )
+    clip.speech_frames = tensors["speech_frames"]
+    clip.emotion_frames = tensors.get("emotion_frames")
+    clip.prosody = tensors["prosody"].numpy() if "prosody" in tensors else None
+    return Prepared(example, clip, summary.descriptor, cues, duration)
+
+
+def prepare_all_examples(
+    examples: list[Example],
+    model: EmoReasoner,
+    cache: FeatureCache,
+    say: Callable[[str], None] = print,
+) -> list[Prepared]:
+    """Prepared examples, each against its speaker's baseline; any that cannot be decoded or
+    analysed is reported and left out."""
+    baselines = speaker_baselines(examples)
+    prepared, started = [], time.perf_counter()
+    for index, example in enumerate(examples, 1):
+        try:
+            prepared.append(prepare(example, model, cache, baselines.get(example.speaker)))
+        except AudioError as err:
+            say(f"skipped {example.source or example.id}: {err}")
+        if index % 50 == 0 or index == len(examples):
+            say(
+                f"prepared {index}/{len(examples)} examples ({time.perf_counter() - started:.0f} s)"
+            )
+    return prepared
