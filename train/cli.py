@@ -174,11 +174,14 @@ def _rationales(args) -> int:
 
 
 def _fit(args) -> int:
+    from accelerate import PartialState
+
     from train.config import FitConfig
     from train.trainer import fit
 
     final = fit(FitConfig.load(args.config), resume=not args.no_resume, say=say)
-    say(f"done: emostudio analyze --model {final} FILE...")
+    if PartialState().is_main_process:  # one line, not one per process
+        say(f"done: emostudio analyze --model {final} FILE...")
     return 0
 
 

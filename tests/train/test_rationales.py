@@ -113,3 +113,23 @@ def test_a_corrupt_line_in_the_middle_is_an_error(tmp_path):
     path.write_text("not json\n" + path.read_text())
     with pytest.raises(ValueError, match=r"r\.jsonl:1"):
         read_cache(path)
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_the_packaged_teacher_writes_checked_rationales(tmp_path):
+    from train.rationales import Teacher
+
+    teacher = Teacher("smollm2-135m-instruct", "cpu", max_new_tokens=40)
+    path = tmp_path / "r.jsonl"
+    counts = generate_rationales(
+        [job(0, intensity_mean=1.5), job(1, intensity_mean=-1.5)], LABELS, path, teacher, tries=2
+    )
+    assert counts["teacher"] + counts["fallback"] == 2
+    for record in read_cache(path).values():
+        assert record.label == "angry" and record.rationale
+        assert record.checks["contradicted"] == 0 and record.checks["quotes_not_found"] == 0
+        if not record.fallback:
+            assert record.teacher == "smollm2-135m-instruct" and record.prompt.startswith(
+                "Transcript:"
+            )

@@ -151,3 +151,75 @@ def test_resume_after_an_interruption_reproduces_the_weights(tmp_path):
         assert a.keys() == b.keys()
         for key in a:
             torch.testing.assert_close(a[key], b[key], rtol=0, atol=1e-6, msg=f"{name}:{key}")
+
+
+def test_two_cpu_processes_train_together(tmp_path):
+    """Data parallelism through torchrun with two CPU processes (gloo): half the steps each."""
+    import os
+    import subprocess
+    import sys
+    import tomllib
+
+    manifest = pitch_task(tmp_path / "data", n_per_class=8)
+    config = fit_config(tmp_path, manifest, epochs=2, batch_size=4, save_every=2)
+    toml = tmp_path / "fit.toml"
+    toml.write_text(_to_toml(config))
+    assert tomllib.loads(toml.read_text())["training"]["epochs"] == 2
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc_per_node",
+            "2",
+            "--master_port",
+            "29541",
+            "-m",
+            "train.cli",
+            "fit",
+            "--config",
+            str(toml),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    args = json.loads((tmp_path / "run" / "final" / "training_args.json").read_text())
+    assert args["processes"] == 2
+    steps = [
+        json.loads(line)["step"]
+        for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    ]
+    # 12 training examples, batches of 4: 3 batches an epoch, 2 usable by 2 processes -> 1 step each
+    assert steps == [1, 2]
+    assert result.stdout.count("done: emostudio analyze") == 1
+
+
+def _to_toml(config: FitConfig) -> str:
+    def value(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items() if x is not None) + "}"
+
+    from dataclasses import asdict
+
+    sections = {
+        "model": config.model.to_dict(),
+        "data": asdict(config.data),
+        "training": asdict(config.training),
+    }
+    lines = []
+    for name, items in sections.items():
+        lines.append(f"[{name}]")
+        lines += [f"{k} = {value(v)}" for k, v in items.items() if v is not None]
+    return "\n".join(lines) + "\n"

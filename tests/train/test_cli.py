@@ -1,0 +1,59 @@
+"""``emostudio-train`` from the command line: clear errors, validate, rationales, evaluate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers.corpora import pitch_task
+from train.cli import main
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory):
+    return pitch_task(tmp_path_factory.mktemp("data"), n_per_class=4)
+
+
+def test_validate_reports_and_fails_on_problems(manifest, tmp_path, capsys):
+    assert main(["validate", f"manifest:{manifest}", "--labels", "low,high"]) == 0
+    assert "OK" in capsys.readouterr().out
+    broken = tmp_path / "broken.csv"
+    broken.write_text(manifest.read_text().replace("low/low00.wav", "low/gone.wav"))
+    (tmp_path / "low").symlink_to(manifest.parent / "low")
+    (tmp_path / "high").symlink_to(manifest.parent / "high")
+    assert main(["validate", f"manifest:{broken}", "--labels", "low,high"]) == 1
+    out = capsys.readouterr().out
+    assert "1 missing" in out and "gone.wav" in out and "NOT READY" in out
+
+
+def test_bad_inputs_are_one_line_errors(tmp_path, capsys):
+    assert main(["validate", f"manifest:{tmp_path / 'none.csv'}"]) == 2
+    assert "no such manifest" in capsys.readouterr().err
+    config = tmp_path / "fit.toml"
+    config.write_text("[training]\nschedule = 'sometimes'\n[data]\ntrain = ['asterisk']\n")
+    assert main(["fit", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "schedule must be one of" in err and "Traceback" not in err
+    config.write_text("[training\n")
+    assert main(["fit", "--config", str(config)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_template_rationales_are_written_and_resumed(manifest, tmp_path, capsys):
+    out = tmp_path / "r.jsonl"
+    assert (
+        main(["rationales", f"manifest:{manifest}", "--out", str(out), "--teacher", "template"])
+        == 0
+    )
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 8 and all(
+        r["fallback"] and r["checks"]["contradicted"] == 0 for r in records
+    )
+    assert all(r["rationale"].endswith(f"fit the label {r['label']}.") for r in records)
+    assert (
+        main(["rationales", f"manifest:{manifest}", "--out", str(out), "--teacher", "template"])
+        == 0
+    )
+    assert "8 already there" in capsys.readouterr().out
+    assert len(out.read_text().splitlines()) == 8
