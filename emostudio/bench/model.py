@@ -1,9 +1,10 @@
 """Model benchmark: every pipeline stage for one 5 s clip and for a batch of clips.
 
 Stages are timed one after the other in the same process, on the same clips; each
-figure is the median of ``repeats`` runs after one warm-up. ``--large`` builds a
+figure is the median of ``repeats`` runs after one warm-up. ``--random large`` builds a
 random-weight model of the sizes users run on GPUs (Whisper-large-v3's encoder and a
-1.5 B-parameter Llama-style LLM) to measure throughput; it has no ASR.
+1.5 B-parameter Llama-style LLM), ``--random default`` one of the shipped model's sizes,
+to measure throughput where the base weights are not installed; they have no ASR.
 """
 
 from __future__ import annotations
@@ -55,6 +56,48 @@ LLM_1_5B = dict(
     max_position_embeddings=4096,
     tie_word_embeddings=True,
 )
+
+
+WHISPER_TINY_EN = dict(
+    d_model=384,
+    encoder_layers=4,
+    decoder_layers=4,
+    encoder_attention_heads=6,
+    decoder_attention_heads=6,
+    encoder_ffn_dim=1536,
+    decoder_ffn_dim=1536,
+    num_mel_bins=80,
+    vocab_size=51864,
+    max_source_positions=1500,
+)
+SMOLLM2_135M = dict(
+    model_type="llama",
+    hidden_size=576,
+    intermediate_size=1536,
+    num_hidden_layers=30,
+    num_attention_heads=9,
+    num_key_value_heads=3,
+    vocab_size=49152,
+    max_position_embeddings=8192,
+    tie_word_embeddings=True,
+)
+
+
+def random_config(size: str, tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
+    """Random weights at real sizes: ``default`` (Whisper tiny.en + SmolLM2-135M, the shipped
+    model's sizes) or ``large`` (Whisper-large-v3 encoder + a 1.5 B LLM)."""
+    if size == "default":
+        return EmoReasonerConfig(
+            name="default-size-random",
+            speech_encoder=RANDOM,
+            speech_encoder_config=WHISPER_TINY_EN,
+            llm=RANDOM,
+            llm_config=SMOLLM2_135M,
+            tokenizer=tokenizer,
+        )
+    if size == "large":
+        return large_config(tokenizer)
+    raise ValueError(f"random model size must be 'default' or 'large', got {size!r}")
 
 
 def large_config(tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
@@ -172,7 +215,7 @@ def run_model_benchmark(
     device: str = "auto",
     batch: int = 32,
     repeats: int = 3,
-    large: bool = False,
+    random: str | None = None,
     speech_dir: Path = ASTERISK_DIR,
     tokenizer: str = "smollm2-135m-instruct",
 ) -> str:
@@ -181,8 +224,8 @@ def run_model_benchmark(
     placement = pick_placement(device)
     started = time.perf_counter()
     model = (
-        EmoReasoner(large_config(tokenizer), placement)
-        if large
+        EmoReasoner(random_config(random, tokenizer), placement)
+        if random
         else load_model(model_spec, placement)
     )
     load = time.perf_counter() - started

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from emostudio.bench.acoustics import real_speech
-from emostudio.bench.model import _synchronise, large_config, peak_memory
+from emostudio.bench.model import _synchronise, peak_memory, random_config
 from emostudio.bench.timing import machine_line
 from model_core.audio import MODEL_SAMPLE_RATE
 from model_core.devices import Placement, pick_placement, quiet_libraries
@@ -48,14 +48,16 @@ def run_train_benchmark(
     device: str = "auto",
     batch: int = 8,
     steps: int = 6,
-    large: bool = False,
+    random: str | None = None,
     speech_dir: Path = ASTERISK_DIR,
     tokenizer: str = "smollm2-135m-instruct",
 ) -> str:
     """Time ``steps`` training steps of ``batch`` clips each way; return a Markdown report."""
     quiet_libraries()
     placement = pick_placement(device)
-    config = large_config(tokenizer) if large else EmoReasonerConfig(name="default-config")
+    config = (
+        random_config(random, tokenizer) if random else EmoReasonerConfig(name="default-config")
+    )
     model = EmoReasoner(config, Placement(placement.device, placement.dtype)).train()
     for parameter in model.parameters():
         if parameter.requires_grad:

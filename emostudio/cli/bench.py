@@ -38,12 +38,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--steps", type=int, default=6, help="training steps per setting (train benchmark)"
     )
     model.add_argument(
-        "--large",
-        action="store_true",
-        help="random-weight Whisper-large-v3 encoder + 1.5 B LLM (for GPUs)",
+        "--random",
+        choices=("default", "large"),
+        help="random weights at the default model's sizes, or Whisper-large-v3 + a 1.5 B LLM",
     )
     model.add_argument(
-        "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of the --large LLM"
+        "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of a --random LLM"
     )
     parser.set_defaults(run=run)
 
@@ -63,7 +63,7 @@ def _report(args: argparse.Namespace) -> str:
             args.device,
             max(1, args.batch),
             repeats,
-            args.large,
+            args.random,
             tokenizer=args.tokenizer,
             **speech,
         )
@@ -78,7 +78,7 @@ def _report(args: argparse.Namespace) -> str:
             args.device,
             max(1, args.batch),
             args.steps,
-            args.large,
+            args.random,
             tokenizer=args.tokenizer,
             **speech,
         )

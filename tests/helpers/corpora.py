@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import av
 import numpy as np
 import soundfile as sf
 
@@ -100,6 +99,8 @@ HEADER = [
 
 def write_mp4(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
     """An MP4 holding one AAC audio track."""
+    import av
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w", format="mp4") as container:
         stream = container.add_stream("aac", rate=rate)

@@ -223,3 +223,17 @@ def _to_toml(config: FitConfig) -> str:
         lines.append(f"[{name}]")
         lines += [f"{k} = {value(v)}" for k, v in items.items() if v is not None]
     return "\n".join(lines) + "\n"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
+def test_training_runs_in_mixed_precision_on_a_gpu(tmp_path):
+    manifest = pitch_task(tmp_path / "data", n_per_class=6)
+    final = fit(fit_config(tmp_path, manifest, epochs=2, device="cuda"), say=lambda _m: None)
+    losses = [
+        json.loads(line)["loss"]
+        for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    ]
+    assert all(np.isfinite(losses))
+    model = EmoReasoner.from_pretrained(final, pick_placement("cuda"))
+    assert next(model.llm.parameters()).dtype in (torch.bfloat16, torch.float16)
+    assert load_file(str(final / "adapters.safetensors"))  # trainable parts saved
