@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--device", default="auto")
     evaluate.add_argument("--cache", type=Path, help="feature cache folder")
+    evaluate.add_argument("--no-card", action="store_true", help="leave the model card as it is")
 
     cv = commands.add_parser("cv-iemocap", help="IEMOCAP leave-one-session-out cross-validation")
     cv.add_argument(
@@ -195,6 +196,10 @@ def _evaluate(args) -> int:
     say(report.markdown())
     if args.out:
         say(f"wrote {write_report(report, args.out, f'Evaluation of {args.model}')}")
+    if not args.no_card:
+        from train.card import add_evaluation
+
+        say(f"model card updated: {add_evaluation(Path(args.model), report.markdown(), args.data)}")
     return 0
 
 

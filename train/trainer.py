@@ -20,6 +20,7 @@ import torch
 
 from model_core.devices import Placement
 from model_core.model.reasoner import EmoReasoner
+from train.card import training_card
 from train.config import FitConfig, TrainingOptions
 from train.datasets import load_examples
 from train.datasets.validate import validate
@@ -161,6 +162,7 @@ def fit(
         "processes": world,
     }
     metrics_path = output / "metrics.jsonl"
+    board = _tensorboard(output, say) if main else None
     output.mkdir(parents=True, exist_ok=True)
     groups = epoch_groups(options)
     started, last_log, window_loss, window_count = time.perf_counter(), time.perf_counter(), 0.0, 0
@@ -217,7 +219,7 @@ def fit(
                         "elapsed_s": time.perf_counter() - started,
                     }
                     if main:
-                        _log(metrics_path, record)
+                        _log(metrics_path, record, board)
                         eta = (
                             (time.perf_counter() - started)
                             / max(1, state.step)
@@ -244,7 +246,9 @@ def fit(
         trained = accelerator.unwrap_model(wrapped)
         trained.config.trained = True
         trained.save_pretrained(
-            final, extra_files={"training_args.json": json.dumps(args, indent=2)}
+            final,
+            model_card=training_card(trained.config, args),
+            extra_files={"training_args.json": json.dumps(args, indent=2)},
         )
         say(f"saved the trained model to {final}")
     accelerator.wait_for_everyone()
@@ -297,9 +301,25 @@ def _digest(config: FitConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _log(path: Path, record: dict) -> None:
+def _log(path: Path, record: dict, board=None) -> None:
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
+    if board is not None:
+        for name in ("loss", "lr", "examples_per_s"):
+            board.add_scalar(f"train/{name}", record[name], record["step"])
+        board.flush()
+
+
+def _tensorboard(output: Path, say: Callable[[str], None]):
+    """A TensorBoard writer when the ``tensorboard`` package is installed, else None."""
+    import importlib.util
+
+    if importlib.util.find_spec("tensorboard") is None:
+        say("TensorBoard is not installed: metrics go to metrics.jsonl only")
+        return None
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(str(output / "tensorboard"))
 
 
 def _duration(seconds: float) -> str:

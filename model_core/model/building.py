@@ -47,7 +47,8 @@ def load_whisper(config: EmoReasonerConfig, dtype: torch.dtype):
 
 
 def load_emotion_encoder(config: EmoReasonerConfig, dtype: torch.dtype):
-    """The prosody encoder, or a pretrained wav2vec2-family encoder wrapped for waveforms."""
+    """The prosody encoder, or a pretrained audio encoder: wav2vec2-family encoders on the
+    waveform, Whisper encoders (e.g. one fine-tuned for emotion) on log-mel windows."""
     if config.emotion_encoder == PROSODY:
         from model_core.model.prosody import ProsodyEncoder
 
@@ -66,9 +67,16 @@ def load_emotion_encoder(config: EmoReasonerConfig, dtype: torch.dtype):
         folder = resolve_source(config.emotion_encoder)
         model = AutoModel.from_pretrained(folder, dtype=dtype, use_safetensors=True)
     if model.config.model_type == "whisper":
-        raise ValueError(
-            "use a Whisper model as the speech encoder; emotion encoders take waveforms"
+        from transformers import WhisperFeatureExtractor
+
+        from model_core.model.encoders import WhisperEmotionEncoder
+
+        extractor = (
+            WhisperFeatureExtractor(feature_size=model.config.num_mel_bins)
+            if config.emotion_encoder == RANDOM
+            else WhisperFeatureExtractor.from_pretrained(resolve_source(config.emotion_encoder))
         )
+        return WhisperEmotionEncoder(model.get_encoder(), extractor)
     return WaveformEncoder(model)
 
 

@@ -129,3 +129,25 @@ class WaveformEncoder(nn.Module):
             hidden = self.model(x.to(device=device, dtype=dtype)[None]).last_hidden_state[0]
             outputs.append(hidden)
         return pad_frames(outputs)
+
+
+class WhisperEmotionEncoder(nn.Module):
+    """A Whisper encoder used as the emotion encoder (frozen): 30 s windows, real frames only."""
+
+    frame_rate = WHISPER_FRAME_RATE
+
+    def __init__(self, encoder: nn.Module, feature_extractor):
+        super().__init__()
+        self.encoder = encoder
+        self.feature_extractor = feature_extractor
+
+    @property
+    def output_dim(self) -> int:
+        return int(self.encoder.config.d_model)
+
+    def forward(self, clips: list[np.ndarray], device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        inputs = whisper_inputs(
+            [np.asarray(c, dtype=np.float32) for c in clips], self.feature_extractor
+        )
+        hidden = self.encoder(inputs.features.to(device, dtype)).last_hidden_state
+        return join_windows(hidden, inputs, len(clips))

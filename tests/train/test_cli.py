@@ -57,3 +57,53 @@ def test_template_rationales_are_written_and_resumed(manifest, tmp_path, capsys)
     )
     assert "8 already there" in capsys.readouterr().out
     assert len(out.read_text().splitlines()) == 8
+
+
+def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, capsys):
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from tests.helpers.tiny_models import tiny_config
+
+    config = tiny_config(tmp_path, labels=["low", "high"], max_rationale_tokens=6)
+    folder = EmoReasoner(config, pick_placement("cpu")).save_pretrained(tmp_path / "model")
+    out = tmp_path / "eval"
+    assert (
+        main(
+            [
+                "evaluate",
+                f"manifest:{manifest}",
+                "--model",
+                str(folder),
+                "--out",
+                str(out),
+                "--rationales",
+                "2",
+                "--device",
+                "cpu",
+                "--cache",
+                str(tmp_path / "cache"),
+            ]
+        )
+        == 0
+    )
+    report = json.loads((out / "evaluation.json").read_text())
+    assert report["classification"]["n"] == 8 and len(report["predictions"]) == 8
+    assert report["grounding"]["rationales"] == 2
+    assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    card = (folder / "README.md").read_text()
+    assert "## Evaluation" in card and "WA (accuracy)" in card
+    main(
+        [
+            "evaluate",
+            f"manifest:{manifest}",
+            "--model",
+            str(folder),
+            "--rationales",
+            "0",
+            "--device",
+            "cpu",
+            "--cache",
+            str(tmp_path / "cache"),
+        ]
+    )
+    assert (folder / "README.md").read_text().count("## Evaluation") == 1  # replaced, not appended

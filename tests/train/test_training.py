@@ -237,3 +237,24 @@ def test_training_runs_in_mixed_precision_on_a_gpu(tmp_path):
     model = EmoReasoner.from_pretrained(final, pick_placement("cuda"))
     assert next(model.llm.parameters()).dtype in (torch.bfloat16, torch.float16)
     assert load_file(str(final / "adapters.safetensors"))  # trainable parts saved
+
+
+def test_iemocap_cross_validation_is_one_command(tmp_path):
+    """Leave-one-session-out on a miniature IEMOCAP: one model per held-out session, a summary."""
+    from tests.helpers.corpora import write_iemocap
+    from train.crossval import iemocap_cross_validation
+
+    release = write_iemocap(tmp_path / "corpus", sessions=(1, 2))
+    config = fit_config(tmp_path, tmp_path / "unused.csv", epochs=1, batch_size=4)
+    config.model.labels = ["neutral", "happy", "sad", "angry"]
+    toml = tmp_path / "cv.toml"
+    toml.write_text(_to_toml(config))
+    summary = iemocap_cross_validation(toml, release, say=lambda _m: None)
+    assert "| session 1 | 5 |" in summary and "| session 2 | 5 |" in summary
+    assert "WA: mean" in summary
+    rows = json.loads((tmp_path / "run" / "cv.json").read_text())
+    assert [r["session"] for r in rows] == [1, 2]
+    for session in (1, 2):
+        assert (tmp_path / "run" / f"session-{session}" / "evaluation" / "confusion.png").exists()
+        card = (tmp_path / "run" / f"session-{session}" / "final" / "README.md").read_text()
+        assert "## Training" in card and "schedule joint" in card

@@ -220,3 +220,29 @@ def test_cached_scoring_equals_scoring_whole_sequences(model, clips, config):
     np.testing.assert_allclose(
         model.score_labels(clips, prompts, audio=audio), np.stack(expected), atol=1e-5
     )
+
+
+def test_whisper_encoder_plugs_in_as_the_emotion_encoder(tmp_path, clips):
+    config = tiny_config(
+        tmp_path,
+        emotion_encoder="random",
+        emotion_encoder_config=dict(
+            model_type="whisper",
+            d_model=16,
+            encoder_layers=1,
+            decoder_layers=1,
+            encoder_attention_heads=2,
+            decoder_attention_heads=2,
+            encoder_ffn_dim=32,
+            decoder_ffn_dim=32,
+            num_mel_bins=80,
+            max_source_positions=1500,
+        ),
+    )
+    model = EmoReasoner(config, CPU)
+    assert not any(p.requires_grad for p in model.emotion_encoder.parameters())
+    audio = model.encode(clips)
+    # 10 emotion tokens per 30 s from 50 Hz Whisper frames: one token per 3 s, at least one
+    assert audio.emotion_mask.sum(dim=1).tolist() == [1, 1, 1]
+    probabilities = model.score_labels(clips, prompts_for(config, len(clips)))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
