@@ -102,7 +102,7 @@ def write_mp4(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
     import av
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), "w", format="mp4") as container:
+    with av.open(str(path), "w", format="mp4") as container:  # .m4a too: the same container
         stream = container.add_stream("aac", rate=rate)
         stream.layout = "mono"
         frame = av.AudioFrame.from_ndarray(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-import av
 import numpy as np
 import pytest
 import soundfile as sf
 
 from model_core.acoustics import analyze_acoustics
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio, recording_from_array, resample
+from tests.helpers.corpora import write_mp4
 from tests.helpers.signals import harmonic
 
 F0 = 220.0
@@ -19,20 +19,6 @@ F0 = 220.0
 def tone(rate: int, duration: float = 1.0, channels: int = 1) -> np.ndarray:
     signal = harmonic(F0, duration, rate=rate, amplitude=0.5)
     return np.repeat(signal[:, None], channels, axis=1)
-
-
-def write_m4a(path, samples: np.ndarray, rate: int) -> None:
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=rate)
-        stream.layout = "mono"
-        frame = av.AudioFrame.from_ndarray(
-            samples.astype(np.float32)[None, :], format="fltp", layout="mono"
-        )
-        frame.rate = rate
-        for packet in stream.encode(frame):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
 
 
 SOUNDFILE_CASES = [
@@ -64,7 +50,7 @@ def test_every_libsndfile_format_decodes_to_the_same_pitch(tmp_path, ext, fmt, s
 def test_m4a_audio_track_decodes_through_ffmpeg(tmp_path):
     rate = 16_000
     path = tmp_path / "voice.m4a"
-    write_m4a(path, tone(rate)[:, 0], rate)
+    write_mp4(path, tone(rate)[:, 0], rate)  # an .m4a is an MP4 holding audio only
     recording = load_audio(path)
     assert recording.subtype == "aac"
     assert recording.sample_rate == rate
