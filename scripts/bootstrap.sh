@@ -17,10 +17,11 @@ VENV=${VENV:-.venv}
 STAMP="$VENV/.setup-stamp"
 
 # Debian packages: recordings for tests and the benchmark (asterisk), PortAudio for
-# recording, and the venv module for Debian's own Python.
+# recording, espeak-ng for the synthetic corpus, and the venv module for Debian's Python.
 APT_PACKAGES=(
   python3-venv
   libportaudio2
+  espeak-ng
   asterisk-core-sounds-en-wav
   asterisk-core-sounds-en
 )

@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--cache", type=Path, help="feature cache folder")
     evaluate.add_argument("--no-card", action="store_true", help="leave the model card as it is")
 
+    synth = commands.add_parser("synth", help="build the synthetic prosody corpus (deterministic)")
+    synth.add_argument("--out", type=Path, required=True, metavar="DIR")
+    synth.add_argument("--seed", type=int, default=0)
+
     cv = commands.add_parser("cv-iemocap", help="IEMOCAP leave-one-session-out cross-validation")
     cv.add_argument(
         "--config", type=Path, required=True, help="fit config ([data] train is ignored)"
@@ -89,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
     from train.config import ConfigError
     from train.datasets import DatasetError
+    from train.synth.voices import VoiceError
     from train.trainer import TrainingError
 
     args = build_parser().parse_args(argv)
@@ -103,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         WeightsUnavailableError,
         UnsafeWeightsError,
         AudioError,
+        VoiceError,
     ) as err:
         return error(str(err))
     except KeyboardInterrupt:
@@ -211,7 +217,16 @@ def _cv_iemocap(args) -> int:
     return 0
 
 
+def _synth(args) -> int:
+    from train.synth.corpus import build
+
+    manifest = build(args.out, args.seed, say=say)
+    say(f"train with: data spec manifest:{manifest}; corpus card: {args.out / 'CORPUS.md'}")
+    return 0
+
+
 COMMANDS = {
+    "synth": _synth,
     "validate": _validate,
     "rationales": _rationales,
     "fit": _fit,

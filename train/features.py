@@ -107,10 +107,14 @@ class FeatureCache:
 
 
 def speaker_baselines(examples: list[Example]) -> dict[str, SpeakerBaseline]:
-    """Each speaker's baseline from their training recordings (speakers with at least 3)."""
+    """Each speaker's baseline from the given recordings of theirs (speakers with at least 3).
+
+    Only audio is used, never labels: evaluation may normalise a held-out speaker by their
+    own recordings, as EmoStudio does for any speaker whose recordings it holds.
+    """
     by_speaker: dict[str, list[Example]] = {}
     for example in examples:
-        if example.speaker and example.split == "train":
+        if example.speaker:
             by_speaker.setdefault(example.speaker, []).append(example)
     baselines = {}
     for speaker, items in by_speaker.items():

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from model_core.grounding import CONTRADICTED, NOT_FOUND, ground
+from model_core.grounding import CONTRADICTED, NOT_FOUND, SUPPORTED, ground
 from model_core.model.labels import parse_answer
 from model_core.model.prompts import INSTRUCTIONS, label_answer
 
@@ -37,6 +37,16 @@ SYSTEM = (
     "voice cues you are given; never invent words the speaker did not say."
 )
 QUOTE_WORDS = 6  # the template quotes at most this many words
+MIN_WORDS, MAX_WORDS = 6, 80  # a rationale is a sentence or two
+PROMPT_FRAGMENTS = (
+    "measured voice cues",
+    "transcript:",
+    "in one or two sentences",
+    "quoting the speaker",
+    "the speaker's emotion is:",
+    "do not quote",
+    "emotion:",
+)
 
 # (cue, level) -> words the grounding module reads back as a supported claim.
 TEMPLATE_PHRASES: dict[tuple[str, str], str] = {
@@ -105,16 +115,26 @@ class RationaleRecord:
 def check_rationale(
     text: str, label: str, labels: list[str], transcript: str | None, cues: dict[str, dict]
 ) -> dict:
-    """Grounding checks of a generated answer (label line + rationale)."""
+    """Checks of a generated answer (label line + rationale).
+
+    Besides the grounding verdicts, a rationale must cite evidence (at least one quote
+    found or cue claim supported) and must not echo the prompt: small teachers tend to
+    repeat their instructions, which no check of claims would catch.
+    """
     parsed = parse_answer(text, labels)
+    rationale = parsed.rationale.split("\n")[0].strip()  # the first paragraph; the rest rambles
     words = [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
-    citations = ground(parsed.rationale, words, cues)
+    citations = ground(rationale, words, cues)
+    lowered = rationale.lower()
     return {
         "label_ok": parsed.label == label,
         "quotes_not_found": sum(c.verdict == NOT_FOUND for c in citations),
         "contradicted": sum(c.verdict == CONTRADICTED for c in citations),
+        "supported": sum(c.verdict == SUPPORTED for c in citations),
         "claims": len(citations),
-        "rationale": parsed.rationale,
+        "echoes_prompt": any(fragment in lowered for fragment in PROMPT_FRAGMENTS),
+        "words": len(rationale.split()),
+        "rationale": rationale,
     }
 
 
@@ -123,7 +143,9 @@ def passes(checks: dict) -> bool:
         checks["label_ok"]
         and checks["quotes_not_found"] == 0
         and checks["contradicted"] == 0
-        and bool(checks["rationale"].strip())
+        and checks["supported"] >= 1
+        and not checks["echoes_prompt"]
+        and MIN_WORDS <= checks["words"] <= MAX_WORDS
     )
 
 

@@ -64,7 +64,10 @@ def test_a_good_teacher_answer_is_kept(tmp_path):
         "label_ok": True,
         "quotes_not_found": 0,
         "contradicted": 0,
+        "supported": 2,
         "claims": 2,
+        "echoes_prompt": False,
+        "words": 8,
     }
     assert record.teacher == "scripted" and record.style in ("elaborate", "summarise")
 
@@ -133,3 +136,16 @@ def test_the_packaged_teacher_writes_checked_rationales(tmp_path):
             assert record.teacher == "smollm2-135m-instruct" and record.prompt.startswith(
                 "Transcript:"
             )
+
+
+def test_prompt_echoes_and_evidence_free_answers_are_refused(tmp_path):
+    teacher = ScriptedTeacher(
+        [
+            "Measured voice cues: loud; fast. In one or two sentences, explain.",
+            "The speaker's emotional state is angry and upset today.",
+        ]
+    )
+    path = tmp_path / "r.jsonl"
+    generate_rationales([job(intensity_mean=1.5)], LABELS, path, teacher, tries=2)
+    (record,) = read_cache(path).values()
+    assert record.fallback  # one echoed the prompt, the other cited no evidence

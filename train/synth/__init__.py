@@ -1,0 +1,1 @@
+"""The synthetic prosody corpus: sentences, voices, class prosody, augmentation."""
