@@ -39,6 +39,8 @@ class Clip:
     recording: Recording
     start: float | None = None
     end: float | None = None
+    measured: tuple[AcousticAnalysis, CueSummary] | None = None  # acoustics already computed
+    baseline: SpeakerBaseline | None = None  # the speaker's; the analyzer's default if None
 
 
 def load_model(spec: str, placement: Placement) -> EmoReasoner:
@@ -102,11 +104,12 @@ class Analyzer:
         for clip, clip_timings in zip(clips, timings, strict=True):
             started = time.perf_counter()
             acoustics.append(
-                analyze_clip(
+                clip.measured
+                or analyze_clip(
                     clip.recording,
                     clip.start,
                     clip.end,
-                    baseline=self.baseline,
+                    baseline=clip.baseline or self.baseline,
                     settings=self.acoustic_settings,
                 )
             )
@@ -116,8 +119,8 @@ class Analyzer:
             for clip, (analysis, _) in zip(clips, acoustics, strict=True)
         ]
         inputs = [
-            ClipInput(s, analysis, self.baseline.f0_reference_hz)
-            for s, (analysis, _) in zip(samples, acoustics, strict=True)
+            ClipInput(s, analysis, summary.baseline.f0_reference_hz)
+            for s, (analysis, summary) in zip(samples, acoustics, strict=True)
         ]
         stage = _Stopwatch(timings)
         # Whisper's encoder runs once: ASR and the speech branch share its states.

@@ -11,7 +11,7 @@ import os
 import sys
 
 from emostudio import __version__
-from emostudio.cli import analyze, baseline, bench, cues, models
+from emostudio.cli import analyze, baseline, bench, cues, models, project
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"emostudio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (analyze, cues, baseline, models, bench):
+    for module in (analyze, cues, baseline, project, models, bench):
         module.add_parser(subparsers)
     return parser
 

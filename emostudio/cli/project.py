@@ -1,0 +1,173 @@
+"""``emostudio import``, ``export`` and ``list``: projects from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from emostudio.cli.common import report_error
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    importer = subparsers.add_parser("import", help="import a folder of recordings into a project")
+    importer.add_argument("folder", type=Path)
+    importer.add_argument(
+        "--db", type=Path, required=True, help="project file (created if missing)"
+    )
+    importer.add_argument("--recursive", action="store_true", help="include subfolders")
+    importer.add_argument(
+        "--glob", help="only files matching this pattern (default: audio suffixes)"
+    )
+    importer.add_argument("--cues-only", action="store_true", help="acoustic cues only, no model")
+    importer.add_argument("--model", default="default", help="'default' or a checkpoint folder")
+    importer.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    importer.add_argument(
+        "--workers", type=int, default=0, help="decoding processes (default: CPU cores)"
+    )
+    importer.add_argument(
+        "--speaker-from",
+        metavar="REGEX",
+        help="speaker name from the relative path: a (?P<speaker>...) group or group 1",
+    )
+    importer.add_argument("--copy", action="store_true", help="store the audio in the project file")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(run=run_import)
+
+    exporter = subparsers.add_parser("export", help="export analyses: TextGrid, EAF, CSV or JSON")
+    exporter.add_argument("--db", type=Path, required=True)
+    exporter.add_argument("--format", required=True, choices=("textgrid", "eaf", "csv", "json"))
+    exporter.add_argument(
+        "--out", type=Path, required=True, help="folder (files are written only inside it)"
+    )
+    exporter.add_argument(
+        "--anonymise", action="store_true", help="replace paths and speaker names by pseudonyms"
+    )
+    _filter_options(exporter)
+    exporter.set_defaults(run=run_export)
+
+    lister = subparsers.add_parser("list", help="list or search a project's analyses")
+    lister.add_argument("--db", type=Path, required=True)
+    lister.add_argument(
+        "--sort", default="created", choices=("created", "name", "label", "duration")
+    )
+    lister.add_argument("--limit", type=int, default=50)
+    _filter_options(lister)
+    lister.set_defaults(run=run_list)
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--label", help="the model's label or an annotator's")
+    parser.add_argument("--speaker")
+    parser.add_argument("--annotator")
+    parser.add_argument("--since", help="ISO date, e.g. 2026-01-31")
+    parser.add_argument("--until", help="ISO date")
+    parser.add_argument(
+        "--search",
+        help='full-text search in transcripts, rationales and notes ("quoted phrase", OR)',
+    )
+
+
+def _filters(args):
+    from emostudio.store import Filters
+
+    return Filters(
+        label=args.label,
+        speaker=args.speaker,
+        annotator=args.annotator,
+        since=args.since,
+        until=args.until,
+        text=args.search,
+    )
+
+
+class _Progress:
+    """A one-line progress display on stderr: done/total, rate and ETA."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.bar = None
+
+    def __call__(self, summary, _path: str) -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(
+                total=summary.candidates, unit="file", file=sys.stderr, dynamic_ncols=True
+            )
+        done = summary.imported + summary.already + len(summary.failed)
+        self.bar.update(done - self.bar.n)
+        self.bar.set_postfix(
+            imported=summary.imported, already=summary.already, failed=len(summary.failed)
+        )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from emostudio.store import Project, StoreError
+    from emostudio.store.importer import ImportOptions
+    from emostudio.store.importer import run_import as do_import
+    from model_core.devices import quiet_libraries
+
+    quiet_libraries()
+    options = ImportOptions(
+        recursive=args.recursive,
+        glob=args.glob,
+        cues_only=args.cues_only,
+        model=args.model,
+        device=args.device,
+        workers=args.workers,
+        speaker_from=args.speaker_from,
+        copy=args.copy,
+    )
+    progress = _Progress(args.quiet)
+    try:
+        with Project(args.db, actor="emostudio import") as project:
+            summary = do_import(project, args.folder, options, progress)
+    except StoreError as err:
+        progress.close()
+        report_error(str(err))
+        return 2
+    progress.close()
+    print(summary.text())
+    return 1 if summary.failed else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from emostudio.store import Project, StoreError
+    from emostudio.store.export import export
+
+    try:
+        with Project(args.db, create=False, actor="emostudio export") as project:
+            written = export(
+                project, args.out, args.format, _filters(args), anonymise=args.anonymise
+            )
+    except StoreError as err:
+        report_error(str(err))
+        return 2
+    print(f"wrote {len(written)} file(s) to {args.out}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from emostudio.store import Project, StoreError
+
+    try:
+        with Project(args.db, create=False) as project:
+            rows = project.list_analyses(_filters(args), order=args.sort, limit=args.limit)
+    except StoreError as err:
+        report_error(str(err))
+        return 2
+    for analysis_id, result, facts in rows:
+        label = result.label or "-"
+        print(
+            f"{analysis_id:>6}  {facts['created'][:19]}  {facts['name']:<32.32}  {facts['speaker'] or '-':<12.12}  "
+            f"{label:<10}  {result.cues.get('descriptor', '')[:60]}"
+        )
+    print(f"{len(rows)} analyses")
+    return 0

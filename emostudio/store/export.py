@@ -1,0 +1,260 @@
+"""Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON.
+
+Each TextGrid or EAF holds the tiers ``words``, ``emotion`` (the label, or the latest
+annotator's correction), ``rationale``, and one tier per citation of the rationale with
+its time spans (``cue 2: loudness: loud [supported]``). Files are written only inside
+the output folder: names are built from safe characters and checked after resolving.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from emostudio.store.database import StoreError
+from emostudio.store.project import Filters, Project
+from model_core.result import AnalysisResult
+
+FORMATS = ("textgrid", "eaf", "csv", "json")
+SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: float
+    end: float
+    text: str
+
+
+def _tiers(result: AnalysisResult, label: str | None) -> dict[str, list[Interval]]:
+    tiers = {
+        "words": [Interval(w["start"], w["end"], w["word"]) for w in result.words],
+        "emotion": [Interval(result.start, result.end, label or "")],
+        "rationale": [Interval(result.start, result.end, result.rationale)],
+    }
+    for number, citation in enumerate(result.citations, 1):
+        name = f"cue {number}: {citation['claim']} [{citation['verdict']}]"
+        tiers[name] = [Interval(a, b, citation["text"]) for a, b in citation["spans"]]
+    return tiers
+
+
+def _tidy(intervals: list[Interval], start: float, end: float) -> list[Interval]:
+    """Sorted, inside [start, end], non-overlapping, non-empty."""
+    tidy, cursor = [], start
+    for interval in sorted(intervals, key=lambda i: i.start):
+        a, b = max(interval.start, cursor, start), min(interval.end, end)
+        if b - a > 1e-6:
+            tidy.append(Interval(a, b, interval.text))
+            cursor = b
+    return tidy
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""').replace("\n", " ") + '"'
+
+
+def textgrid_text(result: AnalysisResult, label: str | None) -> str:
+    """A Praat TextGrid (long text format) of one analysis, spanning the whole recording."""
+    xmin, xmax = 0.0, max(result.duration, result.end)
+    tiers = _tiers(result, label)
+    lines = [
+        'File type = "ooTextFile"',
+        'Object class = "TextGrid"',
+        "",
+        f"xmin = {xmin}",
+        f"xmax = {xmax}",
+        "tiers? <exists>",
+        f"size = {len(tiers)}",
+        "item []:",
+    ]
+    for number, (name, intervals) in enumerate(tiers.items(), 1):
+        filled, cursor = [], xmin
+        for interval in _tidy(intervals, xmin, xmax):
+            if interval.start > cursor:
+                filled.append(Interval(cursor, interval.start, ""))
+            filled.append(interval)
+            cursor = interval.end
+        if cursor < xmax or not filled:
+            filled.append(Interval(cursor, xmax, ""))
+        lines += [
+            f"    item [{number}]:",
+            '        class = "IntervalTier"',
+            f"        name = {_quote(name)}",
+            f"        xmin = {xmin}",
+            f"        xmax = {xmax}",
+            f"        intervals: size = {len(filled)}",
+        ]
+        for index, interval in enumerate(filled, 1):
+            lines += [
+                f"        intervals [{index}]:",
+                f"            xmin = {interval.start}",
+                f"            xmax = {interval.end}",
+                f"            text = {_quote(interval.text)}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def write_eaf(result: AnalysisResult, label: str | None, path: Path, media: str | None) -> None:
+    """An ELAN file with the same tiers (through pympi-ling)."""
+    from pympi.Elan import Eaf
+
+    eaf = Eaf(author="EmoStudio")
+    if media:
+        eaf.add_linked_file(
+            media, mimetype="audio/x-wav" if media.lower().endswith(".wav") else None
+        )
+    eaf.remove_tier("default")
+    end = max(result.duration, result.end)
+    for name, intervals in _tiers(result, label).items():
+        eaf.add_tier(name)
+        for interval in _tidy(intervals, 0.0, end):
+            start_ms, end_ms = round(interval.start * 1000), round(interval.end * 1000)
+            if end_ms > start_ms:
+                eaf.add_annotation(name, start_ms, end_ms, interval.text)
+    eaf.to_eaf(str(path))
+
+
+def _safe_path(out: Path, name: str) -> Path:
+    candidate = (out / SAFE.sub("_", name).strip("._")[:120]).resolve()
+    if not candidate.is_relative_to(out.resolve()):
+        raise StoreError(f"refusing to write outside {out}: {name!r}")
+    return candidate
+
+
+def _anonymous(text: str | None, kind: str) -> str | None:
+    if text is None:
+        return None
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+def export(
+    project: Project,
+    out: str | Path,
+    fmt: str,
+    filters: Filters = Filters(),
+    *,
+    anonymise: bool = False,
+) -> list[Path]:
+    """Write the matching analyses in ``fmt``; return the files written.
+
+    ``anonymise`` replaces file paths, file names and speaker names by stable pseudonyms.
+    """
+    if fmt not in FORMATS:
+        raise StoreError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = project.list_analyses(filters, descending=False)
+    records = []
+    for analysis_id, result, facts in rows:
+        annotations = project.annotations(analysis_id)
+        label = annotations[-1]["label"] if annotations else result.label
+        name, speaker, media = facts["name"], facts["speaker"], result.file
+        if anonymise:
+            name, speaker, media = (
+                _anonymous(name, "recording"),
+                _anonymous(speaker, "speaker"),
+                None,
+            )
+            result = AnalysisResult(**{**result.to_dict(), "file": None})
+        records.append(
+            (
+                analysis_id,
+                result,
+                facts | {"name": name, "speaker": speaker},
+                annotations,
+                label,
+                media,
+            )
+        )
+    written: list[Path] = []
+    if fmt in ("textgrid", "eaf"):
+        for analysis_id, result, facts, _, label, media in records:
+            stem = f"{Path(facts['name']).stem}-{result.sha256[:8]}-{analysis_id}"
+            if fmt == "textgrid":
+                path = _safe_path(out, f"{stem}.TextGrid")
+                path.write_text(textgrid_text(result, label), encoding="utf-8")
+            else:
+                path = _safe_path(out, f"{stem}.eaf")
+                write_eaf(result, label, path, media)
+            written.append(path)
+    elif fmt == "csv":
+        path = _safe_path(out, "analyses.csv")
+        _write_csv(path, records)
+        written.append(path)
+    else:
+        path = _safe_path(out, "analyses.json")
+        data = [
+            {
+                "id": analysis_id,
+                "recording": facts["name"],
+                "speaker": facts.get("speaker"),
+                "kind": facts["kind"],
+                "created": facts["created"],
+                "result": result.to_dict(),
+                "annotations": annotations,
+                "label": label,
+            }
+            for analysis_id, result, facts, annotations, label, _ in records
+        ]
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _write_csv(path: Path, records) -> None:
+    labels = sorted({label for _, result, *_ in records for label in result.probabilities})
+    fields = [
+        "id",
+        "recording",
+        "sha256",
+        "speaker",
+        "kind",
+        "created",
+        "start",
+        "end",
+        "label",
+        "model_label",
+        *[f"p_{label}" for label in labels],
+        "transcript",
+        "rationale",
+        "descriptor",
+        "citations",
+        "supported",
+        "contradicted",
+        "not_found",
+        "model",
+        "annotations",
+    ]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for analysis_id, result, facts, annotations, label, _ in records:
+            verdicts = [c["verdict"] for c in result.citations]
+            writer.writerow(
+                {
+                    "id": analysis_id,
+                    "recording": facts["name"],
+                    "sha256": result.sha256,
+                    "speaker": facts["speaker"],
+                    "kind": facts["kind"],
+                    "created": facts["created"],
+                    "start": result.start,
+                    "end": result.end,
+                    "label": label,
+                    "model_label": result.label,
+                    **{f"p_{k}": v for k, v in result.probabilities.items()},
+                    "transcript": result.transcript,
+                    "rationale": result.rationale,
+                    "descriptor": result.cues.get("descriptor", ""),
+                    "citations": len(verdicts),
+                    "supported": verdicts.count("supported"),
+                    "contradicted": verdicts.count("contradicted"),
+                    "not_found": verdicts.count("not found"),
+                    "model": (result.model or {}).get("name", ""),
+                    "annotations": len(annotations),
+                }
+            )

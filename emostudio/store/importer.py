@@ -1,0 +1,267 @@
+"""Batch import of a folder into a project: idempotent, resumable, one transaction a file.
+
+Decoding and acoustic analysis run in worker processes; the model (unless
+``cues_only``) runs in this process on batches. A file that fails is recorded with its
+error and the import goes on. A file whose content the project already holds (by
+SHA-256, under any name) is not analysed again; its new path is remembered. Because each
+file's rows are committed together, killing the import at any moment and running it again
+leaves every file in the project exactly once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from emostudio.store.database import StoreError
+from emostudio.store.project import Project
+from model_core.audio import AudioError, file_sha256, load_audio
+from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.result import AnalysisResult
+
+AUDIO_SUFFIXES = {
+    ".wav",
+    ".flac",
+    ".ogg",
+    ".oga",
+    ".mp3",
+    ".m4a",
+    ".mp4",
+    ".aac",
+    ".opus",
+    ".aif",
+    ".aiff",
+    ".wma",
+    ".webm",
+}
+STORED_TRACKS = ("pitch", "voicing", "intensity", "hnr")
+MODEL_BATCH = 8
+
+
+@dataclass
+class ImportOptions:
+    recursive: bool = False
+    glob: str | None = None  # e.g. "*.wav"; default: every known audio suffix
+    cues_only: bool = False
+    model: str = "default"
+    device: str = "auto"
+    workers: int = 0  # 0: one per CPU core
+    speaker_from: str | None = None  # regex on the path relative to the folder
+    copy: bool = False  # store the audio in the project
+
+
+@dataclass
+class ImportSummary:
+    candidates: int = 0
+    imported: int = 0
+    already: int = 0  # content the project already had
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    ignored: int = 0  # files that are not audio (by suffix)
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        rate = self.imported / self.seconds if self.seconds else 0.0
+        lines = [
+            f"{self.candidates} audio files: {self.imported} imported, {self.already} already in the project, "
+            f"{len(self.failed)} failed; {self.ignored} other files ignored; {self.seconds:.1f} s "
+            f"({rate:.1f} files/s)"
+        ]
+        lines += [f"  failed: {path}: {error}" for path, error in self.failed[:50]]
+        if len(self.failed) > 50:
+            lines.append(
+                f"  ... and {len(self.failed) - 50} more (see the project's import errors)"
+            )
+        return "\n".join(lines)
+
+
+def find_files(folder: Path, options: ImportOptions) -> tuple[list[Path], int]:
+    """(audio files in a stable order, number of other files ignored)."""
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: not a folder")
+    pattern = options.glob or "*"
+    found = folder.rglob(pattern) if options.recursive else folder.glob(pattern)
+    files = sorted(p for p in found if p.is_file())
+    if options.glob:
+        return files, 0
+    audio = [p for p in files if p.suffix.lower() in AUDIO_SUFFIXES]
+    return audio, len(files) - len(audio)
+
+
+def speaker_of(path: Path, folder: Path, pattern: re.Pattern | None) -> str | None:
+    if pattern is None:
+        return None
+    match = pattern.search(str(path.relative_to(folder)))
+    if not match:
+        return None
+    if "speaker" in match.groupdict():
+        return match.group("speaker")
+    return match.group(1) if match.groups() else match.group(0)
+
+
+# ----------------------------------------------------------------- worker side
+_DONE: set[str] = set()
+
+
+def _init_worker(done: set[str]) -> None:
+    global _DONE
+    _DONE = done
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def measure(path: str) -> dict:
+    """Decode and measure one file (runs in a worker process)."""
+    try:
+        sha = file_sha256(path)
+        if sha in _DONE:
+            return {"path": path, "sha256": sha, "status": "already"}
+        recording = load_audio(path)
+        analysis, summary = analyze_clip(recording, baseline=SpeakerBaseline.population())
+        return {
+            "path": path,
+            "sha256": sha,
+            "status": "measured",
+            "recording": recording,
+            "analysis": analysis,
+            "summary": summary,
+        }
+    except AudioError as err:
+        return {"path": path, "status": "failed", "error": str(err)}
+    except OSError as err:
+        return {
+            "path": path,
+            "status": "failed",
+            "error": f"{path}: cannot read ({err.strerror or err})",
+        }
+
+
+# ----------------------------------------------------------------- main side
+def _measured_results(files: list[Path], done: set[str], workers: int) -> Iterator[dict]:
+    if workers <= 1:
+        _init_worker(done)
+        yield from (measure(str(p)) for p in files)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork after torch or Qt threads start
+    with context.Pool(workers, initializer=_init_worker, initargs=(done,)) as pool:
+        yield from pool.imap(measure, [str(p) for p in files], chunksize=4)
+
+
+def cues_result(item: dict) -> AnalysisResult:
+    recording, summary = item["recording"], item["summary"]
+    return AnalysisResult(
+        file=str(recording.path),
+        sha256=recording.sha256,
+        duration=round(recording.duration, 4),
+        sample_rate=recording.sample_rate,
+        start=summary.start,
+        end=summary.end,
+        cues=summary.to_dict(),
+        warnings=list(recording.warnings),
+    )
+
+
+def _tracks(item: dict) -> list:
+    tracks = item["analysis"].tracks()
+    return [tracks[name] for name in STORED_TRACKS if name in tracks]
+
+
+def run_import(
+    project: Project,
+    folder: str | Path,
+    options: ImportOptions,
+    progress: Callable[[ImportSummary, str], None] | None = None,
+) -> ImportSummary:
+    """Import every audio file of ``folder`` into ``project``; see the module's notes.
+
+    Raises
+    ------
+    StoreError
+        For a missing folder, or when the project cannot be written (full disk,
+        read-only file): everything committed so far stays, and a rerun resumes.
+    """
+    folder = Path(folder)
+    started = time.perf_counter()
+    files, ignored = find_files(folder, options)
+    summary = ImportSummary(candidates=len(files), ignored=ignored)
+    kind = "cues" if options.cues_only else "full"
+    done = {
+        sha
+        for (sha,) in project.conn.execute(
+            "SELECT DISTINCT sha256 FROM analyses WHERE kind IN ('full', ?)", (kind,)
+        )
+    }
+    pattern = re.compile(options.speaker_from) if options.speaker_from else None
+    analyzer = None
+    if not options.cues_only:
+        from model_core.pipeline import Analyzer  # torch only when the model is wanted
+
+        analyzer = Analyzer.load(options.model, options.device)
+    workers = options.workers or os.cpu_count() or 1
+    pending: list[dict] = []
+    seen: set[str] = set()
+
+    def note(message: str) -> None:
+        summary.seconds = time.perf_counter() - started
+        if progress:
+            progress(summary, message)
+
+    def commit(item: dict, result: AnalysisResult) -> None:
+        project.add_recording(
+            item["recording"],
+            speaker=speaker_of(Path(item["path"]), folder, pattern),
+            store_audio=options.copy,
+            tracks=_tracks(item),
+            analysis=result,
+            kind=kind,
+        )
+        summary.imported += 1
+        note(item["path"])
+
+    def flush() -> None:
+        if not pending:
+            return
+        from model_core.pipeline import Clip
+
+        clips = [Clip(p["recording"], measured=(p["analysis"], p["summary"])) for p in pending]
+        for item, result in zip(pending, analyzer.analyze(clips), strict=True):
+            commit(item, result)
+        pending.clear()
+
+    try:
+        for item in _measured_results(files, done, min(workers, max(1, len(files)))):
+            path = item["path"]
+            if item["status"] == "failed":
+                project.record_import_error(path, item["error"])
+                summary.failed.append((path, item["error"]))
+                note(path)
+            elif item["status"] == "already" or item["sha256"] in seen:
+                _remember_path(project, item["sha256"], path)
+                summary.already += 1
+                note(path)
+            elif analyzer is None:
+                seen.add(item["sha256"])
+                commit(item, cues_result(item))
+            else:
+                seen.add(item["sha256"])
+                pending.append(item)
+                if len(pending) >= MODEL_BATCH:
+                    flush()
+        flush()
+    except sqlite3.OperationalError as err:
+        raise StoreError(
+            f"{project.path}: cannot write ({err}); {summary.imported} files were imported and "
+            "are kept; free space or fix permissions and run the same import again"
+        ) from err
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _remember_path(project: Project, sha256: str, path: str) -> None:
+    with project.transaction() as conn:
+        if conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha256,)).fetchone():
+            conn.execute("INSERT OR IGNORE INTO recording_paths VALUES (?, ?)", (sha256, path))

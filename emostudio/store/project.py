@@ -1,0 +1,544 @@
+"""``Project``: recordings, tracks, analyses, append-only annotations, speakers, audit.
+
+Every write is one transaction: a recording's rows (recording, its paths, its tracks and
+its analysis) are committed together or not at all, so an interrupted import never leaves
+half a recording.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from emostudio.store.database import StoreError, now, open_database
+from model_core.acoustics import Track
+from model_core.audio import Recording
+from model_core.cues import SpeakerBaseline
+from model_core.result import AnalysisResult
+
+FTS_HINT = (
+    'use words, "quoted phrases", AND, OR, NOT and prefix* '
+    "(punctuation such as : ( ) - must be inside quotes)"
+)
+
+
+class SearchError(StoreError):
+    """A text search the full-text index cannot parse."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to list: all given conditions must hold."""
+
+    label: str | None = None
+    speaker: str | None = None
+    annotator: str | None = None
+    since: str | None = None  # ISO date or time, inclusive
+    until: str | None = None
+    text: str | None = None  # full-text query over transcripts, rationales and notes
+    kind: str | None = None  # 'full' or 'cues'
+
+
+def _pack(array: np.ndarray, dtype) -> bytes:
+    return zlib.compress(np.ascontiguousarray(array, dtype=dtype).tobytes(), 6)
+
+
+def _unpack(blob: bytes, dtype, shape) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(blob), dtype=dtype).reshape(shape)
+
+
+class Project:
+    """One project file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, actor: str = "emostudio"):
+        self.path = Path(path)
+        self.db = open_database(self.path, create=create)
+        self.conn: sqlite3.Connection = self.db.conn
+        self.actor = actor
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All writes inside commit together, or roll back together."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _audit(self, action: str, details: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO audit(at, actor, action, details) VALUES (?, ?, ?, ?)",
+            (now(), self.actor, action, json.dumps(details)),
+        )
+
+    # ----------------------------------------------------------------- writing
+    def add_recording(
+        self,
+        recording: Recording,
+        *,
+        speaker: str | None = None,
+        store_audio: bool = False,
+        tracks: list[Track] = (),
+        analysis: AnalysisResult | None = None,
+        kind: str = "full",
+    ) -> int | None:
+        """Add a recording (once, by content hash), its tracks and an analysis, in one transaction.
+
+        Returns the analysis id (None without an analysis). A second path of the same
+        content is remembered; the recording is not stored twice.
+        """
+        with self.transaction() as conn:
+            known = conn.execute(
+                "SELECT 1 FROM recordings WHERE sha256 = ?", (recording.sha256,)
+            ).fetchone()
+            if not known:
+                audio = recording.path.read_bytes() if store_audio and recording.path else None
+                conn.execute(
+                    "INSERT INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        recording.sha256,
+                        recording.name,
+                        str(recording.path) if recording.path else None,
+                        recording.duration,
+                        recording.sample_rate,
+                        recording.n_channels,
+                        f"{recording.format}/{recording.subtype}",
+                        speaker,
+                        now(),
+                        audio,
+                        recording.path.suffix.lstrip(".").lower() if audio is not None else None,
+                    ),
+                )
+                self._audit("add recording", {"sha256": recording.sha256, "name": recording.name})
+            if recording.path:
+                conn.execute(
+                    "INSERT OR IGNORE INTO recording_paths VALUES (?, ?)",
+                    (recording.sha256, str(recording.path)),
+                )
+                conn.execute("DELETE FROM import_errors WHERE path = ?", (str(recording.path),))
+            for track in tracks:
+                self._add_track(recording.sha256, track)
+            return (
+                self._add_analysis(recording.sha256, analysis, kind)
+                if analysis is not None
+                else None
+            )
+
+    def store_take(
+        self, samples: np.ndarray, sample_rate: int, *, name: str, speaker: str | None = None
+    ) -> str:
+        """Keep a take recorded in the app inside the project (as FLAC); return its hash."""
+        import io
+
+        import soundfile as sf
+
+        from model_core.audio import recording_from_array
+
+        buffer = io.BytesIO()
+        sf.write(buffer, samples, sample_rate, format="FLAC")
+        recording = recording_from_array(samples, sample_rate, name=name)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO recordings VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'flac')",
+                (
+                    recording.sha256,
+                    name,
+                    recording.duration,
+                    sample_rate,
+                    recording.n_channels,
+                    "FLAC/PCM_16",
+                    speaker,
+                    now(),
+                    buffer.getvalue(),
+                ),
+            )
+            self._audit("store take", {"sha256": recording.sha256, "name": name})
+        return recording.sha256
+
+    def _add_track(self, sha256: str, track: Track) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO tracks(sha256, name, unit, algorithm, parameters, versions, times, track_values,"
+            " shape, bins, bin_unit, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                track.name,
+                track.unit,
+                track.algorithm,
+                json.dumps(track.parameters, sort_keys=True),
+                json.dumps(track.versions),
+                _pack(track.times, np.float64),
+                _pack(track.values, np.float32),
+                json.dumps(list(track.values.shape)),
+                _pack(track.bins, np.float64) if track.bins is not None else None,
+                track.bin_unit,
+                now(),
+            ),
+        )
+
+    def _add_analysis(self, sha256: str, result: AnalysisResult, kind: str) -> int:
+        model = result.model or {}
+        cursor = self.conn.execute(
+            "INSERT INTO analyses(sha256, kind, start, end, model_name, model_version, model_trained, label,"
+            " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                kind,
+                result.start,
+                result.end,
+                model.get("name"),
+                model.get("version"),
+                None if not model else int(bool(model.get("trained"))),
+                result.label,
+                json.dumps(result.probabilities),
+                result.transcript,
+                json.dumps(result.words),
+                result.rationale,
+                json.dumps(result.citations),
+                json.dumps(result.cues),
+                json.dumps(result.timings),
+                json.dumps(result.warnings),
+                now(),
+            ),
+        )
+        self._audit("add analysis", {"sha256": sha256, "analysis": cursor.lastrowid, "kind": kind})
+        return int(cursor.lastrowid)
+
+    def add_analysis(self, sha256: str, result: AnalysisResult, kind: str = "full") -> int:
+        """Add one more analysis of a stored recording (e.g. of a selection)."""
+        with self.transaction():
+            return self._add_analysis(sha256, result, kind)
+
+    def annotate(
+        self,
+        analysis_id: int,
+        annotator: str,
+        label: str,
+        *,
+        accepted: bool,
+        notes: str = "",
+        judgements: list[dict] | None = None,
+    ) -> int:
+        """Append an annotation; earlier ones, and the model's answer, stay as they are."""
+        if not annotator.strip():
+            raise StoreError("an annotation needs the annotator's name")
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM analyses WHERE id = ?", (analysis_id,)).fetchone():
+                raise StoreError(f"{self.path}: no analysis {analysis_id}")
+            cursor = conn.execute(
+                "INSERT INTO annotations(analysis_id, annotator, label, accepted, notes, judgements, created)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    analysis_id,
+                    annotator,
+                    label,
+                    int(accepted),
+                    notes,
+                    json.dumps(judgements or []),
+                    now(),
+                ),
+            )
+            self._audit(
+                "annotate",
+                {"analysis": analysis_id, "annotation": cursor.lastrowid, "by": annotator},
+            )
+            return int(cursor.lastrowid)
+
+    def record_import_error(self, path: str, error: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO import_errors VALUES (?, ?, ?)", (path, error, now())
+            )
+
+    def save_speaker(self, baseline: SpeakerBaseline) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?)",
+                (baseline.name, json.dumps(baseline.to_dict()), baseline.n_recordings, now()),
+            )
+            self._audit(
+                "speaker baseline", {"speaker": baseline.name, "recordings": baseline.n_recordings}
+            )
+
+    # ----------------------------------------------------------------- reading
+    def has_analysis(self, sha256: str, kind: str) -> bool:
+        query = "SELECT 1 FROM analyses WHERE sha256 = ? AND kind IN ('full', ?) LIMIT 1"
+        return self.conn.execute(query, (sha256, kind)).fetchone() is not None
+
+    def recording(self, sha256: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT sha256, name, path, duration, sample_rate, channels, format, speaker, added,"
+            " audio IS NOT NULL FROM recordings WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = (
+            "sha256",
+            "name",
+            "path",
+            "duration",
+            "sample_rate",
+            "channels",
+            "format",
+            "speaker",
+            "added",
+            "stored",
+        )
+        data = dict(zip(keys, row, strict=True))
+        data["paths"] = [
+            p
+            for (p,) in self.conn.execute(
+                "SELECT path FROM recording_paths WHERE sha256 = ? ORDER BY path", (sha256,)
+            )
+        ]
+        return data
+
+    def audio_bytes(self, sha256: str) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT audio FROM recordings WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def tracks(self, sha256: str) -> dict[str, Track]:
+        result = {}
+        for row in self.conn.execute(
+            "SELECT name, unit, algorithm, parameters, versions, times, track_values, shape,"
+            " bins, bin_unit FROM tracks WHERE sha256 = ?",
+            (sha256,),
+        ):
+            name, unit, algorithm, parameters, versions, times, values, shape, bins, bin_unit = row
+            shape = json.loads(shape)
+            result[name] = Track(
+                name,
+                _unpack(times, np.float64, (shape[0],)),
+                _unpack(values, np.float32, shape).astype(float),
+                unit,
+                algorithm,
+                json.loads(parameters),
+                json.loads(versions),
+                _unpack(bins, np.float64, (-1,)) if bins else None,
+                bin_unit or "",
+            )
+        return result
+
+    def analysis(self, analysis_id: int) -> AnalysisResult | None:
+        row = self._analysis_rows("WHERE a.id = ?", (analysis_id,))
+        return row[0][1] if row else None
+
+    def _analysis_rows(self, where: str, params: tuple) -> list[tuple[int, AnalysisResult, dict]]:
+        rows = []
+        query = (
+            "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version, a.model_trained,"
+            " a.label, a.probabilities, a.transcript, a.words, a.rationale, a.citations, a.cues, a.timings,"
+            " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker"
+            f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 {where}"
+        )
+        for row in self.conn.execute(query, params):
+            (
+                analysis_id,
+                sha256,
+                kind,
+                start,
+                end,
+                model_name,
+                model_version,
+                trained,
+                label,
+                probabilities,
+                transcript,
+                words,
+                rationale,
+                citations,
+                cues,
+                timings,
+                warnings,
+                created,
+                name,
+                path,
+                duration,
+                rate,
+                speaker,
+            ) = row
+            model = (
+                {"name": model_name, "version": model_version, "trained": bool(trained)}
+                if model_name
+                else {}
+            )
+            result = AnalysisResult(
+                file=path,
+                sha256=sha256,
+                duration=duration,
+                sample_rate=rate,
+                start=start,
+                end=end,
+                label=label,
+                probabilities=json.loads(probabilities or "{}"),
+                transcript=transcript or "",
+                words=json.loads(words or "[]"),
+                rationale=rationale or "",
+                citations=json.loads(citations or "[]"),
+                cues=json.loads(cues),
+                model=model,
+                timings=json.loads(timings or "{}"),
+                warnings=json.loads(warnings or "[]"),
+            )
+            rows.append(
+                (
+                    analysis_id,
+                    result,
+                    {"kind": kind, "created": created, "name": name, "speaker": speaker},
+                )
+            )
+        return rows
+
+    def annotations(self, analysis_id: int) -> list[dict[str, Any]]:
+        """Every annotation of an analysis, oldest first (the history)."""
+        keys = ("id", "annotator", "label", "accepted", "notes", "judgements", "created")
+        return [
+            dict(zip(keys, (*row[:5], json.loads(row[5]), row[6]), strict=True))
+            for row in self.conn.execute(
+                "SELECT id, annotator, label, accepted, notes, judgements, created FROM annotations"
+                " WHERE analysis_id = ? ORDER BY id",
+                (analysis_id,),
+            )
+        ]
+
+    def import_errors(self) -> list[tuple[str, str]]:
+        return list(self.conn.execute("SELECT path, error FROM import_errors ORDER BY path"))
+
+    def speaker(self, name: str) -> SpeakerBaseline | None:
+        row = self.conn.execute("SELECT baseline FROM speakers WHERE name = ?", (name,)).fetchone()
+        return SpeakerBaseline.from_dict(json.loads(row[0])) if row else None
+
+    # ----------------------------------------------------------------- queries
+    def list_analyses(
+        self,
+        filters: Filters = Filters(),
+        *,
+        order: str = "created",
+        descending: bool = True,
+        limit: int | None = None,
+    ) -> list[tuple[int, AnalysisResult, dict]]:
+        """Analyses matching ``filters``, newest first by default; (id, result, facts) each."""
+        clauses, params = [], []
+        if filters.label:
+            clauses.append(
+                "(a.label = ? OR a.id IN (SELECT analysis_id FROM annotations WHERE label = ?))"
+            )
+            params += [filters.label, filters.label]
+        if filters.speaker:
+            clauses.append("r.speaker = ?")
+            params.append(filters.speaker)
+        if filters.annotator:
+            clauses.append("a.id IN (SELECT analysis_id FROM annotations WHERE annotator = ?)")
+            params.append(filters.annotator)
+        if filters.since:
+            clauses.append("a.created >= ?")
+            params.append(filters.since)
+        if filters.until:
+            clauses.append("a.created <= ?")
+            params.append(
+                filters.until if "T" in filters.until else filters.until + "T23:59:59.999"
+            )
+        if filters.kind:
+            clauses.append("a.kind = ?")
+            params.append(filters.kind)
+        if filters.text:
+            clauses.append("a.id IN (" + self._search_sql() + ")")
+            params += [filters.text, filters.text]
+        columns = {
+            "created": "a.created",
+            "name": "r.name",
+            "label": "a.label",
+            "duration": "r.duration",
+        }
+        if order not in columns:
+            raise StoreError(f"cannot sort by {order!r} (one of {', '.join(columns)})")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where += f" ORDER BY {columns[order]} {'DESC' if descending else 'ASC'}, a.id"
+        if limit is not None:
+            where += f" LIMIT {int(limit)}"
+        if filters.text:
+            self._check_search(filters.text)
+        return self._analysis_rows(where, tuple(params))
+
+    def _check_search(self, text: str) -> None:
+        """Run the full-text query alone first, so its syntax errors read as such."""
+        try:
+            self.conn.execute(
+                "SELECT count(*) FROM search WHERE search MATCH ?", (text,)
+            ).fetchone()
+        except sqlite3.OperationalError as err:
+            raise SearchError(f"cannot search for {text!r}: {err}; {FTS_HINT}") from err
+
+    @staticmethod
+    def _search_sql() -> str:
+        return (
+            "SELECT CAST(ref AS INTEGER) FROM search WHERE kind = 'analysis' AND search MATCH ?"
+            " UNION SELECT n.analysis_id FROM search s JOIN annotations n ON n.id = CAST(s.ref AS INTEGER)"
+            " WHERE s.kind = 'annotation' AND search MATCH ?"
+        )
+
+    def list_recordings(self, speaker: str | None = None) -> list[dict[str, Any]]:
+        query = (
+            "SELECT sha256 FROM recordings"
+            + (" WHERE speaker = ?" if speaker else "")
+            + " ORDER BY added"
+        )
+        return [
+            self.recording(sha)
+            for (sha,) in self.conn.execute(query, (speaker,) if speaker else ())
+        ]
+
+    def speakers(self) -> list[str]:
+        return [
+            name
+            for (name,) in self.conn.execute(
+                "SELECT DISTINCT speaker FROM recordings WHERE speaker IS NOT NULL ORDER BY speaker"
+            )
+        ]
+
+    def recompute_baseline(self, speaker: str) -> SpeakerBaseline:
+        """A speaker's baseline from the raw cue values of all their stored analyses."""
+        values = []
+        for _, result, _ in self.list_analyses(Filters(speaker=speaker)):
+            values.append(
+                {
+                    name: cue.get("value") if cue.get("value") is not None else float("nan")
+                    for name, cue in result.cues.get("cues", {}).items()
+                }
+            )
+        if not values:
+            raise StoreError(f"{self.path}: no analyses of speaker {speaker!r}")
+        baseline = SpeakerBaseline.from_measurements(speaker, values)
+        self.save_speaker(baseline)
+        return baseline
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("recordings", "analyses", "annotations", "import_errors")
+        }
+
+    def integrity(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -1,0 +1,194 @@
+"""The project file: private, migrated, refused when foreign or newer, append-only, searchable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+import soundfile as sf
+
+from emostudio.store import Filters, NewerStoreError, Project, SearchError, StoreError
+from emostudio.store.importer import cues_result
+from model_core.audio import load_audio
+from model_core.cues import analyze_clip
+from tests.helpers.signals import RATE, syllable_train
+
+
+def _add(project, folder, name, f0=150.0, speaker="ann", transcript=""):
+    path = folder / name
+    sf.write(path, syllable_train(5, f0=f0), RATE)
+    recording = load_audio(path)
+    analysis, summary = analyze_clip(recording)
+    result = cues_result({"recording": recording, "summary": summary})
+    result.transcript = transcript
+    return project.add_recording(
+        recording,
+        speaker=speaker,
+        tracks=[analysis.pitch, analysis.intensity],
+        analysis=result,
+        kind="cues",
+    ), recording
+
+
+def test_new_project_is_private_and_migrated(tmp_path):
+    path = tmp_path / "study.emostudio"
+    with Project(path) as project:
+        assert project.integrity() == "ok"
+        versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
+        assert versions == [(1,)]
+        assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with Project(path) as again:  # reopening applies nothing twice
+        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 1
+
+
+def test_recordings_tracks_and_analyses_round_trip(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        analysis_id, recording = _add(project, tmp_path, "a.wav", transcript="hello there")
+        stored = project.recording(recording.sha256)
+        assert (
+            stored["duration"] == pytest.approx(recording.duration) and stored["speaker"] == "ann"
+        )
+        tracks = project.tracks(recording.sha256)
+        original = analyze_clip(recording)[0].pitch
+        assert tracks["pitch"].algorithm == original.algorithm
+        assert tracks["pitch"].parameters == original.parameters
+        assert tracks["pitch"].versions["praat"] == original.versions["praat"]
+        import numpy as np
+
+        np.testing.assert_allclose(tracks["pitch"].values, original.values, rtol=1e-6)
+        result = project.analysis(analysis_id)
+        assert result.transcript == "hello there" and result.cues["cues"]["f0_mean"]["unit"] == "Hz"
+
+
+def test_same_content_under_two_names_is_stored_once(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        _, recording = _add(project, tmp_path, "a.wav")
+        copy = tmp_path / "b.wav"
+        copy.write_bytes((tmp_path / "a.wav").read_bytes())
+        project.add_recording(load_audio(copy))
+        assert project.counts()["recordings"] == 1
+        assert project.recording(recording.sha256)["paths"] == [str(tmp_path / "a.wav"), str(copy)]
+
+
+def test_annotations_are_append_only_with_history(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        analysis_id, _ = _add(project, tmp_path, "a.wav")
+        project.annotate(analysis_id, "ann", "neutral", accepted=True)
+        project.annotate(
+            analysis_id,
+            "bob",
+            "sad",
+            accepted=False,
+            notes="sounds tired",
+            judgements=[{"citation": 0, "agree": False}],
+        )
+        history = project.annotations(analysis_id)
+        assert [(h["annotator"], h["label"], h["accepted"]) for h in history] == [
+            ("ann", "neutral", 1),
+            ("bob", "sad", 0),
+        ]
+        assert history[1]["judgements"] == [{"citation": 0, "agree": False}]
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            project.conn.execute("UPDATE annotations SET label = 'happy'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            project.conn.execute("DELETE FROM annotations")
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+            project.conn.execute("UPDATE analyses SET label = 'happy'")
+        assert (
+            project.conn.execute("SELECT count(*) FROM audit WHERE action = 'annotate'").fetchone()[
+                0
+            ]
+            == 2
+        )
+        with pytest.raises(StoreError, match="annotator"):
+            project.annotate(analysis_id, "  ", "sad", accepted=False)
+
+
+def test_filters_search_and_baselines(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        first, _ = _add(
+            project, tmp_path, "a.wav", f0=140, speaker="ann", transcript="the kettle is boiling"
+        )
+        second, _ = _add(
+            project, tmp_path, "b.wav", f0=150, speaker="ann", transcript="please stop it now"
+        )
+        third, _ = _add(
+            project, tmp_path, "c.wav", f0=220, speaker="bob", transcript="what a lovely day"
+        )
+        project.annotate(second, "carla", "angry", accepted=False, notes="clearly irritated")
+        ids = lambda rows: sorted(i for i, _, _ in rows)  # noqa: E731
+        assert ids(project.list_analyses(Filters(speaker="ann"))) == [first, second]
+        assert ids(project.list_analyses(Filters(text="kettle"))) == [first]
+        assert ids(project.list_analyses(Filters(text="irritated"))) == [second]  # annotation notes
+        assert ids(project.list_analyses(Filters(text='"lovely day" OR boiling'))) == [first, third]
+        assert ids(project.list_analyses(Filters(annotator="carla", label="angry"))) == [second]
+        assert ids(project.list_analyses(Filters(since="2000-01-01", until="2999-12-31"))) == [
+            first,
+            second,
+            third,
+        ]
+        assert project.list_analyses(Filters(until="2000-01-01")) == []
+        with pytest.raises(SearchError, match="quoted phrases"):
+            project.list_analyses(Filters(text='"unbalanced'))
+        baseline = project.recompute_baseline("ann")
+        assert baseline.n_recordings == 2 and baseline.f0_reference_hz == pytest.approx(
+            145, rel=0.03
+        )
+        assert project.speaker("ann") == baseline
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "p.emostudio"
+    Project(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _migrations VALUES (99, 'from the future', '2030')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerStoreError, match="newer EmoStudio"):
+        Project(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"this is a text file, not a project\n" * 100,
+            "not a usable EmoStudio project|not an SQLite database",
+        ),
+        (
+            b"SQLite format 3\x00" + b"\x00" * 84 + b"\xff" * 4000,
+            "not a usable|damaged|not an SQLite",
+        ),
+    ],
+)
+def test_foreign_or_corrupt_files_are_refused_untouched(tmp_path, content, message):
+    path = tmp_path / "p.emostudio"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=message):
+        Project(path)
+    assert path.read_bytes() == content
+
+
+def test_another_apps_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not an EmoStudio project"):
+        Project(path)
+
+
+def test_read_only_project_is_a_clear_error(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write read-only files")
+    path = tmp_path / "p.emostudio"
+    Project(path).close()
+    os.chmod(path, 0o400)
+    with pytest.raises(StoreError), Project(path) as project:
+        _add(project, tmp_path, "a.wav")
