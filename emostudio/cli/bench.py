@@ -7,7 +7,7 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
-BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train")
+BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train", "store")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -71,6 +71,10 @@ def _report(args: argparse.Namespace) -> str:
         from emostudio.bench.asr import run_asr_benchmark
 
         return run_asr_benchmark(device=args.device)
+    if args.what == "store":
+        from emostudio.bench.store import run_store_benchmark
+
+        return run_store_benchmark()
     if args.what == "train":
         from emostudio.bench.train import run_train_benchmark
 

@@ -115,7 +115,7 @@ def write_eaf(result: AnalysisResult, label: str | None, path: Path, media: str 
             start_ms, end_ms = round(interval.start * 1000), round(interval.end * 1000)
             if end_ms > start_ms:
                 eaf.add_annotation(name, start_ms, end_ms, interval.text)
-    eaf.to_eaf(str(path))
+    eaf.to_file(str(path))
 
 
 def _safe_path(out: Path, name: str) -> Path:

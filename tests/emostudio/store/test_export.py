@@ -1,0 +1,168 @@
+"""Export: TextGrid read back by Praat (parselmouth), EAF by pympi, CSV, JSON, and safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import parselmouth
+import pytest
+import soundfile as sf
+from parselmouth.praat import call
+
+from emostudio.cli.main import main
+from emostudio.store import Filters, Project
+from emostudio.store.export import export
+from model_core.audio import load_audio
+from model_core.cues import analyze_clip
+from model_core.grounding import ground
+from model_core.result import AnalysisResult
+from tests.helpers.signals import RATE, syllable_train
+
+WORDS = [("please", 0.25, 0.55), ("just", 0.6, 0.8), ('stop"', 0.85, 1.3)]
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "clip one.wav"
+    sf.write(path, syllable_train(5, f0=180), RATE)
+    recording = load_audio(path)
+    _, summary = analyze_clip(recording)
+    words = [{"word": w, "start": a, "end": b} for w, a, b in WORDS]
+    rationale = 'She says "please just stop" and speaks quickly.'
+    cues = summary.to_dict()
+    result = AnalysisResult(
+        file=str(path),
+        sha256=recording.sha256,
+        duration=recording.duration,
+        sample_rate=RATE,
+        start=0.0,
+        end=recording.duration,
+        label="angry",
+        probabilities={"neutral": 0.1, "happy": 0.1, "sad": 0.1, "angry": 0.7},
+        transcript='please just stop"',
+        words=words,
+        rationale=rationale,
+        citations=[
+            c.to_dict() for c in ground(rationale, words, cues["cues"], (0, recording.duration))
+        ],
+        cues=cues,
+        model={"name": "m", "version": "1", "trained": True},
+    )
+    with Project(tmp_path / "p.emostudio") as opened:
+        analysis_id = opened.add_recording(recording, speaker="Ann Smith", analysis=result)
+        opened.annotate(analysis_id, "bob", "sad", accepted=False)
+        yield opened, result
+
+
+def test_textgrid_is_read_back_by_praat(project, tmp_path):
+    opened, result = project
+    (path,) = export(opened, tmp_path / "out", "textgrid")
+    grid = parselmouth.read(str(path))
+    names = [
+        call(grid, "Get tier name", i) for i in range(1, call(grid, "Get number of tiers") + 1)
+    ]
+    assert names[:3] == ["words", "emotion", "rationale"]
+    assert names[3].startswith("cue 1: word:") and "[supported]" in names[3]
+    words = [
+        (
+            call(grid, "Get label of interval", 1, i),
+            call(grid, "Get start time of interval", 1, i),
+            call(grid, "Get end time of interval", 1, i),
+        )
+        for i in range(1, call(grid, "Get number of intervals", 1) + 1)
+    ]
+    spoken = [(label, round(a, 3), round(b, 3)) for label, a, b in words if label]
+    assert spoken == [(w, a, b) for w, a, b in WORDS]  # the double quote survives the round trip
+    assert call(grid, "Get label of interval", 2, 1) == "sad"  # the annotator's correction
+    assert call(grid, "Get label of interval", 3, 1) == result.rationale
+    assert call(
+        grid,
+        "Get end time",
+    ) == pytest.approx(result.duration)
+
+
+def test_eaf_has_the_same_tiers(project, tmp_path):
+    from pympi.Elan import Eaf
+
+    opened, _result = project
+    (path,) = export(opened, tmp_path / "out", "eaf")
+    eaf = Eaf(str(path))
+    assert {"words", "emotion", "rationale"} <= set(eaf.get_tier_names())
+    assert sorted(eaf.get_annotation_data_for_tier("words")) == [
+        (250, 550, "please"),
+        (600, 800, "just"),
+        (850, 1300, 'stop"'),
+    ]
+    assert eaf.get_annotation_data_for_tier("emotion")[0][2] == "sad"
+
+
+def test_csv_and_json_hold_every_analysis(project, tmp_path):
+    opened, result = project
+    (table,) = export(opened, tmp_path / "out", "csv")
+    with open(table, newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["label"] == "sad" and row["model_label"] == "angry" and row["p_angry"] == "0.7"
+    assert (
+        row["speaker"] == "Ann Smith" and int(row["supported"]) >= 1 and row["annotations"] == "1"
+    )
+    (dump,) = export(opened, tmp_path / "out", "json")
+    (record,) = json.loads(dump.read_text())
+    assert (
+        record["result"]["rationale"] == result.rationale
+        and record["annotations"][0]["annotator"] == "bob"
+    )
+
+
+def test_filters_apply_to_exports(project, tmp_path):
+    opened, _ = project
+    assert export(opened, tmp_path / "none", "textgrid", Filters(label="happy")) == []
+    assert len(export(opened, tmp_path / "some", "textgrid", Filters(label="sad"))) == 1
+
+
+def test_anonymised_exports_drop_paths_and_names(project, tmp_path):
+    opened, _result = project
+    (dump,) = export(opened, tmp_path / "out", "json", anonymise=True)
+    text = dump.read_text()
+    assert "Ann Smith" not in text and "clip one" not in text and str(tmp_path) not in text
+    (grid,) = export(opened, tmp_path / "grids", "textgrid", anonymise=True)
+    assert grid.name.startswith("recording-") and "clip" not in grid.name
+
+
+def test_exports_never_leave_the_output_folder(project, tmp_path):
+    opened, _ = project
+    opened.conn.execute("PRAGMA ignore_check_constraints = 1")
+    opened.conn.execute(
+        "UPDATE recordings SET name = '../../escape'"
+    )  # a hostile name in the database
+    (path,) = export(opened, tmp_path / "out", "textgrid")
+    assert path.parent == (tmp_path / "out").resolve()
+    assert not list(tmp_path.glob("*.TextGrid"))
+
+
+def test_export_cli(project, tmp_path, capsys):
+    opened, _ = project
+    assert (
+        main(["export", "--db", str(opened.path), "--format", "csv", "--out", str(tmp_path / "o")])
+        == 0
+    )
+    assert "wrote 1 file(s)" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(tmp_path / "none.emostudio"),
+                "--format",
+                "csv",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
+    assert "no such project file" in capsys.readouterr().err
+    assert main(["list", "--db", str(opened.path), "--search", "please"]) == 0
+    assert "1 analyses" in capsys.readouterr().out
+    assert main(["list", "--db", str(opened.path), "--search", '"oops']) == 2
+    assert "quoted phrases" in capsys.readouterr().err
