@@ -16,7 +16,7 @@ UNTRAINED_NOTE = (
 class AnalysisResult:
     """One clip (or selection) analysed end to end.
 
-    ``words`` items are ``{"text", "start", "end"}`` (seconds); ``probabilities`` maps each
+    ``words`` items are ``{"word", "start", "end"}`` (seconds); ``probabilities`` maps each
     label of the model's set to P(label); ``citations`` are the grounding module's checked
     claims; ``cues`` is :meth:`model_core.cues.CueSummary.to_dict`; ``timings`` are seconds
     per stage (model stages are for the whole batch of ``timings["batch_size"]`` clips).

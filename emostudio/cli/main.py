@@ -11,7 +11,7 @@ import os
 import sys
 
 from emostudio import __version__
-from emostudio.cli import analyze, baseline, bench, cues, models, project
+from emostudio.cli import analyze, baseline, bench, cues, gui, models, project
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"emostudio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (analyze, cues, baseline, project, models, bench):
+    for module in (gui, analyze, cues, baseline, project, models, bench):
         module.add_parser(subparsers)
     return parser
 
@@ -31,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if gui.has_display():
+            return gui.run(argparse.Namespace(files=[]))
         parser.print_help()
+        print("\nemostudio: no display here, so the desktop app cannot open; use a command above", file=sys.stderr)
         return 0
     try:
         return int(args.run(args))

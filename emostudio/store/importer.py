@@ -64,13 +64,14 @@ class ImportSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     ignored: int = 0  # files that are not audio (by suffix)
     seconds: float = 0.0
+    cancelled: bool = False
 
     def text(self) -> str:
         rate = self.imported / self.seconds if self.seconds else 0.0
         lines = [
             f"{self.candidates} audio files: {self.imported} imported, {self.already} already in the project, "
             f"{len(self.failed)} failed; {self.ignored} other files ignored; {self.seconds:.1f} s "
-            f"({rate:.1f} files/s)"
+            f"({rate:.1f} files/s)" + ("; cancelled: run the same import again to resume" if self.cancelled else "")
         ]
         lines += [f"  failed: {path}: {error}" for path, error in self.failed[:50]]
         if len(self.failed) > 50:
@@ -175,8 +176,12 @@ def run_import(
     folder: str | Path,
     options: ImportOptions,
     progress: Callable[[ImportSummary, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportSummary:
     """Import every audio file of ``folder`` into ``project``; see the module's notes.
+
+    ``cancelled()`` is polled after each file; when it turns true the files measured so
+    far are committed, the workers stop and the summary says ``cancelled``.
 
     Raises
     ------
@@ -234,6 +239,9 @@ def run_import(
 
     try:
         for item in _measured_results(files, done, min(workers, max(1, len(files)))):
+            if cancelled is not None and cancelled():
+                summary.cancelled = True
+                break
             path = item["path"]
             if item["status"] == "failed":
                 project.record_import_error(path, item["error"])

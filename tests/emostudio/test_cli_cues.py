@@ -137,9 +137,23 @@ def test_console_script_runs_without_traceback(tmp_path, good_file):
     assert "F0 mean" in result.stdout
 
 
-def test_no_arguments_prints_help(capsys):
+def test_no_arguments_without_a_display_prints_help(capsys, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
     assert main([]) == 0
-    assert "cues" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "cues" in captured.out
+    assert "no display" in captured.err
+
+
+def test_no_arguments_with_a_display_opens_the_app(monkeypatch):
+    opened = []
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr("emostudio.gui.app.main", lambda files: opened.append(files) or 0)
+    assert main([]) == 0
+    assert opened == [[]]
 
 
 def test_numbers_in_json_are_finite_or_null(tmp_path, capsys):

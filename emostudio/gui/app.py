@@ -1,0 +1,33 @@
+"""Start the desktop app: ``emostudio`` with no arguments, or ``emostudio gui [FILE]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def main(files: list[str] | None = None) -> int:
+    """Open the main window (and ``files``, the first of them shown); return the exit status."""
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError as err:  # the GUI extra is optional for servers
+        print(f"emostudio: the desktop app needs PySide6 ({err}); install with: pip install -e '.[gui]'",
+              file=sys.stderr)
+        return 2
+    from emostudio import __version__
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("EmoStudio")
+    app.setApplicationName("EmoStudio")
+    app.setApplicationVersion(__version__)
+    from emostudio.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    for path in files or []:
+        if Path(path).is_dir():
+            window.import_folder(path)
+        else:
+            window.open_file(path)
+            break
+    return app.exec()

@@ -1,0 +1,144 @@
+"""The session browser: the project's analyses, searchable, filterable and sortable.
+
+Queries run on the thread pool (a project of many thousands of analyses must not freeze
+the window); opening a row restores its plots and results from the project.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emostudio.gui import workers
+from emostudio.store import Filters
+
+COLUMNS = ("recording", "speaker", "label", "created", "cues")
+SORTS = {"newest": ("created", True), "oldest": ("created", False), "name": ("name", False),
+         "label": ("label", False), "longest": ("duration", True)}
+ROW_LIMIT = 2000
+
+
+class SessionBrowser(QWidget):
+    open_analysis = Signal(int)  # analysis id
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.project = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        grid = QGridLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText('search transcripts, rationales, notes ("phrase", OR, NOT)')
+        self.search.setClearButtonEnabled(True)
+        self.label = QComboBox()
+        self.speaker = QComboBox()
+        self.annotator = QLineEdit()
+        self.annotator.setPlaceholderText("annotator")
+        self.since = QDateEdit(QDate(2000, 1, 1))
+        self.since.setCalendarPopup(True)
+        self.sort = QComboBox()
+        self.sort.addItems(list(SORTS))
+        grid.addWidget(self.search, 0, 0, 1, 4)
+        grid.addWidget(QLabel("label"), 1, 0)
+        grid.addWidget(self.label, 1, 1)
+        grid.addWidget(QLabel("speaker"), 1, 2)
+        grid.addWidget(self.speaker, 1, 3)
+        grid.addWidget(self.annotator, 2, 0, 1, 2)
+        grid.addWidget(QLabel("since"), 2, 2)
+        grid.addWidget(self.since, 2, 3)
+        grid.addWidget(QLabel("sort"), 3, 0)
+        grid.addWidget(self.sort, 3, 1)
+        layout.addLayout(grid)
+        self.status = QLabel("no project open (File > New project / Open project)")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(self._open_row)
+        layout.addWidget(self.table, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh)
+        for widget, signal in ((self.search, "textChanged"), (self.annotator, "textChanged"),
+                               (self.label, "currentIndexChanged"), (self.speaker, "currentIndexChanged"),
+                               (self.sort, "currentIndexChanged"), (self.since, "dateChanged")):
+            getattr(widget, signal).connect(lambda *_: self._debounce.start())
+        self.ids: list[int] = []
+        self._query = None
+
+    def set_project(self, project) -> None:
+        self.project = project
+        self.label.blockSignals(True)
+        self.speaker.blockSignals(True)
+        self.label.clear()
+        self.speaker.clear()
+        self.label.addItem("any")
+        self.speaker.addItem("any")
+        if project is not None:
+            self.label.addItems(sorted({row[0] for row in project.conn.execute(
+                "SELECT DISTINCT label FROM analyses WHERE label IS NOT NULL")}))
+            self.speaker.addItems(project.speakers())
+        self.label.blockSignals(False)
+        self.speaker.blockSignals(False)
+        self.refresh()
+
+    def filters(self) -> Filters:
+        def chosen(combo):
+            return None if combo.currentText() in ("", "any") else combo.currentText()
+
+        since = self.since.date()
+        return Filters(label=chosen(self.label), speaker=chosen(self.speaker),
+                       annotator=self.annotator.text().strip() or None,
+                       since=None if since == QDate(2000, 1, 1) else since.toString(Qt.DateFormat.ISODate),
+                       text=self.search.text().strip() or None)
+
+    def refresh(self) -> None:
+        if self.project is None:
+            self.table.setRowCount(0)
+            self.status.setText("no project open (File > New project / Open project)")
+            return
+        path, filters, (order, descending) = self.project.path, self.filters(), SORTS[self.sort.currentText()]
+
+        def query(report, cancelled):
+            from emostudio.store import Project
+
+            with Project(path, create=False) as reader:  # its own connection: safe off the GUI thread
+                return [(i, r.label, facts["name"], facts["speaker"], facts["created"],
+                         r.cues.get("descriptor", "")) for i, r, facts in
+                        reader.list_analyses(filters, order=order, descending=descending, limit=ROW_LIMIT)]
+
+        self.status.setText("searching...")
+        self._query = workers.start(query, done=self._show, failed=self._failed)
+
+    def _show(self, rows) -> None:
+        self.ids = [row[0] for row in rows]
+        self.table.setRowCount(len(rows))
+        for r, (_, label, name, speaker, created, descriptor) in enumerate(rows):
+            for c, text in enumerate((name, speaker or "-", label or "(cues only)", created[:19].replace("T", " "),
+                                      descriptor)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
+        self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
+
+    def _open_row(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.ids):
+            self.open_analysis.emit(self.ids[row])

@@ -1,0 +1,509 @@
+"""The main window: the timeline in the centre, results and annotation on the right, the
+session browser on the left, messages below; menus, shortcuts, playback and recording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QToolBar,
+)
+
+from emostudio import __version__
+from emostudio.gui import audio_io
+from emostudio.gui.annotate import AnnotationPanel
+from emostudio.gui.browser import SessionBrowser
+from emostudio.gui.dialogs import (
+    ExportDialog,
+    ImportDialog,
+    ModelDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+)
+from emostudio.gui.recorder import Recorder
+from emostudio.gui.results_panel import ResultsPanel
+from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
+from emostudio.gui.theme import apply_theme, plot_colours
+from emostudio.gui.timeline import Timeline
+
+AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.oga *.mp3 *.m4a *.mp4 *.opus *.aif *.aiff);;All files (*)"
+PROJECT_FILTER = "EmoStudio projects (*.emostudio);;All files (*)"
+MAX_RECENT = 10
+PLAYBACK_TICK_MS = 30
+
+
+def data_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, data_dir: Path | None = None, input_factory=None, output_factory=None,
+                 list_devices=audio_io.input_devices, model_service=None, load_model: bool = True):
+        super().__init__()
+        self.settings = QSettings()
+        self.data_dir = Path(data_dir) if data_dir else data_folder()
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.output_factory = output_factory or audio_io.sounddevice_output
+        self.session = Session(model_service, audio_cache=self.data_dir / "audio-cache")
+        self.playback: audio_io.Playback | None = None
+        self.play_position = 0.0
+        self.overview = None  # the whole-file spectrogram, shown again when zooming out
+        self.setWindowTitle("EmoStudio")
+        self.resize(1440, 900)
+        self.setAcceptDrops(True)
+
+        self.timeline = Timeline()
+        self.setCentralWidget(self.timeline)
+        self.results = ResultsPanel()
+        self.annotation = AnnotationPanel()
+        self.annotation.annotator.setText(str(self.settings.value("annotator", "")))
+        self.right_tabs = QTabWidget()
+        self.right_tabs.addTab(self.results, "Results")
+        self.right_tabs.addTab(self.annotation, "Annotate")
+        self.browser = SessionBrowser()
+        self.messages = QListWidget()
+        self.messages.setWordWrap(True)
+        self.recorder = Recorder(self._takes_folder(), input_factory, list_devices)
+        self._docks()
+        self._status_bar()
+        self.actions_by_name: dict[str, QAction] = {}
+        self._menus()
+        self._toolbar()
+        self._connect()
+        self.play_timer = QTimer(self, interval=PLAYBACK_TICK_MS)
+        self.play_timer.timeout.connect(self._playback_tick)
+        if self.settings.contains("geometry"):
+            self.restoreGeometry(self.settings.value("geometry"))
+            self.restoreState(self.settings.value("window_state"))
+        self.set_theme(str(self.settings.value("theme", "light")))
+        self.timeline.set_semitones(self.settings.value("pitch_units", "Hz") == "semitones")
+        self.session.open_project(self.settings.value("project", str(self.data_dir / "My recordings.emostudio")))
+        self._report_interrupted_takes()
+        if load_model:
+            self.load_model()
+
+    # ----------------------------------------------------------------- layout
+    def _docks(self) -> None:
+        def dock(title: str, widget, area, name: str) -> QDockWidget:
+            d = QDockWidget(title, self)
+            d.setObjectName(name)
+            d.setWidget(widget)
+            self.addDockWidget(area, d)
+            return d
+
+        self.results_dock = dock("Results", self.right_tabs, Qt.DockWidgetArea.RightDockWidgetArea, "results")
+        self.browser_dock = dock("Sessions", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea, "sessions")
+        self.messages_dock = dock("Messages", self.messages, Qt.DockWidgetArea.BottomDockWidgetArea, "messages")
+        self.resizeDocks([self.results_dock, self.browser_dock], [470, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.messages_dock], [90], Qt.Orientation.Vertical)
+
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        self.busy_label = QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setFixedWidth(140)
+        self.busy_bar.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("stop the analysis (Esc)")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.session.cancel_analysis)
+        self.model_label = QLabel("model: loading...")
+        self.project_label = QLabel()
+        bar.addWidget(self.busy_label, 1)
+        bar.addPermanentWidget(self.busy_bar)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.project_label)
+        bar.addPermanentWidget(self.model_label)
+
+    def _action(self, name: str, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('.')}"
+                          + (f" ({action.shortcut().toString()})" if shortcut else ""))
+        action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _menus(self) -> None:
+        a, key = self._action, QKeySequence.StandardKey
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction(a("open", "&Open audio...", self.choose_file, key.Open, "open a recording"))
+        self.recent_menu = menu.addMenu("Open &recent")
+        self._rebuild_recent()
+        menu.addSeparator()
+        menu.addAction(a("new_project", "&New project...", self.new_project, "Ctrl+Shift+N", "create a project file"))
+        menu.addAction(a("open_project", "Open &project...", self.choose_project, "Ctrl+Shift+O"))
+        menu.addAction(a("import", "&Import folder...", self.import_folder, "Ctrl+I", "analyse a whole folder"))
+        menu.addAction(a("export", "E&xport...", self.export, "Ctrl+Shift+E", "TextGrid, EAF, CSV or JSON"))
+        menu.addSeparator()
+        menu.addAction(a("settings", "&Settings...", self.edit_settings, key.Preferences))
+        menu.addAction(a("quit", "&Quit", self.close, key.Quit))
+        menu = self.menuBar().addMenu("&Audio")
+        menu.addAction(a("play", "&Play / pause", self.toggle_play, "Space", "play from the cursor"))
+        menu.addAction(a("play_selection", "Play &selection", self.play_selection, "Shift+Space"))
+        menu.addAction(a("record", "&Record / stop", self.recorder.toggle, "Ctrl+R", "record from the microphone"))
+        menu = self.menuBar().addMenu("A&nalysis")
+        menu.addAction(a("analyze", "&Analyse", self.analyze, "Ctrl+E", "label, probabilities and rationale"))
+        menu.addAction(a("analyze_selection", "Analyse &selection", self.analyze_selection, "Ctrl+Shift+A"))
+        menu.addAction(a("cancel", "&Cancel", self.cancel, "Esc", "stop the analysis or playback"))
+        menu.addSeparator()
+        menu.addAction(a("model", "&Model...", self.choose_model, "Ctrl+M", "the default model or a checkpoint"))
+        menu = self.menuBar().addMenu("&View")
+        menu.addAction(a("zoom_in", "Zoom &in", lambda: self.timeline.zoom(0.5), key.ZoomIn))
+        menu.addAction(a("zoom_out", "Zoom &out", lambda: self.timeline.zoom(2.0), key.ZoomOut))
+        menu.addAction(a("zoom_all", "Show &all", self.timeline.show_all, "Ctrl+0"))
+        menu.addAction(a("zoom_selection", "Zoom to s&election", self.zoom_selection, "Ctrl+Shift+Z"))
+        menu.addSeparator()
+        semitones = a("semitones", "Pitch in &semitones", self._toggle_semitones, "Ctrl+T", checkable=True)
+        semitones.setChecked(self.settings.value("pitch_units", "Hz") == "semitones")
+        menu.addAction(semitones)
+        dark = a("dark", "&Dark theme", lambda on: self.set_theme("dark" if on else "light"), "Ctrl+Shift+D",
+                 checkable=True)
+        dark.setChecked(self.settings.value("theme", "light") == "dark")
+        menu.addAction(dark)
+        menu.addSeparator()
+        for dock in (self.results_dock, self.browser_dock, self.messages_dock):
+            menu.addAction(dock.toggleViewAction())
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, key.HelpContents))
+        menu.addAction(a("about", "&About EmoStudio", self.about))
+
+    def _toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("main toolbar")
+        bar.setMovable(False)
+        for name in ("open", "play", "analyze", "analyze_selection", "zoom_in", "zoom_out", "zoom_all"):
+            bar.addAction(self.actions_by_name[name])
+        bar.addSeparator()
+        bar.addWidget(self.recorder)
+        self.addToolBar(bar)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.recording_opened.connect(self._recording_opened)
+        s.envelope_ready.connect(self.timeline.set_envelope)
+        s.tracks_ready.connect(self.timeline.set_tracks)
+        s.spectrogram_ready.connect(self._spectrogram_ready)
+        s.analysis_started.connect(self._analysis_started)
+        s.token.connect(self.results.stream)
+        s.analysis_ready.connect(self._analysis_ready)
+        s.analysis_failed.connect(self._analysis_failed)
+        s.busy.connect(self._busy)
+        s.error.connect(self.show_error)
+        s.project_changed.connect(self._project_changed)
+        s.model_changed.connect(self._model_changed)
+        s.annotations_changed.connect(self._annotations_changed)
+        self.timeline.seek.connect(self.seek)
+        self.timeline.view_changed.connect(self._view_changed)
+        self.results.citation_activated.connect(self.timeline.highlight)
+        self.results.word_activated.connect(self.seek)
+        self.annotation.submitted.connect(self._annotate)
+        self.browser.open_analysis.connect(s.open_analysis)
+        self.recorder.kept.connect(lambda path: self.open_file(path, keep_in_project=True))
+        self.recorder.message.connect(self.show_error)
+
+    # ----------------------------------------------------------------- files and projects
+    def choose_file(self) -> None:
+        start = str(self.settings.value("last_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open audio", start, AUDIO_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str, keep_in_project: bool = False) -> None:
+        self.stop_playback()
+        self.settings.setValue("last_folder", str(Path(path).parent))
+        recent = [p for p in self.settings.value("recent", [], type=list) if p != path]
+        self.settings.setValue("recent", [path, *recent][:MAX_RECENT])
+        self._rebuild_recent()
+        self.session.open_file(path, keep_in_project=keep_in_project)
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.value("recent", [], type=list)
+        for path in recent:
+            self.recent_menu.addAction(Path(path).name, lambda p=path: self.open_file(p)).setToolTip(path)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(self.data_dir / "study.emostudio"),
+                                              PROJECT_FILTER)
+        if path:
+            self.open_project(path if path.endswith(".emostudio") else f"{path}.emostudio")
+
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(self.data_dir), PROJECT_FILTER)
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str) -> None:
+        self.session.open_project(path)
+        if self.session.project is not None:
+            self.settings.setValue("project", str(path))
+
+    def _project_changed(self, project) -> None:
+        self.browser.set_project(project)
+        self.project_label.setText(f"project: {project.path.name}" if project else "no project")
+        if project is not None:
+            self.project_label.setToolTip(str(project.path))
+
+    def import_folder(self, folder: str = "") -> None:
+        if self.session.project is None:
+            self.show_error("open or create a project first (File > New project)")
+            return
+        dialog = ImportDialog(self.session.project.path, folder if isinstance(folder, str) else "", self)
+        dialog.finished_import.connect(lambda _summary: self.browser.set_project(self.session.project))
+        dialog.show()
+        self.import_dialog = dialog
+
+    def export(self) -> None:
+        if self.session.project is None:
+            self.show_error("open a project to export its analyses")
+            return
+        self.export_dialog = ExportDialog(self.session.project.path, self.browser.filters(), self)
+        self.export_dialog.show()
+
+    # ----------------------------------------------------------------- drag and drop
+    def dragEnterEvent(self, event):
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        if paths[0].is_dir():
+            self.import_folder(str(paths[0]))
+        else:
+            self.open_file(str(paths[0]))
+
+    # ----------------------------------------------------------------- what the session says
+    def _recording_opened(self, recording) -> None:
+        self.timeline.clear()
+        self.results.clear()
+        self.overview = None
+        self.play_position = 0.0
+        self.setWindowTitle(f"{recording.name} - EmoStudio")
+        for warning in recording.warnings:
+            self.show_error(warning)
+
+    def _spectrogram_ready(self, value) -> None:
+        _times, _freqs, _db, start, end = value
+        if self.session.recording is not None and start == 0.0 and end >= self.session.recording.duration - 1e-6:
+            self.overview = value
+        self.timeline.set_spectrogram(value)
+
+    def _view_changed(self, start: float, end: float) -> None:
+        if end - start <= DETAIL_SPECTROGRAM_SECONDS:
+            self.session.detail_spectrogram(start, end)
+        elif self.overview is not None:
+            self.timeline.set_spectrogram(self.overview)
+
+    def _busy(self, message: str) -> None:
+        self.busy_label.setText(message)
+        self.busy_bar.setVisible(bool(message))
+
+    def show_error(self, message: str) -> None:
+        """Every error lands here: non-modal, time-stamped, never lost."""
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        self.messages.addItem(f"{stamp}  {message}")
+        self.messages.scrollToBottom()
+        self.messages_dock.show()
+        self.statusBar().showMessage(message.splitlines()[0], 8000)
+
+    # ----------------------------------------------------------------- model and analysis
+    def load_model(self) -> None:
+        spec = str(self.settings.value("model/spec", "default"))
+        device = str(self.settings.value("model/device", "auto"))
+        self.model_label.setText(f"model: loading {spec}...")
+        self.session.load_model(spec, device)
+
+    def choose_model(self) -> None:
+        dialog = ModelDialog(str(self.settings.value("model/spec", "default")),
+                             str(self.settings.value("model/device", "auto")), self.session.model_info, self)
+        if dialog.exec():
+            spec, device = dialog.choice()
+            self.settings.setValue("model/spec", spec)
+            self.settings.setValue("model/device", device)
+            self.load_model()
+
+    def _model_changed(self, info: dict) -> None:
+        text = f"model: {info['name']} on {info['device']}"
+        if not info.get("trained", True):
+            text += "  <span style='color:#d03b3b'>(untrained)</span>"
+        self.model_label.setText(text)
+        self.model_label.setToolTip("labels: " + ", ".join(info["labels"]))
+
+    def analyze(self) -> None:
+        self.session.analyze()
+
+    def analyze_selection(self) -> None:
+        selection = self.timeline.selection()
+        if selection is None:
+            self.show_error("select a span first (Shift+drag on the timeline)")
+            return
+        self.session.analyze(*selection)
+
+    def _analysis_started(self) -> None:
+        self.right_tabs.setCurrentWidget(self.results)
+        self.results.start_streaming()
+        self.cancel_button.show()
+
+    def _analysis_ready(self, result, analysis_id) -> None:
+        self.cancel_button.hide()
+        self.results.show_result(result)
+        self.timeline.set_words(result.words)
+        labels = self.session.model_info.get("labels") or sorted(result.probabilities)
+        self.annotation.show_result(result, list(labels), analysis_id)
+        self._annotations_changed(analysis_id)
+        if analysis_id is not None:
+            self.browser.refresh()
+
+    def _analysis_failed(self, message: str) -> None:
+        self.cancel_button.hide()
+        self.results.stream(f"\n[{message}]")
+
+    def cancel(self) -> None:
+        if self.playback is not None:
+            self.stop_playback()
+        elif self.cancel_button.isVisible():
+            self.session.cancel_analysis()
+        else:
+            self.timeline.clear_selection()
+
+    # ----------------------------------------------------------------- annotation
+    def _annotate(self, annotator: str, label: str, accepted: bool, notes: str, judgements: list) -> None:
+        if not annotator:
+            self.show_error("enter your name as annotator first: annotations are signed")
+            self.annotation.annotator.setFocus()
+            return
+        self.settings.setValue("annotator", annotator)
+        self.session.annotate(annotator, label, accepted, notes, judgements)
+
+    def _annotations_changed(self, analysis_id) -> None:
+        project = self.session.project
+        history = project.annotations(analysis_id) if project is not None and analysis_id is not None else []
+        self.annotation.show_history(history)
+
+    # ----------------------------------------------------------------- playback
+    def toggle_play(self) -> None:
+        if self.playback is not None:
+            self.stop_playback()
+        else:
+            self.play(self.play_position)
+
+    def play_selection(self) -> None:
+        selection = self.timeline.selection()
+        if selection is None:
+            self.show_error("select a span first (Shift+drag on the timeline)")
+            return
+        self.play(*selection)
+
+    def play(self, start: float, end: float | None = None) -> None:
+        recording = self.session.recording
+        if recording is None:
+            return
+        self.stop_playback()
+        if start >= recording.duration - 0.01:
+            start = 0.0
+        try:
+            self.playback = audio_io.Playback(recording.mono, recording.sample_rate, start, end,
+                                              stream_factory=self.output_factory)
+        except audio_io.AudioDeviceError as err:
+            self.show_error(f"cannot play: {err}")
+            return
+        self.play_timer.start()
+
+    def stop_playback(self) -> None:
+        if self.playback is None:
+            return
+        self.play_timer.stop()
+        playback, self.playback = self.playback, None
+        self.play_position = playback.position
+        playback.stop()
+
+    def _playback_tick(self) -> None:
+        if self.playback is None:
+            return
+        self.timeline.set_cursor(self.playback.position)
+        if self.playback.finished:
+            self.stop_playback()
+
+    def seek(self, seconds: float) -> None:
+        playing = self.playback is not None
+        self.stop_playback()
+        self.play_position = max(0.0, seconds)
+        self.timeline.set_cursor(self.play_position)
+        if playing:
+            self.play(self.play_position)
+
+    def zoom_selection(self) -> None:
+        selection = self.timeline.selection()
+        if selection is not None:
+            self.timeline.plots["waveform"].setXRange(*selection, padding=0.05)
+
+    # ----------------------------------------------------------------- settings, help
+    def set_theme(self, name: str) -> None:
+        self.settings.setValue("theme", name)
+        apply_theme(QApplication.instance(), name)
+        self.timeline.set_colours(plot_colours(name))
+
+    def _toggle_semitones(self, on: bool) -> None:
+        self.settings.setValue("pitch_units", "semitones" if on else "Hz")
+        self.timeline.set_semitones(on)
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self)
+        if dialog.exec():
+            dialog.save()
+            self.annotation.annotator.setText(str(self.settings.value("annotator", "")))
+            self.set_theme(str(self.settings.value("theme", "light")))
+            self.actions_by_name["dark"].setChecked(self.settings.value("theme") == "dark")
+            semitones = self.settings.value("pitch_units") == "semitones"
+            self.actions_by_name["semitones"].setChecked(semitones)
+            self.timeline.set_semitones(semitones)
+            self.recorder.takes_folder = self._takes_folder()
+
+    def _takes_folder(self) -> Path:
+        return Path(str(self.settings.value("takes_folder", "") or self.data_dir / "takes"))
+
+    def _report_interrupted_takes(self) -> None:
+        for take in audio_io.interrupted_takes(self._takes_folder()):
+            take.with_name(take.name + audio_io.RECORDING_MARK).unlink(missing_ok=True)
+            self.show_error(f"a take was interrupted (the app stopped while recording); its audio is kept: {take}")
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.actions_by_name.values(), self).exec()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About EmoStudio",
+                          f"<b>EmoStudio {__version__}</b><p>A workbench for speech-emotion reasoning: measured "
+                          "prosody and voice quality, a dual-encoder audio-LLM's label and rationale, and every cited "
+                          "cue checked against the measurements.</p><p>GPL-3.0-or-later.</p>")
+
+    def closeEvent(self, event):
+        if self.recorder.recording:
+            self.recorder.stop()  # the take stays on disk; it is offered again next time
+        self.stop_playback()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.session.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,183 @@
+"""The results panel: label probabilities, the rationale with coloured citations, the
+clickable transcript, and the cue table against the speaker's baseline."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emostudio.gui.timeline import VERDICT_COLOURS
+
+LEGEND = " ".join(f'<span style="color:{colour}">&#9632; {name}</span>' for name, colour in VERDICT_COLOURS.items())
+
+
+class ResultsPanel(QWidget):
+    citation_activated = Signal(dict)  # clicked or hovered citation
+    word_activated = Signal(float)  # seconds
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("warning")
+        self.note.hide()
+        layout.addWidget(self.note)
+        self.bars_box = QGroupBox("Label")
+        self.bars = QGridLayout(self.bars_box)
+        layout.addWidget(self.bars_box)
+        rationale_box = QGroupBox("Rationale")
+        rationale_layout = QVBoxLayout(rationale_box)
+        self.rationale = QTextBrowser()
+        self.rationale.setOpenLinks(False)
+        self.rationale.anchorClicked.connect(self._anchor)
+        self.rationale.highlighted.connect(self._hovered)
+        self.rationale.setMinimumHeight(110)
+        rationale_layout.addWidget(self.rationale)
+        legend = QLabel(LEGEND)
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        rationale_layout.addWidget(legend)
+        layout.addWidget(rationale_box, 2)
+        transcript_box = QGroupBox("Transcript (click a word to play from it)")
+        transcript_layout = QVBoxLayout(transcript_box)
+        self.transcript = QTextBrowser()
+        self.transcript.setOpenLinks(False)
+        self.transcript.anchorClicked.connect(self._anchor)
+        self.transcript.setMinimumHeight(70)
+        transcript_layout.addWidget(self.transcript)
+        layout.addWidget(transcript_box, 1)
+        cue_box = QGroupBox("Cues against the speaker's baseline")
+        cue_layout = QVBoxLayout(cue_box)
+        self.cue_table = QTableWidget(0, 5)
+        self.cue_table.setHorizontalHeaderLabels(["cue", "value", "z", "level", "where (s)"])
+        self.cue_table.verticalHeader().hide()
+        self.cue_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cue_table.horizontalHeader().setStretchLastSection(True)
+        self.cue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.descriptor = QLabel()
+        self.descriptor.setWordWrap(True)
+        cue_layout.addWidget(self.descriptor)
+        cue_layout.addWidget(self.cue_table)
+        layout.addWidget(cue_box, 2)
+        self.citations: list[dict] = []
+        self.words: list[dict] = []
+        self.streaming = ""
+
+    # ----------------------------------------------------------------- content
+    def clear(self) -> None:
+        self.note.hide()
+        self._set_bars({})
+        self.rationale.clear()
+        self.transcript.clear()
+        self.cue_table.setRowCount(0)
+        self.descriptor.clear()
+        self.citations, self.words, self.streaming = [], [], ""
+
+    def start_streaming(self) -> None:
+        self.streaming = ""
+        self.rationale.setPlainText("(listening...)")
+
+    def stream(self, delta: str) -> None:
+        self.streaming += delta
+        self.rationale.setPlainText(self.streaming)
+
+    def show_cues(self, cues: dict) -> None:
+        self.descriptor.setText(f"<b>{html.escape(cues.get('descriptor', ''))}</b>  "
+                                f"<span style='color:gray'>(baseline: {html.escape(cues.get('baseline', ''))})</span>")
+        rows = list(cues.get("cues", {}).values())
+        self.cue_table.setRowCount(len(rows))
+        for row, cue in enumerate(rows):
+            value = "-" if cue["value"] is None else f"{cue['value']:.3g} {cue['unit']}"
+            z = "-" if cue["z"] is None else f"{cue['z']:+.1f}"
+            where = ", ".join(f"{a:.2f}-{b:.2f}" for a, b in cue["spans"])
+            for column, text in enumerate((cue["label"], value, z, cue["level"], where)):
+                item = QTableWidgetItem(text)
+                if column == 3 and cue["level"] in ("high", "very high", "low", "very low"):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.cue_table.setItem(row, column, item)
+
+    def show_result(self, result) -> None:
+        self.note.setText(result.note or "")
+        self.note.setVisible(bool(result.note))
+        self._set_bars(result.probabilities, result.label)
+        self.citations, self.words = list(result.citations), list(result.words)
+        self.rationale.setHtml(self.rationale_html(result.rationale, self.citations))
+        self.transcript.setHtml(" ".join(
+            f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
+            for i, w in enumerate(self.words)) or "<i>(no speech transcribed)</i>")
+        self.show_cues(result.cues)
+
+    @staticmethod
+    def rationale_html(text: str, citations: list[dict]) -> str:
+        """The rationale with each citation as a coloured link (the verdict in its tooltip)."""
+        parts, cursor = [], 0
+        for index, citation in sorted(enumerate(citations), key=lambda item: item[1]["start_char"]):
+            start, end = citation["start_char"], citation["end_char"]
+            if start < cursor:
+                continue  # overlapping claims: the first one is marked
+            parts.append(html.escape(text[cursor:start]))
+            colour = VERDICT_COLOURS.get(citation["verdict"], "#8a8f98")
+            title = html.escape(f"{citation['claim']}: {citation['verdict']}. {citation['evidence']}")
+            parts.append(f'<a href="citation:{index}" title="{title}" style="color:{colour};'
+                         f'font-weight:bold;text-decoration:underline">{html.escape(text[start:end])}</a>')
+            cursor = end
+        parts.append(html.escape(text[cursor:]))
+        return f"<p style='font-size:11pt'>{''.join(parts)}</p>"
+
+    def _set_bars(self, probabilities: dict, chosen: str | None = None) -> None:
+        while self.bars.count():
+            widget = self.bars.takeAt(0).widget()
+            if widget:
+                widget.deleteLater()
+        for row, (label, p) in enumerate(sorted(probabilities.items(), key=lambda item: -item[1])):
+            name = QLabel(f"<b>{html.escape(label)}</b>" if label == chosen else html.escape(label))
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(p * 1000))
+            bar.setFormat(f"{p:.1%}")
+            bar.setObjectName("probability")
+            self.bars.addWidget(name, row, 0)
+            self.bars.addWidget(bar, row, 1)
+
+    def probability_bars(self) -> dict[str, float]:
+        """What the bars show (for tests and accessibility)."""
+        result = {}
+        for row in range(self.bars.rowCount()):
+            name, bar = self.bars.itemAtPosition(row, 0), self.bars.itemAtPosition(row, 1)
+            if name and bar:
+                label = name.widget().text().replace("<b>", "").replace("</b>", "")
+                result[label] = bar.widget().value() / 1000
+        return result
+
+    # ----------------------------------------------------------------- links
+    def activate_citation(self, index: int) -> None:
+        if 0 <= index < len(self.citations):
+            self.citation_activated.emit(self.citations[index])
+
+    def _anchor(self, url) -> None:
+        kind, _, number = url.toString().partition(":")
+        if kind == "citation":
+            self.activate_citation(int(number))
+        elif kind == "word" and int(number) < len(self.words):
+            self.word_activated.emit(float(self.words[int(number)]["start"]))
+
+    def _hovered(self, url) -> None:
+        kind, _, number = url.toString().partition(":")
+        if kind == "citation":
+            self.activate_citation(int(number))

@@ -1,0 +1,301 @@
+"""The open recording and what is known about it: the model that the views subscribe to.
+
+Views never compute: they ask the session, which starts work on the thread pool or in
+the model thread and announces results through signals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from emostudio.display import Envelope, envelope, overview_spectrogram
+from emostudio.gui import workers
+from emostudio.store import Project
+from model_core.acoustics import Track, analyze_acoustics, praat_sound, praat_spectrogram
+from model_core.audio import MODEL_SAMPLE_RATE, AudioError, Recording, load_audio
+from model_core.result import AnalysisResult
+
+DETAIL_SPECTROGRAM_SECONDS = 30.0  # views shorter than this get Praat's full-resolution spectrogram
+
+
+class Session(QObject):
+    recording_opened = Signal(object)  # Recording
+    envelope_ready = Signal(object)  # Envelope
+    tracks_ready = Signal(dict)  # name -> Track
+    spectrogram_ready = Signal(object)  # (times, freqs, db, start, end)
+    analysis_started = Signal()
+    token = Signal(str)
+    analysis_ready = Signal(object, object)  # AnalysisResult, analysis id in the project (or None)
+    analysis_failed = Signal(str)
+    busy = Signal(str)  # a message while work runs ('' when idle)
+    error = Signal(str)
+    project_changed = Signal(object)  # Project or None
+    model_changed = Signal(dict)
+    annotations_changed = Signal(int)
+
+    def __init__(self, model_service: workers.ModelService | None = None, audio_cache: Path | None = None):
+        super().__init__()
+        self.audio_cache = Path(audio_cache) if audio_cache else Path(tempfile.gettempdir()) / "emostudio-audio"
+        self.recording: Recording | None = None
+        self.envelope: Envelope | None = None
+        self.tracks: dict[str, Track] = {}
+        self.result: AnalysisResult | None = None
+        self.analysis_id: int | None = None
+        self.project: Project | None = None
+        self.model_info: dict = {}
+        self.tasks: list[workers.Task] = []
+        self.model = model_service or workers.ModelService()
+        self.model.loaded.connect(self._model_loaded)
+        self.model.finished.connect(self._analysis_finished)
+        self.model.failed.connect(self._analysis_failed)
+        self.model.token.connect(self.token)
+        self.model.stage.connect(self.busy)
+
+    # ----------------------------------------------------------------- projects
+    def open_project(self, path: str | Path) -> None:
+        if self.project is not None:
+            self.project.close()
+        try:
+            self.project = Project(path, actor="emostudio gui")
+        except Exception as err:  # StoreError and OS errors: shown, nothing else changes
+            self.project = None
+            self.error.emit(str(err))
+        self.project_changed.emit(self.project)
+
+    # ----------------------------------------------------------------- recordings
+    def open_file(self, path: str | Path, *, keep_in_project: bool = False) -> None:
+        """Decode on the pool; the waveform first, then the tracks (the slow part).
+
+        ``keep_in_project`` copies the audio into the open project (takes recorded in the
+        app), so that the project file holds everything it refers to.
+        """
+        self.busy.emit(f"opening {Path(path).name}...")
+        project_path = self.project.path if (keep_in_project and self.project is not None) else None
+
+        def decode(report, cancelled):
+            recording = load_audio(path)
+            report(("recording", recording))
+            report(("envelope", envelope(recording.mono, recording.sample_rate)))
+            if project_path is not None:
+                with Project(project_path, actor="emostudio gui") as project:
+                    project.add_recording(recording, store_audio=True)
+            return recording
+
+        task = workers.start(decode, progress=self._decoded_part, done=self._measure, failed=self._failed)
+        self.tasks.append(task)
+
+    def open_analysis(self, analysis_id: int) -> None:
+        """Restore a stored analysis, its tracks and its audio from the project, without recomputing."""
+        if self.project is None:
+            return
+        project_path, cache = self.project.path, self.audio_cache
+
+        def restore(report, cancelled):
+            with Project(project_path, create=False) as project:
+                result = project.analysis(analysis_id)
+                if result is None:
+                    raise LookupError(f"analysis {analysis_id} is not in the project")
+                try:
+                    recording, missing = _stored_recording(project, result.sha256, cache), None
+                except AudioError as err:
+                    recording, missing = None, str(err)
+                return recording, result, project.tracks(result.sha256), missing
+
+        def done(value):
+            recording, result, tracks, missing = value
+            if recording is not None:
+                self.open_recording(recording, result, analysis_id, tracks)
+                return
+            self.busy.emit("")
+            self.error.emit(missing)
+            self.result, self.analysis_id = result, analysis_id
+            self.analysis_ready.emit(result, analysis_id)
+
+        self.busy.emit("restoring from the project...")
+        self.tasks.append(workers.start(restore, done=done, failed=self._failed))
+
+    def open_recording(self, recording: Recording, result: AnalysisResult | None = None,
+                       analysis_id: int | None = None, tracks: dict[str, Track] | None = None) -> None:
+        """Show a recording already in memory (a take, or one from the project)."""
+        self._decoded_part(("recording", recording))
+        self.busy.emit("drawing...")
+        task = workers.start(lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
+                             done=lambda env: self._decoded_part(("envelope", env)), failed=self._failed)
+        self.tasks.append(task)
+        if tracks:
+            self.tracks = tracks
+            self.tracks_ready.emit(tracks)
+            self._overview_spectrogram(recording)
+        else:
+            self._measure(recording)
+        if result is not None:
+            self.result, self.analysis_id = result, analysis_id
+            self.analysis_ready.emit(result, analysis_id)
+
+    def _decoded_part(self, part) -> None:
+        kind, value = part
+        if kind == "recording":
+            self.recording, self.result, self.analysis_id, self.tracks = value, None, None, {}
+            self.recording_opened.emit(value)
+        else:
+            self.envelope = value
+            self.envelope_ready.emit(value)
+
+    def _measure(self, recording: Recording) -> None:
+        self.busy.emit("measuring pitch, intensity and voice quality...")
+
+        def measure(report, cancelled):
+            analysis = analyze_acoustics(recording.for_model, MODEL_SAMPLE_RATE, source=recording.name)
+            return analysis.tracks()
+
+        self.tasks.append(workers.start(measure, done=self._tracks_done, failed=self._tracks_failed))
+        self._overview_spectrogram(recording)
+
+    def _overview_spectrogram(self, recording: Recording) -> None:
+        def compute(report, cancelled):
+            times, freqs, db = overview_spectrogram(recording.for_model, MODEL_SAMPLE_RATE)
+            return times, freqs, db, 0.0, recording.duration
+
+        self.tasks.append(workers.start(compute, done=self.spectrogram_ready.emit, failed=self._failed))
+
+    def detail_spectrogram(self, start: float, end: float) -> None:
+        """Praat's spectrogram (5 ms Gaussian window) for a short view, on the pool."""
+        recording = self.recording
+        if recording is None or end - start > DETAIL_SPECTROGRAM_SECONDS:
+            return
+
+        def compute(report, cancelled):
+            first, last = int(max(0, start) * MODEL_SAMPLE_RATE), int(end * MODEL_SAMPLE_RATE)
+            samples = recording.for_model[first:last]
+            if len(samples) < 0.01 * MODEL_SAMPLE_RATE:
+                return None
+            track = praat_spectrogram(praat_sound(samples, MODEL_SAMPLE_RATE, first / MODEL_SAMPLE_RATE))
+            db = np.maximum(track.values, track.values.max() - 70.0)
+            return track.times, track.bins, db, start, end
+
+        def done(value):
+            if value is not None and self.recording is recording:
+                self.spectrogram_ready.emit(value)
+
+        self.tasks.append(workers.start(compute, done=done, failed=self._failed))
+
+    def _tracks_done(self, tracks: dict) -> None:
+        self.tracks = tracks
+        self.tracks_ready.emit(tracks)
+        self.busy.emit("")
+
+    def _tracks_failed(self, message: str) -> None:
+        self.busy.emit("")
+        self.error.emit(f"cannot measure this recording: {message}")
+
+    def _failed(self, message: str) -> None:
+        self.busy.emit("")
+        self.error.emit(message)
+
+    # ----------------------------------------------------------------- model
+    def load_model(self, spec: str = "default", device: str = "auto") -> None:
+        self.model.load(spec, device)
+
+    def _model_loaded(self, info: dict) -> None:
+        self.model_info = info
+        self.busy.emit("")
+        self.model_changed.emit(info)
+
+    def analyze(self, start: float | None = None, end: float | None = None) -> None:
+        if self.recording is None:
+            self.error.emit("open or record something to analyse first")
+            return
+        baseline = None
+        speaker = self._speaker()
+        if self.project is not None and speaker:
+            baseline = self.project.speaker(speaker)
+        self.analysis_started.emit()
+        self.model.analyze(self.recording, start, end, baseline)
+
+    def cancel_analysis(self) -> None:
+        self.model.cancel()
+
+    def _speaker(self) -> str | None:
+        if self.project is None or self.recording is None:
+            return None
+        stored = self.project.recording(self.recording.sha256)
+        return stored["speaker"] if stored else None
+
+    def _analysis_finished(self, data: dict) -> None:
+        self.result = AnalysisResult.from_dict(data)
+        self.analysis_id = None
+        if self.project is None or self.recording is None:
+            self.busy.emit("")
+            self.analysis_ready.emit(self.result, None)
+            return
+        project_path, recording, result = self.project.path, self.recording, self.result
+        tracks = list(self.tracks.values())
+
+        def save(report, cancelled):  # at once, off the GUI thread: nothing is lost if the app stops
+            with Project(project_path, actor="emostudio gui") as project:
+                return project.add_recording(recording, tracks=tracks, analysis=result, kind="full")
+
+        def saved(analysis_id):
+            if self.result is result:
+                self.analysis_id = analysis_id
+            self.busy.emit("")
+            self.analysis_ready.emit(result, analysis_id)
+
+        def not_saved(message):
+            self.error.emit(f"the analysis could not be saved to the project: {message}")
+            self.busy.emit("")
+            self.analysis_ready.emit(result, None)
+
+        self.tasks.append(workers.start(save, done=saved, failed=not_saved))
+
+    def _analysis_failed(self, message: str) -> None:
+        self.busy.emit("")
+        self.analysis_failed.emit(message)
+        if message != "analysis cancelled":
+            self.error.emit(message)
+
+    def annotate(self, annotator: str, label: str, accepted: bool, notes: str, judgements: list[dict]) -> None:
+        if self.project is None or self.analysis_id is None:
+            self.error.emit("annotations are kept in a project: open or create one (File > New project)")
+            return
+        try:
+            self.project.annotate(self.analysis_id, annotator, label, accepted=accepted, notes=notes,
+                                  judgements=judgements)
+        except Exception as err:
+            self.error.emit(str(err))
+            return
+        self.annotations_changed.emit(self.analysis_id)
+
+    def shutdown(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        self.model.shutdown()
+        if self.project is not None:
+            self.project.close()
+
+
+def _stored_recording(project: Project, sha256: str, cache: Path) -> Recording:
+    """The audio of a stored recording: its copy in the project, else the first path that still holds it."""
+    facts = project.recording(sha256)
+    if facts is None:
+        raise LookupError(f"recording {sha256[:12]} is not in the project")
+    if facts["stored"]:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        suffix = Path(facts["name"]).suffix or ".flac"
+        copy = cache / f"{sha256}{suffix}"
+        if not copy.exists():
+            partial = copy.with_suffix(".part")
+            partial.write_bytes(project.audio_bytes(sha256))
+            partial.replace(copy)
+        return dataclasses.replace(load_audio(copy), path=Path(facts["path"] or facts["name"]))
+    for path in [facts["path"], *facts["paths"]]:
+        if path and Path(path).is_file():
+            return load_audio(path)
+    raise AudioError(facts["path"] or facts["name"],
+                     "the audio is no longer there (moved or deleted); the stored analysis is kept. "
+                     "Import it again with 'copy into the project' to keep the audio with the project")

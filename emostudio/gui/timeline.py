@@ -1,0 +1,331 @@
+"""The timeline: waveform, spectrogram, pitch, intensity and words on one time axis.
+
+Zoom with the wheel or +/-, pan by dragging or with the arrow keys, select with
+Shift+drag, click a word to move the cursor there. Citations light up their spans on
+the plot that measures them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from emostudio.display import Envelope
+
+VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measurable": "#8a8f98",
+                   "not found": "#e08a00"}
+PLOT_OF_KIND = {"pitch": "pitch", "pitch range": "pitch", "intonation": "pitch", "loudness": "intensity",
+                "rate": "waveform", "pauses": "waveform", "voice": "waveform", "word": "words"}
+MAX_WORD_LABELS = 300
+SEMITONE_REFERENCE = 100.0  # Hz: pitch shown in semitones re 100 Hz
+
+
+class SelectingViewBox(pg.ViewBox):
+    """Drag pans; Shift+drag selects a time span."""
+
+    def __init__(self, timeline: Timeline):
+        super().__init__()
+        self.timeline = timeline
+        self.setMouseEnabled(x=True, y=False)
+
+    def mouseDragEvent(self, event, axis=None):
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            start = self.mapSceneToView(event.buttonDownScenePos()).x()
+            end = self.mapSceneToView(event.scenePos()).x()
+            self.timeline.set_selection(min(start, end), max(start, end))
+        else:
+            super().mouseDragEvent(event, axis)
+
+
+class Timeline(QWidget):
+    seek = Signal(float)  # seconds
+    selection_changed = Signal(float, float)
+    view_changed = Signal(float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.envelope: Envelope | None = None
+        self.words: list[dict] = []
+        self.duration = 0.0
+        self.semitones = False
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("readout")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.readout)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for row, (name, label, height) in enumerate((
+                ("waveform", "amplitude", 120), ("spectrogram", "Hz", 140), ("pitch", "F0 (Hz)", 110),
+                ("intensity", "dB", 90), ("words", "words", 50))):
+            plot = self.graphics.addPlot(row=row, col=0, viewBox=SelectingViewBox(self))
+            plot.setLabel("left", label)
+            plot.setMinimumHeight(height)
+            plot.showGrid(x=True, y=name != "words", alpha=0.15)
+            plot.getAxis("left").setWidth(52)
+            if name != "words":
+                plot.getAxis("bottom").setStyle(showValues=False)
+            else:
+                plot.setLabel("bottom", "time (s)")
+                plot.getAxis("left").setTicks([[]])
+                plot.setYRange(0, 1)
+            if self.plots:
+                plot.setXLink(self.plots["waveform"])
+            self.plots[name] = plot
+        self.wave = self.plots["waveform"].plot(pen=pg.mkPen("#3b7dd8", width=1))
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("inferno"))
+        self.plots["spectrogram"].addItem(self.image)
+        self.plots["spectrogram"].setYRange(0, 5000)
+        self.pitch = self.plots["pitch"].plot(pen=None, symbol="o", symbolSize=3, symbolPen=None,
+                                              symbolBrush="#c2410c")
+        self.intensity = self.plots["intensity"].plot(pen=pg.mkPen("#15803d", width=1.5), connect="finite")
+        self.region = pg.LinearRegionItem(movable=True, brush=QColor(59, 125, 216, 40))
+        self.region.hide()
+        self.region.sigRegionChangeFinished.connect(self._region_moved)
+        self.plots["waveform"].addItem(self.region)
+        self.cursors = []
+        for plot in self.plots.values():
+            cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#e11d48", width=1.5))
+            cursor.setZValue(20)
+            plot.addItem(cursor)
+            self.cursors.append(cursor)
+        self.highlights: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
+        self.word_items: list[pg.TextItem] = []
+        self._range_timer = QTimer(self, singleShot=True, interval=60)
+        self._range_timer.timeout.connect(self._redraw_range)
+        self.plots["waveform"].sigXRangeChanged.connect(lambda *_: self._range_timer.start())
+        self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # ----------------------------------------------------------------- data
+    def clear(self) -> None:
+        self.envelope, self.words, self.duration = None, [], 0.0
+        self.wave.setData([], [])
+        self.image.clear()
+        self.pitch.setData([], [])
+        self.intensity.setData([], [])
+        self.region.hide()
+        self.clear_highlights()
+        self._set_words([])
+        self.set_cursor(0.0)
+
+    def set_envelope(self, envelope: Envelope) -> None:
+        self.envelope, self.duration = envelope, envelope.duration
+        for plot in self.plots.values():
+            plot.setLimits(xMin=0, xMax=max(envelope.duration, 0.01))
+        self.plots["waveform"].setXRange(0, envelope.duration, padding=0)
+        peak = float(max(abs(envelope.levels[-1].minimum.min()), abs(envelope.levels[-1].maximum.max()), 1e-4))
+        self.plots["waveform"].setYRange(-peak, peak)
+        self._redraw_range()
+
+    def set_tracks(self, tracks: dict) -> None:
+        if "pitch" in tracks:
+            self._pitch_track = tracks["pitch"]
+            self._draw_pitch()
+        if "intensity" in tracks:
+            track = tracks["intensity"]
+            self.intensity.setData(track.times, track.values)
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        """Follow the theme: plot background, axes and word labels."""
+        self.graphics.setBackground(colours["plot"])
+        for plot in self.plots.values():
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setPen(colours["axis"])
+                axis.setTextPen(colours["axis"])
+        self._set_words(self.words)
+
+    def set_semitones(self, on: bool) -> None:
+        self.semitones = on
+        self.plots["pitch"].setLabel("left", "F0 (st re 100 Hz)" if on else "F0 (Hz)")
+        self._draw_pitch()
+
+    def _draw_pitch(self) -> None:
+        track = getattr(self, "_pitch_track", None)
+        if track is None:
+            return
+        values = track.values
+        if self.semitones:
+            values = 12 * np.log2(values / SEMITONE_REFERENCE)
+        finite = np.isfinite(values)
+        self.pitch.setData(track.times[finite], values[finite])
+        if finite.any():
+            low, high = np.percentile(values[finite], [1, 99])
+            margin = max(2.0 if self.semitones else 20.0, 0.1 * (high - low))
+            self.plots["pitch"].setYRange(low - margin, high + margin)
+
+    def set_spectrogram(self, value) -> None:
+        times, freqs, db, _start, _end = value
+        if len(times) < 2 or len(freqs) < 2:
+            return
+        self.image.setImage(db, autoLevels=True)
+        step_t = (times[-1] - times[0]) / (len(times) - 1)
+        step_f = (freqs[-1] - freqs[0]) / (len(freqs) - 1)
+        self.image.setRect(pg.QtCore.QRectF(times[0] - step_t / 2, freqs[0], step_t * len(times),
+                                            step_f * len(freqs)))
+
+    def set_words(self, words: list[dict]) -> None:
+        self.words = words
+        self._set_words(words)
+
+    def _set_words(self, words: list[dict]) -> None:
+        for item in self.word_items:
+            self.plots["words"].removeItem(item)
+        self.word_items = []
+        start, end = self.plots["waveform"].viewRange()[0]
+        visible = [w for w in words if w["end"] >= start and w["start"] <= end][:MAX_WORD_LABELS]
+        for word in visible:
+            item = pg.TextItem(word["word"], anchor=(0, 0.5), color="#222" if not self._dark() else "#ddd")
+            item.setPos(word["start"], 0.5)
+            item.setToolTip(f"{word['word']}  {word['start']:.2f}-{word['end']:.2f} s  (click to play from here)")
+            self.plots["words"].addItem(item)
+            self.word_items.append(item)
+
+    def _dark(self) -> bool:
+        return self.palette().window().color().lightness() < 128
+
+    # ----------------------------------------------------------------- view
+    def _redraw_range(self) -> None:
+        start, end = self.plots["waveform"].viewRange()[0]
+        if self.envelope is not None:
+            width = max(200, int(self.graphics.width()))
+            times, values = self.envelope.curve(max(0.0, start), min(self.duration, end), max_points=4 * width)
+            self.wave.setData(times, values)
+        if self.words:
+            self._set_words(self.words)
+        self.view_changed.emit(start, end)
+
+    def zoom(self, factor: float, centre: float | None = None) -> None:
+        start, end = self.plots["waveform"].viewRange()[0]
+        centre = (start + end) / 2 if centre is None else centre
+        half = max(0.005, (end - start) * factor / 2)
+        self.plots["waveform"].setXRange(max(0.0, centre - half), min(self.duration, centre + half), padding=0)
+
+    def pan(self, fraction: float) -> None:
+        start, end = self.plots["waveform"].viewRange()[0]
+        shift = (end - start) * fraction
+        shift = max(-start, min(shift, self.duration - end))
+        self.plots["waveform"].setXRange(start + shift, end + shift, padding=0)
+
+    def show_all(self) -> None:
+        self.plots["waveform"].setXRange(0, max(self.duration, 0.01), padding=0)
+
+    def show_span(self, start: float, end: float) -> None:
+        """Scroll (and zoom out if needed) so that [start, end] is in view."""
+        view_start, view_end = self.plots["waveform"].viewRange()[0]
+        width = max(view_end - view_start, (end - start) * 1.5, 0.5)
+        if start < view_start or end > view_end:
+            centre = (start + end) / 2
+            self.plots["waveform"].setXRange(max(0.0, centre - width / 2), min(self.duration, centre + width / 2),
+                                             padding=0)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(0.5)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(2.0)
+        elif key == Qt.Key.Key_Left:
+            self.pan(-0.25)
+        elif key == Qt.Key.Key_Right:
+            self.pan(0.25)
+        elif key == Qt.Key.Key_Home:
+            self.show_all()
+        else:
+            super().keyPressEvent(event)
+
+    # ----------------------------------------------------------------- selection, cursor
+    def set_selection(self, start: float, end: float) -> None:
+        start, end = max(0.0, start), min(self.duration, end)
+        if end - start < 0.01:
+            self.region.hide()
+            return
+        self.region.setRegion((start, end))
+        self.region.show()
+        self.selection_changed.emit(start, end)
+
+    def selection(self) -> tuple[float, float] | None:
+        return tuple(self.region.getRegion()) if self.region.isVisible() else None
+
+    def clear_selection(self) -> None:
+        self.region.hide()
+
+    def _region_moved(self) -> None:
+        start, end = self.region.getRegion()
+        self.selection_changed.emit(start, end)
+
+    def set_cursor(self, seconds: float) -> None:
+        for cursor in self.cursors:
+            cursor.setValue(seconds)
+
+    # ----------------------------------------------------------------- highlights
+    def clear_highlights(self) -> None:
+        for plot, item in self.highlights:
+            plot.removeItem(item)
+        self.highlights = []
+
+    def highlight(self, citation: dict) -> list[tuple[str, float, float]]:
+        """Light up a citation's spans on its plot (and on the waveform); return (plot, start, end)."""
+        self.clear_highlights()
+        colour = QColor(VERDICT_COLOURS.get(citation["verdict"], "#8a8f98"))
+        colour.setAlpha(70)
+        target = PLOT_OF_KIND.get(citation["kind"], "waveform")
+        shown = []
+        for start, end in citation["spans"]:
+            for name in {target, "waveform"}:
+                item = pg.LinearRegionItem((start, end), movable=False, brush=colour, pen=pg.mkPen(None))
+                item.setZValue(-5)
+                self.plots[name].addItem(item)
+                self.highlights.append((self.plots[name], item))
+                shown.append((name, start, end))
+        if citation["spans"]:
+            first = min(a for a, _ in citation["spans"])
+            last = max(b for _, b in citation["spans"])
+            self.show_span(first, last)
+        return shown
+
+    # ----------------------------------------------------------------- mouse
+    def _plot_under(self, position: QPointF) -> str | None:
+        for name, plot in self.plots.items():
+            if plot.sceneBoundingRect().contains(position):
+                return name
+        return None
+
+    def _mouse_moved(self, position: QPointF) -> None:
+        name = self._plot_under(position)
+        if name is None:
+            return
+        point = self.plots[name].vb.mapSceneToView(position)
+        text = f"t = {point.x():.3f} s"
+        if name == "spectrogram":
+            text += f"   f = {point.y():.0f} Hz"
+        elif name == "pitch":
+            text += f"   F0 = {point.y():.1f} {'st' if self.semitones else 'Hz'}"
+        elif name == "intensity":
+            text += f"   {point.y():.1f} dB"
+        elif name == "waveform":
+            text += f"   amplitude {point.y():+.3f}"
+        word = next((w for w in self.words if w["start"] <= point.x() <= w["end"]), None)
+        if word:
+            text += f"   word: {word['word']}"
+        self.readout.setText(text)
+
+    def _mouse_clicked(self, event) -> None:
+        name = self._plot_under(event.scenePos())
+        if name is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        seconds = self.plots[name].vb.mapSceneToView(event.scenePos()).x()
+        if name == "words":
+            word = next((w for w in self.words if w["start"] - 0.02 <= seconds <= w["end"] + 0.02), None)
+            if word:
+                seconds = word["start"]
+        self.set_cursor(seconds)
+        self.seek.emit(seconds)

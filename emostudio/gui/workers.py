@@ -1,0 +1,155 @@
+"""Work off the GUI thread: one-shot tasks on a thread pool, and the model in its own thread.
+
+Every result and error comes back through a Qt signal, so widgets are only ever touched
+on the GUI thread. This is the one GUI module that may import the model libraries (torch,
+transformers), and only inside the model thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+
+class Cancelled(Exception):
+    """Raised inside a task whose cancel flag was set."""
+
+
+class _TaskSignals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+    progress = Signal(object)
+
+
+class Task(QRunnable):
+    """Run ``fn(report, cancelled)`` on the pool; ``report(x)`` sends progress to the GUI thread."""
+
+    def __init__(self, fn: Callable[..., Any]):
+        super().__init__()
+        self.fn = fn
+        self.signals = _TaskSignals()
+        self.cancel_flag = threading.Event()
+        self.setAutoDelete(True)
+
+    def cancel(self) -> None:
+        self.cancel_flag.set()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit, self.cancel_flag.is_set)
+        except Cancelled:
+            self.signals.failed.emit("cancelled")
+        except Exception as err:  # reported in the GUI's error panel, with the traceback for bug reports
+            self.signals.failed.emit(_describe(err))
+        else:
+            self.signals.done.emit(result)
+
+
+def _describe(err: BaseException) -> str:
+    from model_core.audio import AudioError
+
+    known = ("AudioError", "StoreError", "WeightsUnavailableError", "UnsafeWeightsError", "CheckpointError",
+             "SearchError", "NewerStoreError")
+    if isinstance(err, AudioError) or type(err).__name__ in known:
+        return str(err)
+    return f"{type(err).__name__}: {err}\n{''.join(traceback.format_exception(err)[-3:])}"
+
+
+def start(fn: Callable[..., Any], *, done: Callable | None = None, failed: Callable | None = None,
+          progress: Callable | None = None, pool: QThreadPool | None = None) -> Task:
+    """Start ``fn(report, cancelled)`` on a pool thread and wire its signals."""
+    task = Task(fn)
+    if done:
+        task.signals.done.connect(done)
+    if failed:
+        task.signals.failed.connect(failed)
+    if progress:
+        task.signals.progress.connect(progress)
+    (pool or QThreadPool.globalInstance()).start(task)
+    return task
+
+
+class ModelService(QObject):
+    """Owns the Analyzer in a thread of its own; requests arrive as queued signals.
+
+    Loading a model takes seconds and it is reused for every analysis, so it lives in
+    one long-lived thread instead of a pool task.
+    """
+
+    loaded = Signal(dict)  # model info
+    token = Signal(str)  # streamed rationale text
+    stage = Signal(str)
+    finished = Signal(dict)  # AnalysisResult.to_dict()
+    failed = Signal(str)
+    _load = Signal(str, str)
+    _analyze = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.analyzer = None
+        self.cancel_flag = threading.Event()
+        self.thread = QThread()
+        self.thread.setObjectName("model")
+        self.moveToThread(self.thread)
+        self._load.connect(self._do_load)
+        self._analyze.connect(self._do_analyze)
+        self.thread.start()
+
+    def load(self, spec: str, device: str) -> None:
+        self._load.emit(spec, device)
+
+    def analyze(self, recording, start: float | None, end: float | None, baseline=None,
+                rationale: bool = True) -> None:
+        self.cancel_flag.clear()
+        self._analyze.emit((recording, start, end, baseline, rationale))
+
+    def cancel(self) -> None:
+        self.cancel_flag.set()
+
+    def shutdown(self) -> None:
+        self.cancel_flag.set()
+        self.thread.quit()
+        self.thread.wait(5000)
+
+    @Slot(str, str)
+    def _do_load(self, spec: str, device: str) -> None:
+        try:
+            from model_core.devices import quiet_libraries
+            from model_core.pipeline import Analyzer
+
+            quiet_libraries()
+            self.stage.emit(f"loading model {spec}...")
+            self.analyzer = Analyzer.load(spec, device)
+            self.loaded.emit(self.analyzer.model_info)
+        except Exception as err:
+            self.analyzer = None
+            self.failed.emit(f"cannot load model {spec!r}: {_describe(err)}")
+
+    @Slot(object)
+    def _do_analyze(self, request) -> None:
+        recording, start, end, baseline, rationale = request
+        if self.analyzer is None:
+            self.failed.emit("no model is loaded (Model > Choose model...)")
+            return
+        from model_core.pipeline import Clip
+
+        def on_text(_row: int, delta: str) -> None:
+            if self.cancel_flag.is_set():
+                raise Cancelled
+            self.token.emit(delta)
+
+        try:
+            self.stage.emit("analysing: acoustics, transcription, label...")
+            (result,) = self.analyzer.analyze([Clip(recording, start, end, baseline=baseline)], rationale=rationale,
+                                              on_text=on_text)
+            if self.cancel_flag.is_set():
+                raise Cancelled
+            self.finished.emit(result.to_dict())
+        except Cancelled:
+            self.failed.emit("analysis cancelled")
+        except Exception as err:
+            self.failed.emit(_describe(err))

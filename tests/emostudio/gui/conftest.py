@@ -1,0 +1,105 @@
+"""GUI fixtures: a private settings file and data folder per test, fake sound devices."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QCoreApplication, QSettings
+
+
+class FakeInput:
+    """An input stream that plays a 220 Hz tone into the callback from its own thread, like PortAudio."""
+
+    def __init__(self, *, samplerate, channels, device, callback, block=480):
+        self.rate, self.channels, self.callback, self.block = samplerate, channels, callback, block
+        self.running = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.sent = 0
+
+    def _run(self):
+        while self.running.is_set():
+            t = (self.sent + np.arange(self.block)) / self.rate
+            tone = 0.3 * np.sin(2 * np.pi * 220 * t)
+            self.callback(np.repeat(tone[:, None], self.channels, axis=1).astype(np.float32))
+            self.sent += self.block
+            time.sleep(self.block / self.rate)
+
+    def start(self):
+        self.running.set()
+        self.thread.start()
+
+    def stop(self):
+        self.running.clear()
+        self.thread.join()
+
+    def close(self):
+        pass
+
+
+class FakeOutput:
+    """An output stream that pulls blocks in real time and keeps what it played."""
+
+    def __init__(self, *, samplerate, channels, callback, block=512):
+        self.rate, self.callback, self.block = samplerate, callback, block
+        self.played = []
+        self.running = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while self.running.is_set():
+            data = self.callback(self.block)
+            self.played.append(data.copy())
+            if len(data) < self.block:
+                break
+            time.sleep(self.block / self.rate)
+
+    def start(self):
+        self.running.set()
+        self.thread.start()
+
+    def stop(self):
+        self.running.clear()
+        self.thread.join()
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def settings(tmp_path, qapp):
+    """Settings in a temporary INI file, so that tests never touch the user's."""
+    QCoreApplication.setOrganizationName("EmoStudioTests")
+    QCoreApplication.setApplicationName("EmoStudioTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    settings = QSettings()
+    settings.clear()
+    settings.setValue("project", str(tmp_path / "test.emostudio"))
+    settings.sync()
+    return settings
+
+
+@pytest.fixture
+def make_window(qtbot, settings, tmp_path):
+    """Build a main window with fake sound devices; closed (and its threads stopped) after the test."""
+    from emostudio.gui.main_window import MainWindow
+
+    windows = []
+
+    def make(devices=((0, "fake microphone"),), **options):
+        options.setdefault("load_model", False)
+        window = MainWindow(data_dir=tmp_path / "data", input_factory=FakeInput, output_factory=FakeOutput,
+                            list_devices=lambda: list(devices), **options)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()

@@ -1,0 +1,233 @@
+"""The desktop app's everyday flows, offscreen: open, record, play, browse, annotate, import."""
+
+from __future__ import annotations
+
+import numpy as np
+import soundfile as sf
+
+from emostudio.gui import audio_io
+from emostudio.store import Project
+from model_core.audio import load_audio
+from model_core.cues import analyze_clip
+from model_core.result import AnalysisResult
+from tests.helpers.signals import RATE, syllable_train
+
+TIMEOUT_MS = 30_000
+
+
+def speechlike(path, n=12, f0=180.0):
+    sf.write(path, syllable_train(n, f0=f0), RATE)
+    return path
+
+
+def test_opening_a_file_fills_every_plot(make_window, qtbot, tmp_path):
+    window = make_window()
+    path = speechlike(tmp_path / "clip.wav")
+    window.open_file(str(path))
+    qtbot.waitUntil(lambda: bool(window.session.tracks) and window.overview is not None, timeout=TIMEOUT_MS)
+    timeline = window.timeline
+    times, values = timeline.wave.getData()
+    assert len(times) > 100 and np.max(np.abs(values)) > 0.05
+    assert timeline.image.image is not None and timeline.image.image.shape[0] > 10
+    _pitch_times, pitch = timeline.pitch.getData()
+    assert len(pitch) > 20
+    assert abs(np.median(pitch) - 180.0) < 5.0  # the plotted F0 is the synthetic voice's
+    _intensity_times, intensity = timeline.intensity.getData()
+    assert len(intensity) > 20 and np.nanmax(intensity) > np.nanmin(intensity) + 20
+    assert window.windowTitle().startswith("clip.wav")
+    assert str(path) == window.settings.value("recent", type=list)[0]
+
+
+def test_an_unreadable_file_is_reported_in_the_messages_panel(make_window, qtbot, tmp_path):
+    window = make_window()
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    window.open_file(str(broken))
+    qtbot.waitUntil(lambda: window.messages.count() > 0, timeout=TIMEOUT_MS)
+    text = window.messages.item(window.messages.count() - 1).text()
+    assert "broken.wav" in text and "Traceback" not in text
+    assert window.session.recording is None
+
+
+def test_a_take_streams_to_disk_and_is_kept_in_the_project(make_window, qtbot, tmp_path):
+    window = make_window()
+    recorder = window.recorder
+    window.actions_by_name["record"].trigger()
+    assert recorder.recording
+    qtbot.waitUntil(lambda: recorder.writer.seconds > 1.3, timeout=TIMEOUT_MS)
+    path = recorder.writer.path
+    assert path.with_name(path.name + audio_io.RECORDING_MARK).exists()
+    # While recording, the file on disk is already valid up to the last flush (a crash keeps it).
+    assert sf.info(path).frames >= audio_io.TAKE_SAMPLE_RATE * audio_io.FLUSH_SECONDS
+    qtbot.waitUntil(lambda: recorder.meter.value() > 20, timeout=TIMEOUT_MS)  # the tone's peak is 0.3
+    window.actions_by_name["record"].trigger()
+    assert not recorder.recording and recorder.keep.isVisible()
+    take = load_audio(path)
+    assert take.duration > 1.3
+    assert abs(np.sqrt(2) * np.std(take.mono) - 0.3) < 0.02
+    recorder.keep.click()
+    qtbot.waitUntil(lambda: window.session.recording is not None and bool(window.session.tracks), timeout=TIMEOUT_MS)
+    with Project(window.session.project.path, create=False) as project:
+        stored = project.recording(take.sha256)
+        assert stored is not None and stored["stored"]  # the project file holds the audio itself
+        assert project.audio_bytes(take.sha256) == path.read_bytes()
+
+
+def test_a_discarded_take_is_deleted(make_window, qtbot):
+    window = make_window()
+    window.recorder.start()
+    qtbot.waitUntil(lambda: window.recorder.writer.seconds > 0.2, timeout=TIMEOUT_MS)
+    path = window.recorder.writer.path
+    window.recorder.stop()
+    window.recorder.discard.click()
+    assert not path.exists()
+
+
+def test_an_interrupted_take_is_reported_at_the_next_start(make_window, settings, tmp_path):
+    takes = tmp_path / "data" / "takes"
+    takes.mkdir(parents=True)
+    sf.write(takes / "take-1.wav", np.zeros(4800), 48000)
+    (takes / f"take-1.wav{audio_io.RECORDING_MARK}").touch()
+    window = make_window()
+    texts = [window.messages.item(i).text() for i in range(window.messages.count())]
+    assert any("interrupted" in t and "take-1.wav" in t for t in texts)
+    assert not (takes / f"take-1.wav{audio_io.RECORDING_MARK}").exists()
+
+
+def test_without_an_input_device_the_recorder_says_so(make_window):
+    window = make_window(devices=())
+    assert "no input device" in window.recorder.status.text()
+    assert not window.recorder.record.isEnabled()
+    window.actions_by_name["record"].trigger()  # the shortcut does nothing harmful
+    assert not window.recorder.recording
+
+
+def test_when_sound_is_unavailable_the_recorder_shows_why(qtbot, settings, tmp_path):
+    from emostudio.gui.recorder import Recorder
+
+    def broken():
+        raise audio_io.AudioDeviceError("sound is unavailable on this machine (no PortAudio)")
+
+    recorder = Recorder(tmp_path, list_devices=broken)
+    qtbot.addWidget(recorder)
+    assert "PortAudio" in recorder.status.text() and not recorder.record.isEnabled()
+
+
+def test_playback_moves_the_cursor_and_plays_the_selection(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.open_file(str(speechlike(tmp_path / "clip.wav")))
+    qtbot.waitUntil(lambda: window.session.envelope is not None, timeout=TIMEOUT_MS)
+    window.timeline.set_selection(0.5, 0.9)
+    window.actions_by_name["play_selection"].trigger()
+    playback = window.playback
+    assert playback is not None
+    qtbot.waitUntil(lambda: window.playback is None, timeout=TIMEOUT_MS)  # stops by itself at the end
+    played = np.concatenate(playback.stream.played)[:, 0]
+    expected = window.session.recording.mono[int(0.5 * RATE): int(0.9 * RATE)]
+    np.testing.assert_allclose(played, expected, atol=1e-6)
+    assert abs(window.timeline.cursors[0].value() - 0.9) < 0.05
+
+
+def _stored_analysis(project_path, audio_path, speaker="ana") -> int:
+    recording = load_audio(audio_path)
+    _, summary = analyze_clip(recording)
+    result = AnalysisResult(file=str(audio_path), sha256=recording.sha256, duration=recording.duration,
+                            sample_rate=recording.sample_rate, start=0.0, end=recording.duration, label="sad",
+                            probabilities={"neutral": 0.2, "happy": 0.1, "sad": 0.6, "angry": 0.1},
+                            rationale="sad. The voice is quiet and the pitch is low.", cues=summary.to_dict())
+    with Project(project_path) as project:
+        return project.add_recording(recording, speaker=speaker, analysis=result)
+
+
+def test_the_browser_restores_an_analysis_and_annotations_are_appended(make_window, qtbot, tmp_path, settings):
+    analysis_id = _stored_analysis(settings.value("project"), speechlike(tmp_path / "stored.wav"))
+    window = make_window()
+    browser = window.browser
+    qtbot.waitUntil(lambda: browser.table.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert browser.table.item(0, 2).text() == "sad"
+    browser.table.cellDoubleClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id and bool(window.session.tracks),
+                    timeout=TIMEOUT_MS)
+    assert window.results.probability_bars()["sad"] == 0.6
+    panel = window.annotation
+    assert panel.save.isEnabled()
+    panel.annotator.setText("dr. lee")
+    panel.label.setCurrentText("neutral")
+    panel.notes.setPlainText("sounds tired, not sad")
+    panel.save.click()
+    panel.label.setCurrentText("sad")
+    panel.save.click()
+    with Project(settings.value("project"), create=False) as project:
+        rows = project.annotations(analysis_id)
+    assert [(r["annotator"], r["label"], r["accepted"]) for r in rows] == [("dr. lee", "neutral", False),
+                                                                          ("dr. lee", "sad", True)]
+    assert rows[0]["notes"] == "sounds tired, not sad"
+    assert panel.history.toPlainText().count("dr. lee") == 2
+    assert window.settings.value("annotator") == "dr. lee"
+    browser.search.setText("tired")  # the note is searchable
+    qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+    browser.search.setText("nonexistentword")
+    qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+
+
+def test_an_annotation_needs_a_name(make_window, qtbot, tmp_path, settings):
+    analysis_id = _stored_analysis(settings.value("project"), speechlike(tmp_path / "stored.wav"))
+    window = make_window()
+    window.session.open_analysis(analysis_id)
+    qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id, timeout=TIMEOUT_MS)
+    window.annotation.annotator.setText("")
+    window.annotation.save.click()
+    assert "name" in window.messages.item(window.messages.count() - 1).text()
+    with Project(settings.value("project"), create=False) as project:
+        assert project.annotations(analysis_id) == []
+
+
+def test_a_stored_analysis_whose_audio_moved_still_opens(make_window, qtbot, tmp_path, settings):
+    path = speechlike(tmp_path / "moved.wav")
+    analysis_id = _stored_analysis(settings.value("project"), path)
+    path.unlink()
+    window = make_window()
+    window.session.open_analysis(analysis_id)
+    qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id, timeout=TIMEOUT_MS)
+    assert window.results.probability_bars()["sad"] == 0.6
+    assert any("no longer there" in window.messages.item(i).text() for i in range(window.messages.count()))
+
+
+def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(make_window, qtbot, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(3):
+        speechlike(folder / f"clip{i}.wav", n=6 + i, f0=150 + 20 * i)
+    (folder / "broken.wav").write_bytes(b"not audio at all")
+    window = make_window()
+    window.import_folder(str(folder))
+    dialog = window.import_dialog
+    dialog.cues_only.setChecked(True)
+    dialog.workers.setValue(1)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
+    assert dialog.summary.imported == 3 and len(dialog.summary.failed) == 1
+    assert "failed: " in dialog.log.toPlainText() and "broken.wav" in dialog.log.toPlainText()
+    qtbot.waitUntil(lambda: window.browser.table.rowCount() == 3, timeout=TIMEOUT_MS)
+
+
+def test_the_shortcut_list_comes_from_the_actions(make_window):
+    from emostudio.gui.dialogs import ShortcutsDialog
+
+    window = make_window()
+    dialog = ShortcutsDialog(window.actions_by_name.values(), window)
+    table = dialog.findChild(type(window.browser.table))
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Play / pause"] == "Space"
+    assert rows["Analyse"] == "Ctrl+E"
+    assert rows["Record / stop"] == "Ctrl+R"
+    assert rows["Open audio..."] == "Ctrl+O"
+
+
+def test_the_dark_theme_is_remembered(make_window):
+    window = make_window()
+    window.actions_by_name["dark"].trigger()
+    assert window.settings.value("theme") == "dark"
+    assert window.palette().window().color().lightness() < 128
+    window.actions_by_name["dark"].trigger()
+    assert window.palette().window().color().lightness() > 128
