@@ -20,8 +20,13 @@ def main(files: list[str] | None = None) -> int:
     app.setOrganizationName("EmoStudio")
     app.setApplicationName("EmoStudio")
     app.setApplicationVersion(__version__)
+    import pyqtgraph as pg
+
     from emostudio.gui.main_window import MainWindow
 
+    # Collect garbage on the GUI thread only: Qt objects in a reference cycle collected by a
+    # worker thread are destroyed in the wrong thread, which Qt does not survive.
+    collector = pg.GarbageCollector(interval=1.0)  # noqa: F841 - kept alive for the app's lifetime
     window = MainWindow()
     window.show()
     for path in files or []:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -85,11 +86,17 @@ def settings(tmp_path, qapp):
 
 
 @pytest.fixture
-def make_window(qtbot, settings, tmp_path):
-    """Build a main window with fake sound devices; closed (and its threads stopped) after the test."""
+def make_window(qtbot, qapp, settings, tmp_path):
+    """Build a main window with fake sound devices; closed (and its threads stopped) after the test.
+
+    As in the app (``emostudio.gui.app``), Python's garbage collector runs only on the GUI
+    thread: a cycle of Qt objects collected on a worker thread is destroyed in the wrong thread.
+    """
     from emostudio.gui.main_window import MainWindow
 
     windows = []
+    gc.collect()
+    gc.disable()
 
     def make(devices=((0, "fake microphone"),), **options):
         options.setdefault("load_model", False)
@@ -100,6 +107,11 @@ def make_window(qtbot, settings, tmp_path):
         windows.append(window)
         return window
 
-    yield make
-    for window in windows:
-        window.close()
+    try:
+        yield make
+    finally:
+        for window in windows:
+            window.close()
+        qapp.processEvents()
+        gc.collect()
+        gc.enable()

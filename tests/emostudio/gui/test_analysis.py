@@ -1,0 +1,131 @@
+"""Analysis in the app with a tiny model on the real Whisper: streaming, results, citations,
+and a GUI thread that never stalls."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
+
+from model_core.devices import pick_placement
+from model_core.grounding import ground
+from model_core.model.reasoner import EmoReasoner
+from tests.helpers.tiny_models import tiny_config
+
+pytestmark = [pytest.mark.real_data, pytest.mark.slow]
+MAX_STALL_S = 0.100
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    config = tiny_config(folder, speech_encoder="whisper-tiny.en", speech_encoder_config=None,
+                         max_rationale_tokens=24)
+    EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "checkpoint")
+    return folder / "checkpoint"
+
+
+class StallProbe:
+    """Measure the GUI event loop: a 10 ms timer records the longest gap between its ticks."""
+
+    def __init__(self):
+        self.timer = QTimer(interval=10)
+        self.timer.timeout.connect(self._tick)
+        self.last, self.longest = None, 0.0
+
+    def _tick(self):
+        now = time.perf_counter()
+        if self.last is not None:
+            self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def start(self):
+        self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+
+
+@pytest.fixture
+def analysed(make_window, qtbot, settings, checkpoint, asterisk_files):
+    settings.setValue("model/spec", str(checkpoint))
+    settings.setValue("model/device", "cpu")
+    window = make_window(load_model=True)
+    qtbot.waitUntil(lambda: bool(window.session.model_info), timeout=180_000)
+    window.open_file(str(asterisk_files[0]))
+    qtbot.waitUntil(lambda: bool(window.session.tracks), timeout=60_000)
+    streamed = []
+    window.session.token.connect(streamed.append)
+    probe = StallProbe()
+    probe.start()
+    with qtbot.waitSignal(window.session.analysis_ready, timeout=180_000):
+        window.actions_by_name["analyze"].trigger()
+    probe.stop()
+    return window, streamed, probe
+
+
+def test_analysis_shows_probabilities_rationale_and_words_without_stalling(analysed, qtbot):
+    window, streamed, probe = analysed
+    result = window.session.result
+    bars = window.results.probability_bars()
+    assert set(bars) == set(result.probabilities) == {"neutral", "happy", "sad", "angry"}
+    for label, p in result.probabilities.items():
+        assert bars[label] == pytest.approx(p, abs=1e-3)
+    assert sum(bars.values()) == pytest.approx(1.0, abs=5e-3)
+    assert streamed, "the rationale did not stream"
+    assert window.results.rationale.toPlainText().strip() == result.rationale.strip()
+    assert result.words and len(window.timeline.word_items) == len(result.words)
+    assert window.results.transcript.toPlainText().split() == [w["word"] for w in result.words]
+    assert window.results.note.isVisible()  # the tiny model is untrained, and the app says so
+    assert "untrained" in window.model_label.text()
+    assert window.session.analysis_id is not None  # saved at once
+    assert window.session.project.analysis(window.session.analysis_id).rationale == result.rationale
+    assert window.results.cue_table.rowCount() == len(result.cues["cues"]) > 5
+    print(f"longest GUI stall during analysis: {probe.longest * 1000:.0f} ms")
+    assert probe.longest < MAX_STALL_S
+
+
+def _click_text(qtbot, browser, char: int) -> None:
+    cursor = QTextCursor(browser.document())
+    cursor.setPosition(char)
+    point = browser.cursorRect(cursor).center()
+    point.setX(point.x() + 2)
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_clicking_a_citation_highlights_its_spans_on_its_plot(analysed, qtbot):
+    window, _, _ = analysed
+    result = window.session.result
+    first, second = result.words[0]["word"].strip(".,"), result.words[1]["word"].strip(".,")
+    rationale = f'neutral. The speaker says "{first} {second}" and the pitch is not high.'
+    citations = [c.to_dict() for c in ground(rationale, result.words, result.cues["cues"])]
+    shown = dataclasses.replace(result, rationale=rationale, citations=citations)
+    window.session.analysis_ready.emit(shown, window.session.analysis_id)
+    quote = next(c for c in citations if c["kind"] == "word")
+    assert quote["verdict"] == "supported" and quote["spans"]
+    _click_text(qtbot, window.results.rationale, quote["start_char"] + 1)
+    regions = [item.getRegion() for plot, item in window.timeline.highlights
+               if plot is window.timeline.plots["words"]]
+    assert regions == [pytest.approx(tuple(span), abs=1e-6) for span in quote["spans"]]
+    pitch = next(c for c in citations if c["kind"] == "pitch")
+    _click_text(qtbot, window.results.rationale, pitch["start_char"] + 1)
+    plots = {plot for plot, _ in window.timeline.highlights}
+    assert window.timeline.plots["pitch"] in plots and window.timeline.plots["words"] not in plots
+    on_pitch = [item.getRegion() for plot, item in window.timeline.highlights
+                if plot is window.timeline.plots["pitch"]]
+    assert on_pitch == [pytest.approx(tuple(span), abs=1e-6) for span in pitch["spans"]]
+
+
+def test_clicking_a_transcript_word_seeks_playback(analysed, qtbot):
+    window, _, _ = analysed
+    words = window.session.result.words
+    document = window.results.transcript.toPlainText()
+    third = words[2]
+    position = len(" ".join(w["word"] for w in words[:2])) + 2
+    assert document[position - 1:].startswith(third["word"])
+    _click_text(qtbot, window.results.transcript, position)
+    assert window.play_position == pytest.approx(third["start"])
+    assert window.timeline.cursors[0].value() == pytest.approx(third["start"])
