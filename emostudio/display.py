@@ -103,3 +103,13 @@ def overview_spectrogram(samples: np.ndarray, sample_rate: int, *, max_frames: i
     db = 10 * np.log10(np.maximum(power[:, keep], 1e-20))
     db = np.maximum(db, db.max() - dynamic_range)
     return (starts + n_fft / 2) / sample_rate, frequencies[keep], db
+
+
+def spectrogram_image(db: np.ndarray, dynamic_range: float = 70.0) -> np.ndarray:
+    """dB values as 0-255 grey levels, the maximum at 255 and ``dynamic_range`` dB below it at 0.
+
+    Converting once, off the GUI thread, leaves the plot only a colour lookup per repaint.
+    """
+    top = float(np.max(db)) if db.size else 0.0
+    scaled = (np.asarray(db, dtype=np.float32) - (top - dynamic_range)) * (255.0 / dynamic_range)
+    return np.clip(scaled, 0, 255).astype(np.uint8)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
-BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train", "store")
+BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train", "store", "gui")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +25,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     acoustics = parser.add_argument_group("acoustics benchmark")
     acoustics.add_argument(
-        "--minutes", type=float, default=10.0, help="minutes of real speech (default 10)"
+        "--minutes",
+        type=float,
+        default=None,
+        help="minutes of audio (acoustics: real speech, default 10; gui: the recording opened, default 60)",
     )
     acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
     model = parser.add_argument_group("model and ASR benchmarks")
@@ -54,7 +57,7 @@ def _report(args: argparse.Namespace) -> str:
     if args.what == "acoustics":
         from emostudio.bench.acoustics import run_benchmark
 
-        return run_benchmark(minutes=args.minutes, repeats=repeats, hour=not args.no_hour, **speech)
+        return run_benchmark(minutes=args.minutes or 10.0, repeats=repeats, hour=not args.no_hour, **speech)
     if args.what == "model":
         from emostudio.bench.model import run_model_benchmark
 
@@ -71,6 +74,10 @@ def _report(args: argparse.Namespace) -> str:
         from emostudio.bench.asr import run_asr_benchmark
 
         return run_asr_benchmark(device=args.device)
+    if args.what == "gui":
+        from emostudio.bench.gui import run_gui_benchmark
+
+        return run_gui_benchmark(minutes=args.minutes or 60.0)
     if args.what == "store":
         from emostudio.bench.store import run_store_benchmark
 

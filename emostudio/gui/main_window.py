@@ -314,7 +314,8 @@ class MainWindow(QMainWindow):
     def _view_changed(self, start: float, end: float) -> None:
         if end - start <= DETAIL_SPECTROGRAM_SECONDS:
             self.session.detail_spectrogram(start, end)
-        elif self.overview is not None:
+        elif self.overview is not None and self.session.detail_span is not None:
+            self.session.detail_span = None
             self.timeline.set_spectrogram(self.overview)
 
     def _busy(self, message: str) -> None:

@@ -10,17 +10,17 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from emostudio.display import Envelope, envelope, overview_spectrogram
+from emostudio.display import Envelope, envelope, overview_spectrogram, spectrogram_image
 from emostudio.gui import workers
 from emostudio.store import Project
 from model_core.acoustics import Track, analyze_acoustics, praat_sound, praat_spectrogram
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError, Recording, load_audio
 from model_core.result import AnalysisResult
 
-DETAIL_SPECTROGRAM_SECONDS = 30.0  # views shorter than this get Praat's full-resolution spectrogram
+# Views up to this long get Praat's spectrogram (as Praat's editors' "longest analysis", 10 s).
+DETAIL_SPECTROGRAM_SECONDS = 10.0
 
 
 class Session(QObject):
@@ -48,7 +48,7 @@ class Session(QObject):
         self.analysis_id: int | None = None
         self.project: Project | None = None
         self.model_info: dict = {}
-        self.tasks: list[workers.Task] = []
+        self.detail_span: tuple[float, float] | None = None  # what the detail spectrogram covers
         self.model = model_service or workers.ModelService()
         self.model.loaded.connect(self._model_loaded)
         self.model.finished.connect(self._analysis_finished)
@@ -86,8 +86,7 @@ class Session(QObject):
                     project.add_recording(recording, store_audio=True)
             return recording
 
-        task = workers.start(decode, progress=self._decoded_part, done=self._measure, failed=self._failed)
-        self.tasks.append(task)
+        workers.start(decode, progress=self._decoded_part, done=self._measure, failed=self._failed)
 
     def open_analysis(self, analysis_id: int) -> None:
         """Restore a stored analysis, its tracks and its audio from the project, without recomputing."""
@@ -117,16 +116,15 @@ class Session(QObject):
             self.analysis_ready.emit(result, analysis_id)
 
         self.busy.emit("restoring from the project...")
-        self.tasks.append(workers.start(restore, done=done, failed=self._failed))
+        workers.start(restore, done=done, failed=self._failed)
 
     def open_recording(self, recording: Recording, result: AnalysisResult | None = None,
                        analysis_id: int | None = None, tracks: dict[str, Track] | None = None) -> None:
         """Show a recording already in memory (a take, or one from the project)."""
         self._decoded_part(("recording", recording))
         self.busy.emit("drawing...")
-        task = workers.start(lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
-                             done=lambda env: self._decoded_part(("envelope", env)), failed=self._failed)
-        self.tasks.append(task)
+        workers.start(lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
+                      done=lambda env: self._decoded_part(("envelope", env)), failed=self._failed)
         if tracks:
             self.tracks = tracks
             self.tracks_ready.emit(tracks)
@@ -141,6 +139,7 @@ class Session(QObject):
         kind, value = part
         if kind == "recording":
             self.recording, self.result, self.analysis_id, self.tracks = value, None, None, {}
+            self.detail_span = None
             self.recording_opened.emit(value)
         else:
             self.envelope = value
@@ -153,36 +152,44 @@ class Session(QObject):
             analysis = analyze_acoustics(recording.for_model, MODEL_SAMPLE_RATE, source=recording.name)
             return analysis.tracks()
 
-        self.tasks.append(workers.start(measure, done=self._tracks_done, failed=self._tracks_failed))
+        workers.start(measure, done=self._tracks_done, failed=self._tracks_failed)
         self._overview_spectrogram(recording)
 
     def _overview_spectrogram(self, recording: Recording) -> None:
         def compute(report, cancelled):
             times, freqs, db = overview_spectrogram(recording.for_model, MODEL_SAMPLE_RATE)
-            return times, freqs, db, 0.0, recording.duration
+            return times, freqs, spectrogram_image(db), 0.0, recording.duration
 
-        self.tasks.append(workers.start(compute, done=self.spectrogram_ready.emit, failed=self._failed))
+        workers.start(compute, done=self.spectrogram_ready.emit, failed=self._failed)
 
     def detail_spectrogram(self, start: float, end: float) -> None:
-        """Praat's spectrogram (5 ms Gaussian window) for a short view, on the pool."""
-        recording = self.recording
-        if recording is None or end - start > DETAIL_SPECTROGRAM_SECONDS:
+        """Praat's spectrogram (5 ms Gaussian window) around a short view, on the pool.
+
+        It covers a view's width on either side, so panning does not recompute it until
+        the view leaves that span, and zooming in recomputes it at the finer resolution.
+        """
+        recording, width = self.recording, end - start
+        if recording is None or width > DETAIL_SPECTROGRAM_SECONDS:
             return
+        covered = self.detail_span
+        if covered and covered[0] <= start and end <= covered[1] and covered[1] - covered[0] <= 3.5 * width:
+            return
+        first_s, last_s = max(0.0, start - width), min(recording.duration, end + width)
+        self.detail_span = (first_s, last_s)
 
         def compute(report, cancelled):
-            first, last = int(max(0, start) * MODEL_SAMPLE_RATE), int(end * MODEL_SAMPLE_RATE)
+            first, last = int(first_s * MODEL_SAMPLE_RATE), int(last_s * MODEL_SAMPLE_RATE)
             samples = recording.for_model[first:last]
             if len(samples) < 0.01 * MODEL_SAMPLE_RATE:
                 return None
             track = praat_spectrogram(praat_sound(samples, MODEL_SAMPLE_RATE, first / MODEL_SAMPLE_RATE))
-            db = np.maximum(track.values, track.values.max() - 70.0)
-            return track.times, track.bins, db, start, end
+            return track.times, track.bins, spectrogram_image(track.values), first_s, last_s
 
         def done(value):
-            if value is not None and self.recording is recording:
+            if value is not None and self.recording is recording and self.detail_span == (first_s, last_s):
                 self.spectrogram_ready.emit(value)
 
-        self.tasks.append(workers.start(compute, done=done, failed=self._failed))
+        workers.start(compute, done=done, failed=self._failed)
 
     def _tracks_done(self, tracks: dict) -> None:
         self.tracks = tracks
@@ -251,7 +258,7 @@ class Session(QObject):
             self.busy.emit("")
             self.analysis_ready.emit(result, None)
 
-        self.tasks.append(workers.start(save, done=saved, failed=not_saved))
+        workers.start(save, done=saved, failed=not_saved)
 
     def _analysis_failed(self, message: str) -> None:
         self.busy.emit("")
@@ -272,8 +279,7 @@ class Session(QObject):
         self.annotations_changed.emit(self.analysis_id)
 
     def shutdown(self) -> None:
-        for task in self.tasks:
-            task.cancel()
+        workers.stop_all()
         self.model.shutdown()
         if self.project is not None:
             self.project.close()

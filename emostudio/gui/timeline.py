@@ -69,7 +69,7 @@ class Timeline(QWidget):
             plot.showGrid(x=True, y=name != "words", alpha=0.15)
             plot.getAxis("left").setWidth(52)
             if name != "words":
-                plot.getAxis("bottom").setStyle(showValues=False)
+                plot.hideAxis("bottom")  # one time axis, at the bottom: fewer axes to repaint on pan
             else:
                 plot.setLabel("bottom", "time (s)")
                 plot.getAxis("left").setTicks([[]])
@@ -82,9 +82,13 @@ class Timeline(QWidget):
         self.image.setColorMap(pg.colormap.get("inferno"))
         self.plots["spectrogram"].addItem(self.image)
         self.plots["spectrogram"].setYRange(0, 5000)
-        self.pitch = self.plots["pitch"].plot(pen=None, symbol="o", symbolSize=3, symbolPen=None,
-                                              symbolBrush="#c2410c")
+        # Lines broken at NaN (unvoiced frames), drawn only where visible and thinned to the
+        # screen's width: an hour of pitch is 360,000 frames.
+        self.pitch = self.plots["pitch"].plot(pen=pg.mkPen("#c2410c", width=2), connect="finite")
         self.intensity = self.plots["intensity"].plot(pen=pg.mkPen("#15803d", width=1.5), connect="finite")
+        for curve in (self.pitch, self.intensity):
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
         self.region = pg.LinearRegionItem(movable=True, brush=QColor(59, 125, 216, 40))
         self.region.hide()
         self.region.sigRegionChangeFinished.connect(self._region_moved)
@@ -156,17 +160,17 @@ class Timeline(QWidget):
         if self.semitones:
             values = 12 * np.log2(values / SEMITONE_REFERENCE)
         finite = np.isfinite(values)
-        self.pitch.setData(track.times[finite], values[finite])
+        self.pitch.setData(track.times, values)
         if finite.any():
             low, high = np.percentile(values[finite], [1, 99])
             margin = max(2.0 if self.semitones else 20.0, 0.1 * (high - low))
             self.plots["pitch"].setYRange(low - margin, high + margin)
 
     def set_spectrogram(self, value) -> None:
-        times, freqs, db, _start, _end = value
+        times, freqs, image, _start, _end = value  # image: (n_times, n_freqs) uint8 (display.spectrogram_image)
         if len(times) < 2 or len(freqs) < 2:
             return
-        self.image.setImage(db, autoLevels=True)
+        self.image.setImage(image, autoLevels=False, levels=(0, 255))
         step_t = (times[-1] - times[0]) / (len(times) - 1)
         step_f = (freqs[-1] - freqs[0]) / (len(freqs) - 1)
         self.image.setRect(pg.QtCore.QRectF(times[0] - step_t / 2, freqs[0], step_t * len(times),

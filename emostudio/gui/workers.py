@@ -25,6 +25,9 @@ class _TaskSignals(QObject):
     progress = Signal(object)
 
 
+_running: set[Task] = set()  # each task's Python side (and its signals) until its result is delivered
+
+
 class Task(QRunnable):
     """Run ``fn(report, cancelled)`` on the pool; ``report(x)`` sends progress to the GUI thread."""
 
@@ -69,8 +72,23 @@ def start(fn: Callable[..., Any], *, done: Callable | None = None, failed: Calla
         task.signals.failed.connect(failed)
     if progress:
         task.signals.progress.connect(progress)
+    # Released only after the callbacks above ran on the GUI thread: PySide drops queued calls
+    # to plain functions and lambdas once the emitting object is gone.
+    task.signals.done.connect(lambda _: _running.discard(task))
+    task.signals.failed.connect(lambda _: _running.discard(task))
+    _running.add(task)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
+
+
+def stop_all(timeout_ms: int = 5000) -> bool:
+    """Cancel every task, drop those not started, wait for the rest; True when all ended."""
+    pool = QThreadPool.globalInstance()
+    pool.clear()
+    for task in list(_running):
+        task.cancel()
+    _running.clear()
+    return pool.waitForDone(timeout_ms)
 
 
 class ModelService(QObject):
