@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up EmoStudio on a fresh Debian machine with Python 3.11, then run it or test it.
 #
-#   bash scripts/bootstrap.sh run     # install everything, then analyse the demo recordings
+#   bash scripts/bootstrap.sh run     # install everything, analyse the demo recordings, open the app
 #   bash scripts/bootstrap.sh test    # install everything, then lint and run the test suite
 #   bash scripts/bootstrap.sh setup   # install only
 #
@@ -17,13 +17,17 @@ VENV=${VENV:-.venv}
 STAMP="$VENV/.setup-stamp"
 
 # Debian packages: recordings for tests and the benchmark (asterisk), PortAudio for
-# recording, espeak-ng for the synthetic corpus, and the venv module for Debian's Python.
+# recording, espeak-ng for the synthetic corpus, the venv module for Debian's Python, and
+# the system libraries Qt's wheels link against (X11/xcb, EGL/GL, fonts).
 APT_PACKAGES=(
   python3-venv
   libportaudio2
   espeak-ng
   asterisk-core-sounds-en-wav
   asterisk-core-sounds-en
+  libegl1 libgl1 libfontconfig1 fonts-dejavu-core libglib2.0-0 libdbus-1-3
+  libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 )
 
 say() { printf '\n== %s\n' "$*"; }
@@ -74,7 +78,14 @@ case "$ACTION" in
     ;;
   run)
     say "Analysing the demo recordings in assets/samples (the first run prepares the weights)"
-    "$VENV/bin/emostudio" analyze assets/samples/*.wav
+    # Four synthetic clips of one held-out voice, then two real prompts of one speaker;
+    # each set is its own speaker's baseline.
+    "$VENV/bin/emostudio" analyze --same-speaker assets/samples/voice-m7-*.wav
+    "$VENV/bin/emostudio" analyze --same-speaker assets/samples/agent-already-on.wav assets/samples/ivr-welcome.wav
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${EMOSTUDIO_NO_GUI:-}" ]; then
+      say "Opening the desktop app (set EMOSTUDIO_NO_GUI=1 to skip)"
+      "$VENV/bin/emostudio" gui assets/samples/voice-m7-happy.wav
+    fi
     ;;
   test)
     say "Lint (ruff) and tests (pytest)"

@@ -6,7 +6,14 @@ import argparse
 import sys
 import time
 
-from emostudio.cli.common import for_each_file, json_line, report_error
+from emostudio.cli.common import (
+    add_baseline_options,
+    baseline_from_args,
+    for_each_file,
+    json_line,
+    report_error,
+    same_speaker_baseline,
+)
 from model_core.audio import load_audio
 from model_core.devices import DEVICE_CHOICES
 
@@ -34,6 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print the rationale as it is generated (table output only)",
     )
+    add_baseline_options(parser, same_speaker=True)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.set_defaults(run=run)
 
@@ -63,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"model: {info['name']} {info['version']} on {info['device']} (loaded in {load_seconds:.1f} s)"
         )
+    baseline = baseline_from_args(args)
+    if args.same_speaker:
+        baseline = same_speaker_baseline(args.files) or baseline
+        if not args.json:
+            print(f"baseline: {baseline.name}, from {baseline.n_recordings} recordings")
 
     def handle(path: str) -> None:
         decode_started = time.perf_counter()
@@ -73,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{path}\n  rationale: ", end="", flush=True)
         on_text = (lambda _row, delta: print(delta, end="", flush=True)) if stream else None
         (result,) = analyzer.analyze(
-            [Clip(recording)], rationale=not args.no_rationale, on_text=on_text
+            [Clip(recording, baseline=baseline)], rationale=not args.no_rationale, on_text=on_text
         )
         result.timings["decode"] = round(decode, 4)
         if args.json:

@@ -7,9 +7,11 @@ import math
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
 from model_core.audio import AudioError
+from model_core.cues import SpeakerBaseline
 
 PROG = "emostudio"
 
@@ -64,3 +66,51 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+# ----------------------------------------------------------------- speaker baselines
+def add_baseline_options(parser, *, same_speaker: bool = False) -> None:
+    """``--sex`` / ``--baseline JSON`` (and ``--same-speaker``): what the cues are measured against."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--sex",
+        choices=("female", "male"),
+        help="population priors for this sex when no speaker baseline is given",
+    )
+    group.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="JSON",
+        help="a speaker baseline written by 'emostudio baseline'",
+    )
+    if same_speaker:
+        group.add_argument(
+            "--same-speaker",
+            action="store_true",
+            help="the files are one speaker's: measure them all first and use them as the baseline "
+            "(much better than population priors; needs several recordings)",
+        )
+
+
+def baseline_from_args(args) -> SpeakerBaseline:
+    """The baseline the options ask for; population priors by default."""
+    if getattr(args, "baseline", None):
+        try:
+            return SpeakerBaseline.from_dict(json.loads(args.baseline.read_text()))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise SystemExit(f"{PROG}: {args.baseline}: not a readable baseline file ({err})") from err
+    return SpeakerBaseline.population(getattr(args, "sex", None))
+
+
+def same_speaker_baseline(paths: Iterable[str], name: str = "this speaker") -> SpeakerBaseline | None:
+    """A baseline from every readable file of ``paths`` (unreadable ones are reported later, when analysed)."""
+    from model_core.audio import load_audio
+    from model_core.cues import analyze_clip
+
+    measurements = []
+    for path in paths:
+        try:
+            measurements.append(analyze_clip(load_audio(path))[1].raw_values())
+        except AudioError:
+            continue  # the analysis pass names the file and its problem
+    return SpeakerBaseline.from_measurements(name, measurements) if measurements else None

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
-from pathlib import Path
 
-from emostudio.cli.common import for_each_file, json_line
+from emostudio.cli.common import add_baseline_options, baseline_from_args, for_each_file, json_line
 from model_core.acoustics import AcousticSettings, VoiceQualitySettings
 from model_core.audio import load_audio
-from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
+from model_core.cues import CueSummary, analyze_clip
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,32 +35,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.set_defaults(run=run)
-
-
-def add_baseline_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "--sex",
-        choices=("female", "male"),
-        help="population priors for this sex when no speaker baseline is given",
-    )
-    group.add_argument(
-        "--baseline",
-        type=Path,
-        metavar="JSON",
-        help="a speaker baseline written by 'emostudio baseline'",
-    )
-
-
-def baseline_from_args(args: argparse.Namespace) -> SpeakerBaseline:
-    if getattr(args, "baseline", None):
-        try:
-            return SpeakerBaseline.from_dict(json.loads(args.baseline.read_text()))
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            raise SystemExit(
-                f"emostudio: {args.baseline}: not a readable baseline file ({err})"
-            ) from err
-    return SpeakerBaseline.population(getattr(args, "sex", None))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -95,3 +95,25 @@ def test_models_list_shows_the_packaged_sources(capsys):
     out = capsys.readouterr().out
     assert "whisper-tiny.en" in out and "smollm2-135m-instruct" in out
     assert main(["models", "prepare", "no-such-model"]) == 1
+
+
+def test_same_speaker_scores_the_cues_against_the_files_own_baseline(checkpoint, asterisk_files, capsys):
+    from model_core.audio import load_audio
+    from model_core.cues import SpeakerBaseline, analyze_clip
+
+    files = [str(p) for p in asterisk_files[:3]]
+    args = ["analyze", "--json", "--no-rationale", "--model", str(checkpoint), "--device", "cpu", *files]
+    assert main([*args, "--same-speaker"]) == 0
+    own = [json.loads(line)["cues"] for line in capsys.readouterr().out.strip().splitlines()]
+    assert main(args) == 0
+    population = [json.loads(line)["cues"] for line in capsys.readouterr().out.strip().splitlines()]
+    expected = SpeakerBaseline.from_measurements(
+        "this speaker", [analyze_clip(load_audio(f))[1].raw_values() for f in files]
+    )
+    for path, cues in zip(files, own, strict=True):
+        assert cues["baseline"].startswith("this speaker")
+        wanted = analyze_clip(load_audio(path), baseline=expected)[1].to_dict()["cues"]["intensity_mean"]["z"]
+        assert cues["cues"]["intensity_mean"]["z"] == pytest.approx(wanted, abs=1e-6)
+    # Against its own mean, the speaker's loudness averages out; against population priors it need not.
+    assert sum(c["cues"]["intensity_mean"]["z"] for c in own) == pytest.approx(0.0, abs=0.05)
+    assert [c["cues"]["intensity_mean"]["z"] for c in own] != [c["cues"]["intensity_mean"]["z"] for c in population]
