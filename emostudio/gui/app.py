@@ -20,14 +20,26 @@ def main(files: list[str] | None = None) -> int:
     app.setOrganizationName("EmoStudio")
     app.setApplicationName("EmoStudio")
     app.setApplicationVersion(__version__)
-    import pyqtgraph as pg
+    _alive = start(files)  # the window and the garbage collector live as long as the app
+    return app.exec()
+
+
+def start(files: list[str] | None = None, **window_options):
+    """Build and show the main window on the running QApplication and open ``files``.
+
+    Returns
+    -------
+    (MainWindow, GarbageCollector)
+        Keep both alive for the app's lifetime. Python's garbage collector is switched to
+        run on the GUI thread only: Qt objects in a reference cycle collected by a worker
+        thread are destroyed in the wrong thread, which Qt does not survive.
+    """
+    from pyqtgraph.util.garbage_collector import GarbageCollector
 
     from emostudio.gui.main_window import MainWindow
 
-    # Collect garbage on the GUI thread only: Qt objects in a reference cycle collected by a
-    # worker thread are destroyed in the wrong thread, which Qt does not survive.
-    collector = pg.GarbageCollector(interval=1.0)  # noqa: F841 - kept alive for the app's lifetime
-    window = MainWindow()
+    collector = GarbageCollector(interval=1.0)
+    window = MainWindow(**window_options)
     window.show()
     for path in files or []:
         if Path(path).is_dir():
@@ -35,4 +47,4 @@ def main(files: list[str] | None = None) -> int:
         else:
             window.open_file(path)
             break
-    return app.exec()
+    return window, collector

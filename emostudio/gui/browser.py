@@ -30,6 +30,9 @@ SORTS = {"newest": ("created", True), "oldest": ("created", False), "name": ("na
 ROW_LIMIT = 2000
 
 
+ANY_DATE = QDate(2000, 1, 1)
+
+
 class SessionBrowser(QWidget):
     open_analysis = Signal(int)  # analysis id
 
@@ -46,8 +49,13 @@ class SessionBrowser(QWidget):
         self.speaker = QComboBox()
         self.annotator = QLineEdit()
         self.annotator.setPlaceholderText("annotator")
-        self.since = QDateEdit(QDate(2000, 1, 1))
+        # The earliest date stands for "no date filter" and reads as "any date".
+        self.since = QDateEdit(ANY_DATE)
+        self.since.setMinimumDate(ANY_DATE)
+        self.since.setSpecialValueText("any date")
+        self.since.setDisplayFormat("yyyy-MM-dd")
         self.since.setCalendarPopup(True)
+        self.since.setToolTip("only analyses made on or after this day; the earliest value means any date")
         self.sort = QComboBox()
         self.sort.addItems(list(SORTS))
         grid.addWidget(self.search, 0, 0, 1, 4)
@@ -105,7 +113,7 @@ class SessionBrowser(QWidget):
         since = self.since.date()
         return Filters(label=chosen(self.label), speaker=chosen(self.speaker),
                        annotator=self.annotator.text().strip() or None,
-                       since=None if since == QDate(2000, 1, 1) else since.toString(Qt.DateFormat.ISODate),
+                       since=None if since == ANY_DATE else since.toString(Qt.DateFormat.ISODate),
                        text=self.search.text().strip() or None)
 
     def refresh(self) -> None:

@@ -233,3 +233,23 @@ def test_the_dark_theme_is_remembered(make_window):
     assert window.palette().window().color().lightness() < 128
     window.actions_by_name["dark"].trigger()
     assert window.palette().window().color().lightness() > 128
+
+
+def test_the_app_starts_and_opens_the_file_it_is_given(qapp, qtbot, settings, tmp_path):
+    """``emostudio gui FILE``'s own start-up path (not the test fixture's): window, GC guard, file."""
+    import gc
+
+    from emostudio.gui.app import start
+
+    path = speechlike(tmp_path / "given.wav")
+    gc.collect()
+    window, collector = start([str(path)], data_dir=tmp_path / "data", load_model=False)
+    qtbot.addWidget(window)
+    try:
+        assert not gc.isenabled()  # collection moved to the GUI thread's timer
+        qtbot.waitUntil(lambda: bool(window.session.tracks), timeout=TIMEOUT_MS)
+        assert window.windowTitle().startswith("given.wav") and window.isVisible()
+    finally:
+        window.close()
+        collector.timer.stop()
+        gc.enable()

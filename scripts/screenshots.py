@@ -1,0 +1,123 @@
+"""Take the README's screenshots: the app driven as a user would, under a real X server.
+
+    xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+
+It uses a throw-away settings file and project, imports the demo folder (with one broken
+file, to show per-file errors), analyses a demo clip with the default model, highlights a
+citation, annotates, searches the sessions, and switches to the dark theme. Each step
+waits for the app's own signals, so the pictures show finished work, never a race.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "assets" / "samples"
+CLIP = SAMPLES / "voice-m7-happy.wav"
+
+
+def wait_until(condition, timeout_s: float, what: str) -> None:
+    """Run the event loop until ``condition()`` holds; fail loudly after ``timeout_s``."""
+    loop_ms = 50
+    for _ in range(int(timeout_s * 1000 / loop_ms)):
+        if condition():
+            return
+        loop = QEventLoop()
+        QTimer.singleShot(loop_ms, loop.quit)
+        loop.exec()
+    raise TimeoutError(f"screenshots: gave up waiting for {what} after {timeout_s:.0f} s")
+
+
+def settle(ms: int = 600) -> None:
+    """Let layouts, repaints and debounced queries finish before a picture."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def shoot(app: QApplication, out: Path, name: str) -> None:
+    settle()
+    path = out / f"{name}.png"
+    if not app.primaryScreen().grabWindow(0).save(str(path)):
+        raise OSError(f"screenshots: could not write {path}")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="emostudio-shots-"))
+    try:
+        return _run(out, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(out: Path, scratch: Path) -> int:
+    app = QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName("EmoStudioScreenshots")
+    QCoreApplication.setApplicationName("EmoStudioScreenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
+    settings = QSettings()
+    settings.setValue("annotator", "Dr. R. Lee")
+    settings.setValue("project", str(scratch / "study.emostudio"))
+    import pyqtgraph as pg
+
+    from emostudio.gui.main_window import MainWindow
+
+    collector = pg.GarbageCollector(interval=1.0)  # noqa: F841 - as in the app
+    window = MainWindow(data_dir=scratch / "data")
+    window.resize(1600, 1000)
+    window.move(0, 0)
+    window.show()
+    wait_until(lambda: bool(window.session.model_info), 600, "the default model to load")
+
+    # A lab folder: the demo clips and one file that is not audio.
+    folder = scratch / "lab-folder"
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("*.md"))
+    (folder / "notes-not-audio.wav").write_text("minutes of the meeting\n")
+    window.import_folder(str(folder))
+    dialog = window.import_dialog
+    dialog.workers.setValue(2)
+    dialog.start()
+    done = []
+    dialog.finished_import.connect(done.append)
+    wait_until(lambda: bool(done), 900, "the import")
+    shoot(app, out, "import")
+    dialog.close()
+
+    window.open_file(str(CLIP))
+    wait_until(lambda: bool(window.session.tracks), 120, "the tracks")
+    ready = []
+    window.session.analysis_ready.connect(ready.append)
+    window.actions_by_name["analyze"].trigger()
+    wait_until(lambda: bool(ready), 300, "the analysis")
+    citations = window.session.result.citations
+    pitch = [i for i, c in enumerate(citations) if (c.get("cue") or "").startswith("f0")]
+    window.results.activate_citation(pitch[0] if pitch else 0)
+    shoot(app, out, "main")
+
+    window.right_tabs.setCurrentWidget(window.annotation)
+    window.annotation.notes.setPlainText("Lively, but the words are neutral; agree with the pitch evidence.")
+    shoot(app, out, "annotate")
+
+    window.browser.search.setText("train")
+    settle(1200)
+    shoot(app, out, "sessions")
+
+    window.set_theme("dark")
+    window.right_tabs.setCurrentWidget(window.results)
+    shoot(app, out, "dark")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
