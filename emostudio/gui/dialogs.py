@@ -143,7 +143,9 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(handled)
         if last_failure and last_failure[0][0] == path:
-            self.log.appendPlainText(f"failed: {path}: {last_failure[0][1]}")
+            from emostudio.store.importer import failure_text
+
+            self.log.appendPlainText(f"failed: {failure_text(path, last_failure[0][1])}")
 
     def cancel(self) -> None:
         if self.task is not None:

@@ -73,7 +73,7 @@ class ImportSummary:
             f"{len(self.failed)} failed; {self.ignored} other files ignored; {self.seconds:.1f} s "
             f"({rate:.1f} files/s)" + ("; cancelled: run the same import again to resume" if self.cancelled else "")
         ]
-        lines += [f"  failed: {path}: {error}" for path, error in self.failed[:50]]
+        lines += [f"  failed: {failure_text(path, error)}" for path, error in self.failed[:50]]
         if len(self.failed) > 50:
             lines.append(
                 f"  ... and {len(self.failed) - 50} more (see the project's import errors)"
@@ -103,6 +103,11 @@ def speaker_of(path: Path, folder: Path, pattern: re.Pattern | None) -> str | No
     if "speaker" in match.groupdict():
         return match.group("speaker")
     return match.group(1) if match.groups() else match.group(0)
+
+
+def failure_text(path: str, error: str) -> str:
+    """``path: problem``, without repeating the path when the error already starts with it."""
+    return error if error.startswith(path) else f"{path}: {error}"
 
 
 # ----------------------------------------------------------------- worker side

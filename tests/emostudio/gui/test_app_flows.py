@@ -209,7 +209,9 @@ def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(make_win
     dialog.start()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     assert dialog.summary.imported == 3 and len(dialog.summary.failed) == 1
-    assert "failed: " in dialog.log.toPlainText() and "broken.wav" in dialog.log.toPlainText()
+    failures = [line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")]
+    assert failures and all(line.count("broken.wav") == 1 for line in failures)  # named once, with its problem
+    assert "not a recognised audio" in failures[0]
     qtbot.waitUntil(lambda: window.browser.table.rowCount() == 3, timeout=TIMEOUT_MS)
 
 
