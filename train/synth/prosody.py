@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import parselmouth
-from parselmouth.praat import call
+from parselmouth.praat import call, run
 from scipy.signal import lfilter
 
 from model_core.audio import MODEL_SAMPLE_RATE
@@ -59,6 +59,7 @@ PITCH_FLOOR, PITCH_CEILING = 75.0, 600.0  # Hz, for Praat's pitch analysis insid
 PEAK_LIMIT = 0.97  # full scale: loud clips are limited, never clipped
 MIN_MEDIAN_HZ = 90.0  # a lowered voice's median F0 stays above this
 REFERENCE_RMS_DB = -26.0  # dB re full scale: the neutral level every voice is brought to
+PRAAT_SEED = 1  # seed of Praat's random generator for every Change gender
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,23 @@ def apply(samples: np.ndarray, settings: ProsodyDraw) -> np.ndarray:
     target = median * 2 ** (settings.pitch_st / 12) if median else 0.0
     if target:  # below about 90 Hz low voices turn creaky and pitch trackers jump octaves
         target = max(target, min(median, MIN_MEDIAN_HZ))
-    changed = call(
-        sound,
-        "Change gender",
-        PITCH_FLOOR,
-        PITCH_CEILING,
-        1.0,
-        target,
-        settings.range_factor,
-        1.0 / settings.rate_factor,
-    )
+    # Praat's PSOLA places the periods of unvoiced stretches at random, from Praat's own
+    # generator: seeded here, the same input gives the same clip (the corpus rebuilds
+    # exactly); unseeded it differs on every run.
+    run(f"random_initializeWithSeedUnsafelyButPredictably ({PRAAT_SEED})")
+    try:
+        changed = call(
+            sound,
+            "Change gender",
+            PITCH_FLOOR,
+            PITCH_CEILING,
+            1.0,
+            target,
+            settings.range_factor,
+            1.0 / settings.rate_factor,
+        )
+    finally:  # other Praat users in this process keep an unpredictable generator
+        run("random_initializeSafelyAndUnpredictably ()")
     out = _tilt(np.asarray(changed.values[0], dtype=np.float64), settings.tilt)
     out = _at_level(out, REFERENCE_RMS_DB + settings.gain_db)  # every voice from the same level
     return _limit(out).astype(np.float32)
