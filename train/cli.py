@@ -220,7 +220,10 @@ def _cv_iemocap(args) -> int:
 def _synth(args) -> int:
     from train.synth.corpus import build
 
-    manifest = build(args.out, args.seed, say=say)
+    try:
+        manifest = build(args.out, args.seed, say=say)
+    except FileNotFoundError as err:  # the asterisk prompts: the message says what to install
+        return error(str(err))
     say(f"train with: data spec manifest:{manifest}; corpus card: {args.out / 'CORPUS.md'}")
     return 0
 

@@ -20,7 +20,7 @@ import csv
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,14 +92,50 @@ def _write_wav(path: Path, samples: np.ndarray) -> None:
     os.replace(tmp, path)  # a killed run never leaves half a clip
 
 
-def build(out: str | Path, seed: int = 0, say: Callable[[str], None] = print) -> Path:
-    """Write the corpus into ``out``; return the manifest. Clips already there are kept."""
+def build(
+    out: str | Path,
+    seed: int = 0,
+    say: Callable[[str], None] = print,
+    items: Sequence[Item] | None = None,
+) -> Path:
+    """Write the corpus into ``out``; return the manifest. Clips already there are kept.
+
+    Parameters
+    ----------
+    out : str or Path
+        Folder of the corpus (clips, manifests, ``metadata.csv``, ``CORPUS.md``).
+    seed : int
+        Seed of :func:`plan` and of every random draw.
+    say : callable
+        Progress messages.
+    items : sequence of Item, optional
+        Build only these clips of ``plan(seed)`` (tests, previews); each gets the same
+        prosody, augmentation and samples as in the full corpus. Default: every clip.
+
+    Raises
+    ------
+    ValueError
+        When ``items`` is empty or holds a clip that is not in ``plan(seed)``.
+    FileNotFoundError
+        When Debian's asterisk prompts are missing (checked before any synthesis).
+    """
     out = Path(out)
+    full = plan(seed)
+    # A clip's random draws are keyed by its place in the full plan, so a subset
+    # rebuilds exactly the clips the full corpus has.
+    numbers = {item: number for number, item in enumerate(full, 1)}
+    items = full if items is None else list(items)
+    if not items:
+        raise ValueError("build: items is empty; leave it out to build the whole corpus")
+    strangers = [item.id for item in items if item not in numbers]
+    if strangers:
+        raise ValueError(f"build: items not in plan(seed={seed}): {', '.join(strangers[:5])}")
+    asterisk = _asterisk_rows(seed)  # fail now, not after synthesising every clip
     synthesizer = Synthesizer()
     voices = {v.name: v for v in VOICES}
-    items = plan(seed)
     rows, meta = [], []
-    for number, item in enumerate(items, 1):
+    for done, item in enumerate(items, 1):
+        number = numbers[item]
         path = out / "clips" / item.split / f"{item.id}.wav"
         rng = np.random.default_rng([seed, number])
         settings = prosody.draw(item.prosody, rng)
@@ -131,9 +167,9 @@ def build(out: str | Path, seed: int = 0, say: Callable[[str], None] = print) ->
                 "augmentation": augmentation.describe(),
             }
         )
-        if number % 100 == 0 or number == len(items):
-            say(f"synthesised {number}/{len(items)} clips")
-    rows += _asterisk_rows(seed)
+        if done % 100 == 0 or done == len(items):
+            say(f"synthesised {done}/{len(items)} clips")
+    rows += asterisk
     manifest = out / "manifest.csv"
     fields = ["path", "label", "transcript", "speaker", "split"]
     _write_csv(manifest, rows, fields)
