@@ -99,7 +99,9 @@ def extract_claims(rationale: str) -> list[Claim]:
     """Every quoted or named word and every acoustic statement, in reading order."""
     quotes = _quotes(rationale)
     quote_spans = [(c.start_char, c.end_char) for c in quotes]
-    lowered = rationale.lower()
+    # Offsets in the lowered text must be offsets in the rationale: "İ" (U+0130) is the
+    # one character whose lower case is two characters long, so it is mapped to "i".
+    lowered = rationale.replace("\u0130", "i").lower()
     claims = list(quotes)
     previous_end = 0
     for start, end, sense in _cue_matches(lowered, quote_spans):

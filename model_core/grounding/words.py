@@ -92,13 +92,16 @@ def find_quote(quote: str, tokens: list[str]) -> WordMatch | None:
     the ASR dropped or added does not hide a real quote.
     """
     wanted = [t for t in (" ".join(normalise_words(w)) for w in quote.split()) if t]
-    if not wanted or not tokens:
+    # Words that normalise to nothing ("—", "...") cannot be quoted: windows skip them,
+    # so they neither dilute a quote's score nor hide it.
+    sayable = [index for index, token in enumerate(tokens) if token]
+    if not wanted or not sayable:
         return None
-    similarity = [[_similarity(q, w) for w in tokens] for q in wanted]
+    similarity = [[_similarity(q, tokens[index]) for index in sayable] for q in wanted]
     matrix = np.array(similarity)
     best: WordMatch | None = None
     for length in sorted({len(wanted) - 1, len(wanted), len(wanted) + 1} - {0}):
-        length = min(length, len(tokens))
+        length = min(length, len(sayable))
         # Each quote word can at best take its most similar word of a window: an upper
         # bound on every window's score, computed for all windows at once.
         windows = np.lib.stride_tricks.sliding_window_view(matrix, length, axis=1)
@@ -109,4 +112,6 @@ def find_quote(quote: str, tokens: list[str]) -> WordMatch | None:
             score = _align_score(similarity, int(first), length)
             if best is None or score > best.score + 1e-9:
                 best = WordMatch(int(first), int(first) + length - 1, score)
-    return best if best is not None and best.score >= MIN_QUOTE_SCORE else None
+    if best is None or best.score < MIN_QUOTE_SCORE:
+        return None
+    return WordMatch(sayable[best.first], sayable[best.last], best.score)

@@ -1,0 +1,57 @@
+"""Shared settings and text strategies for the fuzz tests.
+
+Every fuzz test uses :func:`fuzz` (no example database, no deadline) so a CI run is
+reproducible enough and the whole folder stays within about a minute on two cores.
+"""
+
+from __future__ import annotations
+
+from hypothesis import settings
+from hypothesis import strategies as st
+
+
+def fuzz(max_examples: int) -> settings:
+    """Database-less settings with ``max_examples`` and no per-example deadline."""
+    return settings(max_examples=max_examples, deadline=None, database=None)
+
+
+# Strings that break naive parsers and writers: quotes of every kind, line ends of
+# every platform, tabs, NUL and other controls, a BOM, the one letter whose lower case
+# is longer than itself, combining marks, astral characters, a very long run.
+NASTY = (
+    '"',
+    '""',
+    "'",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\u0130",
+    "ß",
+    "\u0301",
+    "𝔘",
+    "🎉",
+    "\\",
+    "<",
+    "&",
+    "]]>",
+    " ",
+    "x" * 3000,
+)
+CHARACTERS = st.characters(codec="utf-8")  # every code point but lone surrogates
+TEXT = st.text(CHARACTERS, max_size=60)
+NASTY_TEXT = st.lists(st.sampled_from(NASTY) | TEXT, max_size=6).map("".join)
+SOME_TEXT = TEXT | NASTY_TEXT
