@@ -23,6 +23,10 @@ MAX_WORD_LABELS = 300
 SEMITONE_REFERENCE = 100.0  # Hz: pitch shown in semitones re 100 Hz
 
 
+EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or record (Ctrl+R)"
+EMPTY_SECONDS = 10.0
+
+
 class SelectingViewBox(pg.ViewBox):
     """Drag pans; Shift+drag selects a time span."""
 
@@ -72,6 +76,7 @@ class Timeline(QWidget):
                 plot.hideAxis("bottom")  # one time axis, at the bottom: fewer axes to repaint on pan
             else:
                 plot.setLabel("bottom", "time (s)")
+                plot.getAxis("bottom").enableAutoSIPrefix(False)  # seconds stay seconds, never "x0.001"
                 plot.getAxis("left").setTicks([[]])
                 plot.setYRange(0, 1)
             if self.plots:
@@ -99,6 +104,9 @@ class Timeline(QWidget):
             cursor.setZValue(20)
             plot.addItem(cursor)
             self.cursors.append(cursor)
+        self.placeholder = pg.TextItem(EMPTY_HINT, anchor=(0.5, 0.5), color="#888")
+        self.plots["waveform"].addItem(self.placeholder)
+        self._show_empty()
         self.highlights: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
         self.word_items: list[pg.TextItem] = []
         self._range_timer = QTimer(self, singleShot=True, interval=60)
@@ -107,6 +115,17 @@ class Timeline(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _show_empty(self) -> None:
+        """Before a recording: sane axes (10 s, speech ranges) and a hint instead of a blank."""
+        for plot in self.plots.values():
+            plot.setLimits(xMin=None, xMax=None)
+        self.plots["waveform"].setXRange(0, EMPTY_SECONDS, padding=0)
+        self.plots["waveform"].setYRange(-1, 1)
+        self.plots["pitch"].setYRange(75, 400)
+        self.plots["intensity"].setYRange(30, 90)
+        self.placeholder.setPos(EMPTY_SECONDS / 2, 0)
+        self.placeholder.show()
 
     # ----------------------------------------------------------------- data
     def clear(self) -> None:
@@ -119,9 +138,11 @@ class Timeline(QWidget):
         self.clear_highlights()
         self._set_words([])
         self.set_cursor(0.0)
+        self._show_empty()
 
     def set_envelope(self, envelope: Envelope) -> None:
         self.envelope, self.duration = envelope, envelope.duration
+        self.placeholder.hide()
         for plot in self.plots.values():
             plot.setLimits(xMin=0, xMax=max(envelope.duration, 0.01))
         self.plots["waveform"].setXRange(0, envelope.duration, padding=0)
@@ -136,6 +157,7 @@ class Timeline(QWidget):
         if "intensity" in tracks:
             track = tracks["intensity"]
             self.intensity.setData(track.times, track.values)
+            self.plots["intensity"].enableAutoRange(axis="y")  # the empty view fixed it at 30-90 dB
 
     def set_colours(self, colours: dict[str, str]) -> None:
         """Follow the theme: plot background, axes and word labels."""

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from emostudio.store.database import StoreError
 from emostudio.store.project import Project
+from emostudio.store.speakers import model_pass, refresh_baselines
 from model_core.audio import AudioError, file_sha256, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.result import AnalysisResult
@@ -42,6 +43,9 @@ AUDIO_SUFFIXES = {
 }
 STORED_TRACKS = ("pitch", "voicing", "intensity", "hnr")
 MODEL_BATCH = 8
+# SQLite reports ENOSPC as SQLITE_FULL, and a write refused otherwise (EFBIG past a file-size
+# limit, EDQUOT over quota) as SQLITE_IOERR_WRITE.
+NO_SPACE_ERRORS = {"SQLITE_FULL", "SQLITE_IOERR_WRITE"}
 
 
 @dataclass
@@ -65,6 +69,7 @@ class ImportSummary:
     ignored: int = 0  # files that are not audio (by suffix)
     seconds: float = 0.0
     cancelled: bool = False
+    speakers: dict[str, int] = field(default_factory=dict)  # baselines recomputed: speaker -> recordings
 
     def text(self) -> str:
         rate = self.imported / self.seconds if self.seconds else 0.0
@@ -73,6 +78,9 @@ class ImportSummary:
             f"{len(self.failed)} failed; {self.ignored} other files ignored; {self.seconds:.1f} s "
             f"({rate:.1f} files/s)" + ("; cancelled: run the same import again to resume" if self.cancelled else "")
         ]
+        if self.speakers:
+            lines.append("  speaker baselines: " + ", ".join(f"{name} ({n} recordings)"
+                                                          for name, n in self.speakers.items()))
         lines += [f"  failed: {failure_text(path, error)}" for path, error in self.failed[:50]]
         if len(self.failed) > 50:
             lines.append(
@@ -198,14 +206,16 @@ def run_import(
     started = time.perf_counter()
     files, ignored = find_files(folder, options)
     summary = ImportSummary(candidates=len(files), ignored=ignored)
-    kind = "cues" if options.cues_only else "full"
+    pattern = re.compile(options.speaker_from) if options.speaker_from else None
+    # With known speakers the model waits for their baselines: cues first, model after.
+    by_speaker = pattern is not None and not options.cues_only
+    kind = "cues" if options.cues_only or by_speaker else "full"
     done = {
         sha
         for (sha,) in project.conn.execute(
             "SELECT DISTINCT sha256 FROM analyses WHERE kind IN ('full', ?)", (kind,)
         )
     }
-    pattern = re.compile(options.speaker_from) if options.speaker_from else None
     analyzer = None
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
@@ -214,6 +224,7 @@ def run_import(
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []
     seen: set[str] = set()
+    here: dict[str, tuple[str, str | None]] = {}  # sha256 -> (path, speaker) of this folder's files
 
     def note(message: str) -> None:
         summary.seconds = time.perf_counter() - started
@@ -223,7 +234,7 @@ def run_import(
     def commit(item: dict, result: AnalysisResult) -> None:
         project.add_recording(
             item["recording"],
-            speaker=speaker_of(Path(item["path"]), folder, pattern),
+            speaker=here[item["sha256"]][1],
             store_audio=options.copy,
             tracks=_tracks(item),
             analysis=result,
@@ -248,6 +259,8 @@ def run_import(
                 summary.cancelled = True
                 break
             path = item["path"]
+            if item["status"] != "failed":
+                here.setdefault(item["sha256"], (path, speaker_of(Path(path), folder, pattern)))
             if item["status"] == "failed":
                 project.record_import_error(path, item["error"])
                 summary.failed.append((path, item["error"]))
@@ -256,7 +269,7 @@ def run_import(
                 _remember_path(project, item["sha256"], path)
                 summary.already += 1
                 note(path)
-            elif analyzer is None:
+            elif analyzer is None or by_speaker:
                 seen.add(item["sha256"])
                 commit(item, cues_result(item))
             else:
@@ -265,13 +278,38 @@ def run_import(
                 if len(pending) >= MODEL_BATCH:
                     flush()
         flush()
+        if pattern is not None and not summary.cancelled:
+            _speaker_pass(project, summary, here, analyzer if by_speaker else None, note, cancelled)
     except sqlite3.OperationalError as err:
+        name = getattr(err, "sqlite_errorname", "")
+        if name in NO_SPACE_ERRORS:
+            problem, fix = f"{err}: no space left on its disk, or the file may not grow", "free space"
+        else:
+            problem, fix = str(err), "free space or fix permissions"
         raise StoreError(
-            f"{project.path}: cannot write ({err}); {summary.imported} files were imported and "
-            "are kept; free space or fix permissions and run the same import again"
+            f"{project.path}: cannot write ({problem}); {summary.imported} files were imported and "
+            f"are kept; {fix} and run the same import again"
         ) from err
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _speaker_pass(project: Project, summary: ImportSummary, here: dict, analyzer, note, cancelled) -> None:
+    """Recompute the baselines of this folder's speakers; then, for a model import, analyse
+    each recording that lacks a model analysis against its speaker's baseline."""
+    summary.speakers = refresh_baselines(project, {speaker for _, speaker in here.values() if speaker})
+    if analyzer is None:
+        return
+    done = {sha for (sha,) in project.conn.execute("SELECT DISTINCT sha256 FROM analyses WHERE kind = 'full'")}
+    pending = [(sha, path, speaker) for sha, (path, speaker) in here.items() if sha not in done]
+
+    def failed(path: str, error: str) -> None:
+        project.record_import_error(path, error)
+        summary.failed.append((path, error))
+        note(path)
+
+    note(f"analysing {len(pending)} recordings against their speakers' baselines")
+    model_pass(project, pending, analyzer, batch=MODEL_BATCH, note=note, failed=failed, cancelled=cancelled)
 
 
 def _remember_path(project: Project, sha256: str, path: str) -> None:
