@@ -41,7 +41,7 @@ SESSIONS = range(1, 6)
 def _speaker(utterance: str) -> str:
     session = utterance[:5]
     number = utterance.rsplit("_", 1)[-1]  # F000 or M012: the speaking actor's sex letter first
-    return f"{session}_{number[0]}"
+    return f"{session}_{number[:1]}"  # [:1]: a name ending in "_" has no letter
 
 
 def _transcripts(session_dir: Path) -> dict[str, str]:
@@ -77,7 +77,7 @@ def read_iemocap(root: str | Path, label_set: str = "four") -> list[Example]:
     if not sessions:
         raise DatasetError(f"{root}: no Session1..Session5 folders (is this IEMOCAP_full_release?)")
     mapping = FOUR_CLASS if label_set == "four" else {k: v for k, v in CODES.items()}
-    examples = []
+    examples, seen = [], set()
     for session_dir in sessions:
         texts = _transcripts(session_dir)
         for path, number, line in _evaluation_lines(session_dir):
@@ -89,6 +89,9 @@ def read_iemocap(root: str | Path, label_set: str = "four") -> list[Example]:
             code, utterance = match["code"], match["utt"]
             if code == NO_AGREEMENT or code not in mapping:
                 continue
+            if utterance in seen:  # ids must be unique: caches and splits key on them
+                raise DatasetError(f"{path}:{number}: {utterance} is labelled a second time")
+            seen.add(utterance)
             dialog = utterance.rsplit("_", 1)[0]
             examples.append(
                 Example(

@@ -8,7 +8,9 @@ empty when it only serves ASR (``transcript``) or spoken QA (``question``, ``ans
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 from pathlib import Path
 
 from train.datasets.example import SPLITS, DatasetError, Example
@@ -40,11 +42,14 @@ def _example(row: dict, base: Path, where: str, index: int) -> Example:
         if value is None:
             return None
         try:
-            return float(value)
+            seconds = float(value)
         except ValueError as err:
             raise DatasetError(
                 f"{where}: {name} must be a number of seconds, got {value!r}"
             ) from err
+        if not math.isfinite(seconds) or seconds < 0:  # "nan", "inf", 1e400, -1
+            raise DatasetError(f"{where}: {name} must be a number of seconds >= 0, got {value!r}")
+        return seconds
 
     audio = Path(path) if Path(path).is_absolute() else base / path
     example = Example(
@@ -62,7 +67,19 @@ def _example(row: dict, base: Path, where: str, index: int) -> Example:
     )
     if not example.tasks:
         raise DatasetError(f"{where}: a row needs a label, a transcript, or a question and answer")
+    if example.start is not None and example.end is not None and example.end <= example.start:
+        raise DatasetError(f"{where}: end ({example.end}) must be after start ({example.start})")
     return example
+
+
+def _text(path: Path, encoding: str) -> str:
+    """The file's text; bytes that are not UTF-8 are a DatasetError naming their line."""
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DatasetError(f"{path}:{line}: not UTF-8 text ({err.reason})") from err
 
 
 def read_manifest(path: str | Path) -> list[Example]:
@@ -79,7 +96,8 @@ def read_manifest(path: str | Path) -> list[Example]:
     base = path.parent
     examples = []
     if path.suffix.lower() == ".jsonl":
-        with open(path, encoding="utf-8") as handle:
+        # newline=None: lines end as in a file opened for reading text (\n, \r\n or \r).
+        with io.StringIO(_text(path, "utf-8"), newline=None) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
@@ -91,14 +109,17 @@ def read_manifest(path: str | Path) -> list[Example]:
                     raise DatasetError(f"{path}:{number}: each line must be a JSON object")
                 examples.append(_example(row, base, f"{path}:{number}", number))
     elif path.suffix.lower() == ".csv":
-        with open(path, newline="", encoding="utf-8-sig") as handle:
+        with io.StringIO(_text(path, "utf-8-sig"), newline="") as handle:
             reader = csv.DictReader(handle)
-            if not reader.fieldnames or "path" not in reader.fieldnames:
-                raise DatasetError(f"{path}:1: the header must name a 'path' column")
-            for number, row in enumerate(reader, 2):
-                if None in row:
-                    raise DatasetError(f"{path}:{number}: more fields than the header has")
-                examples.append(_example(row, base, f"{path}:{number}", number))
+            try:
+                if not reader.fieldnames or "path" not in reader.fieldnames:
+                    raise DatasetError(f"{path}:1: the header must name a 'path' column")
+                for number, row in enumerate(reader, 2):
+                    if None in row:
+                        raise DatasetError(f"{path}:{number}: more fields than the header has")
+                    examples.append(_example(row, base, f"{path}:{number}", number))
+            except csv.Error as err:  # e.g. a field over csv's size limit
+                raise DatasetError(f"{path}:{reader.line_num}: not readable CSV ({err})") from err
     else:
         raise DatasetError(f"{path}: a manifest must be .csv or .jsonl")
     ids = [e.id for e in examples]

@@ -62,8 +62,20 @@ def read_meld(
             missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
             if missing:
                 raise DatasetError(f"{csv_path}:1: missing columns {missing}")
-            for number, row in enumerate(reader, 2):
-                name = f"dia{row['Dialogue_ID'].strip()}_utt{row['Utterance_ID'].strip()}"
+            try:
+                rows = list(enumerate(reader, 2))
+            except csv.Error as err:  # e.g. a field over csv's size limit
+                raise DatasetError(f"{csv_path}:{reader.line_num}: not readable CSV ({err})") from err
+            for number, row in rows:
+                if any(row[c] is None for c in REQUIRED):
+                    raise DatasetError(f"{csv_path}:{number}: fewer fields than the header has")
+                dialogue, utterance = row["Dialogue_ID"].strip(), row["Utterance_ID"].strip()
+                if not (dialogue.isdecimal() and utterance.isdecimal()):
+                    raise DatasetError(
+                        f"{csv_path}:{number}: Dialogue_ID and Utterance_ID must be whole "
+                        f"numbers, got {dialogue!r} and {utterance!r}"
+                    )
+                name = f"dia{dialogue}_utt{utterance}"
                 if (split, name) in KNOWN_BROKEN:
                     continue
                 label = row[column].strip().lower()
@@ -83,8 +95,8 @@ def read_meld(
                         extra={
                             "emotion": row["Emotion"].strip().lower(),
                             "sentiment": row["Sentiment"].strip().lower(),
-                            "dialogue": int(row["Dialogue_ID"]),
-                            "utterance": int(row["Utterance_ID"]),
+                            "dialogue": int(dialogue),
+                            "utterance": int(utterance),
                         },
                     )
                 )
