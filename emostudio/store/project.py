@@ -80,7 +80,10 @@ class Project:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # A full disk or an I/O error may already have rolled SQLite back: a second
+            # ROLLBACK would fail and hide the error that matters.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -519,9 +522,18 @@ class Project:
         ]
 
     def recompute_baseline(self, speaker: str) -> SpeakerBaseline:
-        """A speaker's baseline from the raw cue values of all their stored analyses."""
-        values = []
+        """A speaker's baseline from the raw cue values of their recordings.
+
+        Each recording counts once, through one analysis of the whole recording (a
+        recording analysed by cues and by the model, or with selections, is still one
+        recording of the speaker).
+        """
+        values, counted = [], set()
         for _, result, _ in self.list_analyses(Filters(speaker=speaker)):
+            whole = result.start <= 1e-3 and result.end >= result.duration - 1e-2
+            if result.sha256 in counted or not whole:
+                continue
+            counted.add(result.sha256)
             values.append(
                 {
                     name: cue.get("value") if cue.get("value") is not None else float("nan")

@@ -63,6 +63,7 @@ def test_the_model_runs_against_each_speakers_own_baseline(tmp_path, checkpoint)
     with Project(tmp_path / "p.emostudio") as project:  # a rerun adds nothing
         again = run_import(project, folder, options)
         assert again.imported == 0 and again.already == 6
+        assert again.speakers == {"high": 3, "low": 3}  # each recording counts once, however often analysed
         assert project.counts() == counts
 
 
