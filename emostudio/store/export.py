@@ -4,6 +4,10 @@ Each TextGrid or EAF holds the tiers ``words``, ``emotion`` (the label, or the l
 annotator's correction), ``rationale``, and one tier per citation of the rationale with
 its time spans (``cue 2: loudness: loud [supported]``). Files are written only inside
 the output folder: names are built from safe characters and checked after resolving.
+
+Texts are kept as they are except where a format cannot hold them: a TextGrid string is
+one line (line ends become spaces) without NUL bytes or BOMs; an EAF text has ``\n`` line
+ends and none of the control characters XML 1.0 forbids. CSV and JSON keep everything.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from mimetypes import guess_type
 from pathlib import Path
+
+import numpy as np
 
 from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
@@ -53,20 +60,42 @@ def _tidy(intervals: list[Interval], start: float, end: float) -> list[Interval]
     return tidy
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+# Praat drops NUL bytes and a BOM that opens a string: written, they would not read back.
+PRAAT_DROPS = str.maketrans("", "", "\x00\ufeff")
+# XML 1.0 cannot hold these at all (not even as character references).
+NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""').replace("\n", " ") + '"'
+    """A TextGrid string: one line (line ends become spaces), quotes doubled."""
+    return '"' + LINE_END.sub(" ", text).translate(PRAAT_DROPS).replace('"', '""') + '"'
+
+
+TIME_DECIMALS = 9  # TextGrid times in ns: Praat reads numbers of limited length
+
+
+def _seconds(value: float) -> str:
+    """Without an exponent (praatio reads only digits and a point), exact for a time
+    rounded to TIME_DECIMALS."""
+    return np.format_float_positional(value, trim="0")
+
+
+def _xml(text: str) -> str:
+    """Text an XML parser reads back: \\n line ends, no characters XML forbids."""
+    return NOT_XML.sub("", LINE_END.sub("\n", text))
 
 
 def textgrid_text(result: AnalysisResult, label: str | None) -> str:
     """A Praat TextGrid (long text format) of one analysis, spanning the whole recording."""
-    xmin, xmax = 0.0, max(result.duration, result.end)
+    xmin, xmax = 0.0, round(max(result.duration, result.end), TIME_DECIMALS)
     tiers = _tiers(result, label)
     lines = [
         'File type = "ooTextFile"',
         'Object class = "TextGrid"',
         "",
-        f"xmin = {xmin}",
-        f"xmax = {xmax}",
+        f"xmin = {_seconds(xmin)}",
+        f"xmax = {_seconds(xmax)}",
         "tiers? <exists>",
         f"size = {len(tiers)}",
         "item []:",
@@ -74,25 +103,26 @@ def textgrid_text(result: AnalysisResult, label: str | None) -> str:
     for number, (name, intervals) in enumerate(tiers.items(), 1):
         filled, cursor = [], xmin
         for interval in _tidy(intervals, xmin, xmax):
-            if interval.start > cursor:
-                filled.append(Interval(cursor, interval.start, ""))
-            filled.append(interval)
-            cursor = interval.end
+            start, end = round(interval.start, TIME_DECIMALS), round(interval.end, TIME_DECIMALS)
+            if start > cursor:
+                filled.append(Interval(cursor, start, ""))
+            filled.append(Interval(start, end, interval.text))
+            cursor = end
         if cursor < xmax or not filled:
             filled.append(Interval(cursor, xmax, ""))
         lines += [
             f"    item [{number}]:",
             '        class = "IntervalTier"',
             f"        name = {_quote(name)}",
-            f"        xmin = {xmin}",
-            f"        xmax = {xmax}",
+            f"        xmin = {_seconds(xmin)}",
+            f"        xmax = {_seconds(xmax)}",
             f"        intervals: size = {len(filled)}",
         ]
         for index, interval in enumerate(filled, 1):
             lines += [
                 f"        intervals [{index}]:",
-                f"            xmin = {interval.start}",
-                f"            xmax = {interval.end}",
+                f"            xmin = {_seconds(interval.start)}",
+                f"            xmax = {_seconds(interval.end)}",
                 f"            text = {_quote(interval.text)}",
             ]
     return "\n".join(lines) + "\n"
@@ -104,17 +134,18 @@ def write_eaf(result: AnalysisResult, label: str | None, path: Path, media: str 
 
     eaf = Eaf(author="EmoStudio")
     if media:
-        eaf.add_linked_file(
-            media, mimetype="audio/x-wav" if media.lower().endswith(".wav") else None
-        )
+        # pympi guesses only wav/mpg/mp4/xml and raises KeyError for .flac, .mp3, ...
+        mimetype = "audio/x-wav" if media.lower().endswith(".wav") else None
+        eaf.add_linked_file(_xml(media), mimetype=mimetype or guess_type(media)[0] or "unknown")
     eaf.remove_tier("default")
     end = max(result.duration, result.end)
     for name, intervals in _tiers(result, label).items():
+        name = _xml(name)
         eaf.add_tier(name)
         for interval in _tidy(intervals, 0.0, end):
             start_ms, end_ms = round(interval.start * 1000), round(interval.end * 1000)
             if end_ms > start_ms:
-                eaf.add_annotation(name, start_ms, end_ms, interval.text)
+                eaf.add_annotation(name, start_ms, end_ms, _xml(interval.text))
     eaf.to_file(str(path))
 
 
