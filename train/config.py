@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from model_core.model.config import EmoReasonerConfig
+from model_core.model.config import EmoReasonerConfig, type_problem
 
 SCHEDULES = ("alternate-epoch", "alternate-batch", "joint")
 SPEECH_TASKS = ("asr", "sqa")
@@ -86,7 +86,7 @@ class FitConfig:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as err:
             raise ConfigError(f"{path}: no such config file") from err
-        except tomllib.TOMLDecodeError as err:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise ConfigError(f"{path}: not valid TOML ({err})") from err
         return cls.from_dict(raw, str(path), base=path.parent)
 
@@ -99,8 +99,12 @@ class FitConfig:
             raise ConfigError(
                 f"{source}: unknown sections {sorted(unknown)} (model, data, training)"
             )
+        if not isinstance(raw.get("model", {}), dict):
+            raise ConfigError(f"{source}: [model] must be a table, got {raw['model']!r}")
         model_raw = dict(raw.get("model", {}))
         init_from = model_raw.pop("init_from", None)
+        if not isinstance(init_from, str | None):
+            raise ConfigError(f"{source}: [model] init_from must be a folder, got {init_from!r}")
         try:
             model = EmoReasonerConfig.from_dict(model_raw)
         except (TypeError, ValueError) as err:
@@ -108,13 +112,16 @@ class FitConfig:
         data = _section(DataOptions, raw.get("data", {}), f"{source}: [data]")
         training = _section(TrainingOptions, raw.get("training", {}), f"{source}: [training]")
         if base is not None:  # relative paths are relative to the config file
-            data.train = [_relative(spec, base) for spec in data.train]
-            data.eval = [_relative(spec, base) for spec in data.eval]
-            if data.rationales:
-                data.rationales = str(_path(data.rationales, base))
-            training.output = str(_path(training.output, base))
-            if init_from:
-                init_from = str(_path(init_from, base))
+            try:
+                data.train = [_relative(spec, base) for spec in data.train]
+                data.eval = [_relative(spec, base) for spec in data.eval]
+                if data.rationales:
+                    data.rationales = str(_path(data.rationales, base))
+                training.output = str(_path(training.output, base))
+                if init_from:
+                    init_from = str(_path(init_from, base))
+            except RuntimeError as err:  # "~nobody/..." names a user this system lacks
+                raise ConfigError(f"{source}: cannot expand a '~' path ({err})") from err
         config = cls(model, data, training, init_from, source)
         config.check()
         return config
@@ -143,10 +150,15 @@ class FitConfig:
 
 
 def _section(kind, values: dict, where: str):
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: must be a table, got {values!r}")
     known = {f.name for f in fields(kind)}
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    problem = type_problem(kind, values)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
     try:
         return kind(**values)
     except TypeError as err:

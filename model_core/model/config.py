@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+import types
+import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,44 @@ DEFAULT_SYSTEM_PROMPT = (
     "You are EmoStudio, an assistant that listens to speech and reasons about the speaker's "
     "emotion from what is said and how it is said."
 )
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, arg) for arg in args)
+    if origin is list:
+        return isinstance(value, list) and all(_conforms(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(key, str) for key in value)
+    if hint is float:  # an int is a float here; NaN and infinity are not settings
+        return type(value) in (int, float) and math.isfinite(value)
+    return type(value) is hint  # exact: True is not an int, 1 is not a bool
+
+
+def type_problem(kind: type, data: dict[str, Any]) -> str | None:
+    """The first value of ``data`` that lacks its dataclass field's declared type.
+
+    Parameters
+    ----------
+    kind : dataclass type
+    data : dict
+        Field name -> value; names that are not fields are not checked.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"epochs must be int, got '3'"``; None when every value fits.
+    """
+    hints = typing.get_type_hints(kind)
+    for name, value in data.items():
+        if name in hints and not _conforms(value, hints[name]):
+            wanted = getattr(hints[name], "__name__", None) if isinstance(hints[name], type) else None
+            wanted = wanted or str(hints[name]).replace("typing.", "")
+            return f"{name} must be {wanted}, got {value!r}"
+    return None
 
 
 @dataclass
@@ -84,14 +125,27 @@ class EmoReasonerConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EmoReasonerConfig:
-        """Build from a dict; unknown keys are an error (a typo must not pass silently)."""
+        """Build from a dict; unknown keys and values of the wrong type are a ValueError
+        naming the key (a typo must not pass silently)."""
+        if not isinstance(data, dict):
+            raise ValueError(f"an EmoReasoner config is a mapping of keys, got {type(data).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ValueError(f"unknown EmoReasoner config keys: {sorted(unknown)}")
+            raise ValueError(f"unknown EmoReasoner config keys: {sorted(map(str, unknown))}")
+        problem = type_problem(cls, data)
+        if problem:
+            raise ValueError(problem)
         config = cls(**data)
-        if not config.labels or len(set(config.labels)) != len(config.labels):
-            raise ValueError(f"labels must be distinct and non-empty, got {config.labels}")
+        labels = config.labels
+        if not labels or len(set(labels)) != len(labels) or not all(map(str.strip, labels)):
+            raise ValueError(f"labels must be distinct and non-empty, got {labels}")
+        if config.emotion_encoder == PROSODY:
+            prosody = config.emotion_encoder_config
+            unknown = set(prosody) - {f.name for f in fields(ProsodyEncoderConfig)}
+            problem = type_problem(ProsodyEncoderConfig, prosody)
+            if unknown or problem:
+                raise ValueError(f"emotion_encoder_config: {problem or f'unknown keys {sorted(unknown)}'}")
         return config
 
     def save(self, folder: Path) -> Path:
@@ -103,11 +157,14 @@ class EmoReasonerConfig:
     def load(cls, folder: Path) -> EmoReasonerConfig:
         path = Path(folder) / CONFIG_FILE
         try:
-            data = json.loads(path.read_text())
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as err:
             raise FileNotFoundError(
                 f"{folder}: not an EmoReasoner checkpoint (no {CONFIG_FILE})"
             ) from err
-        except json.JSONDecodeError as err:
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise ValueError(f"{path}: not valid JSON ({err})") from err
-        return cls.from_dict(data)
+        try:
+            return cls.from_dict(data)
+        except ValueError as err:
+            raise ValueError(f"{path}: {err}") from err
