@@ -97,7 +97,7 @@ def baseline_from_args(args) -> SpeakerBaseline:
     if getattr(args, "baseline", None):
         try:
             return SpeakerBaseline.from_dict(json.loads(args.baseline.read_text()))
-        except (OSError, ValueError, KeyError, TypeError) as err:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:  # deep JSON nesting
             raise SystemExit(f"{PROG}: {args.baseline}: not a readable baseline file ({err})") from err
     return SpeakerBaseline.population(getattr(args, "sex", None))
 

@@ -24,6 +24,7 @@ speaker's baseline from their own recordings.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,12 +148,53 @@ class SpeakerBaseline:
 
     @classmethod
     def from_dict(cls, data: dict) -> SpeakerBaseline:
-        """Inverse of :meth:`to_dict`."""
-        stats = {k: CueStat(float(v["mean"]), float(v["sd"])) for k, v in data["stats"].items()}
-        return cls(
-            data["name"],
-            float(data["f0_reference_hz"]),
-            stats,
-            int(data["n_recordings"]),
-            data.get("source", ""),
-        )
+        """Inverse of :meth:`to_dict`.
+
+        Raises
+        ------
+        ValueError
+            Naming the first missing or malformed entry (a hand-edited or foreign file):
+            z-scores need finite means, positive SDs and a positive F0 reference.
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"a baseline is a JSON object, got {type(data).__name__}")
+        required = ("name", "f0_reference_hz", "stats", "n_recordings")
+        missing = [key for key in required if key not in data]
+        if missing:
+            raise ValueError(f"the baseline lacks {', '.join(missing)}")
+        name, source, stats = data["name"], data.get("source", ""), data["stats"]
+        if not isinstance(name, str) or not isinstance(source, str):
+            raise ValueError(f"the name and source must be text, got {name!r}, {source!r}")
+        if not isinstance(stats, dict) or not all(
+            isinstance(v, dict) and {"mean", "sd"} <= set(v) for v in stats.values()
+        ):
+            raise ValueError(f"stats must map each cue to its mean and sd, got {stats!r}")
+        count = data["n_recordings"]
+        if not _number(count) or count < 0 or count != int(count):
+            raise ValueError(f"n_recordings must be a whole number >= 0, got {count!r}")
+        cue_stats = {
+            cue: CueStat(_finite(v["mean"], f"{cue} mean"), _positive(v["sd"], f"{cue} sd"))
+            for cue, v in stats.items()
+        }
+        reference = _positive(data["f0_reference_hz"], "f0_reference_hz")
+        return cls(name, reference, cue_stats, int(count), source)
+
+
+def _number(value) -> bool:
+    """A finite JSON number: True is not one here, nor an int too large for a float."""
+    try:
+        return type(value) in (int, float) and math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _finite(value, what: str) -> float:
+    if not _number(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _positive(value, what: str) -> float:
+    if _finite(value, what) <= 0:
+        raise ValueError(f"{what} must be above 0, got {value!r}")
+    return float(value)
