@@ -9,8 +9,10 @@ can inject their own.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,8 +21,14 @@ import numpy as np
 import soundfile as sf
 
 TAKE_SAMPLE_RATE = 48000
-FLUSH_SECONDS = 1.0  # the header is rewritten this often: a crash loses at most this much
+# Every block goes to disk as it comes, under the header written at the start ("length 0"),
+# which libsndfile reads as "to the end of the file": a killed app loses only the blocks still
+# queued. The file is synced this often (a power cut loses at most this much), and
+# ``recover_take`` writes the true length for other programs.
+FLUSH_SECONDS = 1.0
 RECORDING_MARK = ".recording"  # a sidecar that exists only while a take is being written
+STALL_SECONDS = 2.0  # an input that sends nothing for this long is gone (unplugged)
+PRIVATE_FILE_MODE = 0o600  # takes are someone's voice: readable by this user only
 
 
 class AudioDeviceError(RuntimeError):
@@ -82,7 +90,7 @@ def sounddevice_output(*, samplerate: int, channels: int, callback) -> Stream:
 
 
 def take_path(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path, n = folder / f"take-{stamp}.wav", 1
     while path.exists():
@@ -98,8 +106,23 @@ def interrupted_takes(folder: Path) -> list[Path]:
     return sorted(mark.with_suffix("") for mark in folder.glob(f"*.wav{RECORDING_MARK}"))
 
 
+def recover_take(path: Path) -> float:
+    """Give an interrupted take's WAV header its true length; return its duration in seconds.
+
+    Opening the file for update makes libsndfile measure the audio on disk and rewrite the
+    header on closing, so that every program (not only libsndfile) reads all of it.
+
+    Raises
+    ------
+    soundfile.LibsndfileError
+        When not even the header reached the disk.
+    """
+    with sf.SoundFile(path, "r+") as take:
+        return take.frames / take.samplerate
+
+
 class TakeWriter:
-    """Record from a stream into a WAV file, rewriting its header every second.
+    """Record from a stream into a WAV file, block by block, synced to disk every second.
 
     Parameters
     ----------
@@ -118,7 +141,10 @@ class TakeWriter:
         self.frames = 0
         self.peak = 0.0  # of the latest block, for the level meter
         self.error: BaseException | None = None
-        self.mark.touch()
+        self.stream_error: BaseException | None = None  # a vanished device may fail to stop
+        self.last_block = time.monotonic()
+        self.mark.touch(mode=PRIVATE_FILE_MODE)
+        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))  # private before any audio
         self.file = sf.SoundFile(self.path, "w", samplerate=sample_rate, channels=channels, subtype="PCM_16")
         self.writer = threading.Thread(target=self._write, name="take writer", daemon=True)
         self.writer.start()
@@ -138,7 +164,18 @@ class TakeWriter:
     def _on_block(self, block: np.ndarray) -> None:
         # PortAudio's thread: copy and hand over, nothing else.
         self.peak = float(np.abs(block).max()) if block.size else 0.0
+        self.last_block = time.monotonic()
         self.blocks.put(block)
+
+    def problem(self) -> str | None:
+        """Why this take cannot go on (the disk refuses, the input is gone); None while all is well."""
+        if self.error is not None:
+            return f"the take cannot be written ({self.error})"
+        if getattr(self.stream, "active", True) is False:  # PortAudio stops a stream whose device vanished
+            return "the input device stopped (was it unplugged?)"
+        if time.monotonic() - self.last_block > STALL_SECONDS:
+            return f"the input device sent no sound for {STALL_SECONDS:.0f} s (was it unplugged?)"
+        return None
 
     def _write(self) -> None:
         since_flush = 0
@@ -154,13 +191,20 @@ class TakeWriter:
             self.frames += len(block)
             since_flush += len(block)
             if since_flush >= FLUSH_SECONDS * self.sample_rate:
-                self.file.flush()  # libsndfile rewrites the header: the file is valid up to here
+                self.file.flush()  # fsync: on disk even after a power cut
                 since_flush = 0
 
     def stop(self) -> Path:
-        """Stop recording and close the file; return its path."""
-        self.stream.stop()
-        self.stream.close()
+        """Stop recording and close the file; return its path.
+
+        A stream that fails to stop (its device was unplugged) is noted in ``stream_error``;
+        the file is closed whole all the same.
+        """
+        try:
+            self.stream.stop()
+            self.stream.close()
+        except Exception as err:  # PortAudio's errors for a vanished device vary by host API
+            self.stream_error = err
         self._finish()
         return self.path
 

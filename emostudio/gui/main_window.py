@@ -488,8 +488,15 @@ class MainWindow(QMainWindow):
 
     def _report_interrupted_takes(self) -> None:
         for take in audio_io.interrupted_takes(self._takes_folder()):
+            try:
+                seconds = audio_io.recover_take(take)
+            except (RuntimeError, OSError) as err:  # killed before its header reached the disk
+                self.show_error(f"a take was interrupted (the app stopped while recording) before any audio "
+                                f"was written; {take} cannot be read ({err})")
+            else:
+                self.show_error(f"a take was interrupted (the app stopped while recording); its {seconds:.1f} s "
+                                f"of audio are kept: {take}")
             take.with_name(take.name + audio_io.RECORDING_MARK).unlink(missing_ok=True)
-            self.show_error(f"a take was interrupted (the app stopped while recording); its audio is kept: {take}")
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.actions_by_name.values(), self).exec()

@@ -101,7 +101,8 @@ class Recorder(QWidget):
         self.timer.start()
         self.recording_changed.emit(True)
 
-    def stop(self) -> None:
+    def stop(self, problem: str | None = None) -> None:
+        """Stop recording; ``problem`` says why when the take could not go on."""
         if self.writer is None:
             return
         self.timer.stop()
@@ -109,15 +110,23 @@ class Recorder(QWidget):
         self.take = writer.stop()
         self.meter.setValue(0)
         self.record.setText("\u25cf Record")
-        if writer.error is not None:
-            self.message.emit(f"the take stopped being written ({writer.error}); what was written is kept "
-                              f"in {self.take}")
+        if problem is None and writer.error is not None:
+            problem = f"the take cannot be written ({writer.error})"
+        if problem is None and writer.stream_error is not None:
+            problem = f"the input device failed ({writer.stream_error})"
+        if problem is not None:
+            self.message.emit(f"recording stopped: {problem}; the {writer.seconds:.1f} s recorded until then "
+                              f"are kept in {self.take}")
         self.status.setText(f"{writer.seconds:.1f} s take: keep or discard?")
         self._show_choice(True)
         self.recording_changed.emit(False)
 
     def _tick(self) -> None:
         if self.writer is None:
+            return
+        problem = self.writer.problem()
+        if problem is not None:  # a full disk or an unplugged microphone: stop, keep what is there
+            self.stop(problem)
             return
         self.meter.setValue(min(100, int(self.writer.peak * 100)))
         seconds = self.writer.seconds
