@@ -19,6 +19,7 @@ from pathlib import Path
 CACHE_ENV = "EMOSTUDIO_CACHE"
 COMPLETE_MARKER = ".complete"
 PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 def cache_root() -> Path:
@@ -44,9 +45,19 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def make_private(folder: Path) -> None:
+    """Make ``folder``'s files readable by this user only, and its folders enterable only by them."""
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            os.chmod(os.path.join(root, name), PRIVATE_DIR_MODE)
+        for name in files:
+            os.chmod(os.path.join(root, name), PRIVATE_FILE_MODE)
+    os.chmod(folder, PRIVATE_DIR_MODE)
+
+
 @contextmanager
 def _locked(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "w") as handle:
+    with os.fdopen(os.open(lock_path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # another process converting waits here
         try:
             yield
@@ -75,7 +86,7 @@ def build_atomically(destination: Path, build: Callable[[Path], None]) -> Path:
         try:
             build(tmp)
             (tmp / COMPLETE_MARKER).write_text("ok\n")
-            os.chmod(tmp, PRIVATE_DIR_MODE)
+            make_private(tmp)  # converters write with the umask's modes (often world-readable)
             os.replace(tmp, destination)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

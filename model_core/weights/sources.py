@@ -19,7 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from model_core.weights.cache import build_atomically, cache_root, is_complete, sha256_of
+from model_core.weights.cache import (
+    build_atomically,
+    cache_root,
+    is_complete,
+    private_dir,
+    sha256_of,
+)
 
 ALLOW_DOWNLOADS_ENV = "EMOSTUDIO_ALLOW_DOWNLOADS"
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
@@ -105,6 +111,7 @@ class PackagedSource:
                 f"{self.name}: {checked} has SHA-256 {digest[:16]}..., expected {self.sha256[:16]}...; "
                 f"the package is damaged or a different version: {self.install}"
             )
+        private_dir(cache_root())
         return build_atomically(destination, lambda tmp: self.convert(source, tmp))
 
 
@@ -194,6 +201,7 @@ def _download(repo_id: str) -> Path:
         )
     from huggingface_hub import snapshot_download
 
+    private_dir(cache_root())
     folder = snapshot_download(
         repo_id,
         cache_dir=str(cache_root() / "hub"),
