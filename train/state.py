@@ -98,9 +98,14 @@ def save_training_checkpoint(
         save_file(tensors, str(tmp / "rng.safetensors"))
         (tmp / "rng.json").write_text(json.dumps(meta))
         (tmp / STATE_FILE).write_text(json.dumps(asdict(state), indent=2))
+        # Replacing a checkpoint (the same step saved again) moves the old one out of sight
+        # first: deleting it in place could leave half of it under its name after a kill.
+        old = folder.with_name(f".{folder.name}.old")
         if folder.exists():
-            shutil.rmtree(folder)
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
         os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -111,6 +116,10 @@ def latest_checkpoint(checkpoints: Path) -> Path | None:
     """The newest complete checkpoint folder under ``checkpoints``, if any."""
     if not checkpoints.is_dir():
         return None
+    for moved in checkpoints.glob(f".{CHECKPOINT_PREFIX}*.old"):
+        original = moved.with_name(moved.name[1 : -len(".old")])
+        if not original.exists():  # a save killed between its two renames: the old one is whole
+            os.replace(moved, original)
     complete = [
         p
         for p in checkpoints.iterdir()
@@ -137,10 +146,14 @@ def load_training_checkpoint(folder: Path, model, optimizer, scheduler) -> Train
 
 
 def prune_checkpoints(checkpoints: Path, keep: int) -> None:
-    """Remove all but the newest ``keep`` checkpoint folders."""
+    """Remove all but the newest ``keep`` checkpoint folders, and what killed saves left."""
+    for stale in checkpoints.glob(f".{CHECKPOINT_PREFIX}*"):  # .step-N.tmp-*, .old, .deleting
+        shutil.rmtree(stale, ignore_errors=True)
     folders = sorted(
         (p for p in checkpoints.iterdir() if p.name.startswith(CHECKPOINT_PREFIX)),
         key=lambda p: int(p.name[len(CHECKPOINT_PREFIX) :]),
     )
     for old in folders[:-keep] if keep > 0 else []:
-        shutil.rmtree(old, ignore_errors=True)
+        hidden = old.with_name(f".{old.name}.deleting")
+        os.replace(old, hidden)  # out of sight first: a kill mid-delete leaves no half checkpoint
+        shutil.rmtree(hidden, ignore_errors=True)
