@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from model_core.grounding import CONTRADICTED, NOT_FOUND, SUPPORTED, ground
+from model_core.model.config import type_problem
 from model_core.model.labels import parse_answer
 from model_core.model.prompts import INSTRUCTIONS, label_answer
 
@@ -205,18 +206,37 @@ class Teacher:
         return prefix + self.tokenizer.decode(new, skip_special_tokens=True)
 
 
+def _record(line: bytes) -> RationaleRecord:
+    data = json.loads(line.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError(f"a record is a JSON object, got {type(data).__name__}")
+    problem = type_problem(RationaleRecord, data)
+    if problem:
+        raise TypeError(problem)
+    return RationaleRecord(**data)
+
+
 def read_cache(path: Path) -> dict[str, RationaleRecord]:
-    """Records by example id; a torn last line (a killed run) is ignored."""
+    """Records by example id; a torn last line (a killed run) is ignored.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line of a complete line that is not a record.
+    """
     records: dict[str, RationaleRecord] = {}
     if not path.exists():
         return records
-    lines = path.read_text(encoding="utf-8").splitlines()
+    # Lines end at b"\n" only: records are written with ensure_ascii=False, so a text may
+    # hold U+2028 or U+0085, which str.splitlines() would take for line ends; and a killed
+    # run may have cut the last line inside a multi-byte character.
+    lines = path.read_bytes().split(b"\n")
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            record = RationaleRecord(**json.loads(line))
-        except (json.JSONDecodeError, TypeError) as err:
+            record = _record(line)
+        except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as err:
             if number == len(lines):
                 continue  # the line being written when the run was stopped
             raise ValueError(f"{path}:{number}: not a rationale record ({err})") from err
