@@ -94,12 +94,33 @@ def find_files(folder: Path, options: ImportOptions) -> tuple[list[Path], int]:
     if not folder.is_dir():
         raise StoreError(f"{folder}: not a folder")
     pattern = options.glob or "*"
-    found = folder.rglob(pattern) if options.recursive else folder.glob(pattern)
-    files = sorted(p for p in found if p.is_file())
+    if ".." in Path(pattern).parts:  # files outside the folder have no relative path
+        raise StoreError(f"--glob {pattern!r}: a pattern must not leave the folder ('..')")
+    try:
+        found = folder.rglob(pattern) if options.recursive else folder.glob(pattern)
+        files = sorted(p for p in found if p.is_file())
+    except (ValueError, NotImplementedError) as err:  # "/abs", "**x"
+        raise StoreError(f"--glob {pattern!r}: not a usable pattern ({err})") from err
     if options.glob:
         return files, 0
     audio = [p for p in files if p.suffix.lower() in AUDIO_SUFFIXES]
     return audio, len(files) - len(audio)
+
+
+def speaker_pattern(text: str | None) -> re.Pattern | None:
+    """``--speaker-from`` compiled (None without one).
+
+    Raises
+    ------
+    StoreError
+        Naming the pattern, when it is not a regular expression.
+    """
+    if not text:
+        return None
+    try:
+        return re.compile(text)
+    except re.error as err:
+        raise StoreError(f"--speaker-from {text!r}: not a regular expression ({err})") from err
 
 
 def speaker_of(path: Path, folder: Path, pattern: re.Pattern | None) -> str | None:
@@ -109,8 +130,10 @@ def speaker_of(path: Path, folder: Path, pattern: re.Pattern | None) -> str | No
     if not match:
         return None
     if "speaker" in match.groupdict():
-        return match.group("speaker")
-    return match.group(1) if match.groups() else match.group(0)
+        name = match.group("speaker")
+    else:
+        name = match.group(1) if match.groups() else match.group(0)
+    return name or None  # an empty match names no speaker
 
 
 def failure_text(path: str, error: str) -> str:
@@ -206,7 +229,7 @@ def run_import(
     started = time.perf_counter()
     files, ignored = find_files(folder, options)
     summary = ImportSummary(candidates=len(files), ignored=ignored)
-    pattern = re.compile(options.speaker_from) if options.speaker_from else None
+    pattern = speaker_pattern(options.speaker_from)
     # With known speakers the model waits for their baselines: cues first, model after.
     by_speaker = pattern is not None and not options.cues_only
     kind = "cues" if options.cues_only or by_speaker else "full"
