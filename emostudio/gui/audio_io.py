@@ -27,7 +27,7 @@ TAKE_SAMPLE_RATE = 48000
 # ``recover_take`` writes the true length for other programs.
 FLUSH_SECONDS = 1.0
 RECORDING_MARK = ".recording"  # a sidecar that exists only while a take is being written
-STALL_SECONDS = 2.0  # an input that sends nothing for this long is gone (unplugged)
+STALL_SECONDS = 3.0  # an input that sends nothing for this long is gone (unplugged)
 PRIVATE_FILE_MODE = 0o600  # takes are someone's voice: readable by this user only
 
 
