@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import time
 
+from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import machine_line
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.devices import pick_placement, quiet_libraries
-from train.datasets.asterisk import asterisk_pairs
+from train.datasets.asterisk import ASTERISK_DIR, asterisk_pairs
+
+WER_TARGET_PERCENT = 10.0
 
 
 def run_asr_benchmark(
     source: str = "whisper-tiny.en", device: str = "auto", limit: int | None = None
 ) -> str:
     """Transcribe the prompts (all, or the first ``limit``) and report WER and speed."""
+    return asr_section(source, device, limit).markdown
+
+
+def asr_section(
+    source: str = "whisper-tiny.en", device: str = "auto", limit: int | None = None
+) -> Section:
+    """One pass over the prompts (all, or the first ``limit``): the report and its figures."""
     import jiwer
 
     quiet_libraries()
     pairs = asterisk_pairs()[:limit]
+    if not pairs:
+        raise FileNotFoundError(f"no asterisk prompts with transcripts under {ASTERISK_DIR}")
     placement = pick_placement(device)
     transcriber = Transcriber.from_source(source, placement)
     clips = [load_audio(path).for_model for path, _ in pairs]
@@ -34,7 +46,7 @@ def run_asr_benchmark(
     references = [normalize_for_wer(text) for _, text in pairs]
     hypotheses = [normalize_for_wer(r.text) for r in results]
     measures = jiwer.process_words(references, hypotheses)
-    return (
+    markdown = (
         f"## ASR: {source} on {len(pairs)} asterisk prompts ({audio / 60:.1f} min), {placement.describe()}\n\n"
         f"Machine: {machine_line()}\n\n"
         f"- WER **{measures.wer:.2%}** ({measures.substitutions} substitutions, {measures.deletions} "
@@ -42,3 +54,11 @@ def run_asr_benchmark(
         f"- {seconds:.1f} s for {audio:.0f} s of audio ({audio / seconds:.1f}x real time, windows in "
         f"batches of {transcriber.batch_size}, word times included)\n"
     )
+    figure = Figure(
+        f"ASR WER, {source}, {len(pairs)} asterisk prompts ({audio / 60:.1f} min), {placement.describe()}",
+        measures.wer * 100,
+        "%",
+        f"{measures.wer:.2%} ({audio / seconds:.1f}x real time)",
+        below=WER_TARGET_PERCENT,
+    )
+    return Section(markdown, [figure])

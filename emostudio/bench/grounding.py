@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-import statistics
 import time
 
-from emostudio.bench.timing import machine_line
+from emostudio.bench.report import Figure, Section
+from emostudio.bench.timing import Timing, machine_line
 from model_core.cues import level_of
 from model_core.grounding import ground
+
+TARGET_MS = 5.0
 
 # An 80-word transcript (about 30 s of speech).
 TRANSCRIPT_TEXT = (
@@ -67,6 +69,12 @@ def _cues(rng: random.Random) -> dict[str, dict]:
 
 
 def run_grounding_benchmark(rationales: int = 200, repeats: int = 5) -> str:
+    """Run the benchmark and return a Markdown report."""
+    return grounding_section(rationales, repeats).markdown
+
+
+def grounding_section(rationales: int = 200, repeats: int = 5) -> Section:
+    """Ground ``rationales`` rationales ``repeats`` times over: the report and its figure."""
     rng = random.Random(0)
     words = [{"word": w, "start": 0.3 * i, "end": 0.3 * i + 0.25} for i, w in enumerate(TRANSCRIPT)]
     inputs = [(_rationale(rng), _cues(rng)) for _ in range(rationales)]
@@ -77,10 +85,20 @@ def run_grounding_benchmark(rationales: int = 200, repeats: int = 5) -> str:
         for text, cues in inputs:
             ground(text, words, cues, (0.0, 10.0))
         per_call.append((time.perf_counter() - started) / rationales)
-    median_ms = statistics.median(per_call) * 1000
-    return (
+    passes = Timing("grounding", per_call)
+    median_ms = passes.median * 1000
+    markdown = (
         f"## Grounding: {rationales} rationales of 80 words, {repeats} passes\n\n"
         f"Machine: {machine_line()}\n\n"
-        f"- **{median_ms:.2f} ms** per rationale (median of passes; target under 5 ms), "
-        f"{claims / rationales:.1f} claims per rationale, transcript of {len(words)} words\n"
+        f"- **{median_ms:.2f} ms** per rationale (median (min–max) of the passes: {passes.spread(1000)} ms; "
+        f"target under {TARGET_MS:g} ms), {claims / rationales:.1f} claims per rationale, "
+        f"transcript of {len(words)} words\n"
     )
+    figure = Figure(
+        f"grounding one 80-word rationale ({len(words)}-word transcript)",
+        median_ms,
+        "ms",
+        f"{passes.spread(1000)} ms",
+        below=TARGET_MS,
+    )
+    return Section(markdown, [figure])

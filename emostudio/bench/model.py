@@ -21,7 +21,8 @@ import soundfile as sf
 import torch
 
 from emostudio.bench.acoustics import ASTERISK_DIR, real_speech
-from emostudio.bench.timing import machine_line
+from emostudio.bench.report import Figure, Section
+from emostudio.bench.timing import Timing, machine_line
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement, quiet_libraries
@@ -32,6 +33,8 @@ from model_core.pipeline import load_model
 
 CLIP_SECONDS = 5.0
 RATIONALE_TOKENS = 60
+LABEL_TARGET_SECONDS = 2.0
+RATIONALE_TARGET_SECONDS = 6.0
 
 WHISPER_LARGE_V3 = dict(
     d_model=1280,
@@ -83,9 +86,42 @@ SMOLLM2_135M = dict(
 )
 
 
+# Tiny random model for `emostudio bench all --quick` (the machinery in seconds, not a figure).
+WHISPER_TINY_RANDOM = dict(
+    WHISPER_TINY_EN,
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
+LLM_TINY_RANDOM = dict(
+    SMOLLM2_135M,
+    hidden_size=64,
+    intermediate_size=128,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    max_position_embeddings=1024,
+)
+
+
 def random_config(size: str, tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
     """Random weights at real sizes: ``default`` (Whisper tiny.en + SmolLM2-135M, the shipped
-    model's sizes) or ``large`` (Whisper-large-v3 encoder + a 1.5 B LLM)."""
+    model's sizes) or ``large`` (Whisper-large-v3 encoder + a 1.5 B LLM); or ``tiny`` (a
+    few million parameters, mostly the tokenizer's embeddings), to check the benchmarks run."""
+    if size == "tiny":
+        return EmoReasonerConfig(
+            name="tiny-random",
+            speech_encoder=RANDOM,
+            speech_encoder_config=WHISPER_TINY_RANDOM,
+            emotion_encoder_config=dict(d_model=32, layers=1, heads=2, conv_stride=4, dropout=0.0),
+            llm=RANDOM,
+            llm_config=LLM_TINY_RANDOM,
+            tokenizer=tokenizer,
+        )
     if size == "default":
         return EmoReasonerConfig(
             name="default-size-random",
@@ -97,7 +133,7 @@ def random_config(size: str, tokenizer: str = "smollm2-135m-instruct") -> EmoRea
         )
     if size == "large":
         return large_config(tokenizer)
-    raise ValueError(f"random model size must be 'default' or 'large', got {size!r}")
+    raise ValueError(f"random model size must be 'default', 'large' or 'tiny', got {size!r}")
 
 
 def large_config(tokenizer: str = "smollm2-135m-instruct") -> EmoReasonerConfig:
@@ -124,6 +160,7 @@ class Timer:
     def __init__(self, placement: Placement, repeats: int):
         self.placement, self.repeats = placement, repeats
         self.results: dict[str, float] = {}
+        self.runs: dict[str, list[float]] = {}  # every timed run, for the spread
 
     def __call__(self, name: str, work: Callable[[], object]):
         result = work()  # warm-up (allocations, kernels, caches)
@@ -135,6 +172,7 @@ class Timer:
             _synchronise(self.placement)
             times.append(time.perf_counter() - started)
         self.results[name] = statistics.median(times)
+        self.runs[name] = times
         return result
 
 
@@ -158,8 +196,15 @@ def _clips(count: int, folder: Path, speech_dir: Path) -> list[Path]:
     return paths
 
 
-def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) -> dict[str, float]:
-    """Time every stage for ``paths`` as one batch; return the per-stage medians."""
+def _stages(
+    model: EmoReasoner,
+    paths: list[Path],
+    timer: Timer,
+    prefix: str,
+    tokens: int = RATIONALE_TOKENS,
+) -> dict[str, float]:
+    """Time every stage for ``paths`` as one batch (a ``tokens``-token rationale); return
+    the per-stage medians."""
     baseline = SpeakerBaseline.population()
     recordings = timer(f"{prefix}decode", lambda: [load_audio(p) for p in paths])
     measured = timer(
@@ -197,14 +242,14 @@ def _stages(model: EmoReasoner, paths: list[Path], timer: Timer, prefix: str) ->
     chosen = [labels[int(np.argmax(row))] for row in probabilities]
     prefixes = [label_answer(label) + "Reason:" for label in chosen]
     timer(
-        f"{prefix}generation ({RATIONALE_TOKENS} tokens)",
+        f"{prefix}generation ({tokens} tokens)",
         lambda: model.generate(
             clips,
             reason,
             prefixes=prefixes,
             audio=audio,
-            max_new_tokens=RATIONALE_TOKENS,
-            min_new_tokens=RATIONALE_TOKENS,
+            max_new_tokens=tokens,
+            min_new_tokens=tokens,
         ),
     )
     return timer.results
@@ -220,6 +265,21 @@ def run_model_benchmark(
     tokenizer: str = "smollm2-135m-instruct",
 ) -> str:
     """Run the benchmark and return a Markdown report."""
+    return model_section(model_spec, device, batch, repeats, random, speech_dir, tokenizer).markdown
+
+
+def model_section(
+    model_spec: str = "default",
+    device: str = "auto",
+    batch: int = 32,
+    repeats: int = 3,
+    random: str | None = None,
+    speech_dir: Path = ASTERISK_DIR,
+    tokenizer: str = "smollm2-135m-instruct",
+    tokens: int = RATIONALE_TOKENS,
+) -> Section:
+    """Time every stage for one clip and for a batch, ``repeats`` runs after a warm-up;
+    the rationale is ``tokens`` long. Returns the report and its headline figures."""
     quiet_libraries()
     placement = pick_placement(device)
     started = time.perf_counter()
@@ -233,34 +293,67 @@ def run_model_benchmark(
     single, many = Timer(placement, repeats), Timer(placement, repeats)
     with tempfile.TemporaryDirectory() as folder, torch.inference_mode():
         paths = _clips(batch, Path(folder), speech_dir)
-        one = _stages(model, paths[:1], single, "")
-        whole = _stages(model, paths, many, "")
+        one = _stages(model, paths[:1], single, "", tokens)
+        whole = _stages(model, paths, many, "", tokens)
     label_path = [k for k in one if not k.startswith("generation")]
     label_seconds = sum(one[k] for k in label_path)
-    generation_key = f"generation ({RATIONALE_TOKENS} tokens)"
+    generation_key = f"generation ({tokens} tokens)"
     lines = [
         f"## Model: {model.config.name} ({parameters:.0f} M parameters), {placement.describe()}",
         "",
         f"Machine: {machine_line()}; torch threads {torch.get_num_threads()}; model loaded in {load:.1f} s; "
-        f"medians of {repeats} runs after a warm-up.",
+        f"medians (min–max) of {repeats} runs after a warm-up.",
         "",
         f"| stage | one {CLIP_SECONDS:.0f} s clip (s) | batch of {batch} (s) | batch: clips/s |",
         "| --- | ---: | ---: | ---: |",
     ]
     for stage in one:
         lines.append(
-            f"| {stage} | {one[stage]:.3f} | {whole[stage]:.3f} | {batch / whole[stage]:.1f} |"
+            f"| {stage} | {_spread(single.runs[stage])} | {_spread(many.runs[stage])} | "
+            f"{batch / whole[stage]:.1f} |"
         )
-    tokens_per_second = RATIONALE_TOKENS / one[generation_key]
-    batch_tokens = batch * RATIONALE_TOKENS / whole[generation_key]
+    tokens_per_second = tokens / one[generation_key]
+    batch_tokens = batch * tokens / whole[generation_key]
+    with_rationale = label_seconds + one[generation_key]
+    batch_rate = batch / sum(whole.values())
     lines += [
         "",
         f"- one clip, label end to end (decode to scoring): **{label_seconds:.2f} s**",
-        f"- one clip, label and a {RATIONALE_TOKENS}-token rationale end to end: "
-        f"**{label_seconds + one[generation_key]:.2f} s**",
+        f"- one clip, label and a {tokens}-token rationale end to end: **{with_rationale:.2f} s**",
         f"- generation: {tokens_per_second:.1f} tokens/s for one clip, {batch_tokens:.1f} tokens/s "
         f"summed over a batch of {batch}",
-        f"- whole batch, all stages: {batch / sum(whole.values()):.2f} clips/s",
+        f"- whole batch, all stages: {batch_rate:.2f} clips/s",
         f"- {peak_memory(placement)}",
     ]
-    return "\n".join(lines) + "\n"
+    where = placement.describe()
+    clip = f"one {CLIP_SECONDS:g} s clip"
+    # The targets hold for the shipped model's 60-token rationale; other lengths get none.
+    full_length = tokens == RATIONALE_TOKENS
+    asr = "ASR, " if any(stage.startswith("ASR") for stage in one) else "no ASR (random weights), "
+    figures = [
+        Figure(
+            f"{clip}, label end to end (decode, cues, {asr}encoders, scoring), {where}",
+            label_seconds,
+            "s",
+            f"{label_seconds:.2f} s",
+            below=LABEL_TARGET_SECONDS,
+        ),
+        Figure(
+            f"{clip}, label and a {tokens}-token rationale end to end, {where}",
+            with_rationale,
+            "s",
+            f"{with_rationale:.2f} s (generation {tokens_per_second:.1f} tokens/s)",
+            below=RATIONALE_TARGET_SECONDS if full_length else None,
+        ),
+        Figure(
+            f"batch of {batch} clips, all stages, {where}",
+            batch_rate,
+            "clips/s",
+            f"{batch_rate:.2f} clips/s; {batch_tokens:.0f} tokens/s generated over the batch",
+        ),
+    ]
+    return Section("\n".join(lines) + "\n", figures)
+
+
+def _spread(seconds: list[float]) -> str:
+    return Timing("", seconds).spread()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -18,6 +19,32 @@ class Timing:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    def spread(self, scale: float = 1.0) -> str:
+        """``median (min–max)`` of the runs, times ``scale`` (1000 for milliseconds)."""
+        return spread([s * scale for s in self.seconds])
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits, never in exponent notation.
+
+    Enough digits that a ratio recomputed from two printed figures agrees with the
+    printed ratio to about 1 %.
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    magnitude = math.floor(math.log10(abs(value)))
+    return f"{value:.{max(0, digits - 1 - magnitude)}f}"
+
+
+def spread(values: list[float]) -> str:
+    """``median (min–max)`` of ``values``, or the value alone when there is one."""
+    if len(values) == 1:
+        return significant(values[0])
+    return (
+        f"{significant(statistics.median(values))} "
+        f"({significant(min(values))}–{significant(max(values))})"
+    )
 
 
 def time_call(name: str, fn: Callable[[], object], repeats: int) -> Timing:

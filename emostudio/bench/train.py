@@ -18,7 +18,8 @@ import torch
 
 from emostudio.bench.acoustics import real_speech
 from emostudio.bench.model import _synchronise, peak_memory, random_config
-from emostudio.bench.timing import machine_line
+from emostudio.bench.report import Figure, Section
+from emostudio.bench.timing import Timing, machine_line, significant
 from model_core.audio import MODEL_SAMPLE_RATE
 from model_core.devices import Placement, pick_placement, quiet_libraries
 from model_core.model.config import EmoReasonerConfig
@@ -53,6 +54,18 @@ def run_train_benchmark(
     tokenizer: str = "smollm2-135m-instruct",
 ) -> str:
     """Time ``steps`` training steps of ``batch`` clips each way; return a Markdown report."""
+    return train_section(device, batch, steps, random, speech_dir, tokenizer).markdown
+
+
+def train_section(
+    device: str = "auto",
+    batch: int = 8,
+    steps: int = 6,
+    random: str | None = None,
+    speech_dir: Path = ASTERISK_DIR,
+    tokenizer: str = "smollm2-135m-instruct",
+) -> Section:
+    """Time ``steps`` training steps of ``batch`` clips each way: the report and its figures."""
     quiet_libraries()
     placement = pick_placement(device)
     config = (
@@ -107,16 +120,26 @@ def run_train_benchmark(
     with_cache = train_steps(cached)
     per_without = batch / statistics.median(without)
     per_with = batch / statistics.median(with_cache)
+    speedup = per_with / per_without
     parameters = sum(p.numel() for p in model.parameters() if p.requires_grad) / 1e6
-    return (
+    without_steps, with_steps = Timing("", without), Timing("", with_cache)
+    markdown = (
         f"## Training: {config.name}, {placement.describe()}\n\n"
         f"Machine: {machine_line()}; torch threads {torch.get_num_threads()}; {steps} steps of {batch} "
         f"clips of {CLIP_SECONDS:.0f} s (half ser, half reason); {parameters:.1f} M trainable parameters; "
-        "medians over the steps.\n\n"
+        "medians (min–max) over the steps.\n\n"
         "| | s per step | examples/s | vs without cache |\n| --- | ---: | ---: | ---: |\n"
-        f"| without the encoder cache (first epoch) | {statistics.median(without):.2f} | {per_without:.2f} | 1.00 |\n"
-        f"| with the encoder cache (later epochs) | {statistics.median(with_cache):.2f} | {per_with:.2f} | "
-        f"{per_with / per_without:.2f} |\n\n"
+        f"| without the encoder cache (first epoch) | {without_steps.spread()} | {significant(per_without)} | 1.00 |\n"
+        f"| with the encoder cache (later epochs) | {with_steps.spread()} | {significant(per_with)} | "
+        f"{significant(speedup)} |\n\n"
         f"- building the cache for {len(raw)} clips: {build:.1f} s ({len(raw) / build:.1f} clips/s)\n"
         f"- {peak_memory(placement)}\n"
     )
+    figure = Figure(
+        f"training, {config.name}, {placement.describe()}, batches of {batch}",
+        per_without,
+        "examples/s",
+        f"{significant(per_without)} examples/s; {significant(per_with)} with the encoder cache "
+        f"({significant(speedup)}x)",
+    )
+    return Section(markdown, [figure])

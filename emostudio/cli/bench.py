@@ -1,18 +1,34 @@
-"""``emostudio bench WHAT``: benchmarks that print a Markdown report."""
+"""``emostudio bench WHAT``: benchmarks that print a Markdown report; ``all`` writes one
+report of every benchmark."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from emostudio.cli.common import report_error
 
 BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train", "store", "gui")
+ALL_REPORT = Path("docs/benchmarks.md")
+# Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
+SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("bench", help="run a benchmark and print a Markdown report")
-    parser.add_argument("what", choices=BENCHMARKS, help="which benchmark")
+    parser = subparsers.add_parser(
+        "bench",
+        help="run a benchmark and print a Markdown report",
+        description="Run a benchmark and print a Markdown report. `all` runs every benchmark "
+        "(acoustics, asr, model, store, gui, grounding, train), each in its own process, and "
+        f"writes one report (default {ALL_REPORT}).",
+    )
+    parser.add_argument(
+        "what",
+        nargs="?",
+        choices=(*BENCHMARKS, "all"),
+        help="which benchmark; 'all': every one, into one report",
+    )
     parser.add_argument(
         "--repeats", type=int, default=3, help="runs per measurement (median reported)"
     )
@@ -22,7 +38,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="folder of WAV speech (default: Debian's asterisk prompts)",
     )
-    parser.add_argument("--out", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"also write the report to this file (all: the report, default {ALL_REPORT})",
+    )
+    suite = parser.add_argument_group("bench all")
+    suite.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes, seconds per benchmark (checks the machinery)",
+    )
+    suite.add_argument(
+        "--skip",
+        action="append",
+        choices=BENCHMARKS,
+        default=[],
+        help="leave a benchmark out (repeatable)",
+    )
     acoustics = parser.add_argument_group("acoustics benchmark")
     acoustics.add_argument(
         "--minutes",
@@ -48,7 +81,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     model.add_argument(
         "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of a --random LLM"
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(
+        run=run, bench_help=parser.format_help, bench_defaults=vars(parser.parse_args([]))
+    )
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -57,7 +92,9 @@ def _report(args: argparse.Namespace) -> str:
     if args.what == "acoustics":
         from emostudio.bench.acoustics import run_benchmark
 
-        return run_benchmark(minutes=args.minutes or 10.0, repeats=repeats, hour=not args.no_hour, **speech)
+        return run_benchmark(
+            minutes=args.minutes or 10.0, repeats=repeats, hour=not args.no_hour, **speech
+        )
     if args.what == "model":
         from emostudio.bench.model import run_model_benchmark
 
@@ -99,6 +136,14 @@ def _report(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.what is None:
+        print(args.bench_help(), end="")
+        return 0
+    if args.what == "all":
+        return run_all(args)
+    if args.quick or args.skip:
+        report_error("--quick and --skip apply to `emostudio bench all` only")
+        return 2
     try:
         report = _report(args)
     except (FileNotFoundError, ValueError) as err:
@@ -112,3 +157,28 @@ def run(args: argparse.Namespace) -> int:
             report_error(f"{args.out}: cannot write the report ({err.strerror or err})")
             return 1
     return 0
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """``emostudio bench all``: every benchmark into one report; 1 when one failed."""
+    from emostudio.bench.suite import plan, run_suite
+
+    changed = [name for name in SINGLE_ONLY if getattr(args, name) != args.bench_defaults[name]]
+    if changed:
+        options = ", ".join("--" + name.replace("_", "-") for name in changed)
+        report_error(f"{options}: for a single benchmark; `bench all` chooses its own sizes")
+        return 2
+    out = args.out or ALL_REPORT
+    repeats = max(1, args.repeats)
+    command = ["emostudio", "bench", "all", "--repeats", str(repeats), "--device", args.device]
+    command += ["--quick"] if args.quick else []
+    command += ["--speech-dir", str(args.speech_dir)] if args.speech_dir else []
+    for name in args.skip:
+        command += ["--skip", name]
+    command += ["--out", str(out)]
+    benches = plan(repeats, args.device, args.quick, args.speech_dir)
+    try:
+        return run_suite(benches, out, shlex.join(command), args.quick, tuple(args.skip))
+    except OSError as err:
+        report_error(f"cannot write the report: {err.strerror or err}")
+        return 1
