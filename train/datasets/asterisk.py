@@ -34,9 +34,16 @@ def asterisk_pairs(
             name, colon, text = line.partition(":")
             text, path = text.strip(), speech_dir / f"{name.strip()}.wav"
             is_speech = colon and not line.startswith(";") and text and not text.startswith("[")
-            if is_speech and path.exists():
+            if is_speech and _exists(path):
                 pairs.append((path, text))
     return pairs
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # ENAMETOOLONG: a long line with a colon is prose, not a prompt name
+        return False
 
 
 def asterisk_examples(split: str = "train") -> list:
