@@ -68,35 +68,35 @@ def _run(out: Path, scratch: Path) -> int:
     settings = QSettings()
     settings.setValue("annotator", "Dr. R. Lee")
     settings.setValue("project", str(scratch / "study.emostudio"))
-    import pyqtgraph as pg
+    from emostudio.gui.app import start
 
-    from emostudio.gui.main_window import MainWindow
-
-    collector = pg.GarbageCollector(interval=1.0)  # noqa: F841 - as in the app
-    window = MainWindow(data_dir=scratch / "data")
+    window, _collector = start(data_dir=scratch / "data")  # the app's own start-up path
     window.resize(1600, 1000)
     window.move(0, 0)
-    window.show()
     wait_until(lambda: bool(window.session.model_info), 600, "the default model to load")
 
-    # A lab folder: the demo clips and one file that is not audio.
+    # A lab folder, one sub-folder per speaker, with a file that is not audio.
     folder = scratch / "lab-folder"
-    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("*.md"))
-    (folder / "notes-not-audio.wav").write_text("minutes of the meeting\n")
+    for speaker, pattern in (("m7", "voice-m7-*.wav"), ("allison", "[ai]*.wav")):
+        (folder / speaker).mkdir(parents=True)
+        for clip in SAMPLES.glob(pattern):
+            shutil.copy(clip, folder / speaker / clip.name)
+    (folder / "allison" / "notes-not-audio.wav").write_text("minutes of the meeting\n")
     window.import_folder(str(folder))
     dialog = window.import_dialog
     dialog.workers.setValue(2)
+    dialog.speaker.setText(r"^(\w+)/")
     dialog.start()
     done = []
-    dialog.finished_import.connect(done.append)
+    dialog.finished_import.connect(lambda *args: done.append(args))
     wait_until(lambda: bool(done), 900, "the import")
     shoot(app, out, "import")
     dialog.close()
 
-    window.open_file(str(CLIP))
+    window.open_file(str(folder / "m7" / CLIP.name))  # its speaker's baseline is in the project
     wait_until(lambda: bool(window.session.tracks), 120, "the tracks")
     ready = []
-    window.session.analysis_ready.connect(ready.append)
+    window.session.analysis_ready.connect(lambda *args: ready.append(args))
     window.actions_by_name["analyze"].trigger()
     wait_until(lambda: bool(ready), 300, "the analysis")
     citations = window.session.result.citations
@@ -105,10 +105,14 @@ def _run(out: Path, scratch: Path) -> int:
     shoot(app, out, "main")
 
     window.right_tabs.setCurrentWidget(window.annotation)
-    window.annotation.notes.setPlainText("Lively, but the words are neutral; agree with the pitch evidence.")
+    for group in window.annotation.groups:
+        group.button(1).setChecked(True)  # agree with each claim
+    window.annotation.notes.setPlainText("Neutral words, lively delivery; the cited cues match what I hear.")
+    window.annotation.save.click()
+    wait_until(lambda: "Dr. R. Lee" in window.annotation.history.toPlainText(), 60, "the saved annotation")
     shoot(app, out, "annotate")
 
-    window.browser.search.setText("train")
+    window.browser.search.setText("minutes")
     settle(1200)
     shoot(app, out, "sessions")
 

@@ -72,6 +72,7 @@ class Timeline(QWidget):
             plot.setMinimumHeight(height)
             plot.showGrid(x=True, y=name != "words", alpha=0.15)
             plot.getAxis("left").setWidth(52)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # values in their units, never "(x0.001)"
             if name != "words":
                 plot.hideAxis("bottom")  # one time axis, at the bottom: fewer axes to repaint on pan
             else:

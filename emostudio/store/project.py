@@ -45,6 +45,9 @@ class Filters:
     until: str | None = None
     text: str | None = None  # full-text query over transcripts, rationales and notes
     kind: str | None = None  # 'full' or 'cues'
+    # A cues-only analysis of a recording that also has a model analysis (the measuring
+    # pass of an import by speaker) repeats what the model analysis holds: hidden by default.
+    superseded: bool = False
 
 
 def _pack(array: np.ndarray, dtype) -> bytes:
@@ -466,6 +469,9 @@ class Project:
         if filters.kind:
             clauses.append("a.kind = ?")
             params.append(filters.kind)
+        if not filters.superseded:
+            clauses.append("NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "
+                           "WHERE f.sha256 = a.sha256 AND f.kind = 'full'))")
         if filters.text:
             clauses.append("a.id IN (" + self._search_sql() + ")")
             params += [filters.text, filters.text]
@@ -529,7 +535,7 @@ class Project:
         recording of the speaker).
         """
         values, counted = [], set()
-        for _, result, _ in self.list_analyses(Filters(speaker=speaker)):
+        for _, result, _ in self.list_analyses(Filters(speaker=speaker, superseded=True)):
             whole = result.start <= 1e-3 and result.end >= result.duration - 1e-2
             if result.sha256 in counted or not whole:
                 continue

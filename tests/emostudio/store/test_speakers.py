@@ -8,22 +8,45 @@ import soundfile as sf
 
 from emostudio.store import Project
 from emostudio.store.importer import ImportOptions, run_import
-from model_core.devices import pick_placement
-from model_core.model.reasoner import EmoReasoner
+from emostudio.store.project import Filters
+from model_core.cues import analyze_clip
+from model_core.pipeline import Analyzer
+from model_core.result import AnalysisResult
 from tests.helpers.signals import RATE, syllable_train
-from tests.helpers.tiny_models import tiny_config
 
 pytestmark = pytest.mark.slow
 SPEAKERS = {"low": 110.0, "high": 240.0}  # F0 in Hz
 
 
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tiny")
-    config = tiny_config(folder, speech_encoder="whisper-tiny.en", speech_encoder_config=None,
-                         max_rationale_tokens=8)  # ASR needs Whisper's tokenizer
-    EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "checkpoint")
-    return folder / "checkpoint"
+class CueReadingModel:
+    """Stands in for the model (the importer loads it through ``Analyzer.load``): it
+    measures each clip against the baseline the importer hands it, and calls a clip
+    "sad" when its pitch is low against that baseline, "happy" otherwise. Whisper and an
+    LLM would add minutes here and nothing to what this test checks: which baseline each
+    clip gets, when, and how often."""
+
+    def __init__(self):
+        self.batches = []
+
+    def analyze(self, clips):
+        self.batches.append([clip.baseline.name if clip.baseline else None for clip in clips])
+        results = []
+        for clip in clips:
+            _analysis, summary = analyze_clip(clip.recording, baseline=clip.baseline)
+            z = summary.cues["f0_mean"].z
+            label = "sad" if z < 0 else "happy"
+            results.append(AnalysisResult(
+                file=str(clip.recording.path), sha256=clip.recording.sha256, duration=clip.recording.duration,
+                sample_rate=clip.recording.sample_rate, start=summary.start, end=summary.end,
+                cues=summary.to_dict(), label=label, probabilities={label: 1.0}))
+        return results
+
+
+@pytest.fixture
+def model(monkeypatch):
+    fake = CueReadingModel()
+    monkeypatch.setattr(Analyzer, "load", classmethod(lambda cls, *args, **kwargs: fake))
+    return fake
 
 
 def two_speakers(root):
@@ -41,23 +64,31 @@ def full_analyses(project):
     return [(project.analysis(i), speaker) for i, speaker in rows]
 
 
-def test_the_model_runs_against_each_speakers_own_baseline(tmp_path, checkpoint):
+def test_the_model_runs_against_each_speakers_own_baseline(tmp_path, model):
     folder = two_speakers(tmp_path / "study")
-    options = ImportOptions(recursive=True, model=str(checkpoint), device="cpu", workers=1,
-                            speaker_from=r"^(\w+)/")
+    options = ImportOptions(recursive=True, device="cpu", workers=1, speaker_from=r"^(\w+)/")
     with Project(tmp_path / "p.emostudio") as project:
         summary = run_import(project, folder, options)
         assert summary.imported == 6 and not summary.failed
         assert summary.speakers == {"high": 3, "low": 3}
         assert "speaker baselines: high (3 recordings), low (3 recordings)" in summary.text()
         analyses = full_analyses(project)
+        # Every clip went to the model with its own speaker's baseline, after all were measured.
+        assert sorted(name for batch in model.batches for name in batch) == ["high"] * 3 + ["low"] * 3
         assert len(analyses) == 6  # one model analysis a recording
         for result, speaker in analyses:
             assert result.cues["baseline"] == speaker and result.label is not None
             # Against their own baseline neither speaker's pitch stands out.
             assert abs(result.cues["cues"]["f0_mean"]["z"]) < 1.0
+        # Pitch relative to the speaker: each speaker's lowest take reads as low.
+        lowest = {speaker: min((r for r, s in analyses if s == speaker),
+                               key=lambda r: r.cues["cues"]["f0_mean"]["value"]) for speaker in SPEAKERS}
+        assert {speaker: r.label for speaker, r in lowest.items()} == {"high": "sad", "low": "sad"}
         cues_only = project.conn.execute("SELECT count(*) FROM analyses WHERE kind = 'cues'").fetchone()[0]
         assert cues_only == 6  # the measuring pass, against population priors, is kept too
+        listed = project.list_analyses(Filters())
+        assert len(listed) == 6 and {r.label is not None for _, r, _ in listed} == {True}  # but not listed
+        assert len(project.list_analyses(Filters(superseded=True))) == 12
         counts = project.counts()
 
     with Project(tmp_path / "p.emostudio") as project:  # a rerun adds nothing
