@@ -69,7 +69,8 @@ def plan(
     seconds each and check the machinery, not the machine.
     """
     n = max(1, repeats)
-    speech = {"speech_dir": str(speech_dir)} if speech_dir else {}
+    # absolute: the workers run in scratch folders
+    speech = {"speech_dir": str(Path(speech_dir).resolve())} if speech_dir else {}
 
     def size(full, tiny):
         return tiny if quick else full
@@ -193,6 +194,11 @@ def _run_one(bench: Bench, progress: TextIO, suite_started: float) -> Outcome:
         environment.get("DISPLAY") or environment.get("WAYLAND_DISPLAY")
     ):
         environment.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display: draw off screen
+    # The worker runs in a scratch folder (whatever it leaves, a core dump say, goes with it),
+    # so it finds this copy of emostudio through the path, not through the current folder.
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).resolve().parents[2]), environment.get("PYTHONPATH")])
+    )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"emostudio-bench-{bench.name}-") as folder:
         result, log = Path(folder) / "section.json", Path(folder) / "output.log"
@@ -207,7 +213,7 @@ def _run_one(bench: Bench, progress: TextIO, suite_started: float) -> Outcome:
         ]
         with log.open("w") as output:
             process = subprocess.Popen(
-                argv, stdout=output, stderr=subprocess.STDOUT, env=environment
+                argv, stdout=output, stderr=subprocess.STDOUT, env=environment, cwd=folder
             )
             while True:
                 try:
@@ -283,7 +289,8 @@ def render(
         "| --- | --- | ---: | --- |",
     ]
     lines += [
-        f"| {o.bench.name} | {o.status} | {o.seconds:.1f} | {o.bench.repeats} |" for o in outcomes
+        f"| {o.bench.name} | {o.status} | {'' if o.skipped else f'{o.seconds:.1f}'} | {o.bench.repeats} |"
+        for o in outcomes
     ]
     for outcome in outcomes:
         lines.append("")
