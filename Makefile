@@ -14,4 +14,4 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
 bench:
-	.venv/bin/emostudio bench acoustics
+	bash scripts/benchmarks.sh
