@@ -99,7 +99,7 @@ def find_files(folder: Path, options: ImportOptions) -> tuple[list[Path], int]:
     try:
         found = folder.rglob(pattern) if options.recursive else folder.glob(pattern)
         files = sorted(p for p in found if p.is_file())
-    except (ValueError, NotImplementedError) as err:  # "/abs", "**x"
+    except (ValueError, NotImplementedError, IndexError) as err:  # "/abs", "**x", "."
         raise StoreError(f"--glob {pattern!r}: not a usable pattern ({err})") from err
     if options.glob:
         return files, 0

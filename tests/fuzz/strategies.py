@@ -1,18 +1,26 @@
 """Shared settings and text strategies for the fuzz tests.
 
 Every fuzz test uses :func:`fuzz` (no example database, no deadline) so a CI run is
-reproducible enough and the whole folder stays within about a minute on two cores.
+reproducible enough and the whole folder stays within about a minute on two cores;
+``EMOSTUDIO_FUZZ_SCALE`` multiplies the examples for a deeper run.
 """
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import settings
 from hypothesis import strategies as st
 
+# EMOSTUDIO_FUZZ_SCALE=10 runs ten times the examples (a deeper hunt than CI's).
+SCALE = float(os.environ.get("EMOSTUDIO_FUZZ_SCALE", "1"))
+
 
 def fuzz(max_examples: int) -> settings:
-    """Database-less settings with ``max_examples`` and no per-example deadline."""
-    return settings(max_examples=max_examples, deadline=None, database=None)
+    """Database-less settings with ``max_examples`` (times the scale) and no deadline."""
+    return settings(
+        max_examples=max(1, round(max_examples * SCALE)), deadline=None, database=None
+    )
 
 
 # Strings that break naive parsers and writers: quotes of every kind, line ends of

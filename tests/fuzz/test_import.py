@@ -71,6 +71,7 @@ GLOBS = st.lists(GLOB_BITS | TEXT, max_size=5).map("".join)
 @example(glob="**/../../*", recursive=True)
 @example(glob="/abs/*.wav", recursive=False)  # NotImplementedError
 @example(glob="**x", recursive=True)  # ValueError
+@example(glob=".", recursive=False)  # IndexError inside pathlib
 def test_globs_give_files_inside_the_folder_or_a_store_error(folder, glob, recursive):
     try:
         files, ignored = find_files(folder, ImportOptions(glob=glob, recursive=recursive))
