@@ -8,6 +8,7 @@ anything else FFmpeg knows. Both return float32 samples of shape
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,15 @@ class Decoded:
     warnings: tuple[str, ...] = ()
 
 
+def _sf_name(path: Path) -> str | bytes:
+    """The name to give libsndfile: bytes on POSIX, so that names that are not UTF-8 open too.
+
+    (soundfile encodes a str strictly, and a name that is not UTF-8 reaches Python as a str
+    holding surrogate escapes.)
+    """
+    return os.fsencode(path) if os.name == "posix" else str(path)
+
+
 def _check_size(path: Path, n_frames: int, n_channels: int, max_decoded_bytes: int) -> None:
     needed = n_frames * n_channels * BYTES_PER_DECODED_SAMPLE
     if needed > max_decoded_bytes:
@@ -48,14 +58,14 @@ def _check_size(path: Path, n_frames: int, n_channels: int, max_decoded_bytes: i
 def decode_with_soundfile(path: Path, max_decoded_bytes: int) -> Decoded | None:
     """Decode with libsndfile; return None when libsndfile does not know the format."""
     try:
-        info = sf.info(str(path))
+        info = sf.info(_sf_name(path))
     except (sf.LibsndfileError, RuntimeError):
         return None  # not a libsndfile format: let FFmpeg try
     if info.frames <= 0 or info.channels <= 0:
         raise EmptyAudioError(path, f"the {info.format} header declares no samples")
     _check_size(path, info.frames, info.channels, max_decoded_bytes)
     try:
-        samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        samples, rate = sf.read(_sf_name(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as err:
         raise CorruptAudioError(path, f"{info.format} data cannot be decoded ({err})") from err
     warnings: list[str] = []
@@ -137,7 +147,7 @@ def probe(path: Path) -> AudioInfo:
         When neither reader recognises the file, or it declares no audio.
     """
     try:
-        info = sf.info(str(path))
+        info = sf.info(_sf_name(path))
     except (sf.LibsndfileError, RuntimeError):
         info = None
     if info is not None:

@@ -20,6 +20,7 @@ from model_core.audio.decode import AudioInfo, decode_with_pyav, decode_with_sou
 from model_core.audio.errors import (
     AudioError,
     AudioFileNotFoundError,
+    CorruptAudioError,
     EmptyAudioError,
     InvalidSamplesError,
 )
@@ -30,6 +31,9 @@ HASH_CHUNK_BYTES = 1 << 20
 CLIPPING_LEVEL = 0.999  # |sample| at or above this counts as clipped
 CLIPPING_WARN_FRACTION = 0.001  # warn when more than 0.1 % of samples clip
 DC_OFFSET_WARN = 0.05  # warn when the mean sample is beyond +-0.05 full scale
+# Below this a header's rate is damage, not audio: a second of samples declared at 1 Hz
+# would become hours of audio and hundreds of millions of samples once resampled.
+MIN_SAMPLE_RATE = 1000  # Hz
 RESAMPLER_QUALITY = "HQ"  # soxr's high quality: flat to 0.9 * Nyquist, >100 dB stop band
 
 
@@ -142,6 +146,15 @@ def _check_path(path: Path) -> int:
     return size
 
 
+def _check_rate(path: Path, rate: int) -> None:
+    if rate < MIN_SAMPLE_RATE:
+        raise CorruptAudioError(
+            path,
+            f"the header's sampling rate of {rate} Hz is implausible (at least "
+            f"{MIN_SAMPLE_RATE} Hz expected); the header is probably damaged",
+        )
+
+
 def probe_audio(path: str | Path) -> AudioInfo:
     """Duration, rate and channels from the header alone (fast: nothing is decoded).
 
@@ -152,7 +165,10 @@ def probe_audio(path: str | Path) -> AudioInfo:
     """
     path = Path(path)
     _check_path(path)
-    return probe(path)
+    info = probe(path)
+    if info.sample_rate:  # 0: the container does not say (FFmpeg finds it when decoding)
+        _check_rate(path, info.sample_rate)
+    return info
 
 
 def load_audio(
@@ -182,6 +198,7 @@ def load_audio(
     decoded = decode_with_soundfile(path, max_decoded_bytes)
     if decoded is None:
         decoded = decode_with_pyav(path, max_decoded_bytes)
+    _check_rate(path, decoded.sample_rate)
     warnings = list(decoded.warnings) + _sample_warnings(path, decoded.samples)
     return Recording(
         samples=decoded.samples,
