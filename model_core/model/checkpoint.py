@@ -110,7 +110,11 @@ def load_checkpoint(folder: str | Path, placement: Placement):
         raise CheckpointError(f"{folder}: not an EmoReasoner checkpoint (no {CONFIG_FILE})")
     refuse_pickles(folder)
     _require_parts(folder)
-    model = EmoReasoner(EmoReasonerConfig.load(folder), placement)
+    try:
+        config = EmoReasonerConfig.load(folder)
+    except ValueError as err:  # not JSON, or another class's config: the message names the file
+        raise CheckpointError(str(err)) from err
+    model = EmoReasoner(config, placement)
     load_trainable_parts(model, folder)
     model.to(device=placement.device, dtype=placement.dtype)
     return model.eval()
@@ -138,19 +142,31 @@ def load_trainable_parts(model, folder: str | Path) -> None:
     refuse_pickles(folder)
     _require_parts(folder)
     try:
-        adapters = load_file(str(folder / ADAPTERS_FILE))
+        adapters = _read(folder / ADAPTERS_FILE)
         _load_prefixed(model.speech_branch, adapters, "speech_branch.")
         _load_prefixed(model.emotion_branch, adapters, "emotion_branch.")
         encoder_file = folder / EMOTION_ENCODER_FILE
         if encoder_file.exists():
-            model.emotion_encoder.load_state_dict(load_file(str(encoder_file)))
-        lora = load_file(str(folder / LORA_DIR / LORA_FILE))
+            model.emotion_encoder.load_state_dict(_read(encoder_file))
+        lora = _read(folder / LORA_DIR / LORA_FILE)
+        result = set_peft_model_state_dict(model.llm, lora)
+    except CheckpointError:  # a damaged file: already says so
+        raise
     except RuntimeError as err:  # shape or key mismatch from load_state_dict
         raise CheckpointError(f"{folder}: weights do not fit the config ({err})") from err
-    result = set_peft_model_state_dict(model.llm, lora)
     unexpected = [k for k in getattr(result, "unexpected_keys", []) if "lora" in k]
     if unexpected:
         raise CheckpointError(f"{folder}: LoRA weights do not fit the LLM ({unexpected[:3]})")
+
+
+def _read(file: Path) -> dict:
+    """A safetensors file's tensors; CheckpointError when it is damaged (e.g. truncated)."""
+    from safetensors import SafetensorError
+
+    try:
+        return load_file(str(file))
+    except (SafetensorError, OSError) as err:
+        raise CheckpointError(f"{file}: damaged or truncated safetensors file ({err})") from err
 
 
 def _load_prefixed(module, state: dict, prefix: str) -> None:
