@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,10 +41,14 @@ def _create_private(path: Path) -> None:
 
 
 def _make_private(path: Path) -> None:
-    """The project and its WAL and shared-memory files, readable by the owner only."""
+    """The project and its WAL and shared-memory files, readable by the owner only.
+
+    Only the group's and others' permissions are taken away: a project its owner made
+    read-only stays read-only.
+    """
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if candidate.exists():
-            os.chmod(candidate, PRIVATE_FILE_MODE)
+            os.chmod(candidate, stat.S_IMODE(candidate.stat().st_mode) & PRIVATE_FILE_MODE)
 
 
 def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
@@ -56,25 +61,35 @@ def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Data
         not writable; :class:`NewerStoreError` for a newer schema.
     """
     path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path}: a folder, not a project file")
     existed = path.exists() and path.stat().st_size > 0
     if not existed:
         if not create:
-            raise StoreError(f"{path}: no such project file")
+            problem = "the project file is empty (0 bytes)" if path.exists() else "no such project file"
+            raise StoreError(f"{path}: {problem}")
         try:
             _create_private(path)
         except OSError as err:
             raise StoreError(f"{path}: cannot create the project ({err.strerror or err})") from err
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: not a usable EmoStudio project ({err})") from err
+    try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if existed:
             _check_existing(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # durable with WAL up to the last commit
+        _migrate(conn, path)
     except sqlite3.DatabaseError as err:
+        conn.close()
         raise StoreError(f"{path}: not a usable EmoStudio project ({err})") from err
-    _migrate(conn, path)
+    except BaseException:
+        conn.close()  # a refused file is left as it was, with no connection holding it
+        raise
     _make_private(path)
     return sqlite_utils.Database(conn)
 
@@ -93,11 +108,26 @@ def _check_existing(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(
             f"{path}: an SQLite database, but not an EmoStudio project; it was left as it is"
         )
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as err:  # too damaged to check ("malformed")
+        result = str(err)
     if result != "ok":
         raise StoreError(
             f"{path}: the project file is damaged ({result}); it was left as it is. "
             "Restore a backup, or open a copy with sqlite3's .recover"
+        )
+    _check_version(conn, path, tables)  # before anything (even the journal mode) is written
+
+
+def _check_version(conn: sqlite3.Connection, path: Path, tables: set[str]) -> None:
+    newest = 0
+    if "_migrations" in tables:
+        newest = conn.execute("SELECT max(version) FROM _migrations").fetchone()[0] or 0
+    if newest > LATEST:
+        raise NewerStoreError(
+            f"{path}: written by a newer EmoStudio (schema {newest}, this one knows up to "
+            f"{LATEST}); update EmoStudio to open it. Nothing was changed."
         )
 
 
@@ -106,12 +136,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)"
     )
     applied = {row[0] for row in conn.execute("SELECT version FROM _migrations")}
-    newest = max(applied, default=0)
-    if newest > LATEST:
-        raise NewerStoreError(
-            f"{path}: written by a newer EmoStudio (schema {newest}, this one knows up to "
-            f"{LATEST}); update EmoStudio to open it. Nothing was changed."
-        )
+    _check_version(conn, path, {"_migrations"})
     for version, name, script in MIGRATIONS:
         if version in applied:
             continue

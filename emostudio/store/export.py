@@ -177,7 +177,12 @@ def export(
     if fmt not in FORMATS:
         raise StoreError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise StoreError(f"{out}: not a folder (a file of that name exists); give a folder to write into")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{out}: cannot create the folder ({err.strerror or err})") from err
     rows = project.list_analyses(filters, descending=False)
     records = []
     for analysis_id, result, facts in rows:

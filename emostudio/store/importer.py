@@ -154,6 +154,16 @@ def _init_worker(done: set[str]) -> None:
 def measure(path: str) -> dict:
     """Decode and measure one file (runs in a worker process)."""
     try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # Python's surrogate escapes of bytes that are not UTF-8
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        return {
+            "path": shown,
+            "status": "failed",
+            "error": f"{shown}: the file name is not valid UTF-8, and a project stores names "
+            "as text; rename the file to import it",
+        }
+    try:
         sha = file_sha256(path)
         if sha in _DONE:
             return {"path": path, "sha256": sha, "status": "already"}
