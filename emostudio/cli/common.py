@@ -54,8 +54,17 @@ def for_each_file(
 
 
 def json_line(data: dict[str, Any], stream: TextIO | None = None) -> None:
-    """Write one JSON object per line (NaN is written as null, never as invalid JSON)."""
-    print(json.dumps(_finite(data), ensure_ascii=False), file=stream or sys.stdout, flush=True)
+    """Write one JSON object per line (NaN is written as null, never as invalid JSON).
+
+    A file name that is not UTF-8 (surrogate escapes) is written as ``\\udcXX`` escapes,
+    so that the line stays valid UTF-8 JSON and ``json.loads`` gives the name back.
+    """
+    text = json.dumps(_finite(data), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(_finite(data), ensure_ascii=True)
+    print(text, file=stream or sys.stdout, flush=True)
 
 
 def _finite(value: Any) -> Any:

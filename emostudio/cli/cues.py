@@ -7,7 +7,13 @@ import math
 import sys
 import time
 
-from emostudio.cli.common import add_baseline_options, baseline_from_args, for_each_file, json_line
+from emostudio.cli.common import (
+    add_baseline_options,
+    baseline_from_args,
+    for_each_file,
+    json_line,
+    report_error,
+)
 from model_core.acoustics import AcousticSettings, VoiceQualitySettings
 from model_core.audio import load_audio
 from model_core.cues import CueSummary, analyze_clip
@@ -38,6 +44,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.start is not None and args.end is not None and args.start >= args.end:
+        report_error(f"--start {args.start:g} s is not before --end {args.end:g} s: no selection to analyse")
+        return 2
     baseline = baseline_from_args(args)
     settings = AcousticSettings(voice=VoiceQualitySettings(hnr_method=args.hnr))
 

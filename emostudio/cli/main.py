@@ -27,7 +27,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """File names need not be UTF-8: write such a name's own bytes, never fail on it.
+
+    Python decodes them into surrogate escapes, which a UTF-8 stdout refuses under most
+    locales (stderr escapes them already).
+    """
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding == "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=errors)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -23,7 +23,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--model", default="default", help="'default' or a checkpoint folder")
     importer.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     importer.add_argument(
-        "--workers", type=int, default=0, help="decoding processes (default: CPU cores)"
+        "--workers",
+        type=_workers,
+        default=0,
+        help="decoding processes (default: CPU cores)",
     )
     importer.add_argument(
         "--speaker-from",
@@ -54,6 +57,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     lister.add_argument("--limit", type=int, default=50)
     _filter_options(lister)
     lister.set_defaults(run=run_list)
+
+
+def _workers(text: str) -> int:
+    """``--workers``: a whole number, 0 (one per core) or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"workers must be 0 (one per core) or more, got {value}")
+    return value
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +139,12 @@ def run_import(args: argparse.Namespace) -> int:
         speaker_from=args.speaker_from,
         copy=args.copy,
     )
+    from model_core.model.checkpoint import CheckpointError
+    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
+
+    if not args.db.parent.is_dir():  # a mistyped --db must not create a tree of folders
+        report_error(f"{args.db}: the folder {args.db.parent} does not exist")
+        return 2
     progress = _Progress(args.quiet)
     try:
         with Project(args.db, actor="emostudio import") as project:
@@ -132,6 +152,10 @@ def run_import(args: argparse.Namespace) -> int:
     except StoreError as err:
         progress.close()
         report_error(str(err))
+        return 2
+    except (CheckpointError, UnsafeWeightsError, WeightsUnavailableError) as err:
+        progress.close()
+        report_error(f"cannot load model {args.model!r}: {err}")
         return 2
     progress.close()
     print(summary.text())
