@@ -197,6 +197,8 @@ def _evaluate(args) -> int:
     from model_core.model.reasoner import EmoReasoner
     from train.evaluate import evaluate_specs, write_report
 
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        return error(f"{args.out}: not a folder (a file of that name exists); --out takes a folder")
     model = EmoReasoner.from_pretrained(args.model, pick_placement(args.device))
     report = evaluate_specs(model, args.data, args.cache, rationales=args.rationales, say=say)
     say(report.markdown())

@@ -17,6 +17,8 @@ from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
 from train.features import FeatureCache, Prepared, prepare_all_examples
 
+MAX_NAMED = 20  # examples left out that are named one by one
+
 EVAL_BATCH = 8
 
 
@@ -254,9 +256,29 @@ def evaluate_specs(
     rationales: int = 32,
     say: Callable[[str], None] = print,
 ) -> EvaluationReport:
-    """Evaluate on data specs (see :func:`train.datasets.load_examples`)."""
-    from train.datasets import load_examples
+    """Evaluate on data specs (see :func:`train.datasets.load_examples`).
+
+    Examples whose label the model does not know are named and left out.
+
+    Raises
+    ------
+    DatasetError
+        When no example can be evaluated (none readable with a known label or a transcript).
+    """
+    from train.datasets import DatasetError, load_examples
 
     examples = [e for spec in specs for e in load_examples(spec)]
+    labels = list(model.config.labels)
+    outside = [e for e in examples if e.label is not None and e.label not in labels]
+    for example in outside[:MAX_NAMED]:
+        say(f"left out {example.source or example.id}: label {example.label!r} is not one of {labels}")
+    if len(outside) > MAX_NAMED:
+        say(f"left out {len(outside) - MAX_NAMED} more examples with labels outside {labels}")
     prepared = prepare_all_examples(examples, model, FeatureCache(cache_dir), say)
+    asr = model.whisper_tokenizer is not None
+    if not any(p.example.label in labels or (asr and p.example.transcript) for p in prepared):
+        raise DatasetError(
+            f"{', '.join(specs)}: nothing to evaluate: no readable example has one of the "
+            f"labels {labels}" + (" or a transcript" if asr else "")
+        )
     return evaluate(model, prepared, rationales=rationales, say=say)

@@ -25,7 +25,13 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
-from model_core.audio import MODEL_SAMPLE_RATE, AudioError, load_audio, recording_from_array
+from model_core.audio import (
+    MODEL_SAMPLE_RATE,
+    AudioError,
+    AudioFileNotFoundError,
+    load_audio,
+    recording_from_array,
+)
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from train.datasets.example import Example
@@ -47,9 +53,12 @@ class Prepared:
 
 def _key(example: Example, model: EmoReasoner, f0_reference_hz: float) -> str:
     digest = hashlib.sha256()
-    with open(example.audio, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
+    try:
+        with open(example.audio, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as err:  # missing, a folder, unreadable: skipped like any unreadable audio
+        raise AudioFileNotFoundError(example.audio, f"cannot open ({err.strerror or err})") from err
     meta = json.dumps(
         [
             example.start,
@@ -158,9 +167,12 @@ def prepare(
             example, clip, meta["descriptor"], json.loads(meta["cues"]), float(meta["duration"])
         )
     samples = samples_of(example)
-    analysis, summary = analyze_clip(
-        recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio)), baseline=baseline
-    )
+    try:
+        analysis, summary = analyze_clip(
+            recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio)), baseline=baseline
+        )
+    except AudioError as err:  # raised about the array: say which file it came from
+        raise type(err)(example.audio, err.problem) from err
     clip = ClipInput(samples, analysis, baseline.f0_reference_hz)
     with torch.inference_mode():
         inputs, hidden = model.whisper_states([clip])

@@ -97,7 +97,8 @@ def read_manifest(path: str | Path) -> list[Example]:
     examples = []
     if path.suffix.lower() == ".jsonl":
         # newline=None: lines end as in a file opened for reading text (\n, \r\n or \r).
-        with io.StringIO(_text(path, "utf-8"), newline=None) as handle:
+        # utf-8-sig: a byte-order mark (as Windows editors write one) is not part of the JSON.
+        with io.StringIO(_text(path, "utf-8-sig"), newline=None) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
@@ -112,7 +113,9 @@ def read_manifest(path: str | Path) -> list[Example]:
         with io.StringIO(_text(path, "utf-8-sig"), newline="") as handle:
             reader = csv.DictReader(handle)
             try:
-                if not reader.fieldnames or "path" not in reader.fieldnames:
+                if not reader.fieldnames:
+                    raise DatasetError(f"{path}: no rows (the manifest is empty, not even a header)")
+                if "path" not in reader.fieldnames:
                     raise DatasetError(f"{path}:1: the header must name a 'path' column")
                 for number, row in enumerate(reader, 2):
                     if None in row:
@@ -122,11 +125,28 @@ def read_manifest(path: str | Path) -> list[Example]:
                 raise DatasetError(f"{path}:{reader.line_num}: not readable CSV ({err})") from err
     else:
         raise DatasetError(f"{path}: a manifest must be .csv or .jsonl")
+    if not examples:
+        raise DatasetError(f"{path}: no rows (the manifest is empty)")
+    _refuse_repeated_rows(examples)
     ids = [e.id for e in examples]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise DatasetError(f"{path}: duplicate ids {duplicates[:5]}")
     return examples
+
+
+def _refuse_repeated_rows(examples: list[Example]) -> None:
+    """A row given twice would count twice in training and evaluation: name both lines."""
+    first: dict[tuple, str] = {}
+    for example in examples:
+        key = (
+            example.audio, example.label, example.transcript, example.speaker, example.split,
+            example.start, example.end, example.question, example.answer,
+        )
+        if key in first:
+            line = first[key].rsplit(":", 1)[-1]
+            raise DatasetError(f"{example.source}: a duplicate of line {line} (the same row twice)")
+        first[key] = example.source
 
 
 def read_label_folders(root: str | Path, split: str = "train") -> list[Example]:
