@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: str) -> None:
         self.session.open_project(path)
-        if self.session.project is not None:
+        if self.session.project is not None and self.session.project.path == Path(path):
             self.settings.setValue("project", str(path))
 
     def _project_changed(self, project) -> None:
@@ -294,6 +294,10 @@ class MainWindow(QMainWindow):
             self.import_folder(str(paths[0]))
         else:
             self.open_file(str(paths[0]))
+        if len(paths) > 1:  # one recording at a time: say so rather than drop the rest silently
+            names = ", ".join(p.name for p in paths[1:4]) + (", ..." if len(paths) > 4 else "")
+            self.show_error(f"{len(paths) - 1} more dropped item(s) not opened ({names}): the app opens "
+                            "one recording at a time; drop a folder to import many")
 
     # ----------------------------------------------------------------- what the session says
     def _recording_opened(self, recording) -> None:

@@ -58,13 +58,16 @@ class Session(QObject):
 
     # ----------------------------------------------------------------- projects
     def open_project(self, path: str | Path) -> None:
+        try:
+            project = Project(path, actor="emostudio gui")
+        except Exception as err:  # StoreError and OS errors: shown; the open project stays open
+            self.error.emit(str(err))
+            if self.project is None:
+                self.project_changed.emit(None)
+            return
         if self.project is not None:
             self.project.close()
-        try:
-            self.project = Project(path, actor="emostudio gui")
-        except Exception as err:  # StoreError and OS errors: shown, nothing else changes
-            self.project = None
-            self.error.emit(str(err))
+        self.project = project
         self.project_changed.emit(self.project)
 
     # ----------------------------------------------------------------- recordings
