@@ -1,0 +1,487 @@
+"""The bad-input corpus, continued: manifests, checkpoint folders, project databases,
+command-line arguments and files dropped on the app (see :mod:`tests.helpers.bad_inputs`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from tests.helpers.bad_inputs import (
+    ACCEPTED,
+    ANALYZE,
+    BASELINE,
+    CUES,
+    EVALUATE,
+    EXPORT,
+    FIT,
+    GUI_DROP,
+    GUI_PROJECT,
+    IMPORT,
+    MANIFEST_ENTRIES,
+    VALIDATE,
+    Built,
+    Context,
+    kind,
+    refuse,
+)
+
+ROOT_SKIP = "root may write to any file" if os.geteuid() == 0 else None
+
+
+def stored_project(path: Path, audio: Path) -> None:
+    """A project holding one analysis of ``audio``: what a refused operation must keep."""
+    from emostudio.store import Project
+    from model_core.audio import load_audio
+
+    recording = load_audio(audio)
+    with Project(path) as project:
+        project.add_recording(recording, analysis=_result(recording))
+
+
+def _result(recording, kind_of_take: str = "a stored take"):
+    from model_core.result import AnalysisResult
+
+    return AnalysisResult(
+        file=str(recording.path),
+        sha256=recording.sha256,
+        duration=recording.duration,
+        sample_rate=recording.sample_rate,
+        start=0.0,
+        end=recording.duration,
+        label="neutral",
+        probabilities={"neutral": 0.7, "angry": 0.3},
+        transcript=kind_of_take,
+        cues={"descriptor": "steady pitch"},
+    )
+
+
+# ----------------------------------------------------------------- manifests
+def manifests(expect_validate, expect_fit=None, expect_evaluate=None):
+    """A manifest refused (or accepted) the same way by validate, fit and evaluate."""
+    values = {VALIDATE: expect_validate, FIT: expect_fit, EVALUATE: expect_evaluate}
+    return {
+        entry: (values[entry] if values[entry] is not None else expect_validate)
+        for entry in MANIFEST_ENTRIES
+    }
+
+
+def _manifest(ctx: Context, name: str, file: str, content: bytes | str) -> Built:
+    path = ctx.own(name, file)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return Built(path)
+
+
+def _csv_rows(*rows: tuple[str, str]) -> str:
+    return "path,label\n" + "".join(f'"{path}",{label}\n' for path, label in rows)
+
+
+@kind("manifest/missing-columns", "manifest", manifests(refuse("'path' column", status=2)))
+def _missing_columns(ctx):
+    return _manifest(ctx, "manifest/missing-columns", "cols.csv", f"file,emotion\n{ctx.good},neutral\n")
+
+
+@kind(
+    "manifest/unknown-label",
+    "manifest",
+    manifests(refuse("not one of"), refuse("not one of", status=2), refuse("not one of", status=2)),
+)
+def _unknown_label(ctx):
+    return _manifest(ctx, "manifest/unknown-label", "labels.csv", _csv_rows((ctx.good, "furious")))
+
+
+@kind(
+    "manifest/path-escaping-its-folder",
+    "manifest",
+    manifests(refuse("not a recognised"), refuse("not a recognised", status=2),
+              refuse("not a recognised", status=2)),
+)
+def _escaping(ctx):
+    inner = ctx.own("manifest/path-escaping-its-folder", "inner")
+    inner.mkdir(exist_ok=True)
+    (inner.parent / "secret.txt").write_text("not audio, and outside the manifest's folder\n")
+    path = inner / "escape.csv"
+    path.write_text(_csv_rows(("../secret.txt", "neutral")))
+    return Built(path, names="secret.txt")
+
+
+@kind("manifest/utf8-bom-csv", "manifest", manifests(ACCEPTED))
+def _bom_csv(ctx):
+    return _manifest(ctx, "manifest/utf8-bom-csv", "bom.csv", "\ufeff" + _csv_rows((ctx.good, "neutral")))
+
+
+@kind("manifest/utf8-bom-jsonl", "manifest", manifests(ACCEPTED))
+def _bom_jsonl(ctx):
+    row = json.dumps({"path": str(ctx.good), "label": "neutral"})
+    return _manifest(ctx, "manifest/utf8-bom-jsonl", "bom.jsonl", f"\ufeff{row}\n")
+
+
+@kind("manifest/utf16", "manifest", manifests(refuse("UTF-8", status=2)))
+def _utf16(ctx):
+    return _manifest(
+        ctx, "manifest/utf16", "excel.csv", _csv_rows((ctx.good, "neutral")).encode("utf-16")
+    )
+
+
+@kind("manifest/empty-file", "manifest", manifests(refuse("empty", status=2)))
+def _empty_manifest(ctx):
+    return _manifest(ctx, "manifest/empty-file", "empty.csv", b"")
+
+
+@kind("manifest/header-only", "manifest", manifests(refuse("no rows", status=2)))
+def _header_only(ctx):
+    return _manifest(ctx, "manifest/header-only", "header.csv", "path,label\n")
+
+
+@kind("manifest/binary-garbage", "manifest", manifests(refuse("UTF-8", status=2)))
+def _garbage(ctx):
+    noise = np.random.default_rng(7).integers(0, 256, 4096, dtype=np.uint8).tobytes()
+    return _manifest(ctx, "manifest/binary-garbage", "garbage.csv", b"\xff\xfe\x00" + noise)
+
+
+@kind("manifest/duplicate-rows", "manifest", manifests(refuse("duplicate", status=2)))
+def _duplicates(ctx):
+    rows = _csv_rows((ctx.good, "neutral"), (ctx.good, "neutral"))
+    return _manifest(ctx, "manifest/duplicate-rows", "twice.csv", rows)
+
+
+@kind(
+    "manifest/missing-files",
+    "manifest",
+    manifests(refuse("no such file"), refuse("no such file", status=2),
+              refuse("no such file", status=2)),
+)
+def _missing_files(ctx):
+    built = _manifest(ctx, "manifest/missing-files", "gone.csv", _csv_rows(("gone.wav", "neutral")))
+    built.names = "gone.wav"
+    return built
+
+
+@kind("manifest/broken-json-line", "manifest", manifests(refuse("not valid JSON", status=2)))
+def _broken_json(ctx):
+    row = json.dumps({"path": str(ctx.good), "label": "neutral"})
+    return _manifest(ctx, "manifest/broken-json-line", "torn.jsonl", f'{row}\n{{"path": "x.wav", "lab\n')
+
+
+@kind("manifest/not-a-manifest", "manifest", manifests(refuse("not a data spec", status=2)))
+def _not_manifest(ctx):
+    return _manifest(ctx, "manifest/not-a-manifest", "rows.txt", _csv_rows((ctx.good, "neutral")))
+
+
+# ----------------------------------------------------------------- checkpoint folders
+CHECKPOINT_ENTRIES = {ANALYZE: 2, EVALUATE: 2, FIT: 2, IMPORT: 2}
+
+
+def checkpoints(*words: str):
+    return {entry: refuse(*words, status=status) for entry, status in CHECKPOINT_ENTRIES.items()}
+
+
+def _copy_checkpoint(ctx: Context, name: str) -> Path:
+    target = ctx.own(name, "model")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ctx.checkpoint, target)
+    return target
+
+
+def _reshape_first_tensor(file: Path) -> None:
+    from safetensors.torch import load_file, save_file
+
+    tensors = load_file(str(file))
+    key = sorted(tensors)[0]
+    tensors[key] = np_to_torch(np.zeros((tensors[key].shape[0] + 3, *tensors[key].shape[1:])))
+    save_file(tensors, str(file))
+
+
+def np_to_torch(array: np.ndarray):
+    import torch
+
+    return torch.from_numpy(array.astype(np.float32))
+
+
+@kind("checkpoint/empty-folder", "checkpoint", checkpoints("no emostudio_config.json"))
+def _empty_checkpoint(ctx):
+    folder = ctx.own("checkpoint/empty-folder", "model")
+    folder.mkdir(exist_ok=True)
+    return Built(folder, names="empty-folder")
+
+
+@kind("checkpoint/missing-config", "checkpoint", checkpoints("no emostudio_config.json"))
+def _no_config(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/missing-config")
+    (folder / "emostudio_config.json").unlink()
+    return Built(folder, names="missing-config")
+
+
+@kind("checkpoint/config-of-another-class", "checkpoint", checkpoints("unknown EmoReasoner config keys"))
+def _other_config(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/config-of-another-class")
+    llama = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 64}
+    (folder / "emostudio_config.json").write_text(json.dumps(llama))
+    return Built(folder, names="emostudio_config.json")
+
+
+@kind("checkpoint/config-not-json", "checkpoint", checkpoints("not valid JSON"))
+def _config_not_json(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/config-not-json")
+    (folder / "emostudio_config.json").write_text('{"name": "half a config", ')
+    return Built(folder, names="emostudio_config.json")
+
+
+@kind("checkpoint/pickle-file", "checkpoint", checkpoints("pickle"))
+def _pickle(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/pickle-file")
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04\x95pickled weights could run code")
+    return Built(folder, names="pytorch_model.bin")
+
+
+@kind("checkpoint/truncated-safetensors", "checkpoint", checkpoints("damaged", "truncated"))
+def _truncated(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/truncated-safetensors")
+    adapters = folder / "adapters.safetensors"
+    adapters.write_bytes(adapters.read_bytes()[: adapters.stat().st_size // 2])
+    return Built(folder, names="adapters.safetensors")
+
+
+@kind("checkpoint/wrong-adapter-shapes", "checkpoint", checkpoints("do not fit"))
+def _adapter_shapes(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/wrong-adapter-shapes")
+    _reshape_first_tensor(folder / "adapters.safetensors")
+    return Built(folder, names="wrong-adapter-shapes")
+
+
+@kind("checkpoint/wrong-lora-shapes", "checkpoint", checkpoints("do not fit"))
+def _lora_shapes(ctx):
+    folder = _copy_checkpoint(ctx, "checkpoint/wrong-lora-shapes")
+    _reshape_first_tensor(folder / "lora" / "adapter_model.safetensors")
+    return Built(folder, names="wrong-lora-shapes")
+
+
+@kind("checkpoint/a-file-not-a-folder", "checkpoint", checkpoints("not an EmoReasoner checkpoint"))
+def _a_file(ctx):
+    path = ctx.own("checkpoint/a-file-not-a-folder", "weights.safetensors")
+    shutil.copyfile(ctx.checkpoint / "adapters.safetensors", path)
+    return Built(path)
+
+
+# ----------------------------------------------------------------- project databases
+def databases(refused=None, **overrides):
+    expect = {IMPORT: refused, EXPORT: refused, GUI_PROJECT: refused}
+    expect.update({k.rstrip("_"): v for k, v in overrides.items()})
+    return expect
+
+
+def _project_copy(ctx: Context, name: str, file: str = "study.emostudio") -> Path:
+    target = ctx.own(name, file)
+    shutil.copyfile(ctx.project, target)
+    return target
+
+
+@kind("database/zero-bytes", "database", databases(ACCEPTED, export=refuse("empty", status=2)))
+def _zero_db(ctx):
+    path = ctx.own("database/zero-bytes", "new.emostudio")
+    path.write_bytes(b"")
+    return Built(path)
+
+
+@kind("database/random-bytes", "database", databases(refuse("not an SQLite database", status=2)))
+def _random_db(ctx):
+    path = ctx.own("database/random-bytes", "noise.emostudio")
+    path.write_bytes(np.random.default_rng(5).integers(0, 256, 8192, dtype=np.uint8).tobytes())
+    return Built(path)
+
+
+@kind("database/another-apps-sqlite", "database", databases(refuse("not an EmoStudio project", status=2)))
+def _other_db(ctx):
+    path = ctx.own("database/another-apps-sqlite", "notes.emostudio")
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT)")
+        conn.execute("INSERT INTO notes(text) VALUES ('somebody else''s data')")
+    conn.close()
+    return Built(path)
+
+
+@kind("database/newer-schema", "database", databases(refuse("newer", status=2)))
+def _newer_db(ctx):
+    path = _project_copy(ctx, "database/newer-schema", "future.emostudio")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT OR IGNORE INTO _migrations VALUES (99, 'from the future', '2099-01-01')")
+    conn.close()
+    # Not in WAL mode (as after a copy by another tool): switching it would write the file.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return Built(path)
+
+
+@kind("database/damaged-page", "database", databases(refuse("damaged", status=2)))
+def _damaged_db(ctx):
+    path = _project_copy(ctx, "database/damaged-page", "damaged.emostudio")
+    with sqlite3.connect(path) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'analyses'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page
+    data[start : start + page] = b"\x55" * page  # the analyses table's root page
+    path.write_bytes(bytes(data))
+    return Built(path)
+
+
+@kind(
+    "database/read-only-file",
+    "database",
+    databases(ACCEPTED, import_=refuse("read-only", "readonly", status=2)),
+)
+def _read_only_db(ctx):
+    path = _project_copy(ctx, "database/read-only-file", "archived.emostudio")
+    path.chmod(0o444)
+    skips = {IMPORT: ROOT_SKIP} if ROOT_SKIP else {}
+    return Built(path, skip_entries=skips, analyses=1)
+
+
+@kind("database/wal-leftovers", "database", databases(ACCEPTED))
+def _wal_leftovers(ctx):
+    """A crash after a commit: the newest analysis is only in the ``-wal`` file."""
+    from emostudio.store import Project
+    from model_core.audio import load_audio
+
+    source = _project_copy(ctx, "database/wal-leftovers", "source.emostudio")
+    target = source.with_name("crashed.emostudio")
+    recording = load_audio(ctx.good)
+    with Project(source) as project:
+        project.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        project.add_analysis(recording.sha256, _result(recording, "only in the WAL"))
+        shutil.copyfile(source, target)
+        shutil.copyfile(f"{source}-wal", f"{target}-wal")
+    source.unlink()
+    return Built(target, analyses=2)
+
+
+@kind("database/a-folder", "database", databases(refuse("not a usable", "folder", status=2)))
+def _folder_db(ctx):
+    path = ctx.own("database/a-folder", "folder.emostudio")
+    path.mkdir(exist_ok=True)
+    return Built(path)
+
+
+# ----------------------------------------------------------------- command-line arguments
+def _cli(argv: list, names: str) -> Built:
+    return Built(None, names=names, argv=tuple(str(a) for a in argv))
+
+
+def _clip_folder(ctx: Context, name: str) -> Path:
+    folder = ctx.own(name, "clips")
+    folder.mkdir(exist_ok=True)
+    shutil.copyfile(ctx.good, folder / "clip.wav")
+    return folder
+
+
+@kind("cli/negative-workers", "cli", {IMPORT: refuse("workers", status=2)})
+def _negative_workers(ctx):
+    folder = _clip_folder(ctx, "cli/negative-workers")
+    db = _project_copy(ctx, "cli/negative-workers")
+    argv = ["import", folder, "--db", db, "--cues-only", "--quiet", "--workers", "-1"]
+    return _cli(argv, "--workers")
+
+
+@kind("cli/start-after-end", "cli", {CUES: refuse("not before", status=2)})
+def _start_after_end(ctx):
+    return _cli(["cues", "--start", "0.8", "--end", "0.2", ctx.good], "--start")
+
+
+@kind("cli/unknown-format", "cli", {EXPORT: refuse("invalid choice", status=2)})
+def _unknown_format(ctx):
+    out = ctx.own("cli/unknown-format", "out")
+    argv = ["export", "--db", ctx.project, "--format", "docx", "--out", out]
+    return _cli(argv, "docx")
+
+
+@kind("cli/export-out-is-a-file", "cli", {EXPORT: refuse("not a folder", status=2)})
+def _export_out_file(ctx):
+    out = ctx.own("cli/export-out-is-a-file", "report.csv")
+    out.write_text("a file the user keeps\n")
+    argv = ["export", "--db", ctx.project, "--format", "csv", "--out", out]
+    return _cli(argv, "report.csv")
+
+
+@kind("cli/baseline-out-is-a-folder", "cli", {BASELINE: refuse("directory", "folder", status=1)})
+def _baseline_out_folder(ctx):
+    out = ctx.own("cli/baseline-out-is-a-folder", "speaker.json")
+    out.mkdir(exist_ok=True)
+    argv = ["baseline", ctx.good, "--speaker", "ann", "--out", out]
+    return _cli(argv, "speaker.json")
+
+
+@kind("cli/evaluate-out-is-a-file", "cli", {EVALUATE: refuse("not a folder", status=2)})
+def _evaluate_out_file(ctx):
+    out = ctx.own("cli/evaluate-out-is-a-file", "eval.md")
+    out.write_text("a file the user keeps\n")
+    manifest = out.with_name("data.csv")
+    manifest.write_text(_csv_rows((ctx.good, "neutral")))
+    if ctx.checkpoint is None:
+        return Built(None, skip="no checkpoint to evaluate")
+    argv = ["evaluate", f"manifest:{manifest}", "--model", ctx.checkpoint, "--out", out,
+            "--rationales", "0", "--device", "cpu", "--no-card"]
+    return _cli(argv, "eval.md")
+
+
+@kind("cli/import-db-in-missing-folder", "cli", {IMPORT: refuse("does not exist", status=2)})
+def _import_missing_db_folder(ctx):
+    folder = _clip_folder(ctx, "cli/import-db-in-missing-folder")
+    db = folder.parent / "nowhere" / "deeper" / "study.emostudio"
+    argv = ["import", folder, "--db", db, "--cues-only", "--quiet", "--workers", "1"]
+    return _cli(argv, "nowhere")
+
+
+@kind("cli/export-missing-db", "cli", {EXPORT: refuse("no such project file", status=2)})
+def _export_missing_db(ctx):
+    db = ctx.own("cli/export-missing-db", "nowhere") / "study.emostudio"
+    argv = ["export", "--db", db, "--format", "json", "--out", db.parent.parent / "out"]
+    return _cli(argv, "study.emostudio")
+
+
+@kind("cli/import-missing-folder", "cli", {IMPORT: refuse("not a folder", status=2)})
+def _import_missing_folder(ctx):
+    db = _project_copy(ctx, "cli/import-missing-folder")
+    argv = ["import", db.parent / "no-such-recordings", "--db", db, "--cues-only", "--quiet"]
+    return _cli(argv, "no-such-recordings")
+
+
+@kind("cli/broken-baseline-json", "cli", {CUES: refuse("not a readable baseline", status=1)})
+def _broken_baseline(ctx):
+    broken = ctx.own("cli/broken-baseline-json", "ann.json")
+    broken.write_text('{"name": "ann", "cues": ')
+    return _cli(["cues", "--baseline", broken, ctx.good], "ann.json")
+
+
+# ----------------------------------------------------------------- files dropped on the app
+@kind("drop/a-folder", "drop", {GUI_DROP: ACCEPTED})
+def _drop_folder(ctx):
+    return Built(_clip_folder(ctx, "drop/a-folder"))
+
+
+# FFmpeg takes plain text for a "tty" file (ANSI art) without audio.
+@kind("drop/not-audio", "drop", {GUI_DROP: refuse("not a recognised", "no audio track")})
+def _drop_text(ctx):
+    path = ctx.own("drop/not-audio", "notes.txt")
+    path.write_text("minutes of the meeting\n" * 20)
+    return Built(path)
+
+
+@kind("drop/many-files", "drop", {GUI_DROP: refuse("not opened")})
+def _drop_many(ctx):
+    paths = []
+    for index in range(5):
+        path = ctx.own("drop/many-files", f"take{index}.wav")
+        shutil.copyfile(ctx.good, path)
+        paths.append(path)
+    return Built(paths[0], names="take1.wav", paths=tuple(paths))
+
+
+@kind("drop/missing-file", "drop", {GUI_DROP: refuse("no such file")})
+def _drop_missing(ctx):
+    return Built(ctx.own("drop/missing-file", "vanished.wav"))
