@@ -9,21 +9,29 @@ its exact bytes). An odd but valid input must simply work.
 from __future__ import annotations
 
 import contextlib
-import gc
-import io
 import json
-import re
 import shutil
-import sqlite3
-import sys
-import time
 from collections import Counter
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.campaign.runs import (
+    TIMEOUT_MS,
+    Opened,
+    Outcome,
+    assert_accepted,
+    assert_refused,
+    data_spec,
+    evaluate_argv,
+    file_state,
+    fit_config,
+    fresh_copy,
+    messages,
+    open_each,
+    rows_in,
+    run_cli,
+)
 from tests.helpers import bad_inputs as corpus
 from tests.helpers.bad_inputs import (
     ACCEPTED,
@@ -42,7 +50,6 @@ from tests.helpers.bad_inputs import (
     Built,
     Context,
     Kind,
-    Refused,
 )
 
 # The app's own GUI fixtures (a window with fake sound devices, private settings); without
@@ -52,60 +59,6 @@ with contextlib.suppress(pytest.skip.Exception):
 
 KINDS = corpus.kinds_by_name()
 SHARED = {ANALYZE, FIT, EVALUATE}  # audio goes through these in one run with all the files
-GUI = {GUI_OPEN, GUI_DROP, GUI_PROJECT}
-TIMEOUT_MS = 30_000
-
-
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.out}\n{self.err}"
-
-
-def run_cli(argv: list) -> Outcome:
-    """Call a command's ``main(argv)`` in-process, with streams as strict as a terminal's.
-
-    Under a UTF-8 locale Python's stdout refuses what is not UTF-8 (stderr escapes it), so
-    a file name that is not UTF-8 fails here exactly as it would for a user.
-    """
-    from emostudio.cli.main import main as emostudio_main
-    from train.cli import main as train_main
-
-    argv = [str(a) for a in argv]
-    main = train_main if argv[0] in (VALIDATE, FIT, EVALUATE) else emostudio_main
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            status = main(argv)
-        except SystemExit as exit_:  # argparse, and messages passed to SystemExit
-            if isinstance(exit_.code, str):
-                print(exit_.code, file=sys.stderr)
-            status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    return Outcome(status, *(s.buffer.getvalue().decode("utf-8", "backslashreplace") for s in (out, err)))
-
-
-def assert_refused(expect: Refused, built: Built, text: str, status: int | None) -> None:
-    assert "Traceback" not in text and "internal error" not in text, text
-    if status is not None:
-        assert status == expect.status, f"exit status {status}, documented {expect.status}:\n{text}"
-    lines = [line for line in text.splitlines() if built.names in line]
-    assert lines, f"no message names {built.names!r}:\n{text}"
-    # The problem must be said in words, not found in a path (folders are named after kinds).
-    said = [re.sub(r"\S*/\S*", " ", line.replace(built.names, " ")).lower() for line in lines]
-    assert any(word.lower() in line for line in said for word in expect.words), (
-        f"no line naming {built.names!r} says {' or '.join(expect.words)!r}:\n" + "\n".join(lines)
-    )
-
-
-def assert_accepted(outcome: Outcome) -> None:
-    assert "Traceback" not in outcome.text and "internal error" not in outcome.text, outcome.text
-    assert outcome.status == 0, outcome.text
 
 
 # ----------------------------------------------------------------- fixtures
@@ -141,21 +94,6 @@ def good_manifest(bad: Context, folder: Path) -> Path:
     return corpus.manifest_of([{"path": str(bad.good), "label": LABELS[0]}], folder / "good.jsonl")
 
 
-def fit_config(folder: Path, train: list[str], init_from: Path) -> Path:
-    config = folder / "fit.toml"
-    config.write_text(
-        f"[model]\ninit_from = {json.dumps(str(init_from))}\n"
-        f"[data]\ntrain = {json.dumps(train)}\n"
-        f"[training]\noutput = {json.dumps(str(folder / 'run'))}\ntasks = ['ser']\nepochs = 1\n"
-        "max_steps = 1\nbatch_size = 2\ndevice = 'cpu'\nuse_cache = false\nlog_every = 1\n"
-    )
-    return config
-
-
-def evaluate_argv(spec: str, model: Path) -> list:
-    return ["evaluate", spec, "--model", model, "--rationales", "0", "--device", "cpu", "--no-card"]
-
-
 @pytest.fixture(scope="module")
 def analyze_run(bad, tmp_path_factory) -> Outcome:
     """``emostudio analyze`` over every audio input at once: a tiny LLM on real Whisper tiny.en."""
@@ -185,36 +123,6 @@ def evaluate_run(bad, tiny_checkpoint, tmp_path_factory) -> Outcome:
 
 
 # ----------------------------------------------------------------- files and projects
-def data_spec(path: Path) -> str:
-    return f"manifest:{path}" if path.suffix in (".csv", ".jsonl") else str(path)
-
-
-def fresh_copy(path: Path, folder: Path) -> Path:
-    """A private copy of a project (with its WAL) or of a folder, permissions kept."""
-    target = folder / path.name
-    if path.is_dir():
-        shutil.copytree(path, target)
-        return target
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{path}{suffix}").exists():
-            shutil.copy2(f"{path}{suffix}", f"{target}{suffix}")
-    return target
-
-
-def file_state(path: Path) -> tuple:
-    """What a refused operation must leave as it was: the bytes and the permissions."""
-    if path.is_dir() or not path.exists():
-        return (path.is_dir(),)
-    return corpus.sqlite_sha(path), path.stat().st_mode & 0o777
-
-
-def rows_in(path: Path, table: str = "analyses") -> int:
-    try:
-        return corpus.table_rows(path, table)
-    except sqlite3.Error:
-        return 0
-
-
 def project_for(kind: Kind, item: Built, bad: Context, folder: Path) -> Path:
     source = item.path if kind.group == "database" else bad.project
     return fresh_copy(source, folder)
@@ -376,10 +284,6 @@ def _window(request):
     return request.getfixturevalue("make_window")(), request.getfixturevalue("qtbot")
 
 
-def messages(window) -> list[str]:
-    return [window.messages.item(i).text() for i in range(window.messages.count())]
-
-
 def _gui_refused(window, qtbot, item: Built, expect) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -390,72 +294,13 @@ def _gui_refused(window, qtbot, item: Built, expect) -> None:
     assert QApplication.activeModalWidget() is None  # errors go to the panel, never a modal
 
 
-@dataclass
-class Opened:
-    """What opening one input left in the window."""
-
-    messages: list[str]
-    recording: Path | None
-    modal: bool
-    finished: bool  # its error appeared, or it was drawn and measured, in time
-
-
-def _wait(qapp, condition, timeout_s: float = TIMEOUT_MS / 1000) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        qapp.processEvents()
-        time.sleep(0.005)
-    return True
-
-
 @pytest.fixture(scope="module")
 def gui_open_run(bad, qapp, tmp_path_factory) -> dict[str, Opened]:
     """Every audio input opened in turn in one window, as when going through a folder: each
     must be reported (or shown) and leave the app ready for the next one."""
     pytest.importorskip("PySide6")
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from emostudio.gui.main_window import MainWindow
-    from tests.emostudio.gui.conftest import FakeInput, FakeOutput
-
-    folder = tmp_path_factory.mktemp("gui-open")
-    QCoreApplication.setOrganizationName("EmoStudioTests")
-    QCoreApplication.setApplicationName("EmoStudioTests")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
-    QSettings().clear()
-    QSettings().setValue("project", str(folder / "test.emostudio"))
-    gc.collect()
-    gc.disable()  # as make_window: Qt cycles must not be collected on worker threads
-    window = MainWindow(data_dir=folder / "data", input_factory=FakeInput, output_factory=FakeOutput,
-                        list_devices=lambda: [(0, "fake microphone")], load_model=False)
-    window.show()
-    opened: dict[str, Opened] = {}
-    try:
-        for name in audio_kinds(bad, GUI_OPEN):
-            item, session, first = bad.built[name], window.session, window.messages.count()
-
-            def new_messages(first=first) -> list[str]:
-                return messages(window)[first:]
-
-            window.open_file(str(item.path))
-            if KINDS[name].expect[GUI_OPEN] is ACCEPTED:
-                finished = _wait(qapp, lambda item=item, session=session: session.recording is not None
-                                 and session.recording.path == item.path and bool(session.tracks))
-            else:
-                finished = _wait(qapp, lambda item=item: any(item.names in m for m in new_messages()))
-            recording = window.session.recording
-            opened[name] = Opened(new_messages(), recording.path if recording else None,
-                                  QApplication.activeModalWidget() is not None, finished)
-    finally:
-        window.close()
-        qapp.processEvents()
-        gc.collect()
-        gc.enable()
-    return opened
+    inputs = {n: (bad.built[n], KINDS[n].expect[GUI_OPEN] is ACCEPTED) for n in audio_kinds(bad, GUI_OPEN)}
+    return open_each(inputs, qapp, tmp_path_factory.mktemp("gui-open"))
 
 
 def try_gui_open(kind, item, expect, bad, tmp_path, request) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -279,8 +278,9 @@ def _odd_name(ctx: Context) -> Built:
 
 
 # ----------------------------------------------------------------- the rest
-# Manifests, checkpoints, databases, command lines and drops register their kinds there.
+# Manifests and checkpoints, then projects, command lines and drops register their kinds there.
 from tests.helpers import bad_inputs_more as _more  # noqa: E402
+from tests.helpers import bad_inputs_projects as _projects  # noqa: E402, F401
 
 
 def build(folder: Path, checkpoint: Path | None = None) -> Context:
@@ -312,18 +312,6 @@ def pairs() -> list[tuple[str, str]]:
 
 def kinds_by_name() -> dict[str, Kind]:
     return {item.name: item for item in KINDS}
-
-
-def sqlite_sha(path: Path) -> str:
-    """SHA-256 of a file's bytes (databases: the state a refused operation must not change)."""
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def table_rows(path: Path, table: str) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def manifest_of(rows: list[dict], path: Path) -> Path:

@@ -1,12 +1,12 @@
-"""The bad-input corpus, continued: manifests, checkpoint folders, project databases,
-command-line arguments and files dropped on the app (see :mod:`tests.helpers.bad_inputs`)."""
+"""The bad-input corpus, continued: manifests and checkpoint folders (see
+:mod:`tests.helpers.bad_inputs`; projects, command lines and drops are in
+:mod:`tests.helpers.bad_inputs_projects`)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -14,13 +14,8 @@ import numpy as np
 from tests.helpers.bad_inputs import (
     ACCEPTED,
     ANALYZE,
-    BASELINE,
-    CUES,
     EVALUATE,
-    EXPORT,
     FIT,
-    GUI_DROP,
-    GUI_PROJECT,
     IMPORT,
     MANIFEST_ENTRIES,
     VALIDATE,
@@ -40,10 +35,10 @@ def stored_project(path: Path, audio: Path) -> None:
 
     recording = load_audio(audio)
     with Project(path) as project:
-        project.add_recording(recording, analysis=_result(recording))
+        project.add_recording(recording, analysis=analysis_of(recording))
 
 
-def _result(recording, kind_of_take: str = "a stored take"):
+def analysis_of(recording, kind_of_take: str = "a stored take"):
     from model_core.result import AnalysisResult
 
     return AnalysisResult(
@@ -76,7 +71,7 @@ def _manifest(ctx: Context, name: str, file: str, content: bytes | str) -> Built
     return Built(path)
 
 
-def _csv_rows(*rows: tuple[str, str]) -> str:
+def csv_rows(*rows: tuple[str, str]) -> str:
     return "path,label\n" + "".join(f'"{path}",{label}\n' for path, label in rows)
 
 
@@ -91,7 +86,7 @@ def _missing_columns(ctx):
     manifests(refuse("not one of"), refuse("not one of", status=2), refuse("not one of", status=2)),
 )
 def _unknown_label(ctx):
-    return _manifest(ctx, "manifest/unknown-label", "labels.csv", _csv_rows((ctx.good, "furious")))
+    return _manifest(ctx, "manifest/unknown-label", "labels.csv", csv_rows((ctx.good, "furious")))
 
 
 @kind(
@@ -105,13 +100,13 @@ def _escaping(ctx):
     inner.mkdir(exist_ok=True)
     (inner.parent / "secret.txt").write_text("not audio, and outside the manifest's folder\n")
     path = inner / "escape.csv"
-    path.write_text(_csv_rows(("../secret.txt", "neutral")))
+    path.write_text(csv_rows(("../secret.txt", "neutral")))
     return Built(path, names="secret.txt")
 
 
 @kind("manifest/utf8-bom-csv", "manifest", manifests(ACCEPTED))
 def _bom_csv(ctx):
-    return _manifest(ctx, "manifest/utf8-bom-csv", "bom.csv", "\ufeff" + _csv_rows((ctx.good, "neutral")))
+    return _manifest(ctx, "manifest/utf8-bom-csv", "bom.csv", "\ufeff" + csv_rows((ctx.good, "neutral")))
 
 
 @kind("manifest/utf8-bom-jsonl", "manifest", manifests(ACCEPTED))
@@ -123,7 +118,7 @@ def _bom_jsonl(ctx):
 @kind("manifest/utf16", "manifest", manifests(refuse("UTF-8", status=2)))
 def _utf16(ctx):
     return _manifest(
-        ctx, "manifest/utf16", "excel.csv", _csv_rows((ctx.good, "neutral")).encode("utf-16")
+        ctx, "manifest/utf16", "excel.csv", csv_rows((ctx.good, "neutral")).encode("utf-16")
     )
 
 
@@ -145,7 +140,7 @@ def _garbage(ctx):
 
 @kind("manifest/duplicate-rows", "manifest", manifests(refuse("duplicate", status=2)))
 def _duplicates(ctx):
-    rows = _csv_rows((ctx.good, "neutral"), (ctx.good, "neutral"))
+    rows = csv_rows((ctx.good, "neutral"), (ctx.good, "neutral"))
     return _manifest(ctx, "manifest/duplicate-rows", "twice.csv", rows)
 
 
@@ -156,7 +151,7 @@ def _duplicates(ctx):
               refuse("no such file", status=2)),
 )
 def _missing_files(ctx):
-    built = _manifest(ctx, "manifest/missing-files", "gone.csv", _csv_rows(("gone.wav", "neutral")))
+    built = _manifest(ctx, "manifest/missing-files", "gone.csv", csv_rows(("gone.wav", "neutral")))
     built.names = "gone.wav"
     return built
 
@@ -169,7 +164,7 @@ def _broken_json(ctx):
 
 @kind("manifest/not-a-manifest", "manifest", manifests(refuse("not a data spec", status=2)))
 def _not_manifest(ctx):
-    return _manifest(ctx, "manifest/not-a-manifest", "rows.txt", _csv_rows((ctx.good, "neutral")))
+    return _manifest(ctx, "manifest/not-a-manifest", "rows.txt", csv_rows((ctx.good, "neutral")))
 
 
 # ----------------------------------------------------------------- checkpoint folders
@@ -265,223 +260,3 @@ def _a_file(ctx):
     path = ctx.own("checkpoint/a-file-not-a-folder", "weights.safetensors")
     shutil.copyfile(ctx.checkpoint / "adapters.safetensors", path)
     return Built(path)
-
-
-# ----------------------------------------------------------------- project databases
-def databases(refused=None, **overrides):
-    expect = {IMPORT: refused, EXPORT: refused, GUI_PROJECT: refused}
-    expect.update({k.rstrip("_"): v for k, v in overrides.items()})
-    return expect
-
-
-def _project_copy(ctx: Context, name: str, file: str = "study.emostudio") -> Path:
-    target = ctx.own(name, file)
-    shutil.copyfile(ctx.project, target)
-    return target
-
-
-@kind("database/zero-bytes", "database", databases(ACCEPTED, export=refuse("empty", status=2)))
-def _zero_db(ctx):
-    path = ctx.own("database/zero-bytes", "new.emostudio")
-    path.write_bytes(b"")
-    return Built(path)
-
-
-@kind("database/random-bytes", "database", databases(refuse("not an SQLite database", status=2)))
-def _random_db(ctx):
-    path = ctx.own("database/random-bytes", "noise.emostudio")
-    path.write_bytes(np.random.default_rng(5).integers(0, 256, 8192, dtype=np.uint8).tobytes())
-    return Built(path)
-
-
-@kind("database/another-apps-sqlite", "database", databases(refuse("not an EmoStudio project", status=2)))
-def _other_db(ctx):
-    path = ctx.own("database/another-apps-sqlite", "notes.emostudio")
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT)")
-        conn.execute("INSERT INTO notes(text) VALUES ('somebody else''s data')")
-    conn.close()
-    return Built(path)
-
-
-@kind("database/newer-schema", "database", databases(refuse("newer", status=2)))
-def _newer_db(ctx):
-    path = _project_copy(ctx, "database/newer-schema", "future.emostudio")
-    with sqlite3.connect(path) as conn:
-        conn.execute("INSERT OR IGNORE INTO _migrations VALUES (99, 'from the future', '2099-01-01')")
-    conn.close()
-    # Not in WAL mode (as after a copy by another tool): switching it would write the file.
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    return Built(path)
-
-
-@kind("database/damaged-page", "database", databases(refuse("damaged", status=2)))
-def _damaged_db(ctx):
-    path = _project_copy(ctx, "database/damaged-page", "damaged.emostudio")
-    with sqlite3.connect(path) as conn:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'analyses'").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * page
-    data[start : start + page] = b"\x55" * page  # the analyses table's root page
-    path.write_bytes(bytes(data))
-    return Built(path)
-
-
-@kind(
-    "database/read-only-file",
-    "database",
-    databases(ACCEPTED, import_=refuse("read-only", "readonly", status=2)),
-)
-def _read_only_db(ctx):
-    path = _project_copy(ctx, "database/read-only-file", "archived.emostudio")
-    path.chmod(0o444)
-    skips = {IMPORT: ROOT_SKIP} if ROOT_SKIP else {}
-    return Built(path, skip_entries=skips, analyses=1)
-
-
-@kind("database/wal-leftovers", "database", databases(ACCEPTED))
-def _wal_leftovers(ctx):
-    """A crash after a commit: the newest analysis is only in the ``-wal`` file."""
-    from emostudio.store import Project
-    from model_core.audio import load_audio
-
-    source = _project_copy(ctx, "database/wal-leftovers", "source.emostudio")
-    target = source.with_name("crashed.emostudio")
-    recording = load_audio(ctx.good)
-    with Project(source) as project:
-        project.conn.execute("PRAGMA wal_autocheckpoint = 0")
-        project.add_analysis(recording.sha256, _result(recording, "only in the WAL"))
-        shutil.copyfile(source, target)
-        shutil.copyfile(f"{source}-wal", f"{target}-wal")
-    source.unlink()
-    return Built(target, analyses=2)
-
-
-@kind("database/a-folder", "database", databases(refuse("not a usable", "folder", status=2)))
-def _folder_db(ctx):
-    path = ctx.own("database/a-folder", "folder.emostudio")
-    path.mkdir(exist_ok=True)
-    return Built(path)
-
-
-# ----------------------------------------------------------------- command-line arguments
-def _cli(argv: list, names: str) -> Built:
-    return Built(None, names=names, argv=tuple(str(a) for a in argv))
-
-
-def _clip_folder(ctx: Context, name: str) -> Path:
-    folder = ctx.own(name, "clips")
-    folder.mkdir(exist_ok=True)
-    shutil.copyfile(ctx.good, folder / "clip.wav")
-    return folder
-
-
-@kind("cli/negative-workers", "cli", {IMPORT: refuse("workers", status=2)})
-def _negative_workers(ctx):
-    folder = _clip_folder(ctx, "cli/negative-workers")
-    db = _project_copy(ctx, "cli/negative-workers")
-    argv = ["import", folder, "--db", db, "--cues-only", "--quiet", "--workers", "-1"]
-    return _cli(argv, "--workers")
-
-
-@kind("cli/start-after-end", "cli", {CUES: refuse("not before", status=2)})
-def _start_after_end(ctx):
-    return _cli(["cues", "--start", "0.8", "--end", "0.2", ctx.good], "--start")
-
-
-@kind("cli/unknown-format", "cli", {EXPORT: refuse("invalid choice", status=2)})
-def _unknown_format(ctx):
-    out = ctx.own("cli/unknown-format", "out")
-    argv = ["export", "--db", ctx.project, "--format", "docx", "--out", out]
-    return _cli(argv, "docx")
-
-
-@kind("cli/export-out-is-a-file", "cli", {EXPORT: refuse("not a folder", status=2)})
-def _export_out_file(ctx):
-    out = ctx.own("cli/export-out-is-a-file", "report.csv")
-    out.write_text("a file the user keeps\n")
-    argv = ["export", "--db", ctx.project, "--format", "csv", "--out", out]
-    return _cli(argv, "report.csv")
-
-
-@kind("cli/baseline-out-is-a-folder", "cli", {BASELINE: refuse("directory", "folder", status=1)})
-def _baseline_out_folder(ctx):
-    out = ctx.own("cli/baseline-out-is-a-folder", "speaker.json")
-    out.mkdir(exist_ok=True)
-    argv = ["baseline", ctx.good, "--speaker", "ann", "--out", out]
-    return _cli(argv, "speaker.json")
-
-
-@kind("cli/evaluate-out-is-a-file", "cli", {EVALUATE: refuse("not a folder", status=2)})
-def _evaluate_out_file(ctx):
-    out = ctx.own("cli/evaluate-out-is-a-file", "eval.md")
-    out.write_text("a file the user keeps\n")
-    manifest = out.with_name("data.csv")
-    manifest.write_text(_csv_rows((ctx.good, "neutral")))
-    if ctx.checkpoint is None:
-        return Built(None, skip="no checkpoint to evaluate")
-    argv = ["evaluate", f"manifest:{manifest}", "--model", ctx.checkpoint, "--out", out,
-            "--rationales", "0", "--device", "cpu", "--no-card"]
-    return _cli(argv, "eval.md")
-
-
-@kind("cli/import-db-in-missing-folder", "cli", {IMPORT: refuse("does not exist", status=2)})
-def _import_missing_db_folder(ctx):
-    folder = _clip_folder(ctx, "cli/import-db-in-missing-folder")
-    db = folder.parent / "nowhere" / "deeper" / "study.emostudio"
-    argv = ["import", folder, "--db", db, "--cues-only", "--quiet", "--workers", "1"]
-    return _cli(argv, "nowhere")
-
-
-@kind("cli/export-missing-db", "cli", {EXPORT: refuse("no such project file", status=2)})
-def _export_missing_db(ctx):
-    db = ctx.own("cli/export-missing-db", "nowhere") / "study.emostudio"
-    argv = ["export", "--db", db, "--format", "json", "--out", db.parent.parent / "out"]
-    return _cli(argv, "study.emostudio")
-
-
-@kind("cli/import-missing-folder", "cli", {IMPORT: refuse("not a folder", status=2)})
-def _import_missing_folder(ctx):
-    db = _project_copy(ctx, "cli/import-missing-folder")
-    argv = ["import", db.parent / "no-such-recordings", "--db", db, "--cues-only", "--quiet"]
-    return _cli(argv, "no-such-recordings")
-
-
-@kind("cli/broken-baseline-json", "cli", {CUES: refuse("not a readable baseline", status=1)})
-def _broken_baseline(ctx):
-    broken = ctx.own("cli/broken-baseline-json", "ann.json")
-    broken.write_text('{"name": "ann", "cues": ')
-    return _cli(["cues", "--baseline", broken, ctx.good], "ann.json")
-
-
-# ----------------------------------------------------------------- files dropped on the app
-@kind("drop/a-folder", "drop", {GUI_DROP: ACCEPTED})
-def _drop_folder(ctx):
-    return Built(_clip_folder(ctx, "drop/a-folder"))
-
-
-# FFmpeg takes plain text for a "tty" file (ANSI art) without audio.
-@kind("drop/not-audio", "drop", {GUI_DROP: refuse("not a recognised", "no audio track")})
-def _drop_text(ctx):
-    path = ctx.own("drop/not-audio", "notes.txt")
-    path.write_text("minutes of the meeting\n" * 20)
-    return Built(path)
-
-
-@kind("drop/many-files", "drop", {GUI_DROP: refuse("not opened")})
-def _drop_many(ctx):
-    paths = []
-    for index in range(5):
-        path = ctx.own("drop/many-files", f"take{index}.wav")
-        shutil.copyfile(ctx.good, path)
-        paths.append(path)
-    return Built(paths[0], names="take1.wav", paths=tuple(paths))
-
-
-@kind("drop/missing-file", "drop", {GUI_DROP: refuse("no such file")})
-def _drop_missing(ctx):
-    return Built(ctx.own("drop/missing-file", "vanished.wav"))
