@@ -255,19 +255,6 @@ def _stages(
     return timer.results
 
 
-def run_model_benchmark(
-    model_spec: str = "default",
-    device: str = "auto",
-    batch: int = 32,
-    repeats: int = 3,
-    random: str | None = None,
-    speech_dir: Path = ASTERISK_DIR,
-    tokenizer: str = "smollm2-135m-instruct",
-) -> str:
-    """Run the benchmark and return a Markdown report."""
-    return model_section(model_spec, device, batch, repeats, random, speech_dir, tokenizer).markdown
-
-
 def model_section(
     model_spec: str = "default",
     device: str = "auto",

@@ -45,18 +45,6 @@ def _cached(model: EmoReasoner, clip: ClipInput) -> ClipInput:
     )
 
 
-def run_train_benchmark(
-    device: str = "auto",
-    batch: int = 8,
-    steps: int = 6,
-    random: str | None = None,
-    speech_dir: Path = ASTERISK_DIR,
-    tokenizer: str = "smollm2-135m-instruct",
-) -> str:
-    """Time ``steps`` training steps of ``batch`` clips each way; return a Markdown report."""
-    return train_section(device, batch, steps, random, speech_dir, tokenizer).markdown
-
-
 def train_section(
     device: str = "auto",
     batch: int = 8,

@@ -96,9 +96,9 @@ def _report(args: argparse.Namespace) -> str:
             minutes=args.minutes or 10.0, repeats=repeats, hour=not args.no_hour, **speech
         )
     if args.what == "model":
-        from emostudio.bench.model import run_model_benchmark
+        from emostudio.bench.model import model_section
 
-        return run_model_benchmark(
+        return model_section(
             args.model,
             args.device,
             max(1, args.batch),
@@ -106,7 +106,7 @@ def _report(args: argparse.Namespace) -> str:
             args.random,
             tokenizer=args.tokenizer,
             **speech,
-        )
+        ).markdown
     if args.what == "asr":
         from emostudio.bench.asr import run_asr_benchmark
 
@@ -120,16 +120,16 @@ def _report(args: argparse.Namespace) -> str:
 
         return run_store_benchmark()
     if args.what == "train":
-        from emostudio.bench.train import run_train_benchmark
+        from emostudio.bench.train import train_section
 
-        return run_train_benchmark(
+        return train_section(
             args.device,
             max(1, args.batch),
             args.steps,
             args.random,
             tokenizer=args.tokenizer,
             **speech,
-        )
+        ).markdown
     from emostudio.bench.grounding import run_grounding_benchmark
 
     return run_grounding_benchmark(repeats=repeats)
