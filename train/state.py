@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from model_core.model.checkpoint import replace_folder
+
 STATE_FILE = "trainer_state.json"
 CHECKPOINT_PREFIX = "step-"
 
@@ -98,14 +100,7 @@ def save_training_checkpoint(
         save_file(tensors, str(tmp / "rng.safetensors"))
         (tmp / "rng.json").write_text(json.dumps(meta))
         (tmp / STATE_FILE).write_text(json.dumps(asdict(state), indent=2))
-        # Replacing a checkpoint (the same step saved again) moves the old one out of sight
-        # first: deleting it in place could leave half of it under its name after a kill.
-        old = folder.with_name(f".{folder.name}.old")
-        if folder.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, folder)  # the same step saved again replaces it whole or not at all
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -48,6 +48,13 @@ def _path_row(edit: QLineEdit, choose) -> QWidget:
     return row
 
 
+def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class ImportDialog(QDialog):
     """Import a folder into the open project, with progress, per-file errors and cancel."""
 
@@ -271,10 +278,7 @@ class ModelDialog(QDialog):
         self.device.setToolTip("auto: a CUDA or Apple GPU when there is one (bf16/fp16), else the CPU")
         form.addRow("Device", self.device)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_ok_cancel(self))
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Checkpoint folder", self.folder.text())
@@ -322,10 +326,7 @@ class SettingsDialog(QDialog):
         form.addRow("Pitch units", self.pitch_units)
         form.addRow("Takes folder", _path_row(self.takes_folder, self._choose))
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_ok_cancel(self))
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Takes folder", self.takes_folder.text())

@@ -89,16 +89,27 @@ def save_checkpoint(
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text)
         (tmp / "README.md").write_text(model_card or default_card(model.config))
-        old = folder.with_name(f".{folder.name}.old")
-        if folder.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def replace_folder(new: Path, folder: Path) -> None:
+    """Put the finished folder ``new`` in the place of ``folder`` (same file system).
+
+    An existing ``folder`` is first moved out of sight to ``.<name>.old`` and deleted
+    after the swap: deleting it in place could leave half of it under its name after a
+    kill. A kill between the two renames leaves the old folder whole under that name,
+    where the caller's loader can restore it.
+    """
+    old = folder.with_name(f".{folder.name}.old")
+    if folder.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(folder, old)
+    os.replace(new, folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def load_checkpoint(folder: str | Path, placement: Placement):
