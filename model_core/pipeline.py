@@ -20,6 +20,7 @@ from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
 from model_core.grounding import ground
+from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
@@ -66,7 +67,10 @@ class Analyzer:
         self.baseline = baseline or SpeakerBaseline.population()
         self.acoustic_settings = acoustic_settings
         if model.whisper_tokenizer is None:
-            raise ValueError("the speech encoder has no tokenizer: ASR needs a real Whisper model")
+            raise CheckpointError(
+                f"{model.config.name}: its speech encoder has no Whisper tokenizer, so it cannot "
+                "transcribe; analysis needs a real Whisper model (e.g. speech_encoder = \"whisper-tiny.en\")"
+            )
         self.transcriber = Transcriber(
             model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
         )

@@ -170,3 +170,18 @@ def test_missing_folder_and_bad_project_are_clear_errors(tmp_path, capsys):
     (tmp_path / "data").mkdir()
     assert main(["import", str(tmp_path / "data"), "--db", str(bad), "--cues-only"]) == 2
     assert "not" in capsys.readouterr().err and bad.read_text() == "hello"
+
+
+def test_a_model_that_cannot_transcribe_is_refused_in_one_line(tmp_path, capsys):
+    """A checkpoint whose speech encoder has no Whisper tokenizer: status 2, no traceback."""
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from tests.helpers.tiny_models import tiny_config
+
+    checkpoint = EmoReasoner(tiny_config(tmp_path), pick_placement("cpu")).save_pretrained(tmp_path / "ckpt")
+    make_folder(tmp_path / "data", good=2)
+    db = tmp_path / "p.emostudio"
+    status = main(["import", str(tmp_path / "data"), "--db", str(db), "--model", str(checkpoint), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "Traceback" not in err and "Whisper tokenizer" in err and "tiny-test" in err
