@@ -98,7 +98,8 @@ def find_files(folder: Path, options: ImportOptions) -> tuple[list[Path], int]:
         raise StoreError(f"--glob {pattern!r}: a pattern must not leave the folder ('..')")
     try:
         found = folder.rglob(pattern) if options.recursive else folder.glob(pattern)
-        files = sorted(p for p in found if p.is_file())
+        # A dangling or looping link is kept, so that it is reported as failed, not skipped unsaid.
+        files = sorted(p for p in found if p.is_file() or (p.is_symlink() and not p.is_dir()))
     except (ValueError, NotImplementedError, IndexError) as err:  # "/abs", "**x", "."
         raise StoreError(f"--glob {pattern!r}: not a usable pattern ({err})") from err
     if options.glob:

@@ -230,7 +230,7 @@ def _huge_length(ctx: Context) -> Built:
 @kind(
     "audio/symlink-loop",
     "audio",
-    audio(refuse("symbolic links", "no such file"), import_=ACCEPTED),
+    audio(refuse("symbolic links", "no such file")),
 )
 def _symlink_loop(ctx: Context) -> Built:
     first = ctx.own("audio/symlink-loop", "loop_a.wav")

@@ -185,3 +185,17 @@ def test_a_model_that_cannot_transcribe_is_refused_in_one_line(tmp_path, capsys)
     err = capsys.readouterr().err
     assert status == 2
     assert "Traceback" not in err and "Whisper tokenizer" in err and "tiny-test" in err
+
+
+def test_dangling_and_looping_links_are_reported_not_skipped(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    sf.write(folder / "good.wav", syllable_train(8), RATE)
+    (folder / "gone.wav").symlink_to(tmp_path / "deleted.wav")
+    (folder / "loop.wav").symlink_to(folder / "loop.wav")
+    with Project(tmp_path / "p.emostudio") as project:
+        summary = run_import(project, folder, ImportOptions(cues_only=True, workers=1))
+        failed = dict(summary.failed)
+        assert summary.imported == 1 and set(failed) == {str(folder / "gone.wav"), str(folder / "loop.wav")}
+        assert "gone.wav" in failed[str(folder / "gone.wav")] and "loop.wav" in failed[str(folder / "loop.wav")]
+        assert set(dict(project.import_errors())) == set(failed)
