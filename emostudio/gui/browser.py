@@ -89,6 +89,7 @@ class SessionBrowser(QWidget):
             getattr(widget, signal).connect(lambda *_: self._debounce.start())
         self.ids: list[int] = []
         self._query = None
+        self._generation = 0  # the latest query's number: older answers are stale
 
     def set_project(self, project) -> None:
         self.project = project
@@ -132,9 +133,16 @@ class SessionBrowser(QWidget):
                         reader.list_analyses(filters, order=order, descending=descending, limit=ROW_LIMIT)]
 
         self.status.setText("searching...")
-        self._query = workers.start(query, done=self._show, failed=self._failed)
+        # Queries can end out of order (a slow one for the previous project, a quick one for
+        # the new): only the latest may fill the table.
+        self._generation += 1
+        generation = self._generation
+        self._query = workers.start(query, done=lambda rows: self._show(rows, generation),
+                                    failed=lambda message: self._failed(message, generation))
 
-    def _show(self, rows) -> None:
+    def _show(self, rows, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.ids = [row[0] for row in rows]
         self.table.setRowCount(len(rows))
         for r, (_, label, name, speaker, created, descriptor) in enumerate(rows):
@@ -144,7 +152,9 @@ class SessionBrowser(QWidget):
         limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
         self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.status.setText(message)
 
     def _open_row(self, row: int, _column: int) -> None:

@@ -255,3 +255,20 @@ def test_the_app_starts_and_opens_the_file_it_is_given(qapp, qtbot, settings, tm
         window.close()
         collector.timer.stop()
         gc.enable()
+
+
+def test_a_stale_browser_query_never_overwrites_a_newer_one(make_window, monkeypatch):
+    """Queries end out of order (a slow one for the previous project): the latest wins."""
+    from emostudio.gui import browser
+
+    window = make_window()
+    answers = []
+    monkeypatch.setattr(browser.workers, "start",
+                        lambda fn, done=None, failed=None, **_: answers.append((done, failed)))
+    window.browser.refresh()  # e.g. for the project that was open
+    window.browser.refresh()  # for the one just opened
+    answers[1][0]([])  # the newer query answers first: nothing stored yet
+    answers[0][0]([(1, "sad", "old.wav", None, "2026-01-01T00:00:00", "")])  # then the stale one
+    answers[0][1]("the old project is gone")
+    assert window.browser.table.rowCount() == 0
+    assert window.browser.status.text().startswith("0 analyses")
