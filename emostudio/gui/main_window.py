@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -33,6 +33,7 @@ from emostudio.gui.dialogs import (
     SettingsDialog,
     ShortcutsDialog,
 )
+from emostudio.gui.menus import build_menus
 from emostudio.gui.recorder import Recorder
 from emostudio.gui.results_panel import ResultsPanel
 from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self._docks()
         self._status_bar()
         self.actions_by_name: dict[str, QAction] = {}
-        self._menus()
+        build_menus(self)
         self._toolbar()
         self._connect()
         self.play_timer = QTimer(self, interval=PLAYBACK_TICK_MS)
@@ -128,64 +129,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.project_label)
         bar.addPermanentWidget(self.model_label)
-
-    def _action(self, name: str, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(f"{tip or text.replace('&', '').rstrip('.')}"
-                          + (f" ({action.shortcut().toString()})" if shortcut else ""))
-        action.setStatusTip(tip)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.actions_by_name[name] = action
-        return action
-
-    def _menus(self) -> None:
-        a, key = self._action, QKeySequence.StandardKey
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(a("open", "&Open audio...", self.choose_file, key.Open, "open a recording"))
-        self.recent_menu = menu.addMenu("Open &recent")
-        self._rebuild_recent()
-        menu.addSeparator()
-        menu.addAction(a("new_project", "&New project...", self.new_project, "Ctrl+Shift+N", "create a project file"))
-        menu.addAction(a("open_project", "Open &project...", self.choose_project, "Ctrl+Shift+O"))
-        menu.addAction(a("import", "&Import folder...", self.import_folder, "Ctrl+I", "analyse a whole folder"))
-        menu.addAction(a("export", "E&xport...", self.export, "Ctrl+Shift+E", "TextGrid, EAF, CSV or JSON"))
-        menu.addSeparator()
-        menu.addAction(a("settings", "&Settings...", self.edit_settings, key.Preferences))
-        menu.addAction(a("quit", "&Quit", self.close, key.Quit))
-        menu = self.menuBar().addMenu("&Audio")
-        menu.addAction(a("play", "&Play / pause", self.toggle_play, "Space", "play from the cursor"))
-        menu.addAction(a("play_selection", "Play &selection", self.play_selection, "Shift+Space"))
-        menu.addAction(a("record", "&Record / stop", self.recorder.toggle, "Ctrl+R", "record from the microphone"))
-        menu = self.menuBar().addMenu("A&nalysis")
-        menu.addAction(a("analyze", "&Analyse", self.analyze, "Ctrl+E", "label, probabilities and rationale"))
-        menu.addAction(a("analyze_selection", "Analyse &selection", self.analyze_selection, "Ctrl+Shift+A"))
-        menu.addAction(a("cancel", "&Cancel", self.cancel, "Esc", "stop the analysis or playback"))
-        menu.addSeparator()
-        menu.addAction(a("model", "&Model...", self.choose_model, "Ctrl+M", "the default model or a checkpoint"))
-        menu = self.menuBar().addMenu("&View")
-        menu.addAction(a("zoom_in", "Zoom &in", lambda: self.timeline.zoom(0.5), key.ZoomIn))
-        menu.addAction(a("zoom_out", "Zoom &out", lambda: self.timeline.zoom(2.0), key.ZoomOut))
-        menu.addAction(a("zoom_all", "Show &all", self.timeline.show_all, "Ctrl+0"))
-        menu.addAction(a("zoom_selection", "Zoom to s&election", self.zoom_selection, "Ctrl+Shift+Z"))
-        menu.addSeparator()
-        semitones = a("semitones", "Pitch in &semitones", self._toggle_semitones, "Ctrl+T", checkable=True)
-        semitones.setChecked(self.settings.value("pitch_units", "Hz") == "semitones")
-        menu.addAction(semitones)
-        dark = a("dark", "&Dark theme", lambda on: self.set_theme("dark" if on else "light"), "Ctrl+Shift+D",
-                 checkable=True)
-        dark.setChecked(self.settings.value("theme", "light") == "dark")
-        menu.addAction(dark)
-        menu.addSeparator()
-        for dock in (self.results_dock, self.browser_dock, self.messages_dock):
-            menu.addAction(dock.toggleViewAction())
-        menu = self.menuBar().addMenu("&Help")
-        menu.addAction(a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, key.HelpContents))
-        menu.addAction(a("about", "&About EmoStudio", self.about))
 
     def _toolbar(self) -> None:
         bar = QToolBar("Main")
