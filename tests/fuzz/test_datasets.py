@@ -125,6 +125,7 @@ def test_csv_manifest_rows_read_back_or_name_the_line(folder, header, rows):
 @given(rows=st.lists(st.dictionaries(COLUMN, JSON_VALUE, max_size=6) | JSON_VALUE, max_size=5))
 @example(rows=[{"path": "a.wav", "label": "x", "end": 1e400}])  # JSON's 1e400 is infinity
 @example(rows=[{"path": "a.wav", "label": "x", "start": -1}])
+@example(rows=[{"path": True, "split": 1}])  # true and 1 are JSON values, not text
 def test_jsonl_manifest_rows_give_records_or_name_the_line(folder, rows):
     path = fresh(folder, "jsonl") / "data.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")

@@ -25,10 +25,14 @@ def _example(row: dict, base: Path, where: str, index: int) -> Example:
         raise DatasetError(
             f"{where}: unknown columns {sorted(unknown)} (known: {', '.join(COLUMNS)})"
         )
+    for name, value in row.items():  # JSONL can hold anything: true, lists, objects
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+            shown = json.dumps(value)
+            raise DatasetError(f"{where}: {name} must be text or a number, got {shown[:40]}")
     path = str(row.get("path") or "").strip()
     if not path:
         raise DatasetError(f"{where}: empty path")
-    split = (row.get("split") or "train").strip() or "train"
+    split = str(row.get("split") or "train").strip() or "train"
     if split not in SPLITS:
         raise DatasetError(f"{where}: split must be one of {SPLITS}, got {split!r}")
 
