@@ -111,8 +111,7 @@ class _Progress:
             self.bar = tqdm(
                 total=summary.candidates, unit="file", file=sys.stderr, dynamic_ncols=True
             )
-        done = summary.imported + summary.already + len(summary.failed)
-        self.bar.update(done - self.bar.n)
+        self.bar.update(summary.handled - self.bar.n)
         self.bar.set_postfix(
             imported=summary.imported, already=summary.already, failed=len(summary.failed)
         )

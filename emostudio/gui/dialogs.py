@@ -137,7 +137,7 @@ class ImportDialog(QDialog):
 
             with Project(project_path, actor="emostudio gui import") as project:
                 return run_import(project, folder, options,
-                                  progress=lambda summary, path: report((summary.candidates, _handled(summary), path,
+                                  progress=lambda summary, path: report((summary.candidates, summary.handled, path,
                                                                          list(summary.failed[-1:]))),
                                   cancelled=cancelled)
 
@@ -180,8 +180,6 @@ class ImportDialog(QDialog):
         super().reject()
 
 
-def _handled(summary) -> int:
-    return summary.imported + summary.already + len(summary.failed)
 
 
 class ExportDialog(QDialog):

@@ -71,6 +71,11 @@ class ImportSummary:
     cancelled: bool = False
     speakers: dict[str, int] = field(default_factory=dict)  # baselines recomputed: speaker -> recordings
 
+    @property
+    def handled(self) -> int:
+        """Files dealt with so far: imported, already there, or failed."""
+        return self.imported + self.already + len(self.failed)
+
     def text(self) -> str:
         rate = self.imported / self.seconds if self.seconds else 0.0
         lines = [

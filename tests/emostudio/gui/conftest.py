@@ -13,13 +13,34 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QCoreApplication, QSettings
 
 
-class FakeInput:
+class _FakeStream:
+    """What PortAudio streams share: a thread of their own, started and stopped."""
+
+    def __init__(self):
+        self.running = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        raise NotImplementedError
+
+    def start(self):
+        self.running.set()
+        self.thread.start()
+
+    def stop(self):
+        self.running.clear()
+        self.thread.join()
+
+    def close(self):
+        pass
+
+
+class FakeInput(_FakeStream):
     """An input stream that plays a 220 Hz tone into the callback from its own thread, like PortAudio."""
 
     def __init__(self, *, samplerate, channels, device, callback, block=480):
+        super().__init__()
         self.rate, self.channels, self.callback, self.block = samplerate, channels, callback, block
-        self.running = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
         self.sent = 0
 
     def _run(self):
@@ -30,26 +51,14 @@ class FakeInput:
             self.sent += self.block
             time.sleep(self.block / self.rate)
 
-    def start(self):
-        self.running.set()
-        self.thread.start()
 
-    def stop(self):
-        self.running.clear()
-        self.thread.join()
-
-    def close(self):
-        pass
-
-
-class FakeOutput:
+class FakeOutput(_FakeStream):
     """An output stream that pulls blocks in real time and keeps what it played."""
 
     def __init__(self, *, samplerate, channels, callback, block=512):
+        super().__init__()
         self.rate, self.callback, self.block = samplerate, callback, block
         self.played = []
-        self.running = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while self.running.is_set():
@@ -58,17 +67,6 @@ class FakeOutput:
             if len(data) < self.block:
                 break
             time.sleep(self.block / self.rate)
-
-    def start(self):
-        self.running.set()
-        self.thread.start()
-
-    def stop(self):
-        self.running.clear()
-        self.thread.join()
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
