@@ -91,6 +91,20 @@ class SpeakingRate:
         start, end = self.speaking_span
         return (end - start) - sum(b - a for a, b in self.pauses)
 
+    @property
+    def speaking_intervals(self) -> list[Span]:
+        """The speaking span cut at the pauses: the stretches of speech, seconds."""
+        if self.speaking_span is None:
+            return []
+        intervals, start = [], self.speaking_span[0]
+        for pause_start, pause_end in sorted(self.pauses):
+            if pause_start > start:
+                intervals.append((start, pause_start))
+            start = max(start, pause_end)
+        if self.speaking_span[1] > start:
+            intervals.append((start, self.speaking_span[1]))
+        return intervals
+
 
 def silence_threshold(intensity_db: np.ndarray, relative_db: float) -> float:
     """de Jong's threshold: the 99th percentile plus ``relative_db``, not below the minimum."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from model_core.grounding.claims import Claim, extract_claims
+from model_core.grounding.stance import AGAINST, SUPPORT, cue_stance, presented_as
 from model_core.grounding.verdicts import NOT_FOUND, SUPPORTED, judge
 from model_core.grounding.words import find_quote, transcript_tokens
 
@@ -34,6 +35,13 @@ class Citation:
         The measurement behind the verdict, e.g. ``intensity mean 78.2 dB, z +1.4, high``.
     cue : str or None
         The cue that was checked (``intensity_mean``), None for words.
+    stance : str or None
+        For acoustic claims: ``for``, ``against`` or ``neutral``, whether the measured cue
+        speaks for the label (see :mod:`model_core.grounding.stance`); None for words.
+    presented_as : str or None
+        For acoustic claims: ``support`` or ``counter``, how the rationale frames it.
+    stance_reason : str
+        Why the stance is what it is (the label's expectation and the measured z).
     """
 
     text: str
@@ -45,6 +53,14 @@ class Citation:
     spans: list[tuple[float, float]] = field(default_factory=list)
     evidence: str = ""
     cue: str | None = None
+    stance: str | None = None
+    presented_as: str | None = None
+    stance_reason: str = ""
+
+    @property
+    def inconsistent(self) -> bool:
+        """Presented as support for the label while the measured cue speaks against it."""
+        return self.presented_as == SUPPORT and self.stance == AGAINST
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,11 +73,16 @@ class Citation:
             "spans": [[round(a, 3), round(b, 3)] for a, b in self.spans],
             "evidence": self.evidence,
             "cue": self.cue,
+            "stance": self.stance,
+            "presented_as": self.presented_as,
+            "stance_reason": self.stance_reason,
+            "inconsistent": self.inconsistent,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Citation:
-        return cls(**{**data, "spans": [tuple(span) for span in data["spans"]]})
+        fields = {k: v for k, v in data.items() if k != "inconsistent"}  # derived
+        return cls(**{**fields, "spans": [tuple(span) for span in data["spans"]]})
 
 
 def _word_citation(claim: Claim, words: list[dict], tokens: list[str]) -> Citation:
@@ -108,6 +129,7 @@ def ground(
     words: Iterable[dict],
     cues: dict[str, dict],
     clip: tuple[float, float] | None = None,
+    label: str | None = None,
 ) -> list[Citation]:
     """Citations of a rationale, in reading order.
 
@@ -120,6 +142,9 @@ def ground(
         ``CueSummary.to_dict()["cues"]``: per cue ``value``, ``z``, ``level``, ``spans``, ...
     clip : (start, end), optional
         Seconds; every span is kept inside it.
+    label : str, optional
+        The label the rationale explains: acoustic citations then carry their stance
+        towards it (``neutral`` for every cue without a label).
     """
     words = list(words)
     tokens = transcript_tokens([w["word"] for w in words])
@@ -129,6 +154,7 @@ def ground(
             citation = _word_citation(claim, words, tokens)
         else:
             verdict = judge(claim, cues)
+            stance, reason = cue_stance(label, verdict.cue, cues.get(verdict.cue or ""))
             citation = Citation(
                 claim.text,
                 claim.start_char,
@@ -139,18 +165,9 @@ def ground(
                 list(verdict.spans),
                 verdict.evidence,
                 verdict.cue,
+                stance,
+                presented_as(rationale, claim.start_char),
+                reason,
             )
-        citations.append(
-            Citation(
-                citation.text,
-                citation.start_char,
-                citation.end_char,
-                citation.kind,
-                citation.claim,
-                citation.verdict,
-                _within(citation.spans, clip),
-                citation.evidence,
-                citation.cue,
-            )
-        )
+        citations.append(replace(citation, spans=_within(citation.spans, clip)))
     return citations

@@ -172,6 +172,11 @@ PATTERNS: list[tuple[str, Sense]] = [
         rf"(?:voice|{_VOICE}) crack(?:s|ed|ing)?|cracking voice|unsteady voice",
         Sense("voice", "trembling"),
     ),
+    (
+        rf"steady (?:{_VOICE})|(?:{_VOICE}) {_BE}(?:steady|stable)\b",
+        Sense("voice", "steady"),
+    ),
+    (rf"clear (?:voice|tone)|(?:voice|tone) {_BE}clear\b", Sense("voice", "clear")),
     (r"breath(?:y|iness)|airy (?:voice|quality)", Sense("voice", "breathy")),
     (
         r"hoarse(?:ness)?|rasp(?:y|iness)|creak(?:y|iness)|gravelly|rough(?:ness)? (?:voice|quality)",

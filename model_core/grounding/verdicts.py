@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from model_core.cues.catalog import sense_cues
 from model_core.grounding.claims import Claim
 
 SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND = (
@@ -26,24 +27,9 @@ SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND = (
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND)
 THRESHOLDS = {"hedged": 0.5, "plain": 1.0, "strong": 1.5}
 
-# (aspect, value) -> (cue names, direction): +1 up, -1 down. Several cues: the strongest counts.
-CUES: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {
-    ("pitch", "high"): (("f0_mean",), +1),
-    ("pitch", "low"): (("f0_mean",), -1),
-    ("pitch range", "wide"): (("f0_range",), +1),
-    ("pitch range", "monotone"): (("f0_range",), -1),
-    ("loudness", "loud"): (("intensity_mean",), +1),
-    ("loudness", "soft"): (("intensity_mean",), -1),
-    ("rate", "fast"): (("articulation_rate",), +1),
-    ("rate", "slow"): (("articulation_rate",), -1),
-    ("pauses", "many"): (("pause_ratio",), +1),
-    ("pauses", "few"): (("pause_ratio",), -1),
-    ("voice", "trembling"): (("jitter", "shimmer"), +1),
-    ("voice", "breathy"): (("hnr",), -1),
-    ("voice", "rough"): (("hnr",), -1),
-    ("intonation", "rising"): (("f0_final_slope",), +1),
-    ("intonation", "falling"): (("f0_final_slope",), -1),
-}
+# (aspect, value) -> (cue names, direction): +1 up, -1 down, from the cue catalog. Several
+# cues: the strongest counts.
+CUES: dict[tuple[str, str], tuple[tuple[str, ...], int]] = sense_cues()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,333 @@
+"""The cue catalog: one place for every cue's name, unit, words and rationale phrases.
+
+Everything that speaks of a cue reads this table: the cue summary's labels, the one-line
+descriptor, the grounding module's mapping from a claim ("loudness: loud") to the cue
+that checks it, the rationale composer's phrases, the GUI's choice of plot and the CLI.
+What each emotion *expects* of each cue lives beside it, in
+:mod:`model_core.cues.profiles`.
+
+A cue that rationales may cite has an ``aspect`` and the sense values the grounding
+lexicon gives its two directions (``up``/``down``: "high"/"low" for pitch). Its
+``phrases`` say, for each level, words that the grounding module reads back as a
+*supported* claim about this cue at that level; ``typical`` says that the cue is not
+raised (a negated claim, supported while the cue stays under the plain threshold), and
+``hedged`` names a slight move each way (supported from z 0.5). ``tests/model_core/cues/
+test_catalog.py`` grounds every phrase back to its cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UP, DOWN = +1, -1
+MARKED_LEVELS = ("very low", "low", "high", "very high")
+
+
+@dataclass(frozen=True)
+class CueSpec:
+    """One cue: how it is named, measured, shown, described and cited.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used everywhere (``"f0_mean"``).
+    label : str
+        Short technical label for tables (``"F0 mean"``).
+    unit : str
+        Unit of the raw value.
+    noun : str
+        Plain-words name for sentences (``"the pitch"``).
+    plot : str
+        Timeline plot that shows it: ``pitch``, ``intensity`` or ``waveform``.
+    aspect : str or None
+        Grounding aspect a rationale uses for it (``"pitch"``); None when rationales do
+        not cite it on its own (a summary cue such as F0 median).
+    up, down : str or None
+        The grounding sense values of its two directions (``"high"``, ``"low"``); None
+        where the lexicon has no word for that direction.
+    words : dict
+        Level -> descriptor words for :func:`model_core.cues.describe` (prompt text).
+    phrases : dict
+        Level -> rationale phrases (several wordings) that ground as a supported claim
+        about this cue at that level.
+    typical : str or None
+        A phrase that grounds as supported while the cue is not raised (|z| < 1 upward).
+    hedged : dict
+        Direction (+1/-1) -> a phrase for a slight move (0.5 <= |z| < 1).
+    """
+
+    name: str
+    label: str
+    unit: str
+    noun: str
+    plot: str
+    aspect: str | None = None
+    up: str | None = None
+    down: str | None = None
+    words: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    typical: str | None = None
+    hedged: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def citable(self) -> bool:
+        """Whether a rationale may cite this cue by itself."""
+        return self.aspect is not None
+
+    def senses(self) -> dict[tuple[str, str], int]:
+        """(aspect, value) -> direction, for each direction the lexicon names."""
+        if self.aspect is None:
+            return {}
+        found = {}
+        if self.up:
+            found[(self.aspect, self.up)] = UP
+        if self.down:
+            found[(self.aspect, self.down)] = DOWN
+        return found
+
+
+def _levels(high: str, very_high: str, low: str, very_low: str) -> dict[str, str]:
+    return {"high": high, "very high": very_high, "low": low, "very low": very_low}
+
+
+CATALOG: tuple[CueSpec, ...] = (
+    CueSpec(
+        "f0_mean",
+        "F0 mean",
+        "Hz",
+        "the pitch",
+        "pitch",
+        "pitch",
+        "high",
+        "low",
+        words=_levels("high", "very high", "low", "very low"),
+        phrases={
+            "high": ("the pitch is high", "the pitch is raised", "the voice is high-pitched"),
+            "very high": ("the pitch is very high", "the voice is very high-pitched"),
+            "low": ("the pitch is low", "the pitch is lowered", "the voice is low-pitched"),
+            "very low": ("the pitch is very low", "the voice is very low-pitched"),
+        },
+        typical="the pitch is not raised",
+        hedged={UP: "the pitch is slightly raised", DOWN: "the pitch is slightly lowered"},
+    ),
+    CueSpec("f0_median", "F0 median", "Hz", "the median pitch", "pitch"),
+    CueSpec(
+        "f0_range",
+        "F0 range",
+        "st",
+        "the pitch range",
+        "pitch",
+        "pitch range",
+        "wide",
+        "monotone",
+        words=_levels("widely varying", "very widely varying", "monotone", "very monotone"),
+        phrases={
+            "high": ("the intonation is expressive", "the pitch varies widely"),
+            "very high": ("the intonation is very expressive", "the pitch range is very wide"),
+            "low": ("the intonation is monotone", "the intonation is flat"),
+            "very low": ("the intonation is very monotone", "the delivery is very flat"),
+        },
+        typical="the intonation is not varied",
+        hedged={UP: "the intonation is slightly varied", DOWN: "the intonation is slightly flat"},
+    ),
+    CueSpec(
+        "f0_final_slope",
+        "final F0 slope",
+        "st/s",
+        "the pitch at the end",
+        "pitch",
+        "intonation",
+        "rising",
+        "falling",
+        phrases={
+            "high": ("the pitch rises at the end", "the utterance ends on a rise"),
+            "very high": ("the pitch rises at the end", "the utterance ends on a rise"),
+            "low": ("the pitch falls at the end", "the utterance ends on a fall"),
+            "very low": ("the pitch falls at the end", "the utterance ends on a fall"),
+        },
+    ),
+    CueSpec(
+        "intensity_mean",
+        "intensity mean",
+        "dB",
+        "the loudness",
+        "intensity",
+        "loudness",
+        "loud",
+        "soft",
+        words=_levels("loud", "very loud", "quiet", "very quiet"),
+        phrases={
+            "high": ("the voice is loud", "the speaker talks loudly"),
+            "very high": ("the voice is very loud", "the speaker is very loud"),
+            "low": ("the voice is quiet", "the speaker talks softly"),
+            "very low": ("the voice is very quiet", "the speaker is very soft"),
+        },
+        typical="the voice is not loud",
+        hedged={UP: "the voice is slightly louder", DOWN: "the voice is slightly quieter"},
+    ),
+    CueSpec(
+        "intensity_range",
+        "intensity range",
+        "dB",
+        "the loudness range",
+        "intensity",
+        words={
+            "very high": "very uneven loudness",
+            "high": "uneven loudness",
+            "very low": "very even loudness",
+        },
+    ),
+    CueSpec(
+        "articulation_rate",
+        "articulation rate",
+        "syll/s",
+        "the pace",
+        "waveform",
+        "rate",
+        "fast",
+        "slow",
+        words=_levels("fast", "very fast", "slow", "very slow"),
+        phrases={
+            "high": ("the pace is fast", "the speech is rapid"),
+            "very high": ("the pace is very fast", "the speech is very rapid"),
+            "low": ("the pace is slow", "the speech is slow"),
+            "very low": ("the pace is very slow", "the speech is very slow"),
+        },
+        typical="the pace is not hurried",
+        hedged={UP: "the pace is a little fast", DOWN: "the pace is a little slow"},
+    ),
+    CueSpec("speech_rate", "speech rate", "syll/s", "the speech rate", "waveform"),
+    CueSpec(
+        "pause_ratio",
+        "pause ratio",
+        "",
+        "the pausing",
+        "waveform",
+        "pauses",
+        "many",
+        "few",
+        words={"very high": "very many pauses", "high": "many pauses"},
+        phrases={
+            "high": ("there are pauses", "the speaker pauses"),
+            "very high": ("there are long pauses", "the speech is broken by long pauses"),
+            "low": ("the speech is fluent",),
+            "very low": ("the speech is fluent",),
+        },
+    ),
+    CueSpec(
+        "jitter",
+        "jitter (local)",
+        "%",
+        "the voicing",
+        "waveform",
+        "voice",
+        "trembling",
+        "steady",
+        words={
+            "very high": "very irregular voicing (jitter)",
+            "high": "irregular voicing (jitter)",
+        },
+        phrases={
+            "high": ("the voice trembles", "the voice is shaky"),
+            "very high": ("the voice trembles", "the voice is shaky"),
+            "low": ("the voice is steady",),
+            "very low": ("the voice is steady",),
+        },
+    ),
+    CueSpec(
+        "shimmer",
+        "shimmer (local)",
+        "%",
+        "the voicing",
+        "waveform",
+        "voice",
+        "trembling",
+        "steady",
+        words={
+            "very high": "very unsteady amplitude (shimmer)",
+            "high": "unsteady amplitude (shimmer)",
+        },
+        phrases={
+            "high": ("the voice trembles", "the voice is shaky"),
+            "very high": ("the voice trembles", "the voice is shaky"),
+            "low": ("the voice is steady",),
+            "very low": ("the voice is steady",),
+        },
+    ),
+    CueSpec(
+        "hnr",
+        "HNR",
+        "dB",
+        "the voice quality",
+        "waveform",
+        "voice",
+        "clear",
+        "breathy",
+        words={
+            "very low": "very breathy or rough voice (low HNR)",
+            "low": "breathy or rough voice (low HNR)",
+        },
+        phrases={
+            "high": ("the voice is clear",),
+            "very high": ("the voice is clear",),
+            "low": ("the voice is breathy",),
+            "very low": ("the voice is breathy",),
+        },
+    ),
+)
+
+BY_NAME: dict[str, CueSpec] = {spec.name: spec for spec in CATALOG}
+CUE_LABELS: dict[str, str] = {spec.name: spec.label for spec in CATALOG}
+CITABLE: tuple[str, ...] = tuple(spec.name for spec in CATALOG if spec.citable)
+
+# Senses the lexicon knows that no single cue measures, with the cues that stand in for them.
+EXTRA_SENSES: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {
+    ("voice", "rough"): (("hnr",), DOWN),
+}
+# Aspects of the voice that no cue measures (a claim about them is "not measurable").
+UNMEASURED_SENSES = (("voice", "tense"),)
+# Which timeline plot shows claims of each aspect (words go on the word tier).
+PLOT_OF_ASPECT: dict[str, str] = {
+    **{spec.aspect: spec.plot for spec in CATALOG if spec.aspect},
+    "voice": "waveform",
+    "word": "words",
+}
+
+
+def spec(name: str) -> CueSpec:
+    """The catalog entry of a cue.
+
+    Raises
+    ------
+    KeyError
+        Naming the cue, when the catalog has no such cue.
+    """
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no cue {name!r} in the catalog ({', '.join(BY_NAME)})") from None
+
+
+def sense_cues() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
+    """(aspect, value) -> (cue names, direction): which cues check a claim, and which way.
+
+    Where several cues share a sense ("voice: trembling" is jitter or shimmer) all are
+    listed, in catalog order; the grounding module lets the strongest decide.
+    """
+    table: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {}
+    for entry in CATALOG:
+        for key, direction in entry.senses().items():
+            names, _ = table.get(key, ((), direction))
+            table[key] = (names + (entry.name,), direction)
+    return {**table, **EXTRA_SENSES}
+
+
+def cues_of_sense(aspect: str, value: str) -> tuple[str, ...]:
+    """The cue names a claim of this sense speaks of (empty for unmeasured senses)."""
+    return sense_cues().get((aspect, value), ((), 0))[0]
+
+
+def phrase(name: str, level: str, variant: int = 0) -> str | None:
+    """A rationale phrase for cue ``name`` at ``level`` (wording ``variant``, cycling)."""
+    options = BY_NAME[name].phrases.get(level, ()) if name in BY_NAME else ()
+    return options[variant % len(options)] if options else None

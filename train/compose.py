@@ -1,0 +1,343 @@
+"""Rationale targets that reason: weigh the measured evidence for and against the label.
+
+:func:`compose_rationale` writes, from the label, the cues, the timed transcript and
+(optionally) the label probabilities, a rationale of up to five moves:
+
+1. the strongest measured evidence **for** the label, with its size in plain words
+   ("the voice is very loud, well above the speaker's usual"), and up to two more;
+2. a **quote** of the most salient words: words with emotional meaning (the VADER
+   lexicon) and words spoken where the voice is most marked (the cues' spans);
+3. the strongest **counter-evidence**, framed as such ("Although the pace is slow, ...");
+4. a word on **weak evidence**, or on a **close second label** ("It could also be
+   neutral: ..."), when the probabilities (or, without them, the cue profiles) say so;
+5. a closing judgement.
+
+Each move has several wordings, drawn with ``seed``, so a model trained on these
+targets learns the reasoning rather than one sentence. Every sentence is grounded before
+it is kept (:func:`model_core.grounding.ground` with the label): a sentence with a claim
+that is not supported, a quote the transcript does not hold, or a citation presented as
+support that speaks against the label is dropped. Nothing here reads audio.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from model_core.cues.catalog import BY_NAME, CITABLE, MARKED_LEVELS
+from model_core.cues.profiles import profile_for
+from model_core.grounding import SUPPORTED, ground
+from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
+from model_core.grounding.stance import AGAINST, FOR, cue_stance
+
+MAX_FOR, MAX_AGAINST = 3, 2
+CLOSE_PROBABILITY = 0.15  # a second label this close to the first is worth naming
+QUOTE_WORDS = 4
+NEGATIVE_LABELS = ("sad", "angry", "fear", "disgust", "boredom")
+
+LEADS = (
+    "{Evidence}, which points to {label}.",
+    "The clearest sign of {label} is that {evidence}.",
+    "What speaks most for {label} is that {evidence}.",
+    "{Label} fits what the voice does: {evidence}.",
+)
+NEUTRAL_LEADS = (
+    "Nothing in the voice stands out: {evidence}.",
+    "The voice stays close to the speaker's usual: {evidence}.",
+    "{Evidence}, as in calm, even speech.",
+)
+QUOTES_EMOTIONAL = (
+    'The words "{quote}" carry the feeling.',
+    'The words say as much: "{quote}".',
+    'The speaker\'s "{quote}" fits {label} too.',
+)
+QUOTES_EVEN = (
+    'Even "{quote}" is said without much colour.',
+    'Even the words "{quote}" come out evenly.',
+)
+QUOTES_MARKED = (
+    'The voice is most marked on "{quote}".',
+    'This shows most on "{quote}".',
+    'It is clearest where the speaker says "{quote}".',
+)
+COUNTERS_ONE = (
+    "Only {evidence} speaks against {label}.",
+    "Although {evidence}, the rest outweighs it.",
+    "Against this, {evidence}.",
+    "{Evidence}, which does not fit {label}.",
+)
+COUNTERS_MANY = (
+    "Although {evidence}, the rest outweighs them.",
+    "Against this, {evidence}.",
+)
+WEAK = (
+    "The evidence is weak: {evidence}.",
+    "The voice gives only a slight sign: {evidence}.",
+)
+NOTHING_MEASURED = (
+    "The voice gives little to go on: pitch, loudness and pace stay near the speaker's usual.",
+    "The voice itself says little here: pitch, loudness and pace are close to usual.",
+)
+NO_SPEECH = "No voiced speech could be measured, so the voice gives no evidence."
+ALTERNATIVE = (
+    "It could also be {other}, since {evidence}.",
+    "It might also be {other}: {evidence}.",
+)
+ALTERNATIVE_PLAIN = (
+    "The voice alone would fit {other} about as well.",
+    "{Other} would fit the voice nearly as well.",
+)
+ALTERNATIVE_SAME_CUES = (
+    "That could also suggest {other}.",
+    "That alone might also be {other}.",
+)
+TIPPED_BY_WORDS = "; the words tip the balance to {label}."
+NO_PROFILE = (
+    "{Evidence}; {label} has no agreed acoustic profile, so the voice neither confirms nor "
+    "rules it out.",
+)
+CLOSINGS = ("", "", "On balance, {label}.", "Taken together, this reads as {label}.")
+
+
+def _size(cue: dict) -> str:
+    """The size of a cue's departure from the baseline, in plain words."""
+    z = cue.get("z") or 0.0
+    side = "above" if z > 0 else "below"
+    semitones = (cue.get("detail") or {}).get("semitones")
+    if cue.get("name") == "f0_mean" and semitones is not None and abs(semitones) >= 1:
+        return f"about {abs(semitones):.0f} semitones {side} the speaker's usual"
+    degree = "well " if abs(z) >= 2 else ""
+    return f"{degree}{side} the speaker's usual"
+
+
+def _supported(sentence: str, words: list[dict], cues: dict, label: str) -> bool:
+    citations = ground(sentence, words, cues, label=label)
+    return all(c.verdict == SUPPORTED and not c.inconsistent for c in citations)
+
+
+def _evidence(label: str, cues: dict) -> tuple[list, list, list]:
+    """(for, against, hedged-for) as (cue name, |z|) lists, strongest first."""
+    favour, against, hedged = [], [], []
+    for name in CITABLE:
+        cue = cues.get(name)
+        if not cue or cue.get("z") is None or not math.isfinite(cue["z"]):
+            continue
+        stance, _ = cue_stance(label, name, cue)
+        strength = abs(cue["z"])
+        if cue.get("level") in MARKED_LEVELS and stance in (FOR, AGAINST):
+            (favour if stance == FOR else against).append((name, strength))
+        elif stance == FOR and BY_NAME[name].hedged.get(1 if cue["z"] > 0 else -1):
+            hedged.append((name, strength))
+    key = lambda item: -item[1]  # noqa: E731
+    return sorted(favour, key=key), sorted(against, key=key), sorted(hedged, key=key)
+
+
+def _neutral_evidence(cues: dict) -> list[tuple[str, float]]:
+    """Cues that stay near the baseline (what speaks for neutral), the calmest first."""
+    found = []
+    for name in CITABLE:
+        cue = cues.get(name)
+        z = None if not cue else cue.get("z")
+        if BY_NAME[name].typical and z is not None and math.isfinite(z) and abs(z) < 1:
+            found.append((name, abs(z)))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _join(phrases: list[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def _phrases(names: list[str], cues: dict, rng: random.Random, *, sized: bool = False) -> list[str]:
+    """One phrase per cue (a random wording), the first with its size when ``sized``."""
+    phrases = []
+    for index, name in enumerate(names):
+        options = BY_NAME[name].phrases.get(cues[name]["level"], ())
+        if not options:
+            continue
+        text = rng.choice(options)
+        if sized and index == 0:
+            text += f" ({_size({**cues[name], 'name': name})})"
+        phrases.append(text)
+    return phrases
+
+
+def choose_quote(label: str, words: list[dict], cues: dict) -> tuple[str, str] | None:
+    """(quote, why) for the most salient words, or None when no word stands out.
+
+    ``why`` is ``emotional`` (a word of emotional meaning, its valence matching the label
+    where the label has one) or ``marked`` (spoken where the voice is most marked).
+    """
+    if not words:
+        return None
+    spans = marked_spans(cues)
+    negative = any(label.lower().startswith(n[:3]) for n in NEGATIVE_LABELS)
+    best, best_score = None, 0.0
+    for index, word in enumerate(words):
+        score = 0.0
+        if is_emotional(word["word"]):
+            # A word of the other valence ("love" for sad) is no evidence for the label.
+            if label == "neutral" or (valence(word["word"]) < 0) == negative:
+                score += 2.0
+        timed = word.get("end", 0) > word.get("start", 0)
+        if timed and overlaps((word["start"], word["end"]), spans):
+            score += 1.0
+        if score > best_score:
+            best, best_score = index, score
+    if best is None:
+        return None
+    first = max(0, best - 1)  # the word with one before it and one or two after
+    chosen = words[first : first + QUOTE_WORDS - 1]
+    quote = " ".join(w["word"] for w in chosen).strip(" ,;:.!?\"'")
+    why = "emotional" if best_score >= 2.0 else "marked"
+    return (quote, why) if quote else None
+
+
+def evidence_fit(label: str, cues: dict) -> float:
+    """How well the measured cues fit ``label``'s profile: the sum of |z| (at most 3 each)
+    of the cues that speak for it, less those that speak against it."""
+    fit = 0.0
+    for name in CITABLE:
+        cue = cues.get(name)
+        if cue and cue.get("z") is not None and math.isfinite(cue["z"]):
+            stance, _ = cue_stance(label, name, cue)
+            weight = min(abs(cue["z"]), 3.0)
+            fit += weight if stance == FOR else -weight if stance == AGAINST else 0.0
+    return fit
+
+
+def _alternative(
+    label: str, probabilities: dict | None, labels: list[str] | None, cues: dict
+) -> str | None:
+    """The second label when it is close to the first (by the probabilities, or without
+    them by how well the cues fit each label's profile), else None."""
+    if probabilities and len(probabilities) > 1:
+        ranked = sorted(probabilities.items(), key=lambda item: -item[1])
+        first = probabilities.get(label, ranked[0][1])
+        other = next((lab for lab, _ in ranked if lab != label), None)
+        return other if other and probabilities[other] >= first - CLOSE_PROBABILITY else None
+    others = [lab for lab in labels or [] if lab != label and profile_for(lab) is not None]
+    if not others or profile_for(label) is None:
+        return None
+    fits = {lab: evidence_fit(lab, cues) for lab in others}
+    other = max(others, key=lambda lab: fits[lab])
+    return other if fits[other] >= evidence_fit(label, cues) else None
+
+
+def compose_rationale(
+    label: str,
+    cues: dict[str, dict],
+    *,
+    words: list[dict] | None = None,
+    transcript: str | None = None,
+    probabilities: dict[str, float] | None = None,
+    labels: list[str] | None = None,
+    seed: int = 0,
+) -> str:
+    """A rationale for ``label`` that weighs the evidence; every sentence grounds.
+
+    Parameters
+    ----------
+    label : str
+        The label to explain (the gold label for targets).
+    cues : dict
+        ``CueSummary.to_dict()["cues"]``.
+    words : list of dict, optional
+        The timed transcript ``{"word", "start", "end"}`` (seconds); from ``transcript``
+        without times when not given.
+    transcript : str, optional
+    probabilities : dict, optional
+        Label -> probability; a close second label is then named.
+    labels : list of str, optional
+        The label set: without probabilities, a label whose profile the cues fit at least
+        as well is named as a close second.
+    seed : int
+        Chooses the wordings.
+    """
+    rng = random.Random(seed)
+    words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
+    fmt = {"label": label, "Label": label[:1].upper() + label[1:]}
+    favour, against, hedged = _evidence(label, cues)
+    neutral = profile_for(label) is not None and profile_for(label).label == "neutral"
+    sentences: list[str] = []
+
+    measured = any(cues.get(n, {}).get("z") is not None for n in CITABLE)
+    if neutral and measured:
+        calm = [name for name, _ in _neutral_evidence(cues)][:2]
+        phrases = [BY_NAME[name].typical for name in calm]
+        if phrases:
+            evidence = _join(phrases)
+            lead = rng.choice(NEUTRAL_LEADS)
+            sentences.append(lead.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
+    elif profile_for(label) is None and measured:
+        marked = [n for n in CITABLE if cues.get(n, {}).get("level") in MARKED_LEVELS]
+        phrases = _phrases(marked[:2], cues, rng)
+        if phrases:
+            evidence = _join(phrases)
+            sentences.append(
+                rng.choice(NO_PROFILE).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
+            )
+        else:
+            sentences.append(rng.choice(NOTHING_MEASURED))
+    elif favour:
+        phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, rng, sized=True)
+        evidence = _join(phrases)
+        sentences.append(
+            rng.choice(LEADS).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
+        )
+    elif hedged:
+        name = hedged[0][0]
+        z = cues[name]["z"]
+        evidence = BY_NAME[name].hedged[1 if z > 0 else -1]
+        sentences.append(rng.choice(WEAK).format(evidence=evidence, **fmt))
+    else:
+        sentences.append(rng.choice(NOTHING_MEASURED) if measured else NO_SPEECH)
+
+    quote = choose_quote(label, words, cues)
+    if quote:
+        pool = QUOTES_MARKED
+        if quote[1] == "emotional":
+            pool = QUOTES_EVEN if neutral else QUOTES_EMOTIONAL
+        sentences.append(rng.choice(pool).format(quote=quote[0], **fmt))
+
+    if against:
+        names = [n for n, _ in against[:MAX_AGAINST]]
+        phrases = _phrases(names, cues, rng)
+        if phrases:
+            pool = COUNTERS_ONE if len(phrases) == 1 else COUNTERS_MANY
+            evidence = _join(phrases)
+            template = rng.choice(pool)
+            sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
+
+    other = _alternative(label, probabilities, labels, cues)
+    if other:
+        cited = [n for n, _ in against[:MAX_AGAINST]]
+        emotional = quote is not None and quote[1] == "emotional"
+        sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt))
+
+    closing = rng.choice(CLOSINGS)
+    if closing and len(sentences) > 1:
+        sentences.append(closing.format(**fmt))
+    kept = [s for s in sentences if _supported(s, words, cues, label)]
+    return " ".join(kept) if kept else rng.choice(NOTHING_MEASURED)
+
+
+def _alternative_sentence(
+    other: str, cues: dict, cited: list[str], emotional: bool, rng: random.Random, fmt: dict
+) -> str:
+    """A sentence naming the close second label, with what speaks for it."""
+    favour_other, _, _ = _evidence(other, cues)
+    names = [n for n, _ in favour_other if cue_stance(fmt["label"], n, cues[n])[0] != FOR]
+    values = {**fmt, "other": other, "Other": _cap(other)}
+    if names and names[0] in cited:  # already named as counter-evidence
+        return rng.choice(ALTERNATIVE_SAME_CUES).format(**values)
+    phrases = _phrases(names[:1], cues, rng)
+    if phrases:
+        return rng.choice(ALTERNATIVE).format(evidence=phrases[0], **values)
+    sentence = rng.choice(ALTERNATIVE_PLAIN).format(**values)
+    return sentence[:-1] + TIPPED_BY_WORDS.format(**values) if emotional else sentence
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
