@@ -129,6 +129,7 @@ def _validate(args) -> int:
 def _rationales(args) -> int:
     from model_core.audio import AudioError, load_audio
     from model_core.cues import analyze_clip
+    from model_core.grounding.salience import spread_words
     from train.datasets import load_examples
     from train.features import speaker_baselines
     from train.rationales import RationaleJob, Teacher, generate_rationales
@@ -140,7 +141,7 @@ def _rationales(args) -> int:
     def jobs():
         for example in examples:
             try:
-                _, summary = analyze_clip(
+                analysis, summary = analyze_clip(
                     load_audio(example.audio),
                     example.start,
                     example.end,
@@ -155,6 +156,7 @@ def _rationales(args) -> int:
                 example.transcript,
                 summary.descriptor,
                 summary.to_dict()["cues"],
+                spread_words(example.transcript, analysis.rate.speaking_intervals),
             )
 
     teacher = None if args.teacher == "template" else Teacher(args.teacher, args.device)

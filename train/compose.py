@@ -39,7 +39,7 @@ LEADS = (
     "{Evidence}, which points to {label}.",
     "The clearest sign of {label} is that {evidence}.",
     "What speaks most for {label} is that {evidence}.",
-    "{Label} fits what the voice does: {evidence}.",
+    "What the voice does fits {label}: {evidence}.",
 )
 NEUTRAL_LEADS = (
     "Nothing in the voice stands out: {evidence}.",
@@ -85,7 +85,7 @@ ALTERNATIVE = (
 )
 ALTERNATIVE_PLAIN = (
     "The voice alone would fit {other} about as well.",
-    "{Other} would fit the voice nearly as well.",
+    "The voice would fit {other} nearly as well.",
 )
 ALTERNATIVE_SAME_CUES = (
     "That could also suggest {other}.",
@@ -176,10 +176,11 @@ def choose_quote(label: str, words: list[dict], cues: dict) -> tuple[str, str] |
     best, best_score = None, 0.0
     for index, word in enumerate(words):
         score = 0.0
-        if is_emotional(word["word"]):
-            # A word of the other valence ("love" for sad) is no evidence for the label.
-            if label == "neutral" or (valence(word["word"]) < 0) == negative:
-                score += 2.0
+        # A word of the other valence ("love" for sad) is no evidence for the label.
+        if is_emotional(word["word"]) and (
+            label == "neutral" or (valence(word["word"]) < 0) == negative
+        ):
+            score += 2.0
         timed = word.get("end", 0) > word.get("start", 0)
         if timed and overlaps((word["start"], word["end"]), spans):
             score += 1.0
@@ -316,11 +317,13 @@ def compose_rationale(
         emotional = quote is not None and quote[1] == "emotional"
         sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt))
 
-    closing = rng.choice(CLOSINGS)
-    if closing and len(sentences) > 1:
-        sentences.append(closing.format(**fmt))
     kept = [s for s in sentences if _supported(s, words, cues, label)]
-    return " ".join(kept) if kept else rng.choice(NOTHING_MEASURED)
+    closing = rng.choice(CLOSINGS)
+    if not any(label.lower() in s.lower() for s in kept):  # a rationale names its label
+        closing = closing or "On balance, {label}."
+    if closing:
+        kept.append(closing.format(**fmt))
+    return " ".join(kept)
 
 
 def _alternative_sentence(

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +33,11 @@ from model_core.audio import (
     recording_from_array,
 )
 from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.grounding.salience import spread_words
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from train.datasets.example import Example
 
-FEATURE_VERSION = 1  # bump when what is cached changes
+FEATURE_VERSION = 2  # bump when what is cached changes (2: speaking intervals)
 MIN_SPEAKER_RECORDINGS = 3  # fewer: population priors
 
 
@@ -49,6 +50,12 @@ class Prepared:
     descriptor: str  # cue description ("high pitch; loud")
     cues: dict  # CueSummary.to_dict()["cues"], for checking rationales
     duration: float  # s
+    speech: list[tuple[float, float]] = field(default_factory=list)  # speaking intervals, s
+
+    @property
+    def words(self) -> list[dict]:
+        """The transcript's words with approximate times (spread over the speech)."""
+        return spread_words(self.example.transcript, self.speech)
 
 
 def _key(example: Example, model: EmoReasoner, f0_reference_hz: float) -> str:
@@ -164,12 +171,18 @@ def prepare(
             prosody=tensors["prosody"].numpy() if "prosody" in tensors else None,
         )
         return Prepared(
-            example, clip, meta["descriptor"], json.loads(meta["cues"]), float(meta["duration"])
+            example,
+            clip,
+            meta["descriptor"],
+            json.loads(meta["cues"]),
+            float(meta["duration"]),
+            [tuple(span) for span in json.loads(meta.get("speech", "[]"))],
         )
     samples = samples_of(example)
     try:
         analysis, summary = analyze_clip(
-            recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio)), baseline=baseline
+            recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio)),
+            baseline=baseline,
         )
     except AudioError as err:  # raised about the array: say which file it came from
         raise type(err)(example.audio, err.problem) from err
@@ -188,6 +201,7 @@ def prepare(
         tensors["prosody"] = torch.from_numpy(model.prosody_input(clip))
     cues = summary.to_dict()["cues"]
     duration = len(samples) / MODEL_SAMPLE_RATE
+    speech = [(round(a, 3), round(b, 3)) for a, b in analysis.rate.speaking_intervals]
     cache.write(
         key,
         tensors,
@@ -195,13 +209,14 @@ def prepare(
             "descriptor": summary.descriptor,
             "cues": json.dumps(cues),
             "duration": str(duration),
+            "speech": json.dumps(speech),
             "id": example.id,
         },
     )
     clip.speech_frames = tensors["speech_frames"]
     clip.emotion_frames = tensors.get("emotion_frames")
     clip.prosody = tensors["prosody"].numpy() if "prosody" in tensors else None
-    return Prepared(example, clip, summary.descriptor, cues, duration)
+    return Prepared(example, clip, summary.descriptor, cues, duration, speech)
 
 
 def prepare_all_examples(

@@ -8,9 +8,10 @@ explanation after a forced ``Emotion: <gold label>`` line, in one of two styles:
 - ``summarise``: interprets, briefly.
 
 Every rationale is checked with the grounding module: a wrong label, a quote the
-transcript does not hold, or a contradicted cue claim sends it back (up to ``tries``
-times, sampling); then a deterministic template built from the transcript and the cues
-takes its place. Results go to a JSONL cache, one line per example, with provenance;
+transcript does not hold, a contradicted cue claim, or a cue that speaks against the
+label presented as support for it sends it back (up to ``tries`` times, sampling); then
+the composer's rationale (:mod:`train.compose`: evidence for and against, a salient
+quote, a close second label) takes its place. Results go to a JSONL cache, one line per example, with provenance;
 a rerun skips what is there, so a killed run loses at most the line being written.
 """
 
@@ -26,6 +27,7 @@ from model_core.grounding import CONTRADICTED, NOT_FOUND, SUPPORTED, ground
 from model_core.model.config import type_problem
 from model_core.model.labels import parse_answer
 from model_core.model.prompts import INSTRUCTIONS, label_answer
+from train.compose import compose_rationale
 
 STYLES = ("elaborate", "summarise")
 STYLE_INSTRUCTIONS = {
@@ -37,7 +39,6 @@ SYSTEM = (
     "You explain the emotion in a spoken utterance. Use only the transcript and the measured "
     "voice cues you are given; never invent words the speaker did not say."
 )
-QUOTE_WORDS = 6  # the template quotes at most this many words
 MIN_WORDS, MAX_WORDS = 6, 80  # a rationale is a sentence or two
 PROMPT_FRAGMENTS = (
     "measured voice cues",
@@ -49,53 +50,20 @@ PROMPT_FRAGMENTS = (
     "emotion:",
 )
 
-# (cue, level) -> words the grounding module reads back as a supported claim.
-TEMPLATE_PHRASES: dict[tuple[str, str], str] = {
-    ("f0_mean", "very high"): "the pitch is very high",
-    ("f0_mean", "high"): "the pitch is high",
-    ("f0_mean", "low"): "the pitch is low",
-    ("f0_mean", "very low"): "the pitch is very low",
-    ("f0_range", "high"): "the intonation is expressive",
-    ("f0_range", "very high"): "the intonation is expressive",
-    ("f0_range", "low"): "the intonation is monotone",
-    ("f0_range", "very low"): "the intonation is monotone",
-    ("intensity_mean", "high"): "the voice is loud",
-    ("intensity_mean", "very high"): "the voice is very loud",
-    ("intensity_mean", "low"): "the voice is quiet",
-    ("intensity_mean", "very low"): "the voice is very quiet",
-    ("articulation_rate", "high"): "the pace is fast",
-    ("articulation_rate", "very high"): "the pace is very fast",
-    ("articulation_rate", "low"): "the pace is slow",
-    ("articulation_rate", "very low"): "the pace is very slow",
-    ("pause_ratio", "high"): "there are pauses",
-    ("pause_ratio", "very high"): "there are long pauses",
-    ("jitter", "high"): "the voice trembles",
-    ("jitter", "very high"): "the voice trembles",
-    ("hnr", "low"): "the voice is breathy",
-    ("hnr", "very low"): "the voice is breathy",
-}
-TYPICAL = "pitch, loudness and pace are typical for the speaker"
 
-
-def _citable(name: str, cue: dict) -> bool:
-    """A plain mention of pauses is checked against the pause count: cite it only with pauses."""
-    if name == "pause_ratio" and cue.get("level") == "high":
-        return (cue.get("detail") or {}).get("pauses", 0) >= 1
-    return True
-
-
-def template_rationale(label: str, transcript: str | None, cues: dict[str, dict]) -> str:
-    """A deterministic rationale that cites only what the transcript and the cues bear out."""
-    phrases = [
-        TEMPLATE_PHRASES[(name, cue.get("level"))]
-        for name, cue in cues.items()
-        if (name, cue.get("level")) in TEMPLATE_PHRASES and _citable(name, cue)
-    ]
-    words = (transcript or "").split()
-    quote = " ".join(words[:QUOTE_WORDS]).strip(" ,;:")
-    opening = f'The speaker says "{quote}"' if quote else "The speaker's voice is measured"
-    evidence = ", ".join(phrases) if phrases else TYPICAL
-    return f"{opening}, and {evidence}. These cues fit the label {label}."
+def template_rationale(
+    label: str,
+    transcript: str | None,
+    cues: dict[str, dict],
+    *,
+    words: list[dict] | None = None,
+    labels: list[str] | None = None,
+    seed: int = 0,
+) -> str:
+    """A deterministic rationale that weighs the evidence (:func:`train.compose.compose_rationale`)."""
+    return compose_rationale(
+        label, cues, words=words, transcript=transcript, labels=labels, seed=seed
+    )
 
 
 @dataclass
@@ -114,23 +82,30 @@ class RationaleRecord:
 
 
 def check_rationale(
-    text: str, label: str, labels: list[str], transcript: str | None, cues: dict[str, dict]
+    text: str,
+    label: str,
+    labels: list[str],
+    transcript: str | None,
+    cues: dict[str, dict],
+    words: list[dict] | None = None,
 ) -> dict:
     """Checks of a generated answer (label line + rationale).
 
     Besides the grounding verdicts, a rationale must cite evidence (at least one quote
-    found or cue claim supported) and must not echo the prompt: small teachers tend to
-    repeat their instructions, which no check of claims would catch.
+    found or cue claim supported), must not present a cue that speaks against the label
+    as support for it (an inconsistent citation), and must not echo the prompt: small
+    teachers tend to repeat their instructions, which no check of claims would catch.
     """
     parsed = parse_answer(text, labels)
     rationale = parsed.rationale.split("\n")[0].strip()  # the first paragraph; the rest rambles
-    words = [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
-    citations = ground(rationale, words, cues)
+    words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
+    citations = ground(rationale, words, cues, label=label)
     lowered = rationale.lower()
     return {
         "label_ok": parsed.label == label,
         "quotes_not_found": sum(c.verdict == NOT_FOUND for c in citations),
         "contradicted": sum(c.verdict == CONTRADICTED for c in citations),
+        "inconsistent": sum(c.inconsistent for c in citations),
         "supported": sum(c.verdict == SUPPORTED for c in citations),
         "claims": len(citations),
         "echoes_prompt": any(fragment in lowered for fragment in PROMPT_FRAGMENTS),
@@ -144,6 +119,7 @@ def passes(checks: dict) -> bool:
         checks["label_ok"]
         and checks["quotes_not_found"] == 0
         and checks["contradicted"] == 0
+        and checks.get("inconsistent", 0) == 0
         and checks["supported"] >= 1
         and not checks["echoes_prompt"]
         and MIN_WORDS <= checks["words"] <= MAX_WORDS
@@ -268,6 +244,7 @@ class RationaleJob:
     transcript: str | None
     descriptor: str
     cues: dict
+    words: list[dict] | None = None  # timed words (approximate where no ASR gave them)
 
 
 def generate_rationales(
@@ -313,7 +290,7 @@ def _explain(
         user = teacher.prompt(job.transcript, job.descriptor, job.label, style)
         for attempt in range(tries):
             answer = teacher.write(user, prefix, seed * 100 + attempt, sample=attempt > 0)
-            checks = check_rationale(answer, job.label, labels, job.transcript, job.cues)
+            checks = check_rationale(answer, job.label, labels, job.transcript, job.cues, job.words)
             if passes(checks):
                 rationale = checks.pop("rationale")
                 return RationaleRecord(
@@ -330,13 +307,16 @@ def _explain(
                     checks,
                 )
         checks.pop("rationale", None)
-    rationale = template_rationale(job.label, job.transcript, job.cues)
+    rationale = template_rationale(
+        job.label, job.transcript, job.cues, words=job.words, labels=labels, seed=seed
+    )
     final = check_rationale(
         label_answer(job.label) + "Reason: " + rationale,
         job.label,
         labels,
         job.transcript,
         job.cues,
+        job.words,
     )
     final.pop("rationale")
     return RationaleRecord(

@@ -38,6 +38,11 @@ def training_pair(
     if task == "ser":
         return prompt, answer_for("ser", label=example.label or "")
     rationale = rationales.get(example.id) or template_rationale(
-        example.label or "", example.transcript, item.cues
+        example.label or "",
+        example.transcript,
+        item.cues,
+        words=item.words,
+        labels=list(config.labels),
+        seed=int(rng.integers(1 << 16)),
     )
     return prompt, answer_for("reason", label=example.label or "", rationale=rationale)

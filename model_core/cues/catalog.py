@@ -318,7 +318,7 @@ def sense_cues() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
     for entry in CATALOG:
         for key, direction in entry.senses().items():
             names, _ = table.get(key, ((), direction))
-            table[key] = (names + (entry.name,), direction)
+            table[key] = ((*names, entry.name), direction)
     return {**table, **EXTRA_SENSES}
 
 

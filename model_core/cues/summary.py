@@ -11,6 +11,7 @@ import numpy as np
 from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings, analyze_acoustics
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues.baseline import SpeakerBaseline
+from model_core.cues.catalog import CUE_LABELS
 from model_core.cues.describe import describe
 from model_core.cues.measure import Measurement, measure_all
 from model_core.cues.spans import Span, top_spans
@@ -18,21 +19,6 @@ from model_core.cues.spans import Span, top_spans
 LEVELS = ("very low", "low", "normal", "high", "very high")
 NOT_MEASURABLE = "not measurable"
 LEVEL_EDGES = (-2.0, -1.0, 1.0, 2.0)  # z at the borders between LEVELS
-
-CUE_LABELS = {
-    "f0_mean": "F0 mean",
-    "f0_median": "F0 median",
-    "f0_range": "F0 range",
-    "f0_final_slope": "final F0 slope",
-    "intensity_mean": "intensity mean",
-    "intensity_range": "intensity range",
-    "articulation_rate": "articulation rate",
-    "speech_rate": "speech rate",
-    "pause_ratio": "pause ratio",
-    "jitter": "jitter (local)",
-    "shimmer": "shimmer (local)",
-    "hnr": "HNR",
-}
 
 
 def level_of(z: float) -> str:

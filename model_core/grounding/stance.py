@@ -47,7 +47,8 @@ CONCESSIVE = re.compile(
 PART_BREAK = re.compile(r"[,:]|\band\b")
 # Words that make the rest of the segment another reading or counter-evidence.
 ALTERNATIVE = re.compile(
-    r"\b(?:(?:could|might|may) (?:also|instead) (?:be|suggest|mean|point to)|alternatively|another reading|against this|"
+    r"\b(?:(?:could|might|may) (?:also|instead) (?:be|suggest|mean|point to)|alternatively|"
+    r"another reading|against this|"
     r"on the other hand|then again|counter-evidence|(?:speaks?|points?|argues?|counts?) against)\b"
 )
 # Words that make their own part (or the part a "which ..." clause follows) counter-evidence.

@@ -43,13 +43,14 @@ def job(i=0, **z):
     st.sampled_from([None, "", TRANSCRIPT, "ok", "a b c d e f g h i j"]),
 )
 def test_the_template_is_always_grounded(levels, label, transcript):
-    rationale = template_rationale(label, transcript, cues(**levels))
+    rationale = template_rationale(label, transcript, cues(**levels), labels=LABELS)
     words = [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
-    citations = ground(rationale, words, cues(**levels))
+    citations = ground(rationale, words, cues(**levels), label=label)
     assert not [c for c in citations if c.verdict in (NOT_FOUND, CONTRADICTED)], (
         rationale,
         citations,
     )
+    assert not [c for c in citations if c.inconsistent], (rationale, citations)
     assert label in rationale
 
 
@@ -64,6 +65,7 @@ def test_a_good_teacher_answer_is_kept(tmp_path):
         "label_ok": True,
         "quotes_not_found": 0,
         "contradicted": 0,
+        "inconsistent": 0,
         "supported": 2,
         "claims": 2,
         "echoes_prompt": False,
@@ -89,9 +91,24 @@ def test_bad_answers_are_regenerated_then_replaced_by_the_template(tmp_path):
         True,
     ]  # greedy first, then sampling
     assert record.fallback and record.style == "template"
-    assert record.rationale == template_rationale("angry", TRANSCRIPT, cues(intensity_mean=1.5))
+    assert record.rationale == template_rationale(
+        "angry", TRANSCRIPT, cues(intensity_mean=1.5), labels=LABELS, seed=record.seed
+    )
     assert record.checks["teacher_checks"]["contradicted"] >= 1
     assert record.checks["contradicted"] == 0 and record.checks["quotes_not_found"] == 0
+
+
+def test_an_answer_that_argues_from_counter_evidence_is_rejected(tmp_path):
+    # Loudness is evidence against sadness: presented as support it is inconsistent,
+    # although the measurement itself is right (supported).
+    teacher = ScriptedTeacher(["The voice is loud, which fits sad."] * 3)
+    path = tmp_path / "r.jsonl"
+    sad = RationaleJob("ex0", "sad", TRANSCRIPT, "loud", cues(intensity_mean=1.5, f0_mean=-1.5))
+    generate_rationales([sad], LABELS, path, teacher, tries=3)
+    (record,) = read_cache(path).values()
+    assert record.fallback and record.checks["teacher_checks"]["inconsistent"] == 1
+    assert record.checks["inconsistent"] == 0 and record.checks["contradicted"] == 0
+    assert "pitch" in record.rationale  # the low pitch leads, the loudness is counter-evidence
 
 
 def test_the_cache_resumes_and_survives_a_torn_last_line(tmp_path):
