@@ -224,7 +224,9 @@ class Analyzer:
             rationale=rationale,
             citations=[
                 c.to_dict()
-                for c in ground(rationale, words, cues["cues"], (summary.start, summary.end))
+                for c in ground(
+                    rationale, words, cues["cues"], (summary.start, summary.end), label=label
+                )
             ],
             cues=cues,
             model=self.model_info,

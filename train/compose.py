@@ -25,7 +25,7 @@ import math
 import random
 
 from model_core.cues.catalog import BY_NAME, CITABLE, MARKED_LEVELS
-from model_core.cues.profiles import profile_for
+from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, cue_stance
@@ -197,11 +197,15 @@ def choose_quote(label: str, words: list[dict], cues: dict) -> tuple[str, str] |
 
 def evidence_fit(label: str, cues: dict) -> float:
     """How well the measured cues fit ``label``'s profile: the sum of |z| (at most 3 each)
-    of the cues that speak for it, less those that speak against it."""
+    of the cues that speak for it, less those that speak against it; for a label that
+    expects the baseline (neutral), 1 - |z| per cue (at least -2)."""
     fit = 0.0
     for name in CITABLE:
         cue = cues.get(name)
         if cue and cue.get("z") is not None and math.isfinite(cue["z"]):
+            if expectation(label, name) == TYPICAL:  # the nearer the baseline, the better
+                fit += max(-2.0, 1.0 - abs(cue["z"]))
+                continue
             stance, _ = cue_stance(label, name, cue)
             weight = min(abs(cue["z"]), 3.0)
             fit += weight if stance == FOR else -weight if stance == AGAINST else 0.0

@@ -4,6 +4,7 @@ of generated rationales, and ASR word error rate where transcripts exist."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ import torch
 
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.grounding import ground, grounding_metrics
+from model_core.model.labels import parse_answer
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
 from train.features import FeatureCache, Prepared, prepare_all_examples
@@ -108,6 +110,13 @@ def save_confusion_png(metrics: ClassificationMetrics, path: Path, title: str) -
     return path
 
 
+CITATION_FIELDS = ("claim", "verdict", "stance", "presented_as")
+
+
+def _pct(rate: float) -> str:
+    return "n/a" if rate is None or math.isnan(rate) else f"{rate:.1%}"
+
+
 @dataclass
 class EvaluationReport:
     classification: ClassificationMetrics | None
@@ -144,6 +153,14 @@ class EvaluationReport:
                 f"contradiction rate {g['contradiction_rate']:.1%}, claims per rationale "
                 f"{g['claims_per_rationale']:.2f}",
             ]
+            if "consistency" in g:
+                lines += [
+                    "",
+                    f"Reasoning: consistency {_pct(g['consistency'])}, inconsistent citations "
+                    f"{_pct(g['inconsistency_rate'])}, coverage of the marked cues "
+                    f"{_pct(g['coverage'])}, quote salience {_pct(g['quote_salience'])}, "
+                    f"mean length {g['mean_words']:.1f} words",
+                ]
         if self.wer is not None:
             lines += [
                 "",
@@ -192,7 +209,7 @@ def evaluate(
     grounding = {}
     if rationales and labelled:
         chosen = labelled[:rationales]
-        groups = []
+        groups, clip_cues, rationale_texts = [], [], []
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
             guesses = [records[labelled.index(item)]["predicted"] for item in batch]
@@ -201,15 +218,22 @@ def evaluate(
                 [_prompt(item, config) for item in batch],
                 prefixes=[label_answer(g) + "Reason:" for g in guesses],
             )
-            for item, text in zip(batch, texts, strict=True):
-                words = [
+            for item, text, guess in zip(batch, texts, guesses, strict=True):
+                # Word times spread over the clip's speech: the manifest's transcript has none.
+                words = item.words or [
                     {"word": w, "start": 0.0, "end": 0.0}
                     for w in (item.example.transcript or "").split()
                 ]
-                citations = ground(text, words, item.cues)
+                citations = ground(text, words, item.cues, label=guess)
                 groups.append(citations)
-                records[labelled.index(item)]["rationale"] = text
-        grounding = grounding_metrics(groups).to_dict()
+                clip_cues.append(item.cues)
+                rationale_texts.append(parse_answer(text, list(config.labels)).rationale)
+                record = records[labelled.index(item)]
+                record["rationale"] = text
+                record["citations"] = [
+                    {k: c.to_dict()[k] for k in CITATION_FIELDS} for c in citations
+                ]
+        grounding = grounding_metrics(groups, clip_cues, rationale_texts).to_dict()
     wer, wer_count = (None, 0)
     if asr and model.whisper_tokenizer is not None:
         wer, wer_count = _wer(model, prepared)
@@ -271,7 +295,9 @@ def evaluate_specs(
     labels = list(model.config.labels)
     outside = [e for e in examples if e.label is not None and e.label not in labels]
     for example in outside[:MAX_NAMED]:
-        say(f"left out {example.source or example.id}: label {example.label!r} is not one of {labels}")
+        say(
+            f"left out {example.source or example.id}: label {example.label!r} is not one of {labels}"
+        )
     if len(outside) > MAX_NAMED:
         say(f"left out {len(outside) - MAX_NAMED} more examples with labels outside {labels}")
     prepared = prepare_all_examples(examples, model, FeatureCache(cache_dir), say)

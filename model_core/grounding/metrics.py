@@ -1,24 +1,42 @@
-"""Grounding over a dataset: how much of what rationales claim the measurements bear out."""
+"""Grounding over a dataset: how much of what rationales claim the measurements bear out,
+and whether the rationales reason (cite evidence for the label, the clip's marked cues,
+salient words).
+
+Each rate is micro-averaged over all rationales (NaN where it has nothing to count):
+
+- ``quote_groundedness``: quotes found in the transcript / all quotes;
+- ``cue_support_rate``: supported acoustic claims / measurable acoustic claims;
+- ``contradiction_rate``: contradicted acoustic claims / measurable acoustic claims;
+- ``not_measurable_rate``: acoustic claims that could not be checked / all acoustic claims;
+- ``consistency``: acoustic claims presented as support whose stance is ``for`` the label /
+  all acoustic claims presented as support (a ``neutral`` one counts against it);
+- ``inconsistency_rate``: inconsistent citations (presented as support, stance ``against``)
+  / all acoustic claims;
+- ``coverage``: of each clip's (up to) three most marked cues (citable cues off their
+  normal level, largest |z| first), the share the rationale mentions, for or against;
+- ``quote_salience``: found quotes that overlap a marked moment (a marked cue's spans) or
+  hold an emotional word (:mod:`model_core.grounding.salience`) / found quotes;
+- ``claims_per_rationale``, ``mean_words``: means per rationale.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
+from model_core.cues.catalog import CITABLE, MARKED_LEVELS, cues_of_sense
 from model_core.grounding.citations import Citation
+from model_core.grounding.salience import is_emotional, marked_spans, overlaps
+from model_core.grounding.stance import FOR, SUPPORT
 from model_core.grounding.verdicts import CONTRADICTED, NOT_FOUND, NOT_MEASURABLE, SUPPORTED
+
+COVERED_CUES = 3  # the clip's most marked cues a rationale is expected to weigh
 
 
 @dataclass(frozen=True)
 class GroundingMetrics:
-    """Rates over many rationales (NaN where a rate has no claims to count).
-
-    - ``quote_groundedness``: quotes found in the transcript / all quotes;
-    - ``cue_support_rate``: supported acoustic claims / measurable acoustic claims;
-    - ``contradiction_rate``: contradicted acoustic claims / measurable acoustic claims;
-    - ``not_measurable_rate``: acoustic claims that could not be checked / all acoustic claims;
-    - ``claims_per_rationale``: all claims / rationales.
-    """
+    """Rates over many rationales; see the module docstring for each definition."""
 
     rationales: int
     quotes: int
@@ -28,6 +46,11 @@ class GroundingMetrics:
     contradiction_rate: float
     not_measurable_rate: float
     claims_per_rationale: float
+    consistency: float = math.nan
+    inconsistency_rate: float = math.nan
+    coverage: float = math.nan
+    quote_salience: float = math.nan
+    mean_words: float = math.nan
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -37,13 +60,68 @@ def _rate(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
 
 
-def grounding_metrics(per_rationale: Iterable[list[Citation]]) -> GroundingMetrics:
-    """Aggregate the citations of each rationale (one list per rationale, possibly empty)."""
+def most_marked(cues: dict[str, dict], count: int = COVERED_CUES) -> list[str]:
+    """The clip's most marked citable cues (level not normal), largest |z| first."""
+    marked = [
+        (abs(cue["z"]), name)
+        for name in CITABLE
+        if (cue := cues.get(name))
+        and cue.get("level") in MARKED_LEVELS
+        and cue.get("z") is not None
+    ]
+    return [name for _, name in sorted(marked, reverse=True)[:count]]
+
+
+def mentioned_cues(citations: Iterable[Citation]) -> set[str]:
+    """Every cue an acoustic citation speaks of ("voice: trembling" names jitter and shimmer)."""
+    names: set[str] = set()
+    for citation in citations:
+        if citation.kind == "word":
+            continue
+        value = citation.claim.split(": ", 1)[-1].split(" (")[0].removeprefix("not ")
+        names.update(cues_of_sense(citation.kind, value))
+        if citation.cue:
+            names.add(citation.cue)
+    return names
+
+
+def _salient(citation: Citation, spans: list[tuple[float, float]]) -> bool:
+    words = citation.claim.split(": ", 1)[-1].strip('"').split()
+    return any(overlaps(span, spans) for span in citation.spans) or any(map(is_emotional, words))
+
+
+def grounding_metrics(
+    per_rationale: Iterable[list[Citation]],
+    cues: Sequence[dict[str, dict]] | None = None,
+    texts: Sequence[str] | None = None,
+) -> GroundingMetrics:
+    """Aggregate the citations of each rationale (one list per rationale, possibly empty).
+
+    Parameters
+    ----------
+    per_rationale : iterable of list of Citation
+    cues : sequence of dict, optional
+        Each rationale's clip cues (``CueSummary.to_dict()["cues"]``), in the same order:
+        needed for coverage and quote salience (NaN without them).
+    texts : sequence of str, optional
+        The rationales themselves, for the mean length in words.
+    """
     lists = list(per_rationale)
     citations = [c for group in lists for c in group]
     quotes = [c for c in citations if c.kind == "word"]
     acoustic = [c for c in citations if c.kind != "word"]
     measurable = [c for c in acoustic if c.verdict != NOT_MEASURABLE]
+    presented = [c for c in acoustic if c.presented_as == SUPPORT and c.stance is not None]
+    covered = expected = salient = found = 0
+    for group, clip_cues in zip(lists, cues or [], strict=False):
+        top = most_marked(clip_cues)
+        covered += len(set(top) & mentioned_cues(group))
+        expected += len(top)
+        spans = marked_spans(clip_cues)
+        for citation in group:
+            if citation.kind == "word" and citation.verdict == SUPPORTED:
+                found += 1
+                salient += _salient(citation, spans)
     return GroundingMetrics(
         rationales=len(lists),
         quotes=len(quotes),
@@ -55,4 +133,9 @@ def grounding_metrics(per_rationale: Iterable[list[Citation]]) -> GroundingMetri
         ),
         not_measurable_rate=_rate(len(acoustic) - len(measurable), len(acoustic)),
         claims_per_rationale=_rate(len(citations), len(lists)),
+        consistency=_rate(sum(c.stance == FOR for c in presented), len(presented)),
+        inconsistency_rate=_rate(sum(c.inconsistent for c in acoustic), len(acoustic)),
+        coverage=_rate(covered, expected) if cues is not None else math.nan,
+        quote_salience=_rate(salient, found) if cues is not None else math.nan,
+        mean_words=(sum(len(t.split()) for t in texts) / len(texts) if texts else math.nan),
     )
