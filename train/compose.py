@@ -32,7 +32,17 @@ from model_core.grounding.stance import AGAINST, FOR, cue_stance
 
 MAX_FOR, MAX_AGAINST = 3, 2
 CLOSE_PROBABILITY = 0.15  # a second label this close to the first is worth naming
-QUOTE_WORDS = 4
+QUOTE_WORDS = 3  # the salient word with its neighbours
+VOICING = ("jitter", "shimmer")
+# Words a quote does not start or end on ("the drawer under" -> "drawer").
+EDGE_WORDS = frozenset(
+    (
+        *("the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "from", "and", "or"),
+        *("but", "under", "over", "with", "into", "as", "than", "my", "your", "his", "her"),
+        *("our", "their", "its", "this", "that", "these", "those", "there"),
+    )
+)
+SIZED = ("f0_mean", "f0_range", "intensity_mean", "articulation_rate", "pause_ratio")
 NEGATIVE_LABELS = ("sad", "angry", "fear", "disgust", "boredom")
 
 LEADS = (
@@ -61,7 +71,7 @@ QUOTES_MARKED = (
     'It is clearest where the speaker says "{quote}".',
 )
 COUNTERS_ONE = (
-    "Only {evidence} speaks against {label}.",
+    "Only one cue speaks against {label}: {evidence}.",
     "Although {evidence}, the rest outweighs it.",
     "Against this, {evidence}.",
     "{Evidence}, which does not fit {label}.",
@@ -77,6 +87,9 @@ WEAK = (
 NOTHING_MEASURED = (
     "The voice gives little to go on: pitch, loudness and pace stay near the speaker's usual.",
     "The voice itself says little here: pitch, loudness and pace are close to usual.",
+)
+NOT_NEUTRAL_EITHER = (
+    "Little in the voice is typical, yet nothing points clearly to another emotion."
 )
 NO_SPEECH = "No voiced speech could be measured, so the voice gives no evidence."
 ALTERNATIVE = (
@@ -124,12 +137,33 @@ def _evidence(label: str, cues: dict) -> tuple[list, list, list]:
             continue
         stance, _ = cue_stance(label, name, cue)
         strength = abs(cue["z"])
-        if cue.get("level") in MARKED_LEVELS and stance in (FOR, AGAINST):
+        if cue.get("level") in MARKED_LEVELS and stance in (FOR, AGAINST) and _citable(name, cues):
             (favour if stance == FOR else against).append((name, strength))
         elif stance == FOR and BY_NAME[name].hedged.get(1 if cue["z"] > 0 else -1):
             hedged.append((name, strength))
+    favour, against = _one_voicing_cue(favour, against, cues)
     key = lambda item: -item[1]  # noqa: E731
     return sorted(favour, key=key), sorted(against, key=key), sorted(hedged, key=key)
+
+
+def _one_voicing_cue(favour: list, against: list, cues: dict) -> tuple[list, list]:
+    """Jitter and shimmer share their words ("the voice trembles"): cite the stronger one,
+    and neither when they disagree (one steady, one shaky), which is no evidence at all."""
+    marked = [n for n in VOICING if cues.get(n, {}).get("level") in MARKED_LEVELS]
+    if len(marked) < 2:
+        return favour, against
+    directions = {math.copysign(1, cues[n]["z"]) for n in marked}
+    keep = set() if len(directions) > 1 else {max(marked, key=lambda n: abs(cues[n]["z"]))}
+    drop = set(VOICING) - keep
+    return [e for e in favour if e[0] not in drop], [e for e in against if e[0] not in drop]
+
+
+def _citable(name: str, cues: dict) -> bool:
+    """Whether the cue's phrase for its level grounds as supported (a final slope can be
+    marked against the speaker's usual and still run level; a pause ratio can be high
+    with no single pause long enough to count)."""
+    phrase = BY_NAME[name].phrases.get(cues[name].get("level"), ("",))[0]
+    return bool(phrase) and all(c.verdict == SUPPORTED for c in ground(phrase, [], cues))
 
 
 def _neutral_evidence(cues: dict) -> list[tuple[str, float]]:
@@ -157,21 +191,25 @@ def _phrases(names: list[str], cues: dict, rng: random.Random, *, sized: bool = 
         if not options:
             continue
         text = rng.choice(options)
-        if sized and index == 0:
+        if sized and index == 0 and name in SIZED:
             text += f" ({_size({**cues[name], 'name': name})})"
         phrases.append(text)
     return phrases
 
 
-def choose_quote(label: str, words: list[dict], cues: dict) -> tuple[str, str] | None:
+def choose_quote(
+    label: str, words: list[dict], cues: dict, evidence: list[str] | None = None
+) -> tuple[str, str] | None:
     """(quote, why) for the most salient words, or None when no word stands out.
 
     ``why`` is ``emotional`` (a word of emotional meaning, its valence matching the label
-    where the label has one) or ``marked`` (spoken where the voice is most marked).
+    where the label has one) or ``marked`` (spoken where the voice is most marked: the
+    spans of the ``evidence`` cues first, then of any marked cue).
     """
     if not words:
         return None
     spans = marked_spans(cues)
+    lead = marked_spans({n: cues[n] for n in evidence or [] if n in cues})
     negative = any(label.lower().startswith(n[:3]) for n in NEGATIVE_LABELS)
     best, best_score = None, 0.0
     for index, word in enumerate(words):
@@ -182,17 +220,32 @@ def choose_quote(label: str, words: list[dict], cues: dict) -> tuple[str, str] |
         ):
             score += 2.0
         timed = word.get("end", 0) > word.get("start", 0)
-        if timed and overlaps((word["start"], word["end"]), spans):
-            score += 1.0
+        content = _bare(word["word"]) not in EDGE_WORDS and len(_bare(word["word"])) > 2
+        if timed and content and overlaps((word["start"], word["end"]), spans):
+            score += 1.5 if overlaps((word["start"], word["end"]), lead) else 1.0
         if score > best_score:
             best, best_score = index, score
     if best is None:
         return None
-    first = max(0, best - 1)  # the word with one before it and one or two after
-    chosen = words[first : first + QUOTE_WORDS - 1]
-    quote = " ".join(w["word"] for w in chosen).strip(" ,;:.!?\"'")
+    first, last = max(0, best - 1), min(len(words), best + QUOTE_WORDS - 1)
+    for index in range(first, last):  # a quote does not run across a comma or a full stop
+        if words[index]["word"].rstrip()[-1:] in ",.;:!?":
+            if index < best:
+                first = index + 1
+            else:
+                last = index + 1
+                break
+    while first < best and _bare(words[first]["word"]) in EDGE_WORDS:
+        first += 1
+    while last - 1 > best and _bare(words[last - 1]["word"]) in EDGE_WORDS:
+        last -= 1
+    quote = " ".join(w["word"] for w in words[first:last]).strip(" ,;:.!?\"'")
     why = "emotional" if best_score >= 2.0 else "marked"
     return (quote, why) if quote else None
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip(" ,;:.!?\"'")
 
 
 def evidence_fit(label: str, cues: dict) -> float:
@@ -213,7 +266,11 @@ def evidence_fit(label: str, cues: dict) -> float:
 
 
 def _alternative(
-    label: str, probabilities: dict | None, labels: list[str] | None, cues: dict
+    label: str,
+    probabilities: dict | None,
+    labels: list[str] | None,
+    cues: dict,
+    strong: bool = False,
 ) -> str | None:
     """The second label when it is close to the first (by the probabilities, or without
     them by how well the cues fit each label's profile), else None."""
@@ -224,6 +281,10 @@ def _alternative(
         return other if other and probabilities[other] >= first - CLOSE_PROBABILITY else None
     others = [lab for lab in labels or [] if lab != label and profile_for(lab) is not None]
     if not others or profile_for(label) is None:
+        return None
+    if strong:  # the label has marked evidence: "neutral" is no close reading
+        others = [lab for lab in others if expectation(lab, CITABLE[0]) != TYPICAL]
+    if not others:
         return None
     fits = {lab: evidence_fit(lab, cues) for lab in others}
     other = max(others, key=lambda lab: fits[lab])
@@ -275,6 +336,8 @@ def compose_rationale(
             evidence = _join(phrases)
             lead = rng.choice(NEUTRAL_LEADS)
             sentences.append(lead.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
+        else:
+            sentences.append(NOT_NEUTRAL_EITHER)
     elif profile_for(label) is None and measured:
         marked = [n for n in CITABLE if cues.get(n, {}).get("level") in MARKED_LEVELS]
         phrases = _phrases(marked[:2], cues, rng)
@@ -299,7 +362,9 @@ def compose_rationale(
     else:
         sentences.append(rng.choice(NOTHING_MEASURED) if measured else NO_SPEECH)
 
-    quote = choose_quote(label, words, cues)
+    quote = choose_quote(label, words, cues, [n for n, _ in favour[:MAX_FOR]])
+    if quote and neutral and quote[1] == "marked":  # marked moments speak against neutral
+        quote = None
     if quote:
         pool = QUOTES_MARKED
         if quote[1] == "emotional":
@@ -315,7 +380,7 @@ def compose_rationale(
             template = rng.choice(pool)
             sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
 
-    other = _alternative(label, probabilities, labels, cues)
+    other = _alternative(label, probabilities, labels, cues, strong=bool(favour))
     if other:
         cited = [n for n, _ in against[:MAX_AGAINST]]
         emotional = quote is not None and quote[1] == "emotional"
