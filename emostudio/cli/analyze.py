@@ -102,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
 VERDICT_MARKS = {"supported": "+", "contradicted": "x", "not measurable": "?", "not found": "!"}
 
 
+def stance_text(citation: dict) -> str:
+    """``for label, as support`` / ``against label, as counter`` (empty for quotes and for
+    citations stored before stances existed)."""
+    stance, presented = citation.get("stance"), citation.get("presented_as")
+    if not stance or not presented:
+        return ""
+    return f"{stance}, as {presented}"
+
+
 def print_result(path, result, show_rationale: bool = True, stream=None) -> None:
     out = stream or sys.stdout
     print(f"\n{path}  {result.duration:.2f} s", file=out)
@@ -124,8 +133,11 @@ def print_result(path, result, show_rationale: bool = True, stream=None) -> None
         where = ", ".join(f"{a:.2f}-{b:.2f}" for a, b in citation["spans"]) or "-"
         mark = VERDICT_MARKS.get(citation["verdict"], "?")
         print(
-            f"    {mark} {citation['claim']:<32} {citation['verdict']:<15} at {where}  [{citation['evidence']}]",
+            f"    {mark} {citation['claim']:<32} {citation['verdict']:<15} {stance_text(citation):<24}"
+            f" at {where}  [{citation['evidence']}]",
             file=out,
         )
+        if citation.get("inconsistent"):
+            print(f"      !! inconsistent: {citation.get('stance_reason', '')}", file=out)
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items() if k != "batch_size")
     print(f"  timings: {timing}", file=out, flush=True)

@@ -21,7 +21,26 @@ from PySide6.QtWidgets import (
 
 from emostudio.gui.timeline import VERDICT_COLOURS
 
-LEGEND = " ".join(f'<span style="color:{colour}">&#9632; {name}</span>' for name, colour in VERDICT_COLOURS.items())
+# Stance marks beside a cue citation: does the measured cue speak for the label?
+STANCE_MARKS = {"for": "+", "against": "\u2212", "neutral": "\u00b7"}
+INCONSISTENT_MARK = "\u26a0"  # presented as support while it speaks against the label
+LEGEND = (" ".join(f'<span style="color:{colour}">&#9632; {name}</span>' for name, colour in VERDICT_COLOURS.items())
+          + "&nbsp;&nbsp; <sup>+</sup> for the label <sup>&minus;</sup> against "
+          + f"<sup>&middot;</sup> no expectation <sup>{INCONSISTENT_MARK}</sup> inconsistent")
+
+
+def stance_mark(citation: dict) -> tuple[str, str]:
+    """(mark, tooltip sentence) for a cue citation's stance; empty for quotes and for
+    citations stored before stances existed."""
+    stance, presented = citation.get("stance"), citation.get("presented_as")
+    if not stance or not presented:
+        return "", ""
+    framed = "as support" if presented == "support" else "as counter-evidence"
+    if citation.get("inconsistent"):
+        return INCONSISTENT_MARK, (f"Inconsistent: presented as support, but the measured cue speaks against "
+                                   f"the label ({citation.get('stance_reason', '')}).")
+    reason = citation.get("stance_reason", "")
+    return STANCE_MARKS.get(stance, ""), f"Stance: {stance} the label, cited {framed} ({reason})."
 
 
 class ResultsPanel(QWidget):
@@ -133,9 +152,13 @@ class ResultsPanel(QWidget):
                 continue  # overlapping claims: the first one is marked
             parts.append(html.escape(text[cursor:start]))
             colour = VERDICT_COLOURS.get(citation["verdict"], "#8a8f98")
-            title = html.escape(f"{citation['claim']}: {citation['verdict']}. {citation['evidence']}")
+            mark, why = stance_mark(citation)
+            title = html.escape(f"{citation['claim']}: {citation['verdict']}. {citation['evidence']}. {why}".strip())
             parts.append(f'<a href="citation:{index}" title="{title}" style="color:{colour};'
                          f'font-weight:bold;text-decoration:underline">{html.escape(text[start:end])}</a>')
+            if mark:
+                warn = "color:#d03b3b;" if citation.get("inconsistent") else f"color:{colour};"
+                parts.append(f'<sup title="{html.escape(why)}" style="{warn}">{html.escape(mark)}</sup>')
             cursor = end
         parts.append(html.escape(text[cursor:]))
         return f"<p style='font-size:11pt'>{''.join(parts)}</p>"

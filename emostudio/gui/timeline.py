@@ -14,11 +14,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from emostudio.display import Envelope
+from model_core.cues.catalog import PLOT_OF_ASPECT
 
 VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measurable": "#8a8f98",
                    "not found": "#e08a00"}
-PLOT_OF_KIND = {"pitch": "pitch", "pitch range": "pitch", "intonation": "pitch", "loudness": "intensity",
-                "rate": "waveform", "pauses": "waveform", "voice": "waveform", "word": "words"}
+PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300
 SEMITONE_REFERENCE = 100.0  # Hz: pitch shown in semitones re 100 Hz
 
