@@ -37,7 +37,8 @@ class Citation:
         The cue that was checked (``intensity_mean``), None for words.
     stance : str or None
         For acoustic claims: ``for``, ``against`` or ``neutral``, whether the measured cue
-        speaks for the label (see :mod:`model_core.grounding.stance`); None for words.
+        speaks for the label (see :mod:`model_core.grounding.stance`); None for words and
+        when no label was given.
     presented_as : str or None
         For acoustic claims: ``support`` or ``counter``, how the rationale frames it.
     stance_reason : str
@@ -144,7 +145,7 @@ def ground(
         Seconds; every span is kept inside it.
     label : str, optional
         The label the rationale explains: acoustic citations then carry their stance
-        towards it (``neutral`` for every cue without a label).
+        towards it (None without a label).
     """
     words = list(words)
     tokens = transcript_tokens([w["word"] for w in words])
@@ -154,7 +155,9 @@ def ground(
             citation = _word_citation(claim, words, tokens)
         else:
             verdict = judge(claim, cues)
-            stance, reason = cue_stance(label, verdict.cue, cues.get(verdict.cue or ""))
+            stance, reason = (
+                cue_stance(label, verdict.cue, cues.get(verdict.cue or "")) if label else (None, "")
+            )
             citation = Citation(
                 claim.text,
                 claim.start_char,
