@@ -339,7 +339,11 @@ def compose_rationale(
         else:
             sentences.append(NOT_NEUTRAL_EITHER)
     elif profile_for(label) is None and measured:
-        marked = [n for n in CITABLE if cues.get(n, {}).get("level") in MARKED_LEVELS]
+        marked = [
+            n
+            for n in CITABLE
+            if cues.get(n, {}).get("level") in MARKED_LEVELS and _citable(n, cues)
+        ]
         phrases = _phrases(marked[:2], cues, rng)
         if phrases:
             evidence = _join(phrases)
