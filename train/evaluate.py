@@ -124,6 +124,7 @@ class EvaluationReport:
     wer: float | None = None
     wer_examples: int = 0
     predictions: list[dict] = field(default_factory=list)
+    target_grounding: dict = field(default_factory=dict)  # the composer's targets, same clips
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -153,6 +154,17 @@ class EvaluationReport:
                 f"contradiction rate {g['contradiction_rate']:.1%}, claims per rationale "
                 f"{g['claims_per_rationale']:.2f}",
             ]
+            targets = self.target_grounding
+            if targets:
+                lines += [
+                    "",
+                    f"The composer's targets for the same {targets['rationales']} clips (gold "
+                    f"label): consistency {_pct(targets['consistency'])}, inconsistent citations "
+                    f"{_pct(targets['inconsistency_rate'])}, coverage {_pct(targets['coverage'])}, "
+                    f"quote salience {_pct(targets['quote_salience'])}, quote groundedness "
+                    f"{_pct(targets['quote_groundedness'])}, cue support "
+                    f"{_pct(targets['cue_support_rate'])}",
+                ]
             if "consistency" in g:
                 lines += [
                     "",
@@ -206,7 +218,7 @@ def evaluate(
     classification = (
         classification_metrics(true, predicted, list(config.labels)) if labelled else None
     )
-    grounding = {}
+    grounding, target_grounding = {}, {}
     if rationales and labelled:
         chosen = labelled[:rationales]
         groups, clip_cues, rationale_texts = [], [], []
@@ -234,10 +246,37 @@ def evaluate(
                     {k: c.to_dict()[k] for k in CITATION_FIELDS} for c in citations
                 ]
         grounding = grounding_metrics(groups, clip_cues, rationale_texts).to_dict()
+        target_grounding = target_metrics(chosen, list(config.labels))
     wer, wer_count = (None, 0)
     if asr and model.whisper_tokenizer is not None:
         wer, wer_count = _wer(model, prepared)
-    return EvaluationReport(classification, grounding, wer, wer_count, records)
+    return EvaluationReport(classification, grounding, wer, wer_count, records, target_grounding)
+
+
+def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
+    """The reasoning metrics of the composer's targets (gold label) on the same clips: what
+    the model was taught, measured the way its own rationales are."""
+    from train.compose import compose_rationale
+
+    groups, clip_cues, texts = [], [], []
+    for seed, item in enumerate(items):
+        label = item.example.label or ""
+        words = item.words
+        text = compose_rationale(
+            label,
+            item.cues,
+            words=words,
+            transcript=item.example.transcript,
+            labels=labels,
+            seed=seed,
+        )
+        untimed = [
+            {"word": w, "start": 0.0, "end": 0.0} for w in (item.example.transcript or "").split()
+        ]
+        groups.append(ground(text, words or untimed, item.cues, label=label))
+        clip_cues.append(item.cues)
+        texts.append(text)
+    return grounding_metrics(groups, clip_cues, texts).to_dict()
 
 
 def _prompt(item: Prepared, config, task: str = "ser"):

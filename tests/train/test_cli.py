@@ -90,6 +90,13 @@ def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, ca
     report = json.loads((out / "evaluation.json").read_text())
     assert report["classification"]["n"] == 8 and len(report["predictions"]) == 8
     assert report["grounding"]["rationales"] == 2
+    assert {"consistency", "inconsistency_rate", "coverage", "quote_salience"} <= set(
+        report["grounding"]
+    )
+    targets = report["target_grounding"]  # the composer's rationales for the same two clips
+    assert targets["rationales"] == 2 and targets["inconsistency_rate"] in (0.0, None)
+    assert all("citations" in p for p in report["predictions"] if "rationale" in p)
+    assert "Reasoning: consistency" in (out / "evaluation.md").read_text()
     assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
     card = (folder / "README.md").read_text()
     assert "## Evaluation" in card and "WA (accuracy)" in card
