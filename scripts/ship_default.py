@@ -38,6 +38,31 @@ def figures(run: Path) -> tuple[dict, dict]:
     return synthetic, asterisk
 
 
+EXAMPLES_PER_LABEL = 3
+
+
+def examples(evaluation: dict) -> str:
+    """Markdown for the first three evaluated rationales of each true label."""
+    chosen, per_label = [], {}
+    for record in evaluation.get("predictions", []):
+        if "rationale" in record and per_label.get(record["label"], 0) < EXAMPLES_PER_LABEL:
+            per_label[record["label"]] = per_label.get(record["label"], 0) + 1
+            chosen.append(record)
+    lines = []
+    for record in chosen:
+        text = record["rationale"].split("Reason:", 1)[-1].strip()
+        claims = "; ".join(
+            f"{c['claim']}: {c['verdict']}"
+            + (f", {c['stance']} as {c['presented_as']}" if c.get("stance") else "")
+            for c in record.get("citations", [])
+        )
+        lines.append(
+            f"- `{record['id']}` (true {record['label']}, predicted {record['predicted']}): "
+            f"{text}\n  - {claims or 'no claims'}"
+        )
+    return "\n".join(lines)
+
+
 def card(config: dict, args: dict, synthetic: dict, asterisk: dict, corpus_card: str) -> str:
     c = synthetic["classification"]
     g = synthetic["grounding"]
@@ -52,8 +77,14 @@ def card(config: dict, args: dict, synthetic: dict, asterisk: dict, corpus_card:
         ]
     )
     training = args["training"]
+    t = synthetic.get("target_grounding") or {}
 
-    def mark(value: float, target: float, above: bool = True) -> str:
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None or value != value else f"{value:.1%}"
+
+    def mark(value: float | None, target: float, above: bool = True) -> str:
+        if value is None or value != value:
+            return "not measured"
         met = value >= target if above else value < target
         return "met" if met else "**not met**"
 
@@ -82,8 +113,13 @@ literature's profiles, plus Debian's asterisk prompts as real neutral speech. It
 ## Recipe
 
 `bash scripts/train_default.sh` (seed 0; `train/recipes/default.toml`): rationale targets
-from grounded templates (the packaged 135 M teacher passed the checks on 7 of 19 sampled
-examples, mostly with a bare quote, at 3.4 s an example); tasks
+from EmoStudio's composer (`train/compose.py`: the strongest measured evidence for the gold
+label with its size, a quote of the most salient words, the strongest counter-evidence
+framed as such, a word on weak evidence or a close second label; every sentence grounded,
+no cue that speaks against the label presented as support), using the VADER emotion word
+lexicon (Hutto & Gilbert 2014, `vaderSentiment`, MIT licence) to choose quotes. The
+packaged 135 M teacher passed the older checks on 7 of 19 sampled examples, so it is not
+used. Tasks
 {", ".join(training["tasks"])}; schedule {training["schedule"]} ({training["epochs"]} epochs:
 speech tasks, then emotion tasks) and a final joint epoch; batches of
 {training["batch_size"]}, AdamW at {training["learning_rate"]} with warm-up and cosine
@@ -105,6 +141,19 @@ assets/models/default`:
 | cue support rate ({g["acoustic_claims"]} acoustic claims) | {g["cue_support_rate"]:.1%} | at least 90 %: {mark(g["cue_support_rate"], 0.90)} |
 | contradiction rate | {g["contradiction_rate"]:.1%} | |
 
+Reasoning of the generated rationales (definitions in EmoStudio's README, "Grounding"),
+beside the composer's targets for the same clips (gold label):
+
+| measure | model | targets | target for the model |
+| --- | ---: | ---: | --- |
+| consistency (claims presented as support that speak for the label) | {pct(g["consistency"])} | {pct(t["consistency"])} | at least 95 %: {mark(g["consistency"], 0.95)} |
+| inconsistent citations | {pct(g["inconsistency_rate"])} | {pct(t["inconsistency_rate"])} | under 2 %: {mark(g["inconsistency_rate"], 0.02, above=False)} |
+| coverage of the three most marked cues | {pct(g["coverage"])} | {pct(t["coverage"])} | at least 80 %: {mark(g["coverage"], 0.80)} |
+| quote salience | {pct(g["quote_salience"])} | {pct(t["quote_salience"])} | at least 80 %: {mark(g["quote_salience"], 0.80)} |
+| quote groundedness | {pct(g["quote_groundedness"])} | {pct(t["quote_groundedness"])} | at least 99 %: {mark(g["quote_groundedness"], 0.99)} |
+| cue support | {pct(g["cue_support_rate"])} | {pct(t["cue_support_rate"])} | at least 95 %: {mark(g["cue_support_rate"], 0.95)} |
+| mean length (words) | {g["mean_words"]:.1f} | {t["mean_words"]:.1f} | |
+
 {matrix}
 
 ![confusion matrix](confusion.png)
@@ -122,9 +171,18 @@ Held-out asterisk prompts ({a["n"]} real recordings of one speaker, all neutral)
   real emotional speech, other languages and other recording conditions.
 - Cue levels are relative to the speaker's baseline; without one, EmoStudio uses rough
   population priors and the cues (and so the label) are less reliable.
-- The rationales imitate templates: they quote the transcript's first words and name the
-  cues that stand out. EmoStudio's grounding check marks any claim the measurements do not
-  support.
+- The rationales imitate the composer's targets: they weigh the cues the prompt's cue
+  description names, for and against the label; they cannot see word times, so a quote is
+  salient mostly by its words. EmoStudio's grounding marks any claim the measurements do
+  not support and any cue presented as support that speaks against the label.
+
+## Example rationales
+
+Twelve held-out clips of the synthetic test split (the first evaluated clips of each true
+label, right and wrong alike), unedited, with what EmoStudio's grounding said of each
+claim (verdict, stance towards the predicted label, how it is presented):
+
+{examples(synthetic)}
 """
 
 
