@@ -24,9 +24,18 @@ from emostudio.gui.timeline import VERDICT_COLOURS
 # Stance marks beside a cue citation: does the measured cue speak for the label?
 STANCE_MARKS = {"for": "+", "against": "\u2212", "neutral": "\u00b7"}
 INCONSISTENT_MARK = "\u26a0"  # presented as support while it speaks against the label
+MARK_STYLE = "color:white;font-size:9pt;font-weight:bold"
+STANCE_BADGES = {"for": "#2e9e44", "against": "#6b7280", "neutral": "#a8adb5", "inconsistent": "#d03b3b"}
+
+
+def _badge(stance: str, mark: str) -> str:
+    return f'<span style="background-color:{STANCE_BADGES[stance]};{MARK_STYLE}">&nbsp;{mark}&nbsp;</span>'
+
+
 LEGEND = (" ".join(f'<span style="color:{colour}">&#9632; {name}</span>' for name, colour in VERDICT_COLOURS.items())
-          + "&nbsp;&nbsp; <sup>+</sup> for the label <sup>&minus;</sup> against "
-          + f"<sup>&middot;</sup> no expectation <sup>{INCONSISTENT_MARK}</sup> inconsistent")
+          + f"<br>stance: {_badge('for', '+')} for the label {_badge('against', '&minus;')} against, cited as "
+          + f"counter-evidence {_badge('neutral', '&middot;')} no expectation "
+          + f"{_badge('inconsistent', INCONSISTENT_MARK)} inconsistent: against the label, cited as support")
 
 
 def stance_mark(citation: dict) -> tuple[str, str]:
@@ -69,6 +78,7 @@ class ResultsPanel(QWidget):
         rationale_layout.addWidget(self.rationale)
         legend = QLabel(LEGEND)
         legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setWordWrap(True)
         rationale_layout.addWidget(legend)
         layout.addWidget(rationale_box, 2)
         transcript_box = QGroupBox("Transcript (click a word to play from it)")
@@ -157,8 +167,9 @@ class ResultsPanel(QWidget):
             parts.append(f'<a href="citation:{index}" title="{title}" style="color:{colour};'
                          f'font-weight:bold;text-decoration:underline">{html.escape(text[start:end])}</a>')
             if mark:
-                warn = "color:#d03b3b;" if citation.get("inconsistent") else f"color:{colour};"
-                parts.append(f'<sup title="{html.escape(why)}" style="{warn}">{html.escape(mark)}</sup>')
+                badge = STANCE_BADGES["inconsistent" if citation.get("inconsistent") else citation["stance"]]
+                parts.append(f'<span title="{html.escape(why)}" style="background-color:{badge};{MARK_STYLE}">'
+                             f"&nbsp;{html.escape(mark)}&nbsp;</span>")
             cursor = end
         parts.append(html.escape(text[cursor:]))
         return f"<p style='font-size:11pt'>{''.join(parts)}</p>"
