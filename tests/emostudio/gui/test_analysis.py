@@ -129,3 +129,22 @@ def test_clicking_a_transcript_word_seeks_playback(analysed, qtbot):
     _click_text(qtbot, window.results.transcript, position)
     assert window.play_position == pytest.approx(third["start"])
     assert window.timeline.cursors[0].value() == pytest.approx(third["start"])
+
+
+def test_cue_citations_show_their_stance_and_inconsistent_ones_say_why():
+    from emostudio.gui.results_panel import INCONSISTENT_MARK, ResultsPanel
+    from tests.model_core.grounding.cases import cues, words
+
+    clip = cues(intensity_mean=1.6, f0_mean=-1.4)
+    rationale = "Although the pitch is low, the voice is loud, which fits sad."
+    citations = [c.to_dict() for c in ground(rationale, words(), clip, label="sad")]
+    page = ResultsPanel.rationale_html(rationale, citations)
+    low, loud = citations
+    assert (low["stance"], low["presented_as"], loud["stance"], loud["inconsistent"]) == (
+        "for", "counter", "against", True)
+    assert page.count(INCONSISTENT_MARK) == 1 and page.index("loud") < page.index(INCONSISTENT_MARK)
+    assert "Inconsistent: presented as support" in page and "expects intensity_mean down" in page
+    assert "Stance: for the label, cited as counter-evidence" in page
+    # citations stored before stances existed show no mark
+    old = [{k: v for k, v in c.items() if k not in ("stance", "presented_as", "inconsistent")} for c in citations]
+    assert INCONSISTENT_MARK not in ResultsPanel.rationale_html(rationale, old)
