@@ -6,6 +6,7 @@
 | --- | --- |
 | ``iemocap:PATH`` / ``iemocap-full:PATH`` | IEMOCAP 4-class (hap+exc merged) / every label |
 | ``meld:PATH`` / ``meld-sentiment:PATH`` | MELD emotion (7) / sentiment (3) |
+| ``ravdess:PATH`` / ``ravdess-full:PATH`` | RAVDESS speech: 4-class (calm into neutral) / all 8 |
 | ``manifest:PATH`` or a ``.csv``/``.jsonl`` path | a manifest (``path,label[,transcript,speaker,split]``) |
 | ``folders:PATH`` or a folder path | one folder per label |
 | ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
@@ -39,6 +40,10 @@ def load_examples(spec: str) -> list[Example]:
         from train.datasets.meld import read_meld
 
         return read_meld(rest, "sentiment" if kind == "meld-sentiment" else "emotion")
+    if kind in ("ravdess", "ravdess-full"):
+        from train.datasets.ravdess import read_ravdess
+
+        return read_ravdess(rest, "full" if kind == "ravdess-full" else "four")
     if kind == "manifest":
         from train.datasets.manifest import read_manifest
 
@@ -62,7 +67,7 @@ def load_examples(spec: str) -> list[Example]:
 
             return read_label_folders(path)
     raise DatasetError(
-        f"{spec}: not a data spec (iemocap:, meld:, manifest:, folders:, asterisk, "
+        f"{spec}: not a data spec (iemocap:, meld:, ravdess:, manifest:, folders:, asterisk, "
         "or a .csv/.jsonl manifest or label folder)"
     )
 
