@@ -77,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", type=Path, required=True, metavar="DIR")
     synth.add_argument("--seed", type=int, default=0)
 
+    crossval = commands.add_parser(
+        "crossval",
+        help="speaker-independent cross-validation: EmoReasoner and an eGeMAPS peer, same folds",
+    )
+    crossval.add_argument("data", nargs="+", metavar="DATA")
+    crossval.add_argument("--folds", type=int, default=4, help="speaker folds (default 4)")
+    crossval.add_argument(
+        "--config", type=Path, help="fit config for EmoReasoner ([data] train is ignored)"
+    )
+    crossval.add_argument(
+        "--no-peer", action="store_true", help="leave out the eGeMAPS + logistic regression peer"
+    )
+    crossval.add_argument("--out", type=Path, required=True, metavar="DIR")
+
     cv = commands.add_parser("cv-iemocap", help="IEMOCAP leave-one-session-out cross-validation")
     cv.add_argument(
         "--config", type=Path, required=True, help="fit config ([data] train is ignored)"
@@ -221,6 +235,31 @@ def _cv_iemocap(args) -> int:
     return 0
 
 
+def _crossval(args) -> int:
+    from train.datasets import load_examples
+    from train.peer import PeerUnavailableError
+    from train.speaker_cv import run_peer, run_reasoner, speaker_folds, summarise, write_summary
+
+    if args.folds < 2:
+        return error(f"--folds must be at least 2, not {args.folds}")
+    if args.config is None and args.no_peer:
+        return error("nothing to cross-validate: give --config, or leave out --no-peer")
+    examples = [e for spec in args.data for e in load_examples(spec) if e.label]
+    labels = list(dict.fromkeys(e.label for e in examples))
+    folds = speaker_folds(examples, args.folds)
+    results = {}
+    if not args.no_peer:
+        try:
+            results.update(run_peer(examples, folds, labels, say))
+        except PeerUnavailableError as err:
+            return error(str(err))
+    if args.config is not None:
+        results.update(run_reasoner(args.config, examples, folds, say))
+    path = write_summary(args.out, summarise(results, labels), labels, folds)
+    say(path.read_text())
+    return 0
+
+
 def _synth(args) -> int:
     from train.synth.corpus import build
 
@@ -239,6 +278,7 @@ COMMANDS = {
     "fit": _fit,
     "evaluate": _evaluate,
     "cv-iemocap": _cv_iemocap,
+    "crossval": _crossval,
 }
 
 

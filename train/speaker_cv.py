@@ -1,0 +1,179 @@
+"""Speaker-independent cross-validation: folds by speaker, EmoReasoner and a classical peer.
+
+Folds hold out whole speakers (RAVDESS: 6 actors a fold, 3 women and 3 men; other data:
+speakers dealt round-robin), so no test clip's speaker was heard in training. Each fold
+reports UA, WA, macro-F1 and the confusion matrix; the summary gives every fold, the
+pooled confusion over all held-out clips, and the mean and SD over folds.
+
+Two inference modes, as EmoStudio offers them:
+
+- ``same-speaker``: each held-out speaker's clips are normalised by that speaker's own
+  recordings (labels unseen), as ``emostudio analyze --same-speaker`` does;
+- ``population``: population priors only (no knowledge of the speaker).
+
+The classical peer (:mod:`train.peer`) runs on exactly the same folds in both modes:
+per-speaker normalised eGeMAPS, or the raw functionals.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+
+from train.datasets.example import DatasetError, Example
+from train.evaluate import ClassificationMetrics
+
+MODES = ("same-speaker", "population")
+
+
+def speaker_folds(examples: list[Example], folds: int) -> list[list[str]]:
+    """Speakers split into ``folds`` groups, balanced by sex where ``extra["sex"]`` says it.
+
+    Raises
+    ------
+    DatasetError
+        When examples lack speakers or there are fewer speakers than folds.
+    """
+    if any(not e.speaker for e in examples):
+        raise DatasetError("speaker-independent folds need a speaker for every example")
+    sexes: dict[str, str] = {e.speaker: str(e.extra.get("sex", "")) for e in examples}
+    speakers = sorted(sexes)
+    if len(speakers) < folds:
+        raise DatasetError(f"{len(speakers)} speakers cannot make {folds} folds")
+    groups: list[list[str]] = [[] for _ in range(folds)]
+    dealt = 0
+    for sex in sorted(set(sexes.values())):
+        for speaker in (s for s in speakers if sexes[s] == sex):
+            groups[dealt % folds].append(speaker)
+            dealt += 1
+    return [sorted(group) for group in groups]
+
+
+def summarise(results: dict[str, list[ClassificationMetrics]], labels: list[str]) -> dict:
+    """Per system and mode: every fold, pooled confusion and UA, mean and SD over folds."""
+    summary = {}
+    for system, folds in results.items():
+        pooled = np.sum([np.array(f.confusion) for f in folds], axis=0)
+        recalls = [
+            pooled[i, i] / pooled[i].sum() for i in range(len(labels)) if pooled[i].sum() > 0
+        ]
+        entry = {
+            "folds": [asdict(f) for f in folds],
+            "pooled_confusion": pooled.tolist(),
+            "pooled_ua": float(np.mean(recalls)) if recalls else float("nan"),
+            "pooled_wa": float(np.trace(pooled) / max(1, pooled.sum())),
+        }
+        for key in ("unweighted_accuracy", "weighted_accuracy", "macro_f1"):
+            values = [getattr(f, key) for f in folds]
+            entry[key] = {
+                "mean": statistics.mean(values),
+                "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+            }
+        summary[system] = entry
+    return summary
+
+
+def markdown(summary: dict, labels: list[str], folds: list[list[str]]) -> str:
+    lines = [
+        f"Speaker-independent {len(folds)}-fold cross-validation; held-out speakers per fold: "
+        + "; ".join(", ".join(group) for group in folds),
+        "",
+        "| system | mode | UA mean (SD) | WA mean (SD) | macro-F1 mean (SD) | pooled UA |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, entry in summary.items():
+        system, mode = name.split("/", 1)
+        ua, wa, f1 = (entry[k] for k in ("unweighted_accuracy", "weighted_accuracy", "macro_f1"))
+        lines.append(
+            f"| {system} | {mode} | {ua['mean']:.1%} ({ua['sd']:.1%}) | {wa['mean']:.1%} "
+            f"({wa['sd']:.1%}) | {f1['mean']:.3f} ({f1['sd']:.3f}) | {entry['pooled_ua']:.1%} |"
+        )
+    for name, entry in summary.items():
+        lines += [
+            "",
+            f"Pooled confusion, {name} (rows true, columns predicted: {', '.join(labels)}):",
+            "",
+        ]
+        lines += ["    " + " ".join(f"{v:5d}" for v in row) for row in entry["pooled_confusion"]]
+    return "\n".join(lines)
+
+
+def run_peer(
+    examples: list[Example],
+    folds: list[list[str]],
+    labels: list[str],
+    say: Callable[[str], None] = print,
+) -> dict[str, list[ClassificationMetrics]]:
+    """The classical peer on every fold, in both modes."""
+    from train.peer import egemaps, peer_fold, per_speaker_normalised
+
+    features, kept = egemaps(examples, say)
+    truth = [e.label or "" for e in kept]
+    speakers = [e.speaker for e in kept]
+    inputs = {
+        "same-speaker": per_speaker_normalised(features.values, speakers),
+        "population": features.values,
+    }
+    results: dict[str, list[ClassificationMetrics]] = {f"egemaps-logreg/{m}": [] for m in MODES}
+    for index, held_out in enumerate(folds, 1):
+        test = np.array([i for i, s in enumerate(speakers) if s in held_out])
+        train = np.array([i for i, s in enumerate(speakers) if s not in held_out])
+        for mode in MODES:
+            metrics, _ = peer_fold(inputs[mode], truth, train, test, labels)
+            results[f"egemaps-logreg/{mode}"].append(metrics)
+            say(f"peer fold {index} ({mode}): UA {metrics.unweighted_accuracy:.1%}")
+    return results
+
+
+def write_summary(out: Path, summary: dict, labels: list[str], folds: list[list[str]]) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "crossval.json").write_text(
+        json.dumps({"labels": labels, "folds": folds, "results": summary}, indent=2)
+    )
+    path = out / "crossval.md"
+    path.write_text(f"# Cross-validation\n\n{markdown(summary, labels, folds)}\n")
+    return path
+
+
+def run_reasoner(
+    config_path: Path,
+    examples: list[Example],
+    folds: list[list[str]],
+    say: Callable[[str], None] = print,
+) -> dict[str, list[ClassificationMetrics]]:
+    """Train EmoReasoner on each fold's other speakers (``[data] train`` of the config is
+    ignored) and score the held-out speakers in both modes."""
+    import copy
+
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from train.config import FitConfig
+    from train.evaluate import evaluate
+    from train.features import FeatureCache, prepare_all_examples
+    from train.trainer import fit
+
+    base = FitConfig.load(config_path)
+    results: dict[str, list[ClassificationMetrics]] = {f"emoreasoner/{m}": [] for m in MODES}
+    for index, held_out in enumerate(folds, 1):
+        train = [e for e in examples if e.speaker not in held_out]
+        test = [e for e in examples if e.speaker in held_out]
+        config = copy.deepcopy(base)
+        config.training.output = str(Path(base.training.output) / f"fold-{index}")
+        say(
+            f"== fold {index}: {', '.join(held_out)} held out ({len(train)} train, {len(test)} test)"
+        )
+        model = EmoReasoner.from_pretrained(
+            fit(config, say=say, examples=train), pick_placement("auto")
+        )
+        for mode in MODES:
+            clips = test if mode == "same-speaker" else [replace(e, speaker=None) for e in test]
+            prepared = prepare_all_examples(clips, model, FeatureCache(config.cache_dir), say)
+            report = evaluate(model, prepared, rationales=0, asr=False, say=say)
+            results[f"emoreasoner/{mode}"].append(report.classification)
+            say(f"fold {index} ({mode}): UA {report.classification.unweighted_accuracy:.1%}")
+    return results
