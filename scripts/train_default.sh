@@ -14,7 +14,7 @@ RUN=runs/default
 "$TRAIN" rationales "manifest:$RUN/corpus/manifest.csv" --out "$RUN/rationales.jsonl" --teacher template
 "$TRAIN" fit --config train/recipes/default.toml
 "$TRAIN" evaluate "manifest:$RUN/corpus/test-synthetic.csv" --model "$RUN/model/final" \
-  --out "$RUN/eval-synthetic" --rationales 64 --no-card
+  --out "$RUN/eval-synthetic" --rationales 96 --no-card
 "$TRAIN" evaluate "manifest:$RUN/corpus/test-asterisk.csv" --model "$RUN/model/final" \
   --out "$RUN/eval-asterisk" --rationales 16 --no-card
 .venv/bin/python scripts/ship_default.py "$RUN"

@@ -90,6 +90,14 @@ def _levels(high: str, very_high: str, low: str, very_low: str) -> dict[str, str
     return {"high": high, "very high": very_high, "low": low, "very low": very_low}
 
 
+# Jitter and shimmer share their words: a listener hears one unsteady voice.
+VOICING_PHRASES = {
+    "high": ("the voice trembles", "the voice is shaky"),
+    "very high": ("the voice trembles", "the voice is shaky"),
+    "low": ("the voice is steady",),
+    "very low": ("the voice is steady",),
+}
+
 CATALOG: tuple[CueSpec, ...] = (
     CueSpec(
         "f0_mean",
@@ -227,12 +235,7 @@ CATALOG: tuple[CueSpec, ...] = (
             "very high": "very irregular voicing (jitter)",
             "high": "irregular voicing (jitter)",
         },
-        phrases={
-            "high": ("the voice trembles", "the voice is shaky"),
-            "very high": ("the voice trembles", "the voice is shaky"),
-            "low": ("the voice is steady",),
-            "very low": ("the voice is steady",),
-        },
+        phrases=VOICING_PHRASES,
     ),
     CueSpec(
         "shimmer",
@@ -247,12 +250,7 @@ CATALOG: tuple[CueSpec, ...] = (
             "very high": "very unsteady amplitude (shimmer)",
             "high": "unsteady amplitude (shimmer)",
         },
-        phrases={
-            "high": ("the voice trembles", "the voice is shaky"),
-            "very high": ("the voice trembles", "the voice is shaky"),
-            "low": ("the voice is steady",),
-            "very low": ("the voice is steady",),
-        },
+        phrases=VOICING_PHRASES,
     ),
     CueSpec(
         "hnr",
