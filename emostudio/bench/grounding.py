@@ -8,6 +8,7 @@ import time
 from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import Timing, machine_line
 from model_core.cues import level_of
+from model_core.cues.catalog import CITABLE
 from model_core.grounding import ground
 
 TARGET_MS = 5.0
@@ -31,17 +32,7 @@ SENTENCES = [
     'The word again and the phrase "listen to me" carry the complaint.',
     "Overall the delivery is forceful rather than quiet or slow.",
 ]
-CUE_NAMES = (
-    "f0_mean",
-    "f0_range",
-    "f0_final_slope",
-    "intensity_mean",
-    "articulation_rate",
-    "pause_ratio",
-    "jitter",
-    "shimmer",
-    "hnr",
-)
+CUE_NAMES = CITABLE  # the cues rationales may cite (the cue catalog)
 
 
 def _rationale(rng: random.Random, words: int = 80) -> str:
