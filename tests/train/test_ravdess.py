@@ -94,3 +94,12 @@ def test_an_actor_folder_without_speech_files_is_refused(tmp_path):
     (tmp_path / "Actor_01" / "notes.txt").write_text("x")
     with pytest.raises(DatasetError, match="no RAVDESS speech files"):
         read_ravdess(tmp_path)
+
+
+def test_validate_names_the_missing_files_and_fails(tmp_path, capsys):
+    from train.cli import main
+
+    root = release(tmp_path, skip=["Actor_02/03-01-04-02-02-02-02.wav"])
+    assert main(["validate", f"ravdess:{root}", "--no-audio"]) == 1
+    out = capsys.readouterr().out
+    assert "1439 of 1440 files" in out and "Actor_02/03-01-04-02-02-02-02.wav" in out
