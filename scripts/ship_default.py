@@ -1,17 +1,19 @@
 """Copy a trained default model into assets/models/default with its model card.
 
-usage: python scripts/ship_default.py runs/default
+usage: python scripts/ship_default.py runs/default [--checkpoint STEP --why TEXT]
 
-Reads ``<run>/model/final`` and the evaluations in ``<run>/eval-synthetic`` and
-``<run>/eval-asterisk``; writes the trained parts as float16 safetensors (half the size;
-they are loaded into float32 models), the config, the confusion matrix and the card.
+Reads ``<run>/model/final`` (or, with ``--checkpoint``, the model of that training
+checkpoint, with ``--why`` saying in the card why training stopped there) and the
+evaluations in ``<run>/eval-synthetic`` and ``<run>/eval-asterisk``; writes the trained
+parts as float16 safetensors (half the size; they are loaded into float32 models), the
+config, the confusion matrix and the card.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import torch
@@ -39,6 +41,17 @@ def figures(run: Path) -> tuple[dict, dict]:
 
 
 EXAMPLES_PER_LABEL = 3
+
+
+def shipped(args: dict) -> str:
+    """A sentence on the shipped checkpoint when it is not the end of the recipe."""
+    cut = args.get("shipped_checkpoint")
+    if not cut:
+        return ""
+    return (
+        f"\n\n**These weights are the checkpoint of optimizer step {cut['step']}**, not the end of "
+        f"the recipe: {cut['why']}"
+    )
 
 
 def examples(evaluation: dict) -> str:
@@ -123,7 +136,7 @@ used. Tasks
 {", ".join(training["tasks"])}; schedule {training["schedule"]} ({training["epochs"]} epochs:
 speech tasks, then emotion tasks) and a final joint epoch; batches of
 {training["batch_size"]}, AdamW at {training["learning_rate"]} with warm-up and cosine
-decay; {args["examples"]} examples, {args["units"]} (example, task) pairs; CPU.
+decay; {args["examples"]} examples, {args["units"]} (example, task) pairs; CPU.{shipped(args)}
 
 ## Held-out figures
 
@@ -186,8 +199,10 @@ claim (verdict, stance towards the predicted label, how it is presented):
 """
 
 
-def main(run: Path) -> None:
+def main(run: Path, checkpoint: int | None = None, why: str = "") -> None:
     final = run / "model" / "final"
+    if checkpoint is not None:
+        final = run / "model" / "checkpoints" / f"step-{checkpoint:07d}" / "model"
     if DEST.exists():
         shutil.rmtree(DEST)
     DEST.mkdir(parents=True)
@@ -197,6 +212,8 @@ def main(run: Path) -> None:
     config = json.loads((final / "emostudio_config.json").read_text())
     (DEST / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
+    if checkpoint is not None:
+        args["shipped_checkpoint"] = {"step": checkpoint, "why": why}
     args["size_mb"] = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file()) / 2**20
     (DEST / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
     shutil.copy(run / "eval-synthetic" / "confusion.png", DEST / "confusion.png")
@@ -210,4 +227,9 @@ def main(run: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("run", type=Path)
+    parser.add_argument("--checkpoint", type=int, help="ship this training step's checkpoint")
+    parser.add_argument("--why", default="", help="why training stopped at that checkpoint")
+    options = parser.parse_args()
+    main(options.run, options.checkpoint, options.why)
