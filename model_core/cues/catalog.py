@@ -35,8 +35,6 @@ class CueSpec:
         Short technical label for tables (``"F0 mean"``).
     unit : str
         Unit of the raw value.
-    noun : str
-        Plain-words name for sentences (``"the pitch"``).
     plot : str
         Timeline plot that shows it: ``pitch``, ``intensity`` or ``waveform``.
     aspect : str or None
@@ -59,7 +57,6 @@ class CueSpec:
     name: str
     label: str
     unit: str
-    noun: str
     plot: str
     aspect: str | None = None
     up: str | None = None
@@ -103,7 +100,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "f0_mean",
         "F0 mean",
         "Hz",
-        "the pitch",
         "pitch",
         "pitch",
         "high",
@@ -118,12 +114,11 @@ CATALOG: tuple[CueSpec, ...] = (
         typical="the pitch is not raised",
         hedged={UP: "the pitch is slightly raised", DOWN: "the pitch is slightly lowered"},
     ),
-    CueSpec("f0_median", "F0 median", "Hz", "the median pitch", "pitch"),
+    CueSpec("f0_median", "F0 median", "Hz", "pitch"),
     CueSpec(
         "f0_range",
         "F0 range",
         "st",
-        "the pitch range",
         "pitch",
         "pitch range",
         "wide",
@@ -142,7 +137,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "f0_final_slope",
         "final F0 slope",
         "st/s",
-        "the pitch at the end",
         "pitch",
         "intonation",
         "rising",
@@ -158,7 +152,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "intensity_mean",
         "intensity mean",
         "dB",
-        "the loudness",
         "intensity",
         "loudness",
         "loud",
@@ -177,7 +170,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "intensity_range",
         "intensity range",
         "dB",
-        "the loudness range",
         "intensity",
         words={
             "very high": "very uneven loudness",
@@ -189,7 +181,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "articulation_rate",
         "articulation rate",
         "syll/s",
-        "the pace",
         "waveform",
         "rate",
         "fast",
@@ -204,12 +195,11 @@ CATALOG: tuple[CueSpec, ...] = (
         typical="the pace is not hurried",
         hedged={UP: "the pace is a little fast", DOWN: "the pace is a little slow"},
     ),
-    CueSpec("speech_rate", "speech rate", "syll/s", "the speech rate", "waveform"),
+    CueSpec("speech_rate", "speech rate", "syll/s", "waveform"),
     CueSpec(
         "pause_ratio",
         "pause ratio",
         "",
-        "the pausing",
         "waveform",
         "pauses",
         "many",
@@ -226,7 +216,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "jitter",
         "jitter (local)",
         "%",
-        "the voicing",
         "waveform",
         "voice",
         "trembling",
@@ -241,7 +230,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "shimmer",
         "shimmer (local)",
         "%",
-        "the voicing",
         "waveform",
         "voice",
         "trembling",
@@ -256,7 +244,6 @@ CATALOG: tuple[CueSpec, ...] = (
         "hnr",
         "HNR",
         "dB",
-        "the voice quality",
         "waveform",
         "voice",
         "clear",
@@ -292,20 +279,6 @@ PLOT_OF_ASPECT: dict[str, str] = {
 }
 
 
-def spec(name: str) -> CueSpec:
-    """The catalog entry of a cue.
-
-    Raises
-    ------
-    KeyError
-        Naming the cue, when the catalog has no such cue.
-    """
-    try:
-        return BY_NAME[name]
-    except KeyError:
-        raise KeyError(f"no cue {name!r} in the catalog ({', '.join(BY_NAME)})") from None
-
-
 def sense_cues() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
     """(aspect, value) -> (cue names, direction): which cues check a claim, and which way.
 
@@ -323,9 +296,3 @@ def sense_cues() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
 def cues_of_sense(aspect: str, value: str) -> tuple[str, ...]:
     """The cue names a claim of this sense speaks of (empty for unmeasured senses)."""
     return sense_cues().get((aspect, value), ((), 0))[0]
-
-
-def phrase(name: str, level: str, variant: int = 0) -> str | None:
-    """A rationale phrase for cue ``name`` at ``level`` (wording ``variant``, cycling)."""
-    options = BY_NAME[name].phrases.get(level, ()) if name in BY_NAME else ()
-    return options[variant % len(options)] if options else None

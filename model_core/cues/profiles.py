@@ -181,8 +181,6 @@ ALIASES: dict[str, str] = {
     "bored": "boredom",
     "love": "tenderness",
 }
-# Labels EmoStudio knows and has no profile for: the reviews give them no clear pattern.
-WITHOUT_PROFILE = ("calm", "surprise", "surprised", "frustration", "fru", "sur", "other")
 
 
 def canonical(label: str) -> str:

@@ -31,7 +31,6 @@ from model_core.cues.profiles import (
 )
 
 FOR, AGAINST, NEUTRAL = "for", "against", "neutral"
-STANCES = (FOR, AGAINST, NEUTRAL)
 SUPPORT, COUNTER = "support", "counter"
 AT_BASELINE_Z = 0.5  # |z| under this: the cue goes neither way
 TYPICAL_Z = 1.0  # neutral expects |z| under this (the "normal" level)
