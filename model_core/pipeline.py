@@ -27,9 +27,13 @@ from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 DEFAULT_MODEL = "default"
-DEFAULT_CHECKPOINT = (
-    Path(model_core.__file__).resolve().parents[1] / "assets" / "models" / "default"
-)
+MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "models"
+# Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
+SHIPPED_MODELS = {
+    "default": MODELS_FOLDER / "default",  # fine-tuned on real acted speech (RAVDESS)
+    "synthetic": MODELS_FOLDER / "synthetic",  # synthetic prosody only (commercial use allowed)
+}
+DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
 
 
@@ -45,12 +49,24 @@ class Clip:
 
 
 def load_model(spec: str, placement: Placement) -> EmoReasoner:
-    """``default`` (the shipped checkpoint, else untrained base weights) or a checkpoint folder."""
+    """A shipped checkpoint by name (:data:`SHIPPED_MODELS`) or a checkpoint folder.
+
+    ``default`` falls back to untrained base weights when no default checkpoint ships
+    (a source checkout without ``assets/models``).
+    """
+    shipped = SHIPPED_MODELS.get(spec)
+    if shipped is not None and (shipped / "emostudio_config.json").exists():
+        return EmoReasoner.from_pretrained(shipped, placement)
     if spec == DEFAULT_MODEL:
-        if (DEFAULT_CHECKPOINT / "emostudio_config.json").exists():
-            return EmoReasoner.from_pretrained(DEFAULT_CHECKPOINT, placement)
         return EmoReasoner(EmoReasonerConfig(name="emoreasoner-default-untrained"), placement)
+    if shipped is not None:
+        raise CheckpointError(f"the shipped model {spec!r} is missing: no checkpoint in {shipped}")
     return EmoReasoner.from_pretrained(Path(spec).expanduser(), placement)
+
+
+def model_folder(spec: str) -> Path:
+    """The folder a model spec names: a shipped checkpoint's, else the path itself."""
+    return SHIPPED_MODELS.get(spec, Path(spec).expanduser())
 
 
 class Analyzer:

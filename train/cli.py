@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Fine-tune EmoStudio's EmoReasoner (task-alternating LoRA training).",
         epilog="Data specs: iemocap:PATH, iemocap-full:PATH, meld:PATH, meld-sentiment:PATH, "
+        "ravdess:PATH, ravdess-full:PATH, ased:PATH, ased-full:PATH (evaluation only), "
         "manifest:FILE.csv|.jsonl, folders:DIR (one folder per label), asterisk.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -62,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="WA, UA, macro-F1, confusion, grounding, WER")
     evaluate.add_argument("data", nargs="+", metavar="DATA")
-    evaluate.add_argument("--model", required=True, help="an EmoReasoner checkpoint folder")
+    evaluate.add_argument(
+        "--model",
+        required=True,
+        help="an EmoReasoner checkpoint folder, or a shipped one: 'default', 'synthetic'",
+    )
     evaluate.add_argument(
         "--out", type=Path, help="folder for evaluation.md/.json and confusion.png"
     )
@@ -89,7 +94,36 @@ def build_parser() -> argparse.ArgumentParser:
     crossval.add_argument(
         "--no-peer", action="store_true", help="leave out the eGeMAPS + logistic regression peer"
     )
+    crossval.add_argument(
+        "--only",
+        type=int,
+        nargs="+",
+        metavar="FOLD",
+        help="run only these folds (1-based), e.g. when compute is short; the summary says so",
+    )
     crossval.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    compare = commands.add_parser(
+        "compare",
+        help="models and the eGeMAPS peer side by side on one test corpus (cross-corpus checks)",
+    )
+    compare.add_argument("data", nargs="+", metavar="DATA", help="the test clips")
+    compare.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        help="a checkpoint folder or 'default' / 'synthetic' (repeat for several)",
+    )
+    compare.add_argument(
+        "--peer-train",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="train the eGeMAPS peer on this data (repeat for several)",
+    )
+    compare.add_argument("--rationales", type=int, default=0, help="rationales per model")
+    compare.add_argument("--cache", type=Path, help="feature cache folder")
+    compare.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     cv = commands.add_parser("cv-iemocap", help="IEMOCAP leave-one-session-out cross-validation")
     cv.add_argument(
@@ -145,6 +179,10 @@ def _validate(args) -> int:
             found = census(path)
             complete = complete and found.complete
             say(found.to_text())
+        if kind in ("ased", "ased-full"):
+            from train.datasets.ased import census_text
+
+            say(census_text(load_examples(f"ased-full:{path}")))
     say(report.to_text())
     return 0 if report.ok and complete else 1
 
@@ -219,12 +257,12 @@ def _fit(args) -> int:
 
 def _evaluate(args) -> int:
     from model_core.devices import pick_placement
-    from model_core.model.reasoner import EmoReasoner
+    from model_core.pipeline import load_model, model_folder
     from train.evaluate import evaluate_specs, write_report
 
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return error(f"{args.out}: not a folder (a file of that name exists); --out takes a folder")
-    model = EmoReasoner.from_pretrained(args.model, pick_placement(args.device))
+    model = load_model(args.model, pick_placement(args.device))
     report = evaluate_specs(model, args.data, args.cache, rationales=args.rationales, say=say)
     say(report.markdown())
     if args.out:
@@ -232,7 +270,9 @@ def _evaluate(args) -> int:
     if not args.no_card:
         from train.card import add_evaluation
 
-        say(f"model card updated: {add_evaluation(Path(args.model), report.markdown(), args.data)}")
+        say(
+            f"model card updated: {add_evaluation(model_folder(args.model), report.markdown(), args.data)}"
+        )
     return 0
 
 
@@ -256,15 +296,40 @@ def _crossval(args) -> int:
     examples = [e for spec in args.data for e in load_examples(spec) if e.label]
     labels = list(dict.fromkeys(e.label for e in examples))
     folds = speaker_folds(examples, args.folds)
+    numbers = sorted(set(args.only or range(1, args.folds + 1)))
+    if numbers[0] < 1 or numbers[-1] > args.folds:
+        return error(f"--only takes fold numbers from 1 to {args.folds}, got {args.only}")
+    chosen = {number: folds[number - 1] for number in numbers}
     results = {}
     if not args.no_peer:
         try:
-            results.update(run_peer(examples, folds, labels, say))
+            results.update(run_peer(examples, chosen, labels, say))
         except PeerUnavailableError as err:
             return error(str(err))
     if args.config is not None:
-        results.update(run_reasoner(args.config, examples, folds, say))
-    path = write_summary(args.out, summarise(results, labels), labels, folds)
+        results.update(run_reasoner(args.config, examples, chosen, say))
+    path = write_summary(args.out, summarise(results, labels), labels, chosen, args.folds)
+    say(path.read_text())
+    return 0
+
+
+def _compare(args) -> int:
+    from train.compare import compare, write
+    from train.datasets import load_examples
+    from train.peer import PeerUnavailableError
+
+    if not args.model and not args.peer_train:
+        return error("nothing to compare: give --model and/or --peer-train")
+    test = [e for spec in args.data for e in load_examples(spec)]
+    peer_train = [e for spec in args.peer_train for e in load_examples(spec)] or None
+    try:
+        rows = compare(
+            test, args.model, peer_train, cache_dir=args.cache, rationales=args.rationales, say=say
+        )
+    except PeerUnavailableError as err:
+        return error(str(err))
+    trained_on = f"; peer trained on {', '.join(args.peer_train)}" if args.peer_train else ""
+    path = write(rows, args.out, f"Compared on {', '.join(args.data)}{trained_on}")
     say(path.read_text())
     return 0
 
@@ -288,6 +353,7 @@ COMMANDS = {
     "evaluate": _evaluate,
     "cv-iemocap": _cv_iemocap,
     "crossval": _crossval,
+    "compare": _compare,
 }
 
 

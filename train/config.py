@@ -118,6 +118,8 @@ class FitConfig:
                 if data.rationales:
                     data.rationales = str(_path(data.rationales, base))
                 training.output = str(_path(training.output, base))
+                if training.cache_dir:
+                    training.cache_dir = str(_path(training.cache_dir, base))
                 if init_from:
                     init_from = str(_path(init_from, base))
             except RuntimeError as err:  # "~nobody/..." names a user this system lacks

@@ -78,10 +78,11 @@ def summarise(results: dict[str, list[ClassificationMetrics]], labels: list[str]
     return summary
 
 
-def markdown(summary: dict, labels: list[str], folds: list[list[str]]) -> str:
+def markdown(summary: dict, labels: list[str], folds: dict[int, list[str]], total: int) -> str:
+    run = "every fold" if len(folds) == total else f"folds {', '.join(map(str, folds))} only"
     lines = [
-        f"Speaker-independent {len(folds)}-fold cross-validation; held-out speakers per fold: "
-        + "; ".join(", ".join(group) for group in folds),
+        f"Speaker-independent {total}-fold cross-validation ({run}); held-out speakers: "
+        + "; ".join(f"fold {n}: {', '.join(group)}" for n, group in folds.items()),
         "",
         "| system | mode | UA mean (SD) | WA mean (SD) | macro-F1 mean (SD) | pooled UA |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
@@ -105,11 +106,11 @@ def markdown(summary: dict, labels: list[str], folds: list[list[str]]) -> str:
 
 def run_peer(
     examples: list[Example],
-    folds: list[list[str]],
+    folds: dict[int, list[str]],
     labels: list[str],
     say: Callable[[str], None] = print,
 ) -> dict[str, list[ClassificationMetrics]]:
-    """The classical peer on every fold, in both modes."""
+    """The classical peer on the given folds (number -> held-out speakers), in both modes."""
     from train.peer import egemaps, peer_fold, per_speaker_normalised
 
     features, kept = egemaps(examples, say)
@@ -120,7 +121,7 @@ def run_peer(
         "population": features.values,
     }
     results: dict[str, list[ClassificationMetrics]] = {f"egemaps-logreg/{m}": [] for m in MODES}
-    for index, held_out in enumerate(folds, 1):
+    for index, held_out in folds.items():
         test = np.array([i for i, s in enumerate(speakers) if s in held_out])
         train = np.array([i for i, s in enumerate(speakers) if s not in held_out])
         for mode in MODES:
@@ -130,36 +131,39 @@ def run_peer(
     return results
 
 
-def write_summary(out: Path, summary: dict, labels: list[str], folds: list[list[str]]) -> Path:
+def write_summary(
+    out: Path, summary: dict, labels: list[str], folds: dict[int, list[str]], total: int
+) -> Path:
+    """``crossval.json`` and ``crossval.md`` in ``out``; ``folds`` maps the folds run (of
+    ``total``) to their held-out speakers."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "crossval.json").write_text(
-        json.dumps({"labels": labels, "folds": folds, "results": summary}, indent=2)
-    )
+    record = {"labels": labels, "total_folds": total, "folds": folds, "results": summary}
+    (out / "crossval.json").write_text(json.dumps(record, indent=2))
     path = out / "crossval.md"
-    path.write_text(f"# Cross-validation\n\n{markdown(summary, labels, folds)}\n")
+    path.write_text(f"# Cross-validation\n\n{markdown(summary, labels, folds, total)}\n")
     return path
 
 
 def run_reasoner(
     config_path: Path,
     examples: list[Example],
-    folds: list[list[str]],
+    folds: dict[int, list[str]],
     say: Callable[[str], None] = print,
 ) -> dict[str, list[ClassificationMetrics]]:
-    """Train EmoReasoner on each fold's other speakers (``[data] train`` of the config is
+    """Train EmoReasoner on each given fold's other speakers (``[data] train`` of the config is
     ignored) and score the held-out speakers in both modes."""
     import copy
 
     from model_core.devices import pick_placement
     from model_core.model.reasoner import EmoReasoner
     from train.config import FitConfig
-    from train.evaluate import evaluate
+    from train.evaluate import evaluate, write_report
     from train.features import FeatureCache, prepare_all_examples
     from train.trainer import fit
 
     base = FitConfig.load(config_path)
     results: dict[str, list[ClassificationMetrics]] = {f"emoreasoner/{m}": [] for m in MODES}
-    for index, held_out in enumerate(folds, 1):
+    for index, held_out in folds.items():
         train = [e for e in examples if e.speaker not in held_out]
         test = [e for e in examples if e.speaker in held_out]
         config = copy.deepcopy(base)
@@ -173,7 +177,15 @@ def run_reasoner(
         for mode in MODES:
             clips = test if mode == "same-speaker" else [replace(e, speaker=None) for e in test]
             prepared = prepare_all_examples(clips, model, FeatureCache(config.cache_dir), say)
-            report = evaluate(model, prepared, rationales=0, asr=False, say=say)
+            # Rationales (for their grounding figures) in the speaker's own mode only: the
+            # generation costs seconds a clip on CPUs.
+            rationales = config.training.eval_rationales if mode == "same-speaker" else 0
+            report = evaluate(model, prepared, rationales=rationales, asr=False, say=say)
+            write_report(
+                report,
+                Path(config.training.output) / f"evaluation-{mode}",
+                f"fold {index} held out ({', '.join(held_out)}), {mode}",
+            )
             results[f"emoreasoner/{mode}"].append(report.classification)
             say(f"fold {index} ({mode}): UA {report.classification.unweighted_accuracy:.1%}")
     return results

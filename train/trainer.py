@@ -72,6 +72,9 @@ def _accelerator(device: str, accumulation: int):
     )
 
 
+EVALUATION_ONLY = ("ased:",)  # corpora without a licence to train on (str.startswith)
+
+
 def build_model(config: FitConfig, device: torch.device) -> EmoReasoner:
     """The model to train: base weights in the device's dtype, trainable parts in fp32."""
     dtype = torch.float32
@@ -121,13 +124,20 @@ def fit(
     say = say if main else (lambda _message: None)
     torch.manual_seed(options.seed)
     np.random.seed(options.seed)
-    model = build_model(config, accelerator.device)
-    labels = model.config.labels
     if examples is None:
         # Rows a manifest marks dev or test are held out of training.
+        examples = [e for spec in config.data.train for e in load_examples(spec)]
         examples = [
-            e for spec in config.data.train for e in load_examples(spec) if e.split == "train"
+            e for e in examples if e.split == "train" or e.source.startswith(EVALUATION_ONLY)
         ]
+    unlicensed = [e.source for e in examples if e.source.startswith(EVALUATION_ONLY)]
+    if unlicensed:
+        raise TrainingError(
+            f"{unlicensed[0]}: ASED states no licence and is for evaluation only; "
+            "leave it out of [data] train"
+        )
+    model = build_model(config, accelerator.device)
+    labels = model.config.labels
     report = validate(examples, labels)
     say(report.to_text())
     if report.unknown_labels:

@@ -85,3 +85,56 @@ def test_the_peer_cross_validates_by_speaker_in_both_modes(corpus, tmp_path, cap
 def test_bad_requests_are_refused(corpus, tmp_path, capsys, args, problem):
     assert main(["crossval", f"manifest:{corpus}", "--out", str(tmp_path / "o"), *args]) == 2
     assert problem in capsys.readouterr().err
+
+
+def test_only_the_chosen_folds_run_and_the_summary_says_so(corpus, tmp_path):
+    out = tmp_path / "cv"
+    args = ["crossval", f"manifest:{corpus}", "--folds", "4", "--only", "2", "--out", str(out)]
+    assert main(args) == 0
+    report = json.loads((out / "crossval.json").read_text())
+    assert report["total_folds"] == 4 and list(report["folds"]) == ["2"]
+    entry = report["results"]["egemaps-logreg/same-speaker"]
+    assert len(entry["folds"]) == 1 and sum(map(sum, entry["pooled_confusion"])) == 12
+    assert "4-fold cross-validation (folds 2 only)" in (out / "crossval.md").read_text()
+
+
+def test_an_unknown_fold_is_refused(corpus, tmp_path, capsys):
+    args = ["crossval", f"manifest:{corpus}", "--only", "5", "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert "--only takes fold numbers from 1 to 4" in capsys.readouterr().err
+
+
+def split_manifest(corpus, tmp_path, speakers, name):
+    rows = corpus.read_text().splitlines()
+    kept = [rows[0]] + [r for r in rows[1:] if int(r.rsplit("spk", 1)[1]) in speakers]
+    path = corpus.parent / name
+    path.write_text("\n".join(kept) + "\n")
+    return path
+
+
+def test_compare_puts_models_and_the_peer_side_by_side(corpus, tmp_path):
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from tests.helpers.tiny_models import tiny_config
+
+    config = tiny_config(tmp_path, labels=["low", "high"], max_rationale_tokens=6)
+    folder = EmoReasoner(config, pick_placement("cpu")).save_pretrained(tmp_path / "model")
+    train = split_manifest(corpus, tmp_path, range(4), "first-four.csv")
+    test = split_manifest(corpus, tmp_path, range(4, 8), "last-four.csv")
+    out = tmp_path / "compare"
+    args = ["compare", f"manifest:{test}", "--model", str(folder), "--peer-train"]
+    assert (
+        main([*args, f"manifest:{train}", "--cache", str(tmp_path / "c"), "--out", str(out)]) == 0
+    )
+    rows = json.loads((out / "compare.json").read_text())["rows"]
+    assert [r["system"] for r in rows] == [f"emoreasoner {folder}", "egemaps-logreg"]
+    assert all(r["metrics"]["n"] == 24 for r in rows)
+    assert rows[1]["metrics"]["unweighted_accuracy"] >= 0.9  # unseen speakers, normalised
+    table = (out / "compare.md").read_text()
+    assert "| egemaps-logreg | 24 |" in table and "| 1.00 |" in table  # the peer over itself
+
+
+def test_compare_refuses_a_peer_trained_on_the_test_speakers(corpus, tmp_path, capsys):
+    args = ["compare", f"manifest:{corpus}", "--peer-train", f"manifest:{corpus}"]
+    assert main([*args, "--out", str(tmp_path / "o")]) == 2
+    assert "share speakers with the test" in capsys.readouterr().err

@@ -7,6 +7,7 @@
 | ``iemocap:PATH`` / ``iemocap-full:PATH`` | IEMOCAP 4-class (hap+exc merged) / every label |
 | ``meld:PATH`` / ``meld-sentiment:PATH`` | MELD emotion (7) / sentiment (3) |
 | ``ravdess:PATH`` / ``ravdess-full:PATH`` | RAVDESS speech: 4-class (calm into neutral) / all 8 |
+| ``ased:PATH`` / ``ased-full:PATH`` | ASED (Amharic; evaluation only): 4-class / all 5 |
 | ``manifest:PATH`` or a ``.csv``/``.jsonl`` path | a manifest (``path,label[,transcript,speaker,split]``) |
 | ``folders:PATH`` or a folder path | one folder per label |
 | ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
@@ -44,6 +45,10 @@ def load_examples(spec: str) -> list[Example]:
         from train.datasets.ravdess import read_ravdess
 
         return read_ravdess(rest, "full" if kind == "ravdess-full" else "four")
+    if kind in ("ased", "ased-full"):
+        from train.datasets.ased import read_ased
+
+        return read_ased(rest, "full" if kind == "ased-full" else "four")
     if kind == "manifest":
         from train.datasets.manifest import read_manifest
 
@@ -67,7 +72,7 @@ def load_examples(spec: str) -> list[Example]:
 
             return read_label_folders(path)
     raise DatasetError(
-        f"{spec}: not a data spec (iemocap:, meld:, ravdess:, manifest:, folders:, asterisk, "
+        f"{spec}: not a data spec (iemocap:, meld:, ravdess:, ased:, manifest:, folders:, asterisk, "
         "or a .csv/.jsonl manifest or label folder)"
     )
 
