@@ -121,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATA",
         help="train the eGeMAPS peer on this data (repeat for several)",
     )
+    compare.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="score a fixed sample of N test clips (labels keep their shares; seed 0)",
+    )
     compare.add_argument("--rationales", type=int, default=0, help="rationales per model")
     compare.add_argument("--cache", type=Path, help="feature cache folder")
     compare.add_argument("--out", type=Path, required=True, metavar="DIR")
@@ -314,13 +320,15 @@ def _crossval(args) -> int:
 
 
 def _compare(args) -> int:
-    from train.compare import compare, write
+    from train.compare import compare, sample, write
     from train.datasets import load_examples
     from train.peer import PeerUnavailableError
 
     if not args.model and not args.peer_train:
         return error("nothing to compare: give --model and/or --peer-train")
-    test = [e for spec in args.data for e in load_examples(spec)]
+    test = [e for spec in args.data for e in load_examples(spec) if e.label]
+    if args.sample:
+        test = sample(test, args.sample)
     peer_train = [e for spec in args.peer_train for e in load_examples(spec)] or None
     try:
         rows = compare(
@@ -328,8 +336,9 @@ def _compare(args) -> int:
         )
     except PeerUnavailableError as err:
         return error(str(err))
+    sampled = f" (a sample of {len(test)} clips)" if args.sample else ""
     trained_on = f"; peer trained on {', '.join(args.peer_train)}" if args.peer_train else ""
-    path = write(rows, args.out, f"Compared on {', '.join(args.data)}{trained_on}")
+    path = write(rows, args.out, f"Compared on {', '.join(args.data)}{sampled}{trained_on}")
     say(path.read_text())
     return 0
 

@@ -69,6 +69,22 @@ def model_row(
     return Row(f"emoreasoner {spec}", report.classification, report.grounding)
 
 
+def sample(examples: list[Example], size: int, seed: int = 0) -> list[Example]:
+    """A deterministic sample of ``size`` examples, each label keeping its share (when
+    compute is short; every system then scores the same clips)."""
+    if size >= len(examples):
+        return list(examples)
+    rng = np.random.default_rng(seed)
+    by_label: dict[str | None, list[Example]] = {}
+    for example in examples:
+        by_label.setdefault(example.label, []).append(example)
+    chosen = []
+    for items in by_label.values():
+        take = round(size * len(items) / len(examples))
+        chosen += [items[i] for i in sorted(rng.permutation(len(items))[:take])]
+    return sorted(chosen, key=examples.index)
+
+
 def compare(
     test: list[Example],
     models: list[str],

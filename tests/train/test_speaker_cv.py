@@ -138,3 +138,12 @@ def test_compare_refuses_a_peer_trained_on_the_test_speakers(corpus, tmp_path, c
     args = ["compare", f"manifest:{corpus}", "--peer-train", f"manifest:{corpus}"]
     assert main([*args, "--out", str(tmp_path / "o")]) == 2
     assert "share speakers with the test" in capsys.readouterr().err
+
+
+def test_a_sample_keeps_each_labels_share_and_is_the_same_every_time():
+    from train.compare import sample
+
+    examples = [Example(f"e{i}", "x.wav", "a" if i < 30 else "b", speaker="s") for i in range(40)]
+    chosen = sample(examples, 20)
+    assert [e.label for e in chosen].count("a") == 15 and len(chosen) == 20
+    assert chosen == sample(examples, 20) and sample(examples, 99) == examples
