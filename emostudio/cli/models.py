@@ -18,7 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from model_core.pipeline import DEFAULT_CHECKPOINT
+    from model_core.pipeline import SHIPPED_MODELS
     from model_core.weights import PACKAGED, WeightsUnavailableError, cache_root
 
     if args.action == "list":
@@ -30,10 +30,9 @@ def run(args: argparse.Namespace) -> int:
             except WeightsUnavailableError as err:
                 state = f"missing ({err})"
             print(f"  {source.name:<24} {state:<28} {source.description}  [{source.package}]")
-        shipped = (DEFAULT_CHECKPOINT / "emostudio_config.json").exists()
-        print(
-            f"default EmoReasoner checkpoint: {DEFAULT_CHECKPOINT if shipped else 'none shipped (untrained)'}"
-        )
+        for name, folder in SHIPPED_MODELS.items():
+            shipped = (folder / "emostudio_config.json").exists()
+            print(f"EmoReasoner '{name}': {folder if shipped else 'not shipped'}")
         print(
             "Other sources: a local folder of safetensors, or a hub id (owner/name) when "
             "EMOSTUDIO_ALLOW_DOWNLOADS=1."

@@ -1,0 +1,27 @@
+"""The model dialog: the two shipped models or a checkpoint folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from emostudio.gui.dialogs import ModelDialog
+
+
+@pytest.mark.parametrize(
+    ("spec", "checked"),
+    [("default", "default"), ("synthetic", "synthetic"), ("/models/mine", "folder_choice")],
+)
+def test_the_current_choice_is_shown_and_returned(qtbot, spec, checked):
+    dialog = ModelDialog(spec, "cpu", {})
+    qtbot.addWidget(dialog)
+    assert getattr(dialog, checked).isChecked()
+    assert dialog.choice() == (spec, "cpu")
+
+
+def test_typing_a_folder_chooses_it_and_an_empty_folder_means_the_default(qtbot):
+    dialog = ModelDialog("synthetic", "auto", {})
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.folder, "/models/mine")
+    assert dialog.choice() == ("/models/mine", "auto")
+    dialog.folder.clear()
+    assert dialog.choice() == ("default", "auto")
