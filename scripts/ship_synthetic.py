@@ -1,6 +1,6 @@
-"""Copy a trained default model into assets/models/default with its model card.
+"""Copy a trained synthetic-prosody model into assets/models/synthetic with its model card.
 
-usage: python scripts/ship_default.py runs/default [--checkpoint STEP --why TEXT]
+usage: python scripts/ship_synthetic.py runs/synthetic [--checkpoint STEP --why TEXT]
 
 Reads ``<run>/model/final`` (or, with ``--checkpoint``, the model of that training
 checkpoint, with ``--why`` saying in the card why training stopped there) and the
@@ -20,7 +20,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 ROOT = Path(__file__).resolve().parents[1]
-DEST = ROOT / "assets" / "models" / "default"
+DEST = ROOT / "assets" / "models" / "synthetic"
 WEIGHTS = ("adapters.safetensors", "emotion_encoder.safetensors", "lora/adapter_model.safetensors")
 SIZE_LIMIT = 30 * 2**20
 
@@ -101,7 +101,11 @@ def card(config: dict, args: dict, synthetic: dict, asterisk: dict, corpus_card:
         met = value >= target if above else value < target
         return "met" if met else "**not met**"
 
-    return f"""# EmoStudio default model: {config["name"]} {config["version"]}
+    return f"""# EmoStudio synthetic-prosody model: {config["name"]} {config["version"]}
+
+`--model synthetic`. This was EmoStudio's default until the RAVDESS-trained model
+replaced it; it stays because its data allow any use (see Licence), and as the starting
+point of the default's recipe (`train/recipes/ravdess.toml` continues from it).
 
 EmoReasoner (Zhang et al. 2025's dual-encoder audio-LLM) as EmoStudio ships it: Whisper
 tiny.en as the frozen speech encoder, EmoStudio's prosody encoder, SmolLM2-135M-Instruct
@@ -115,6 +119,14 @@ Demonstrating EmoStudio offline, out of the box: a label from lexical and prosod
 evidence with probabilities, and a rationale whose claims EmoStudio checks. It is **not**
 an emotion recogniser for real speech: it has seen acted, synthetic prosody only.
 
+## Licence
+
+The trained parts are released with EmoStudio (GPL-3.0-or-later). Its data allow
+commercial use: the synthetic corpus (sentences and code GPL-3.0-or-later; Piper GPL-3.0
+with the Joe voice, MIT; espeak-ng GPL-3.0) and Debian's asterisk prompts (CC BY-SA 3.0,
+Allison Smith, Digium). The base weights keep their own licences (Whisper: MIT;
+SmolLM2: Apache-2.0).
+
 ## Data
 
 EmoStudio's synthetic prosody corpus (`emostudio-train synth --seed 0`): text-to-speech
@@ -125,7 +137,7 @@ literature's profiles, plus Debian's asterisk prompts as real neutral speech. It
 
 ## Recipe
 
-`bash scripts/train_default.sh` (seed 0; `train/recipes/default.toml`): rationale targets
+`bash scripts/train_synthetic.sh` (seed 0; `train/recipes/synthetic.toml`): rationale targets
 from EmoStudio's composer (`train/compose.py`: the strongest measured evidence for the gold
 label with its size, a quote of the most salient words, the strongest counter-evidence
 framed as such, a word on weak evidence or a close second label; every sentence grounded,
@@ -141,7 +153,7 @@ decay; {args["examples"]} examples, {args["units"]} (example, task) pairs; CPU.{
 ## Held-out figures
 
 Synthetic test split ({c["n"]} clips: held-out sentences spoken by held-out voices), via
-`emostudio-train evaluate manifest:runs/default/corpus/test-synthetic.csv --model
+`emostudio-train evaluate manifest:runs/synthetic/corpus/test-synthetic.csv --model
 assets/models/default`:
 
 | measure | value | target |
