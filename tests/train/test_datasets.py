@@ -181,3 +181,15 @@ def test_validation_report_lists_every_problem(tmp_path):
 def test_unknown_spec_is_a_clear_error():
     with pytest.raises(DatasetError, match="not a data spec"):
         load_examples("voxceleb:/data")
+
+
+@pytest.mark.real_data
+def test_asterisk_test_is_the_held_out_prompts_of_the_synthetic_corpus(asterisk_dir):
+    from train.synth.corpus import _asterisk_rows
+
+    held_out = load_examples("asterisk-test")
+    assert len(held_out) == 100 and {e.label for e in held_out} == {"neutral"}
+    assert all(e.transcript and e.split == "test" for e in held_out)
+    trained = {row["path"] for row in _asterisk_rows(0) if row["split"] == "train"}
+    assert not trained & {str(e.audio) for e in held_out}  # never trained on
+    assert [e.audio for e in held_out] == [e.audio for e in load_examples("asterisk-test")]

@@ -11,6 +11,7 @@
 | ``manifest:PATH`` or a ``.csv``/``.jsonl`` path | a manifest (``path,label[,transcript,speaker,split]``) |
 | ``folders:PATH`` or a folder path | one folder per label |
 | ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
+| ``asterisk-test`` | the 100 prompts the synthetic corpus holds out (neutral recall, WER) |
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def load_examples(spec: str) -> list[Example]:
     kind, colon, rest = spec.partition(":")
     if not colon:
         kind, rest = "", spec
-    if not rest.strip() and spec != "asterisk":  # "" would read the working folder
+    if not rest.strip() and spec not in ("asterisk", "asterisk-test"):  # "" would read the working folder
         raise DatasetError(f"{spec!r}: a data spec needs a path")
     if kind == "iemocap" or kind == "iemocap-full":
         from train.datasets.iemocap import read_iemocap
@@ -57,6 +58,10 @@ def load_examples(spec: str) -> list[Example]:
         from train.datasets.manifest import read_label_folders
 
         return read_label_folders(rest)
+    if spec == "asterisk-test":
+        from train.synth.corpus import asterisk_held_out
+
+        return asterisk_held_out()
     if spec == "asterisk":
         from train.datasets.asterisk import asterisk_examples
 

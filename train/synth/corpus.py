@@ -29,6 +29,7 @@ import soundfile as sf
 
 from model_core.audio import MODEL_SAMPLE_RATE
 from train.datasets.asterisk import asterisk_pairs
+from train.datasets.example import Example
 from train.synth import augment, prosody
 from train.synth.texts import SENTENCES
 from train.synth.voices import TEST_VOICES, VOICES, Synthesizer
@@ -206,6 +207,25 @@ def _asterisk_rows(seed: int) -> list[dict]:
             }
         )
     return rows
+
+
+def asterisk_held_out(seed: int = 0) -> list[Example]:
+    """The asterisk prompts the synthetic corpus of ``seed`` holds out (neutral, with
+    transcripts), without building the corpus: the ``asterisk-test`` data spec, on which
+    every shipped model's neutral recall and WER are measured."""
+    return [
+        Example(
+            id=f"asterisk-{Path(row['path']).parent.name}-{Path(row['path']).stem}",
+            audio=Path(row["path"]),
+            label="neutral",
+            transcript=row["transcript"],
+            speaker=row["speaker"],
+            split="test",
+            source=f"asterisk-test:{row['path']}",
+        )
+        for row in _asterisk_rows(seed)
+        if row["split"] == "test"
+    ]
 
 
 def _write_csv(path: Path, rows: list[dict], fields: list[str]) -> None:
