@@ -32,7 +32,8 @@ def load_examples(spec: str) -> list[Example]:
     kind, colon, rest = spec.partition(":")
     if not colon:
         kind, rest = "", spec
-    if not rest.strip() and spec not in ("asterisk", "asterisk-test"):  # "" would read the working folder
+    # An empty path would read the working folder.
+    if not rest.strip() and spec not in ("asterisk", "asterisk-test"):
         raise DatasetError(f"{spec!r}: a data spec needs a path")
     if kind == "iemocap" or kind == "iemocap-full":
         from train.datasets.iemocap import read_iemocap
