@@ -174,16 +174,11 @@ def _path(value: str, base: Path) -> Path:
 
 def _relative(spec: str, base: Path) -> str:
     """Make the path inside a data spec relative to the config file."""
+    from train.datasets import PATH_KINDS, PATHLESS_SPECS
+
     kind, colon, rest = spec.partition(":")
-    if spec == "asterisk":
+    if spec in PATHLESS_SPECS:
         return spec
-    if colon and kind in (
-        "iemocap",
-        "iemocap-full",
-        "meld",
-        "meld-sentiment",
-        "manifest",
-        "folders",
-    ):
+    if colon and kind in PATH_KINDS:
         return f"{kind}:{_path(rest, base)}"
     return str(_path(spec, base))

@@ -20,6 +20,21 @@ from pathlib import Path
 
 from train.datasets.example import DatasetError, Example
 
+# Spec kinds followed by a path (``kind:PATH``), and the specs that take none.
+PATH_KINDS = (
+    "iemocap",
+    "iemocap-full",
+    "meld",
+    "meld-sentiment",
+    "ravdess",
+    "ravdess-full",
+    "ased",
+    "ased-full",
+    "manifest",
+    "folders",
+)
+PATHLESS_SPECS = ("asterisk", "asterisk-test")
+
 
 def load_examples(spec: str) -> list[Example]:
     """Read the examples a data spec names (see the module's table).
@@ -33,7 +48,7 @@ def load_examples(spec: str) -> list[Example]:
     if not colon:
         kind, rest = "", spec
     # An empty path would read the working folder.
-    if not rest.strip() and spec not in ("asterisk", "asterisk-test"):
+    if not rest.strip() and spec not in PATHLESS_SPECS:
         raise DatasetError(f"{spec!r}: a data spec needs a path")
     if kind == "iemocap" or kind == "iemocap-full":
         from train.datasets.iemocap import read_iemocap
@@ -83,4 +98,4 @@ def load_examples(spec: str) -> list[Example]:
     )
 
 
-__all__ = ["DatasetError", "Example", "load_examples"]
+__all__ = ["PATHLESS_SPECS", "PATH_KINDS", "DatasetError", "Example", "load_examples"]
