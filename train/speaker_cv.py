@@ -72,14 +72,23 @@ def summarise(results: dict[str, list[ClassificationMetrics]], labels: list[str]
             values = [getattr(f, key) for f in folds]
             entry[key] = {
                 "mean": statistics.mean(values),
-                "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+                "sd": statistics.stdev(values) if len(values) > 1 else None,  # one fold: none
             }
         summary[system] = entry
     return summary
 
 
+def _sd(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
 def markdown(summary: dict, labels: list[str], folds: dict[int, list[str]], total: int) -> str:
-    run = "every fold" if len(folds) == total else f"folds {', '.join(map(str, folds))} only"
+    chosen = ", ".join(map(str, folds))
+    run = (
+        "every fold"
+        if len(folds) == total
+        else f"fold{'s' if len(folds) > 1 else ''} {chosen} only"
+    )
     lines = [
         f"Speaker-independent {total}-fold cross-validation ({run}); held-out speakers: "
         + "; ".join(f"fold {n}: {', '.join(group)}" for n, group in folds.items()),
@@ -91,8 +100,9 @@ def markdown(summary: dict, labels: list[str], folds: dict[int, list[str]], tota
         system, mode = name.split("/", 1)
         ua, wa, f1 = (entry[k] for k in ("unweighted_accuracy", "weighted_accuracy", "macro_f1"))
         lines.append(
-            f"| {system} | {mode} | {ua['mean']:.1%} ({ua['sd']:.1%}) | {wa['mean']:.1%} "
-            f"({wa['sd']:.1%}) | {f1['mean']:.3f} ({f1['sd']:.3f}) | {entry['pooled_ua']:.1%} |"
+            f"| {system} | {mode} | {ua['mean']:.1%} ({_sd(ua['sd'], '.1%')}) | {wa['mean']:.1%} "
+            f"({_sd(wa['sd'], '.1%')}) | {f1['mean']:.3f} ({_sd(f1['sd'], '.3f')}) | "
+            f"{entry['pooled_ua']:.1%} |"
         )
     for name, entry in summary.items():
         lines += [

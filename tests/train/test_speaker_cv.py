@@ -95,7 +95,7 @@ def test_only_the_chosen_folds_run_and_the_summary_says_so(corpus, tmp_path):
     assert report["total_folds"] == 4 and list(report["folds"]) == ["2"]
     entry = report["results"]["egemaps-logreg/same-speaker"]
     assert len(entry["folds"]) == 1 and sum(map(sum, entry["pooled_confusion"])) == 12
-    assert "4-fold cross-validation (folds 2 only)" in (out / "crossval.md").read_text()
+    assert "4-fold cross-validation (fold 2 only)" in (out / "crossval.md").read_text()
 
 
 def test_an_unknown_fold_is_refused(corpus, tmp_path, capsys):
