@@ -1,13 +1,15 @@
 """Copy the RAVDESS-trained model into assets/models/default with its card and licence.
 
-usage: python scripts/ship_default.py runs/ravdess
+usage: python scripts/ship_default.py runs/ravdess [--final FOLDER --why TEXT]
 
 Reads ``<run>/model/final`` and what ``scripts/train_default.sh`` measured: the
 speaker-independent cross-validation (``cv/crossval.json`` and each fold's
 ``model/fold-N/evaluation-same-speaker``), the synthetic-only model on RAVDESS
 (``synthetic-on-ravdess``), the held-out asterisk prompts (``eval-asterisk``) and, when
 run, the cross-corpus check on ASED (``ased``). Every figure in the card comes from
-those files; a missing one is said to be missing.
+those files; a missing one is said to be missing. ``--final`` ships another checkpoint
+than ``<run>/model/final`` (e.g. a cross-validation fold's model, whose held-out figures
+are then exactly those of the shipped weights), and ``--why`` says why in the card.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ def examples(evaluations: list[dict]) -> str:
     return "\n".join(lines) or "None generated."
 
 
-def card(run: Path, config: dict, args: dict) -> str:
+def card(run: Path, config: dict, args: dict, why: str = "") -> str:
     cv = load(run / "cv" / "crossval.json")
     cv_text, pooled = crossval_section(cv)
     folds = sorted((run / "model").glob("fold-*/evaluation-same-speaker/evaluation.json"))
@@ -224,7 +226,7 @@ seed 0): tasks {", ".join(training["tasks"])} (the two sentences carry no emotio
 emotion tasks: the voice must carry it); schedule {training["schedule"]}, {training["epochs"]}
 epoch(s); batches of {training["batch_size"]}, AdamW at {training["learning_rate"]} with
 warm-up and cosine decay; {args["examples"]} examples, {args["units"]} (example, task)
-pairs; 2 CPU cores (no GPU was available).
+pairs; 2 CPU cores (no GPU was available).{f"{chr(10)}{chr(10)}**The shipped weights**: {why}" if why else ""}
 
 ## Speaker-independent figures (RAVDESS)
 
@@ -291,8 +293,8 @@ def _ua(record: dict | None) -> str:
     return pct(record["rows"][0]["metrics"]["unweighted_accuracy"])
 
 
-def main(run: Path) -> None:
-    final = run / "model" / "final"
+def main(run: Path, final: Path | None = None, why: str = "") -> None:
+    final = final or run / "model" / "final"
     if DEST.exists():
         shutil.rmtree(DEST)
     DEST.mkdir(parents=True)
@@ -306,7 +308,7 @@ def main(run: Path) -> None:
     args["size_mb"] = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file()) / 2**20
     (DEST / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
     (DEST / "LICENSE").write_text(LICENCE)
-    (DEST / "README.md").write_text(card(run, config, args))
+    (DEST / "README.md").write_text(card(run, config, args, why))
     size = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     if size > SIZE_LIMIT:
         raise SystemExit(f"{DEST} is {size / 2**20:.1f} MB, over the 30 MB limit")
@@ -316,4 +318,7 @@ def main(run: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run", type=Path)
-    main(parser.parse_args().run)
+    parser.add_argument("--final", type=Path, help="the checkpoint to ship (default <run>/model/final)")
+    parser.add_argument("--why", default="", help="the card's sentence on which weights ship and why")
+    options = parser.parse_args()
+    main(options.run, options.final, options.why)

@@ -17,24 +17,27 @@ FOLDS=${FOLDS:-1 2 3 4}
 ASED_SAMPLE=${ASED_SAMPLE:-480}
 TRAIN=${TRAIN:-.venv/bin/emostudio-train}
 RUN=runs/ravdess
-RECIPE=train/recipes/ravdess.toml
+RECIPE=train/recipes/ravdess.toml          # stage 1: one joint epoch from the synthetic model
+STAGE2=train/recipes/ravdess-stage2.toml   # stage 2: one more at a lower rate
 
 mkdir -p data "$RUN"
 ln -sfn "$(cd "$RAVDESS" && pwd)" data/ravdess  # the recipe reads data/ravdess (git-ignored)
 "$TRAIN" validate ravdess:data/ravdess --no-audio
 "$TRAIN" rationales ravdess:data/ravdess --out "$RUN/rationales.jsonl" --teacher template \
   --labels neutral,happy,sad,angry
-# Speaker-independent figures, EmoReasoner and the eGeMAPS peer on the same folds.
+# Speaker-independent figures, EmoReasoner (both stages per fold) and the eGeMAPS peer on
+# the same folds.
 # shellcheck disable=SC2086
-"$TRAIN" crossval ravdess:data/ravdess --folds 4 --only $FOLDS --config "$RECIPE" --out "$RUN/cv"
-# The synthetic-only model on every RAVDESS clip (it never heard one): the ablation's floor.
-"$TRAIN" compare ravdess:data/ravdess --model synthetic --cache "$RUN/cache" --out "$RUN/synthetic-on-ravdess"
-# The shipped model: all 24 actors.
+"$TRAIN" crossval ravdess:data/ravdess --folds 4 --only $FOLDS --config "$RECIPE" --config "$STAGE2" \
+  --out "$RUN/cv"
+# The model to ship: both stages on all 24 actors.
 "$TRAIN" fit --config "$RECIPE"
-"$TRAIN" evaluate asterisk-test --model "$RUN/model/final" --out "$RUN/eval-asterisk" \
-  --rationales 0 --no-card --cache "$RUN/cache"
+"$TRAIN" fit --config "$STAGE2"
+FINAL="$RUN/model-stage2/final"
+"$TRAIN" compare asterisk-test --model "$FINAL" --model synthetic --cache "$RUN/cache" \
+  --out "$RUN/asterisk-compare"
 if [ -n "$ASED" ]; then
-  "$TRAIN" compare "ased:$ASED" --sample "$ASED_SAMPLE" --model "$RUN/model/final" \
-    --model synthetic --peer-train ravdess:data/ravdess --cache "$RUN/cache" --out "$RUN/ased"
+  "$TRAIN" compare "ased:$ASED" --sample "$ASED_SAMPLE" --model "$FINAL" --model synthetic \
+    --peer-train ravdess:data/ravdess --cache "$RUN/cache" --out "$RUN/ased"
 fi
-.venv/bin/python scripts/ship_default.py "$RUN"
+.venv/bin/python scripts/ship_default.py "$RUN" --final "$FINAL"

@@ -89,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     crossval.add_argument("data", nargs="+", metavar="DATA")
     crossval.add_argument("--folds", type=int, default=4, help="speaker folds (default 4)")
     crossval.add_argument(
-        "--config", type=Path, help="fit config for EmoReasoner ([data] train is ignored)"
+        "--config",
+        type=Path,
+        action="append",
+        help="fit config for EmoReasoner ([data] train is ignored); repeat for a recipe of "
+        "stages, each continuing from the one before",
     )
     crossval.add_argument(
         "--no-peer", action="store_true", help="leave out the eGeMAPS + logistic regression peer"

@@ -155,13 +155,19 @@ def write_summary(
 
 
 def run_reasoner(
-    config_path: Path,
+    config_paths: list[Path],
     examples: list[Example],
     folds: dict[int, list[str]],
     say: Callable[[str], None] = print,
 ) -> dict[str, list[ClassificationMetrics]]:
-    """Train EmoReasoner on each given fold's other speakers (``[data] train`` of the config is
-    ignored) and score the held-out speakers in both modes."""
+    """Train EmoReasoner on each given fold's other speakers and score the held-out
+    speakers in both modes.
+
+    ``config_paths`` are the recipe's stages, in order: each trains on the fold's training
+    speakers (``[data] train`` is ignored) into ``<its output>/fold-N``, and each stage
+    after the first continues from the previous stage's model (its ``init_from`` is
+    replaced). The last stage's model is scored.
+    """
     import copy
 
     from model_core.devices import pick_placement
@@ -171,19 +177,23 @@ def run_reasoner(
     from train.features import FeatureCache, prepare_all_examples
     from train.trainer import fit
 
-    base = FitConfig.load(config_path)
+    stages = [FitConfig.load(path) for path in config_paths]
     results: dict[str, list[ClassificationMetrics]] = {f"emoreasoner/{m}": [] for m in MODES}
     for index, held_out in folds.items():
         train = [e for e in examples if e.speaker not in held_out]
         test = [e for e in examples if e.speaker in held_out]
-        config = copy.deepcopy(base)
-        config.training.output = str(Path(base.training.output) / f"fold-{index}")
         say(
             f"== fold {index}: {', '.join(held_out)} held out ({len(train)} train, {len(test)} test)"
         )
-        model = EmoReasoner.from_pretrained(
-            fit(config, say=say, examples=train), pick_placement("auto")
-        )
+        final = None
+        for number, stage in enumerate(stages, 1):
+            config = copy.deepcopy(stage)
+            config.training.output = str(Path(stage.training.output) / f"fold-{index}")
+            if final is not None:
+                config.init_from = str(final)
+            say(f"-- fold {index}, stage {number} of {len(stages)}")
+            final = fit(config, say=say, examples=train)
+        model = EmoReasoner.from_pretrained(final, pick_placement("auto"))
         for mode in MODES:
             clips = test if mode == "same-speaker" else [replace(e, speaker=None) for e in test]
             prepared = prepare_all_examples(clips, model, FeatureCache(config.cache_dir), say)

@@ -165,6 +165,7 @@ def fit(
     wrapped, optimizer = accelerator.prepare(model, optimizer)
     args = {
         "fit_config": config.source,
+        "init_from": config.init_from,  # the checkpoint this run continued from, if any
         "training": asdict(options),
         "data": asdict(config.data),
         "examples": len(prepared),

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+import soundfile as sf
 import torch
 from safetensors.torch import load_file
 
@@ -13,7 +14,7 @@ from model_core.devices import pick_placement
 from model_core.model.prompts import answer_for, make_prompt
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from tests.helpers.corpora import pitch_task
-from tests.helpers.signals import harmonic, syllable_train
+from tests.helpers.signals import RATE, harmonic, syllable_train
 from tests.helpers.tiny_models import tiny_config
 from train.config import FitConfig, TrainingOptions
 from train.schedule import EMOTION, JOINT, SPEECH, epoch_groups, plan_epoch, units_for
@@ -258,3 +259,38 @@ def test_iemocap_cross_validation_is_one_command(tmp_path):
         assert (tmp_path / "run" / f"session-{session}" / "evaluation" / "confusion.png").exists()
         card = (tmp_path / "run" / f"session-{session}" / "final" / "README.md").read_text()
         assert "## Training" in card and "schedule joint" in card
+
+
+def test_speaker_cross_validation_trains_a_recipe_of_stages_per_fold(tmp_path):
+    """Two stages per fold: the second continues from the first; both folds are scored."""
+    from train.datasets.example import Example
+    from train.speaker_cv import run_reasoner
+
+    manifest = tmp_path / "m.csv"
+    examples = []
+    for speaker in range(4):
+        for index, label in enumerate(["low", "high"] * 2):
+            path = tmp_path / f"s{speaker}-{index}.wav"
+            level = 0.6 if label == "high" else 0.2
+            sf.write(path, harmonic(120.0 * (1.3 if label == "high" else 1.0), 1.0) * level, RATE)
+            examples.append(Example(f"s{speaker}-{index}", path, label, speaker=f"spk{speaker}"))
+    stages = []
+    for number in (1, 2):
+        config = fit_config(tmp_path, manifest, epochs=1, batch_size=4)
+        config.training.output = str(tmp_path / f"stage{number}")
+        stages.append(tmp_path / f"stage{number}.toml")
+        stages[-1].write_text(_to_toml(config))
+    folds = {1: ["spk0", "spk1"], 2: ["spk2", "spk3"]}
+    results = run_reasoner(stages, examples, folds, say=lambda _m: None)
+    assert [m.n for m in results["emoreasoner/same-speaker"]] == [8, 8]
+    assert [m.n for m in results["emoreasoner/population"]] == [8, 8]
+    for fold in (1, 2):
+        second = json.loads(
+            (tmp_path / "stage2" / f"fold-{fold}" / "final" / "training_args.json").read_text()
+        )
+        assert (tmp_path / "stage1" / f"fold-{fold}" / "final" / "emostudio_config.json").exists()
+        assert (
+            tmp_path / "stage2" / f"fold-{fold}" / "evaluation-same-speaker" / "evaluation.json"
+        ).exists()
+        assert second["examples"] == 8
+        assert second["init_from"] == str(tmp_path / "stage1" / f"fold-{fold}" / "final")
