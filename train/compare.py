@@ -26,6 +26,7 @@ class Row:
     system: str
     metrics: ClassificationMetrics
     grounding: dict | None = None  # the model's rationale figures, when rationales were asked
+    rationales: list[dict] | None = None  # the predictions that carry a generated rationale
 
 
 def peer_row(
@@ -66,7 +67,8 @@ def model_row(
     model = load_model(spec, pick_placement("auto"))
     prepared = prepare_all_examples(test, model, FeatureCache(cache_dir), say)
     report = evaluate(model, prepared, rationales=rationales, asr=False, say=say)
-    return Row(f"emoreasoner {spec}", report.classification, report.grounding)
+    generated = [p for p in report.predictions if "rationale" in p]
+    return Row(f"emoreasoner {spec}", report.classification, report.grounding, generated)
 
 
 def sample(examples: list[Example], size: int, seed: int = 0) -> list[Example]:
@@ -147,7 +149,13 @@ def write(rows: list[Row], out: Path, title: str) -> Path:
     """``compare.json`` and ``compare.md`` in ``out``; the markdown's path."""
     out.mkdir(parents=True, exist_ok=True)
     record = [
-        {"system": r.system, "metrics": asdict(r.metrics), "grounding": r.grounding} for r in rows
+        {
+            "system": r.system,
+            "metrics": asdict(r.metrics),
+            "grounding": r.grounding,
+            "rationales": r.rationales,
+        }
+        for r in rows
     ]
     (out / "compare.json").write_text(json.dumps({"title": title, "rows": record}, indent=2))
     path = out / "compare.md"

@@ -122,13 +122,17 @@ def test_compare_puts_models_and_the_peer_side_by_side(corpus, tmp_path):
     train = split_manifest(corpus, tmp_path, range(4), "first-four.csv")
     test = split_manifest(corpus, tmp_path, range(4, 8), "last-four.csv")
     out = tmp_path / "compare"
-    args = ["compare", f"manifest:{test}", "--model", str(folder), "--peer-train"]
+    args = ["compare", f"manifest:{test}", "--model", str(folder), "--rationales", "2"]
+    args += ["--peer-train"]
     assert (
         main([*args, f"manifest:{train}", "--cache", str(tmp_path / "c"), "--out", str(out)]) == 0
     )
     rows = json.loads((out / "compare.json").read_text())["rows"]
     assert [r["system"] for r in rows] == [f"emoreasoner {folder}", "egemaps-logreg"]
     assert all(r["metrics"]["n"] == 24 for r in rows)
+    assert len(rows[0]["rationales"]) == 2 and rows[1]["rationales"] is None  # the peer: none
+    assert all("citations" in p for p in rows[0]["rationales"])
+    assert rows[0]["grounding"]["rationales"] == 2
     assert rows[1]["metrics"]["unweighted_accuracy"] >= 0.9  # unseen speakers, normalised
     table = (out / "compare.md").read_text()
     assert "| egemaps-logreg | 24 |" in table and "| 1.00 |" in table  # the peer over itself
