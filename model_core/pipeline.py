@@ -30,8 +30,10 @@ DEFAULT_MODEL = "default"
 MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "models"
 # Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
 SHIPPED_MODELS = {
-    "default": MODELS_FOLDER / "default",  # fine-tuned on real acted speech (RAVDESS)
-    "synthetic": MODELS_FOLDER / "synthetic",  # synthetic prosody only (commercial use allowed)
+    "default": MODELS_FOLDER / "default",  # the shipped default
+    # The synthetic-prosody model (data that allow any use); while it is the default, this
+    # folder is a link to default's.
+    "synthetic": MODELS_FOLDER / "synthetic",
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe

@@ -101,11 +101,12 @@ def card(config: dict, args: dict, synthetic: dict, asterisk: dict, corpus_card:
         met = value >= target if above else value < target
         return "met" if met else "**not met**"
 
-    return f"""# EmoStudio synthetic-prosody model: {config["name"]} {config["version"]}
+    return f"""# EmoStudio default model (synthetic prosody): {config["name"]} {config["version"]}
 
-`--model synthetic`. This was EmoStudio's default until the RAVDESS-trained model
-replaced it; it stays because its data allow any use (see Licence), and as the starting
-point of the default's recipe (`train/recipes/ravdess.toml` continues from it).
+EmoStudio's default model, also named `--model synthetic`: trained on synthetic prosody,
+whose data allow any use (see Licence). A model fine-tuned on real acted speech (RAVDESS,
+`scripts/train_default.sh`, which continues from this one) will replace it as the default
+once it meets its targets; this one then stays available as `--model synthetic`.
 
 EmoReasoner (Zhang et al. 2025's dual-encoder audio-LLM) as EmoStudio ships it: Whisper
 tiny.en as the frozen speech encoder, EmoStudio's prosody encoder, SmolLM2-135M-Instruct
@@ -213,29 +214,30 @@ claim (verdict, stance towards the predicted label, how it is presented):
 
 def main(run: Path, checkpoint: int | None = None, why: str = "") -> None:
     final = run / "model" / "final"
+    dest = DEST.resolve()  # the default's folder while synthetic links to it
     if checkpoint is not None:
         final = run / "model" / "checkpoints" / f"step-{checkpoint:07d}" / "model"
-    if DEST.exists():
-        shutil.rmtree(DEST)
-    DEST.mkdir(parents=True)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
     for name in WEIGHTS:
-        half(final / name, DEST / name)
-    shutil.copy(final / "lora" / "adapter_config.json", DEST / "lora" / "adapter_config.json")
+        half(final / name, dest / name)
+    shutil.copy(final / "lora" / "adapter_config.json", dest / "lora" / "adapter_config.json")
     config = json.loads((final / "emostudio_config.json").read_text())
-    (DEST / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    (dest / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
     if checkpoint is not None:
         args["shipped_checkpoint"] = {"step": checkpoint, "why": why}
-    args["size_mb"] = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file()) / 2**20
-    (DEST / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
-    shutil.copy(run / "eval-synthetic" / "confusion.png", DEST / "confusion.png")
+    args["size_mb"] = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file()) / 2**20
+    (dest / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
+    shutil.copy(run / "eval-synthetic" / "confusion.png", dest / "confusion.png")
     synthetic, asterisk = figures(run)
     corpus_card = (run / "corpus" / "CORPUS.md").read_text()
-    (DEST / "README.md").write_text(card(config, args, synthetic, asterisk, corpus_card))
-    size = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
+    (dest / "README.md").write_text(card(config, args, synthetic, asterisk, corpus_card))
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     if size > SIZE_LIMIT:
-        raise SystemExit(f"{DEST} is {size / 2**20:.1f} MB, over the 30 MB limit")
-    print(f"shipped {DEST} ({size / 2**20:.1f} MB)")
+        raise SystemExit(f"{dest} is {size / 2**20:.1f} MB, over the 30 MB limit")
+    print(f"shipped {dest} ({size / 2**20:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--model",
         default="default",
-        help="'default' (real acted speech; non-commercial use), 'synthetic' (any use) "
-        "or an EmoReasoner checkpoint folder",
+        help="'default' (the shipped model), 'synthetic' (the synthetic-prosody model, "
+        "today the default) or an EmoReasoner checkpoint folder",
     )
     parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
     parser.add_argument(

@@ -249,7 +249,7 @@ def _describe_filters(filters) -> str:
 
 
 class ModelDialog(QDialog):
-    """A shipped model (default, synthetic) or a checkpoint folder, and the device to run it on."""
+    """The embedded default model or a checkpoint folder, and the device to run it on."""
 
     def __init__(self, spec: str, device: str, info: dict, parent=None):
         super().__init__(parent)
@@ -258,18 +258,15 @@ class ModelDialog(QDialog):
         current = QLabel(_model_summary(info))
         current.setWordWrap(True)
         layout.addWidget(current)
-        self.default = QRadioButton("the embedded default model (real acted speech; non-commercial use)")
-        self.synthetic = QRadioButton("the embedded synthetic-prosody model (any use; weaker on real speech)")
+        self.default = QRadioButton("the embedded default model")
         self.folder_choice = QRadioButton("a checkpoint folder (saved by emostudio-train)")
         group = QButtonGroup(self)
-        for button in (self.default, self.synthetic, self.folder_choice):
-            group.addButton(button)
-        shipped = {"default": self.default, "synthetic": self.synthetic}
-        self.folder = QLineEdit("" if spec in shipped else spec)
+        group.addButton(self.default)
+        group.addButton(self.folder_choice)
+        self.folder = QLineEdit("" if spec == "default" else spec)
         self.folder.textEdited.connect(lambda _: self.folder_choice.setChecked(True))
-        shipped.get(spec, self.folder_choice).setChecked(True)
+        (self.default if spec == "default" else self.folder_choice).setChecked(True)
         layout.addWidget(self.default)
-        layout.addWidget(self.synthetic)
         layout.addWidget(self.folder_choice)
         layout.addWidget(_path_row(self.folder, self._choose))
         form = QFormLayout()
@@ -288,8 +285,6 @@ class ModelDialog(QDialog):
             self.folder_choice.setChecked(True)
 
     def choice(self) -> tuple[str, str]:
-        if self.synthetic.isChecked():
-            return "synthetic", self.device.currentText()
         spec = "default" if self.default.isChecked() or not self.folder.text().strip() else self.folder.text().strip()
         return spec, self.device.currentText()
 

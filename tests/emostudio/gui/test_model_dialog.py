@@ -1,4 +1,4 @@
-"""The model dialog: the two shipped models or a checkpoint folder."""
+"""The model dialog: the shipped default or a checkpoint folder."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from emostudio.gui.dialogs import ModelDialog
 
 
 @pytest.mark.parametrize(
-    ("spec", "checked"),
-    [("default", "default"), ("synthetic", "synthetic"), ("/models/mine", "folder_choice")],
+    ("spec", "checked"), [("default", "default"), ("/models/mine", "folder_choice")]
 )
 def test_the_current_choice_is_shown_and_returned(qtbot, spec, checked):
     dialog = ModelDialog(spec, "cpu", {})
@@ -19,9 +18,9 @@ def test_the_current_choice_is_shown_and_returned(qtbot, spec, checked):
 
 
 def test_typing_a_folder_chooses_it_and_an_empty_folder_means_the_default(qtbot):
-    dialog = ModelDialog("synthetic", "auto", {})
+    dialog = ModelDialog("default", "auto", {})
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.folder, "/models/mine")
-    assert dialog.choice() == ("/models/mine", "auto")
+    assert dialog.folder_choice.isChecked() and dialog.choice() == ("/models/mine", "auto")
     dialog.folder.clear()
     assert dialog.choice() == ("default", "auto")
