@@ -19,7 +19,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ship_synthetic import SIZE_LIMIT, WEIGHTS, half
+from ship_synthetic import check_size, copy_trained_parts, folder_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "assets" / "models" / "default"
@@ -347,25 +347,16 @@ def main(run: Path, final: Path | None = None, why: str = "") -> None:
     if synthetic.is_symlink():  # the synthetic model was the default: keep it as itself
         synthetic.unlink()
         shutil.copytree(DEST, synthetic)
-    if DEST.exists():
-        shutil.rmtree(DEST)
-    DEST.mkdir(parents=True)
-    for name in WEIGHTS:
-        half(final / name, DEST / name)
-    shutil.copy(final / "lora" / "adapter_config.json", DEST / "lora" / "adapter_config.json")
-    config = json.loads((final / "emostudio_config.json").read_text())
+    config = copy_trained_parts(final, DEST)
     config.update(name=NAME, version=VERSION)
     (DEST / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
-    args["size_mb"] = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file()) / 2**20
+    args["size_mb"] = folder_size(DEST) / 2**20
     (DEST / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
     (DEST / "LICENSE").write_text(LICENCE)
     shipped_name = str(final.relative_to(ROOT)) if final.is_absolute() else str(final)
     (DEST / "README.md").write_text(card(run, config, args, why, shipped_name))
-    size = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
-    if size > SIZE_LIMIT:
-        raise SystemExit(f"{DEST} is {size / 2**20:.1f} MB, over the 30 MB limit")
-    print(f"shipped {DEST} ({size / 2**20:.1f} MB)")
+    check_size(DEST)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,31 @@ def half(source: Path, target: Path) -> None:
     save_file(tensors, str(target))
 
 
+def copy_trained_parts(final: Path, dest: Path) -> dict:
+    """Replace ``dest`` with the trained parts of checkpoint ``final`` in float16; return
+    its config (as a dict) for the caller to adjust and write."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in WEIGHTS:
+        half(final / name, dest / name)
+    shutil.copy(final / "lora" / "adapter_config.json", dest / "lora" / "adapter_config.json")
+    return json.loads((final / "emostudio_config.json").read_text())
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of every file under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def check_size(folder: Path) -> None:
+    """Exit with a message when the shipped folder is over the 30 MB limit; else say its size."""
+    size = folder_size(folder)
+    if size > SIZE_LIMIT:
+        raise SystemExit(f"{folder} is {size / 2**20:.1f} MB, over the 30 MB limit")
+    print(f"shipped {folder} ({size / 2**20:.1f} MB)")
+
+
 def figures(run: Path) -> tuple[dict, dict]:
     synthetic = json.loads((run / "eval-synthetic" / "evaluation.json").read_text())
     asterisk = json.loads((run / "eval-asterisk" / "evaluation.json").read_text())
@@ -217,27 +242,18 @@ def main(run: Path, checkpoint: int | None = None, why: str = "") -> None:
     dest = DEST.resolve()  # the default's folder while synthetic links to it
     if checkpoint is not None:
         final = run / "model" / "checkpoints" / f"step-{checkpoint:07d}" / "model"
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for name in WEIGHTS:
-        half(final / name, dest / name)
-    shutil.copy(final / "lora" / "adapter_config.json", dest / "lora" / "adapter_config.json")
-    config = json.loads((final / "emostudio_config.json").read_text())
+    config = copy_trained_parts(final, dest)
     (dest / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
     if checkpoint is not None:
         args["shipped_checkpoint"] = {"step": checkpoint, "why": why}
-    args["size_mb"] = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file()) / 2**20
+    args["size_mb"] = folder_size(dest) / 2**20
     (dest / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
     shutil.copy(run / "eval-synthetic" / "confusion.png", dest / "confusion.png")
     synthetic, asterisk = figures(run)
     corpus_card = (run / "corpus" / "CORPUS.md").read_text()
     (dest / "README.md").write_text(card(config, args, synthetic, asterisk, corpus_card))
-    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
-    if size > SIZE_LIMIT:
-        raise SystemExit(f"{dest} is {size / 2**20:.1f} MB, over the 30 MB limit")
-    print(f"shipped {dest} ({size / 2**20:.1f} MB)")
+    check_size(dest)
 
 
 if __name__ == "__main__":
