@@ -19,7 +19,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ship_synthetic import check_size, copy_trained_parts, folder_size
+from ship_synthetic import check_size, copy_trained_parts, write_config_and_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "assets" / "models" / "default"
@@ -349,10 +349,8 @@ def main(run: Path, final: Path | None = None, why: str = "") -> None:
         shutil.copytree(DEST, synthetic)
     config = copy_trained_parts(final, DEST)
     config.update(name=NAME, version=VERSION)
-    (DEST / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
-    args["size_mb"] = folder_size(DEST) / 2**20
-    (DEST / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
+    write_config_and_args(DEST, config, args)
     (DEST / "LICENSE").write_text(LICENCE)
     shipped_name = str(final.relative_to(ROOT)) if final.is_absolute() else str(final)
     (DEST / "README.md").write_text(card(run, config, args, why, shipped_name))

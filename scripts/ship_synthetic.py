@@ -51,6 +51,13 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def write_config_and_args(dest: Path, config: dict, args: dict) -> None:
+    """``emostudio_config.json`` and ``training_args.json`` (with the folder's size) in ``dest``."""
+    (dest / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    args["size_mb"] = folder_size(dest) / 2**20
+    (dest / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
+
+
 def check_size(folder: Path) -> None:
     """Exit with a message when the shipped folder is over the 30 MB limit; else say its size."""
     size = folder_size(folder)
@@ -243,12 +250,10 @@ def main(run: Path, checkpoint: int | None = None, why: str = "") -> None:
     if checkpoint is not None:
         final = run / "model" / "checkpoints" / f"step-{checkpoint:07d}" / "model"
     config = copy_trained_parts(final, dest)
-    (dest / "emostudio_config.json").write_text(json.dumps(config, indent=2) + "\n")
     args = json.loads((final / "training_args.json").read_text())
     if checkpoint is not None:
         args["shipped_checkpoint"] = {"step": checkpoint, "why": why}
-    args["size_mb"] = folder_size(dest) / 2**20
-    (dest / "training_args.json").write_text(json.dumps(args, indent=2) + "\n")
+    write_config_and_args(dest, config, args)
     shutil.copy(run / "eval-synthetic" / "confusion.png", dest / "confusion.png")
     synthetic, asterisk = figures(run)
     corpus_card = (run / "corpus" / "CORPUS.md").read_text()
