@@ -22,6 +22,7 @@ from model_core.devices import Placement, pick_placement
 from model_core.grounding import ground
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
+from model_core.model.head import VoiceStats, head_frames, utterance_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
@@ -37,6 +38,7 @@ SHIPPED_MODELS = {
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
+VOICE_BATCH = 16  # clips per encoder pass when measuring a speaker's voice
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Clip:
     end: float | None = None
     measured: tuple[AcousticAnalysis, CueSummary] | None = None  # acoustics already computed
     baseline: SpeakerBaseline | None = None  # the speaker's; the analyzer's default if None
+    # The speaker's voice for the label head (Analyzer.voice_of their recordings); None:
+    # an unknown speaker, population weights.
+    voice: VoiceStats | None = None
 
 
 def load_model(spec: str, placement: Placement) -> EmoReasoner:
@@ -87,7 +92,7 @@ class Analyzer:
         if model.whisper_tokenizer is None:
             raise CheckpointError(
                 f"{model.config.name}: its speech encoder has no Whisper tokenizer, so it cannot "
-                "transcribe; analysis needs a real Whisper model (e.g. speech_encoder = \"whisper-tiny.en\")"
+                'transcribe; analysis needs a real Whisper model (e.g. speech_encoder = "whisper-tiny.en")'
             )
         self.transcriber = Transcriber(
             model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
@@ -160,7 +165,17 @@ class Analyzer:
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
         audio = stage("encoders", lambda: self.model.encode(inputs, whisper))
-        probabilities = stage("scoring", lambda: self.model.score_labels(inputs, ser, audio=audio))
+        if self.model.head is not None:
+            probabilities = stage(
+                "label_head",
+                lambda: self.model.head.probabilities(
+                    self._head_features(samples, acoustics, whisper), [c.voice for c in clips]
+                ),
+            )
+        else:
+            probabilities = stage(
+                "scoring", lambda: self.model.score_labels(inputs, ser, audio=audio)
+            )
         labels = [config.labels[int(np.argmax(row))] for row in probabilities]
         rationales = [""] * len(clips)
         if rationale:
@@ -184,6 +199,59 @@ class Analyzer:
                 strict=True,
             )
         ]
+
+    def voice_of(self, clips: list[Clip]) -> VoiceStats:
+        """A speaker's voice for the label head, from recordings of theirs (labels unseen).
+
+        Raises
+        ------
+        ValueError
+            When the model has no label head, or no clip is given.
+        """
+        if self.model.head is None:
+            raise ValueError(f"{self.model.config.name} has no label head: it needs no voice")
+        if not clips:
+            raise ValueError("a voice needs at least one recording")
+        rows = []
+        for first in range(0, len(clips), VOICE_BATCH):  # bounded memory for long lists
+            batch = clips[first : first + VOICE_BATCH]
+            acoustics = [
+                clip.measured
+                or analyze_clip(
+                    clip.recording,
+                    clip.start,
+                    clip.end,
+                    baseline=self.baseline,
+                    settings=self.acoustic_settings,
+                )
+                for clip in batch
+            ]
+            samples = [
+                self._samples(clip, analysis)
+                for clip, (analysis, _) in zip(batch, acoustics, strict=True)
+            ]
+            inputs = [
+                ClipInput(s, analysis, summary.baseline.f0_reference_hz)
+                for s, (analysis, summary) in zip(samples, acoustics, strict=True)
+            ]
+            whisper = self.model.whisper_states(inputs)
+            rows.append(self._head_features(samples, acoustics, whisper))
+        return VoiceStats.from_features(np.vstack(rows))
+
+    @staticmethod
+    def _head_features(samples, acoustics, whisper) -> np.ndarray:
+        """(n, F) label-head features: pooled Whisper layer, eGeMAPS, cue values."""
+        from model_core.acoustics.egemaps import egemaps_functionals
+
+        frames = head_frames(whisper[0])
+        return np.vstack(
+            [
+                utterance_features(
+                    f, egemaps_functionals(s, MODEL_SAMPLE_RATE), summary.raw_values()
+                )
+                for f, s, (_, summary) in zip(frames, samples, acoustics, strict=True)
+            ]
+        )
 
     @staticmethod
     def _samples(clip: Clip, analysis: AcousticAnalysis) -> np.ndarray:

@@ -105,7 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FOLD",
         help="run only these folds (1-based), e.g. when compute is short; the summary says so",
     )
+    crossval.add_argument(
+        "--head",
+        metavar="MODEL",
+        help="cross-validate the label head on this model's Whisper (a shipped name or folder)",
+    )
+    crossval.add_argument("--cache", type=Path, help="feature cache folder (for --head)")
     crossval.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    fit_head = commands.add_parser(
+        "fit-head",
+        help="train the label head on all the data and write BASE + head as a model folder",
+    )
+    fit_head.add_argument("data", nargs="+", metavar="DATA")
+    fit_head.add_argument(
+        "--base", required=True, metavar="MODEL", help="the model whose LLM writes rationales"
+    )
+    fit_head.add_argument(
+        "--folds", type=int, default=4, help="speaker folds for the calibration (default 4)"
+    )
+    fit_head.add_argument("--cache", type=Path, help="feature cache folder")
+    fit_head.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     compare = commands.add_parser(
         "compare",
@@ -296,13 +316,21 @@ def _cv_iemocap(args) -> int:
 
 def _crossval(args) -> int:
     from train.datasets import load_examples
+    from train.head import HEAD_CACHE
     from train.peer import PeerUnavailableError
-    from train.speaker_cv import run_peer, run_reasoner, speaker_folds, summarise, write_summary
+    from train.speaker_cv import (
+        run_head,
+        run_peer,
+        run_reasoner,
+        speaker_folds,
+        summarise,
+        write_summary,
+    )
 
     if args.folds < 2:
         return error(f"--folds must be at least 2, not {args.folds}")
-    if args.config is None and args.no_peer:
-        return error("nothing to cross-validate: give --config, or leave out --no-peer")
+    if args.config is None and args.head is None and args.no_peer:
+        return error("nothing to cross-validate: give --config or --head, or leave out --no-peer")
     examples = [e for spec in args.data for e in load_examples(spec) if e.label]
     labels = list(dict.fromkeys(e.label for e in examples))
     folds = speaker_folds(examples, args.folds)
@@ -316,10 +344,59 @@ def _crossval(args) -> int:
             results.update(run_peer(examples, chosen, labels, say))
         except PeerUnavailableError as err:
             return error(str(err))
+    if args.head is not None:
+        head_cache = args.cache / HEAD_CACHE if args.cache else None
+        head_results, temperatures = run_head(args.head, examples, chosen, labels, head_cache, say)
+        results.update(head_results)
+        say(f"head temperatures fitted on the held-out logits: {temperatures}")
     if args.config is not None:
         results.update(run_reasoner(args.config, examples, chosen, say))
     path = write_summary(args.out, summarise(results, labels), labels, chosen, args.folds)
     say(path.read_text())
+    return 0
+
+
+def _fit_head(args) -> int:
+    from model_core.devices import pick_placement
+    from model_core.pipeline import load_model, model_folder
+    from train.datasets import load_examples
+    from train.head import (
+        HEAD_CACHE,
+        crossval_head,
+        fit_label_head,
+        head_features,
+        middle_layer,
+        write_model_with_head,
+    )
+    from train.speaker_cv import speaker_folds, summarise
+
+    model = load_model(args.base, pick_placement("auto"))
+    labels = list(model.config.labels)
+    examples = [e for spec in args.data for e in load_examples(spec) if e.label in labels]
+    if not examples:
+        return error(f"no example with one of the labels {labels}")
+    cache = args.cache / HEAD_CACHE if args.cache else None
+    layer = middle_layer(model)
+    features, kept = head_features(examples, model, layer, cache, say)
+    truth, speakers = [e.label or "" for e in kept], [e.speaker for e in kept]
+    folds = dict(enumerate(speaker_folds(kept, args.folds), 1))
+    results, temperatures = crossval_head(
+        features, truth, speakers, folds, labels, say, layer=layer
+    )
+    head = fit_label_head(features, truth, speakers, labels, layer=layer, temperatures=temperatures)
+    head.info["data"] = list(args.data)
+    report = {
+        "data": list(args.data),
+        "clips": len(kept),
+        "speakers": len(set(speakers)),
+        "folds": folds,
+        "temperatures": temperatures,
+        "crossval": summarise(results, labels),
+    }
+    out = write_model_with_head(model_folder(args.base), head, args.out, report)
+    for name, entry in report["crossval"].items():
+        say(f"{name}: pooled UA {entry['pooled_ua']:.1%}")
+    say(f"wrote {out} (temperatures {temperatures})")
     return 0
 
 
@@ -366,6 +443,7 @@ COMMANDS = {
     "evaluate": _evaluate,
     "cv-iemocap": _cv_iemocap,
     "crossval": _crossval,
+    "fit-head": _fit_head,
     "compare": _compare,
 }
 

@@ -63,10 +63,14 @@ def model_row(
     from model_core.pipeline import load_model
     from train.evaluate import evaluate
     from train.features import FeatureCache, prepare_all_examples
+    from train.head import HEAD_CACHE
 
     model = load_model(spec, pick_placement("auto"))
     prepared = prepare_all_examples(test, model, FeatureCache(cache_dir), say)
-    report = evaluate(model, prepared, rationales=rationales, asr=False, say=say)
+    head_cache = cache_dir / HEAD_CACHE if cache_dir else None
+    report = evaluate(
+        model, prepared, rationales=rationales, asr=False, say=say, head_cache=head_cache
+    )
     generated = [p for p in report.predictions if "rationale" in p]
     return Row(f"emoreasoner {spec}", report.classification, report.grounding, generated)
 

@@ -17,6 +17,7 @@ from model_core.grounding import ground, grounding_metrics
 from model_core.model.labels import parse_answer
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
+from train.datasets.example import DatasetError
 from train.features import FeatureCache, Prepared, prepare_all_examples
 
 MAX_NAMED = 20  # examples left out that are named one by one
@@ -190,16 +191,29 @@ def evaluate(
     rationales: int = 32,
     asr: bool = True,
     say: Callable[[str], None] = print,
+    head_cache: Path | None = None,
 ) -> EvaluationReport:
-    """Score every labelled example; generate ``rationales`` of them for the grounding metrics."""
+    """Score every labelled example; generate ``rationales`` of them for the grounding metrics.
+
+    A model with a label head takes its labels from the head (features cached in
+    ``head_cache``); each speaker with enough clips here is read against their own voice.
+    """
     model.eval()
     config = model.config
     labelled = [p for p in prepared if p.example.label in config.labels]
+    head_rows = (
+        head_probabilities(model, [p.example for p in labelled], head_cache, say)
+        if model.head is not None
+        else None
+    )
     true, predicted, records = [], [], []
     for first in range(0, len(labelled), EVAL_BATCH):
         batch = labelled[first : first + EVAL_BATCH]
         prompts = [_prompt(item, config) for item in batch]
-        probabilities = model.score_labels([item.clip for item in batch], prompts)
+        if head_rows is not None:
+            probabilities = head_rows[first : first + EVAL_BATCH]
+        else:
+            probabilities = model.score_labels([item.clip for item in batch], prompts)
         for item, row in zip(batch, probabilities, strict=True):
             guess = config.labels[int(np.argmax(row))]
             true.append(item.example.label)
@@ -251,6 +265,27 @@ def evaluate(
     if asr and model.whisper_tokenizer is not None:
         wer, wer_count = _wer(model, prepared)
     return EvaluationReport(classification, grounding, wer, wer_count, records, target_grounding)
+
+
+def head_probabilities(
+    model: EmoReasoner, examples: list, cache: Path | None, say: Callable[[str], None] = print
+) -> np.ndarray:
+    """The label head's probabilities of examples, (n, L); a speaker with at least
+    ``MIN_SPEAKER_RECORDINGS`` clips here is read against their own voice (labels unseen),
+    the others with population weights."""
+    from train.features import MIN_SPEAKER_RECORDINGS
+    from train.head import head_features, voices_of
+
+    features, kept = head_features(examples, model, model.head.whisper_layer, cache, say)
+    if len(kept) != len(examples):  # prepared examples were readable once: a changed file
+        raise DatasetError(f"{len(examples) - len(kept)} clips became unreadable during evaluation")
+    speakers = [e.speaker for e in examples]
+    voices = {
+        speaker: voice
+        for speaker, voice in voices_of(features, speakers).items()
+        if voice.n_recordings >= MIN_SPEAKER_RECORDINGS
+    }
+    return model.head.probabilities(features, [voices.get(s) for s in speakers])
 
 
 def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
@@ -346,4 +381,7 @@ def evaluate_specs(
             f"{', '.join(specs)}: nothing to evaluate: no readable example has one of the "
             f"labels {labels}" + (" or a transcript" if asr else "")
         )
-    return evaluate(model, prepared, rationales=rationales, say=say)
+    from train.head import HEAD_CACHE
+
+    head_cache = cache_dir / HEAD_CACHE if cache_dir else None
+    return evaluate(model, prepared, rationales=rationales, say=say, head_cache=head_cache)

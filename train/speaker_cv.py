@@ -209,3 +209,31 @@ def run_reasoner(
             results[f"emoreasoner/{mode}"].append(report.classification)
             say(f"fold {index} ({mode}): UA {report.classification.unweighted_accuracy:.1%}")
     return results
+
+
+def run_head(
+    base: str,
+    examples: list[Example],
+    folds: dict[int, list[str]],
+    labels: list[str],
+    cache: Path | None,
+    say: Callable[[str], None] = print,
+) -> tuple[dict[str, list[ClassificationMetrics]], dict[str, float]]:
+    """The label head (on ``base``'s Whisper) on the given folds, both modes; also the
+    temperatures fitted on the held-out logits (see :func:`train.head.crossval_head`)."""
+    from model_core.devices import pick_placement
+    from model_core.pipeline import load_model
+    from train.head import crossval_head, head_features, middle_layer
+
+    model = load_model(base, pick_placement("auto"))
+    layer = middle_layer(model)
+    features, kept = head_features(examples, model, layer, cache, say)
+    return crossval_head(
+        features,
+        [e.label or "" for e in kept],
+        [e.speaker for e in kept],
+        folds,
+        labels,
+        say,
+        layer=layer,
+    )

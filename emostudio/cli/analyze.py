@@ -13,6 +13,7 @@ from emostudio.cli.common import (
     json_line,
     report_error,
     same_speaker_baseline,
+    same_speaker_voice,
 )
 from model_core.audio import load_audio
 from model_core.devices import DEVICE_CHOICES
@@ -73,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
             f"model: {info['name']} {info['version']} on {info['device']} (loaded in {load_seconds:.1f} s)"
         )
     baseline = baseline_from_args(args)
+    voice = None
     if args.same_speaker:
         baseline = same_speaker_baseline(args.files) or baseline
+        voice = same_speaker_voice(analyzer, args.files)
         if not args.json:
             print(f"baseline: {baseline.name}, from {baseline.n_recordings} recordings")
 
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{path}\n  rationale: ", end="", flush=True)
         on_text = (lambda _row, delta: print(delta, end="", flush=True)) if stream else None
         (result,) = analyzer.analyze(
-            [Clip(recording, baseline=baseline)], rationale=not args.no_rationale, on_text=on_text
+            [Clip(recording, baseline=baseline, voice=voice)], rationale=not args.no_rationale, on_text=on_text
         )
         result.timings["decode"] = round(decode, 4)
         if args.json:

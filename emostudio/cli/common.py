@@ -123,3 +123,20 @@ def same_speaker_baseline(paths: Iterable[str], name: str = "this speaker") -> S
         except AudioError:
             continue  # the analysis pass names the file and its problem
     return SpeakerBaseline.from_measurements(name, measurements) if measurements else None
+
+
+def same_speaker_voice(analyzer, paths: Iterable[str]):
+    """The label head's view of the speaker from every readable file of ``paths``; None
+    when the model has no label head or no file is readable."""
+    from model_core.audio import load_audio
+    from model_core.pipeline import Clip
+
+    if analyzer.model.head is None:
+        return None
+    clips = []
+    for path in paths:
+        try:
+            clips.append(Clip(load_audio(path)))
+        except AudioError:
+            continue  # the analysis pass names the file and its problem
+    return analyzer.voice_of(clips) if clips else None

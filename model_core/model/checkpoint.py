@@ -6,6 +6,7 @@ Layout::
     adapters.safetensors        speech and emotion adapters
     emotion_encoder.safetensors the prosody encoder, when it is trained
     lora/adapter_model.safetensors, lora/adapter_config.json   peft LoRA weights
+    label_head.safetensors      the label head, when the model has one (model_core.model.head)
     training_args.json          (written by the train package)
     README.md                   model card
 
@@ -86,6 +87,8 @@ def save_checkpoint(
         (lora_dir / "adapter_config.json").write_text(
             json.dumps(peft_config.to_dict(), indent=2, default=str)
         )
+        if model.head is not None:
+            model.head.save(tmp)
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text)
         (tmp / "README.md").write_text(model_card or default_card(model.config))
@@ -127,8 +130,23 @@ def load_checkpoint(folder: str | Path, placement: Placement):
         raise CheckpointError(str(err)) from err
     model = EmoReasoner(config, placement)
     load_trainable_parts(model, folder)
+    model.head = load_head(folder)
     model.to(device=placement.device, dtype=placement.dtype)
     return model.eval()
+
+
+def load_head(folder: Path):
+    """The folder's label head, or None when the model scores labels with its LLM."""
+    from safetensors import SafetensorError
+
+    from model_core.model.head import HEAD_FILE, LabelHead
+
+    if not (folder / HEAD_FILE).exists():
+        return None
+    try:
+        return LabelHead.load(folder)
+    except (ValueError, KeyError, OSError, SafetensorError) as err:
+        raise CheckpointError(f"{folder / HEAD_FILE}: {err}") from err
 
 
 def _require_parts(folder: Path) -> None:

@@ -56,6 +56,8 @@ class WhisperInputs:
     valid_frames: list[int]  # encoder frames of real audio in each window
     starts: list[float]  # window start within its clip, s
     durations: list[float]  # window length, s
+    # The label head's encoder layer (n_windows, 1500, d), kept by the same encoder pass.
+    head_states: torch.Tensor | None = None
 
 
 def whisper_inputs(clips: list[np.ndarray], feature_extractor) -> WhisperInputs:

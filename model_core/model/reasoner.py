@@ -112,6 +112,9 @@ class EmoReasoner(nn.Module):
                 hidden,
                 llm_dim,
             )
+        # The label head (model_core.model.head), when the checkpoint has one: it gives the
+        # label; the LLM writes the rationale.
+        self.head = None
         self.to(device=placement.device, dtype=dtype)
         self.eval()
 
@@ -120,8 +123,13 @@ class EmoReasoner(nn.Module):
     def device(self) -> torch.device:
         return self.placement.device
 
-    def whisper_states(self, clips: list[ClipInput]) -> tuple[WhisperInputs, torch.Tensor]:
+    def whisper_states(
+        self, clips: list[ClipInput], head_layer: int | None = None
+    ) -> tuple[WhisperInputs, torch.Tensor]:
         """Whisper's encoder over every 30 s window of the clips: (inputs, (n_windows, 1500, d)).
+
+        With a label head (or ``head_layer`` given), ``inputs.head_states`` keeps that
+        encoder layer's states from the same pass.
 
         ASR can reuse these states (see :meth:`model_core.asr.Transcriber.transcribe`).
         """
@@ -130,12 +138,21 @@ class EmoReasoner(nn.Module):
         encoder = self.whisper.model.encoder
         # A few windows at a time on CPUs: one 30 s window's attention is 1500 x 1500 per
         # head, and 32 windows at once ran 3x slower than in groups of 4 (memory traffic).
-        states = [
-            encoder(chunk.to(self.device, self.placement.dtype)).last_hidden_state
-            for chunk in inputs.features.split(
-                WHISPER_ENCODER_BATCH.get(self.device.type, WHISPER_ENCODER_BATCH_DEFAULT)
+        layer = head_layer
+        if layer is None and self.head is not None:
+            layer = self.head.whisper_layer
+        states, head_states = [], []
+        for chunk in inputs.features.split(
+            WHISPER_ENCODER_BATCH.get(self.device.type, WHISPER_ENCODER_BATCH_DEFAULT)
+        ):
+            output = encoder(
+                chunk.to(self.device, self.placement.dtype), output_hidden_states=layer is not None
             )
-        ]
+            states.append(output.last_hidden_state)
+            if layer is not None:
+                head_states.append(output.hidden_states[layer])
+        if head_states:
+            inputs.head_states = torch.cat(head_states)
         return inputs, torch.cat(states)
 
     def encode(

@@ -1,0 +1,327 @@
+"""Training and cross-validating the label head (:mod:`model_core.model.head`).
+
+The head is a pair of logistic regressions on utterance statistics, so it trains in
+seconds once each clip's features are known; computing them (Whisper's encoder, eGeMAPS,
+the cue analysis) is the slow part and is cached per clip. Speaker-normalised training
+uses every training speaker's own recordings as their voice, as EmoStudio does for any
+speaker it holds several recordings of; labels never enter a voice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from model_core.acoustics.egemaps import egemaps_functionals
+from model_core.audio import MODEL_SAMPLE_RATE, AudioError
+from model_core.model.head import (
+    BLOCKS,
+    CUE_ORDER,
+    BlockModel,
+    LabelHead,
+    VoiceStats,
+    head_frames,
+    relative_to_voice,
+    utterance_features,
+)
+from train.datasets.example import Example
+from train.evaluate import ClassificationMetrics, classification_metrics
+from train.features import samples_of
+
+HEAD_FEATURE_VERSION = 1
+HEAD_CACHE = "head"  # the head's features, in this subfolder of a feature cache
+DEFAULT_C = {"whisper": 0.01, "acoustic": 0.02}  # inverse L2 strength per block
+DEFAULT_BLOCK_WEIGHTS = {"whisper": 1.0, "acoustic": 1.0}
+TEMPERATURES = np.round(np.arange(0.3, 5.01, 0.05), 2)
+
+
+def middle_layer(model) -> int:
+    """The encoder layer the head reads: the middle one (2 of Whisper tiny.en's 4 read
+    emotion best on RAVDESS and carried best to ASED; see docs/experiments)."""
+    return max(1, int(model.whisper.config.encoder_layers) // 2)
+
+
+def whisper_layer_states(model, samples: np.ndarray, layer: int) -> np.ndarray:
+    """Whisper encoder states after ``layer`` for the clip's real frames, shape (T, d).
+
+    ``model`` is an :class:`~model_core.model.reasoner.EmoReasoner` (its frozen Whisper).
+    """
+    import torch
+
+    from model_core.model.reasoner import ClipInput
+
+    with torch.inference_mode():
+        inputs, _ = model.whisper_states([ClipInput(samples)], head_layer=layer)
+    return head_frames(inputs)[0]
+
+
+def _key(example: Example, model, layer: int) -> str:
+    digest = hashlib.sha256()
+    with open(example.audio, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    config = model.config
+    encoder = [config.speech_encoder, config.seed if config.speech_encoder == "random" else 0]
+    digest.update(
+        json.dumps([example.start, example.end, *encoder, layer, HEAD_FEATURE_VERSION]).encode()
+    )
+    return digest.hexdigest()[:32]
+
+
+def clip_features(example: Example, model, layer: int, cache: Path | None) -> np.ndarray:
+    """One example's :func:`~model_core.model.head.utterance_features`, cached as .npy.
+
+    Raises
+    ------
+    model_core.audio.AudioError
+        For audio that cannot be decoded or analysed.
+    """
+    from model_core.audio import recording_from_array
+    from model_core.cues import analyze_clip
+
+    path = None
+    if cache is not None:
+        path = cache / f"{_key(example, model, layer)}.npy"
+        if path.exists():
+            return np.load(path, allow_pickle=False)
+    samples = samples_of(example)
+    recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio))
+    try:
+        _, summary = analyze_clip(recording)
+    except AudioError as err:
+        raise type(err)(example.audio, err.problem) from err
+    features = utterance_features(
+        whisper_layer_states(model, samples, layer),
+        egemaps_functionals(samples, MODEL_SAMPLE_RATE),
+        summary.raw_values(),
+    )
+    if path is not None:
+        # Written under a temporary name and renamed: a killed run leaves no half file.
+        handle, tmp = tempfile.mkstemp(dir=cache, suffix=".npy.tmp")
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, features, allow_pickle=False)
+        os.replace(tmp, path)
+    return features
+
+
+def head_features(
+    examples: list[Example],
+    model,
+    layer: int | None = None,
+    cache: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> tuple[np.ndarray, list[Example]]:
+    """Features of every readable example, shape (n, F), and the examples kept.
+
+    ``layer`` is the Whisper encoder layer to pool (default :func:`middle_layer`).
+    """
+    layer = middle_layer(model) if layer is None else layer
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    rows, kept, started = [], [], time.perf_counter()
+    for index, example in enumerate(examples, 1):
+        try:
+            rows.append(clip_features(example, model, layer, cache))
+            kept.append(example)
+        except AudioError as err:
+            say(f"head: skipped {example.source or example.id}: {err}")
+        if index % 100 == 0 or index == len(examples):
+            say(f"head features {index}/{len(examples)} ({time.perf_counter() - started:.0f} s)")
+    width = rows[0].shape[0] if rows else 0
+    return (np.vstack(rows) if rows else np.zeros((0, width))), kept
+
+
+def voices_of(features: np.ndarray, speakers: list[str | None]) -> dict[str, VoiceStats]:
+    """Each named speaker's voice from all their rows (labels unseen)."""
+    voices = {}
+    for speaker in {s for s in speakers if s}:
+        rows = [i for i, s in enumerate(speakers) if s == speaker]
+        voices[speaker] = VoiceStats.from_features(features[rows])
+    return voices
+
+
+def within_speaker_sd(features: np.ndarray, speakers: list[str | None]) -> np.ndarray:
+    """Root mean within-speaker variance of each feature (speakers with 2+ rows), (F,)."""
+    variances = [v.sd**2 for v in voices_of(features, speakers).values() if v.n_recordings > 1]
+    if not variances:
+        return np.nan_to_num(np.nanstd(features, axis=0)) + 1e-6
+    return np.sqrt(np.mean(variances, axis=0)) + 1e-6
+
+
+def speaker_relative(
+    features: np.ndarray, speakers: list[str | None], within_sd: np.ndarray
+) -> np.ndarray:
+    """Rows relative to their own speaker's voice (rows without a speaker stay raw)."""
+    voices = voices_of(features, speakers)
+    out = np.array(features, dtype=np.float64, copy=True)
+    for i, speaker in enumerate(speakers):
+        if speaker:
+            out[i] = relative_to_voice(features[i], voices[speaker], within_sd)
+    return out
+
+
+def _fit_block(values: np.ndarray, truth: list[str], labels: list[str], c: float) -> BlockModel:
+    from sklearn.linear_model import LogisticRegression
+
+    centre = np.nan_to_num(np.nanmean(values, axis=0))
+    scale = np.nan_to_num(np.nanstd(values, axis=0)) + 1e-6
+    z = np.nan_to_num((values - centre) / scale, nan=0.0)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(z, truth)
+    order = [list(model.classes_).index(label) for label in labels]
+    return BlockModel(centre, scale, model.coef_[order], model.intercept_[order])
+
+
+def fit_label_head(
+    features: np.ndarray,
+    truth: list[str],
+    speakers: list[str | None],
+    labels: list[str],
+    *,
+    layer: int = 2,
+    c: dict[str, float] | None = None,
+    block_weights: dict[str, float] | None = None,
+    temperatures: dict[str, float] | None = None,
+) -> LabelHead:
+    """Fit both modes' block models on labelled rows.
+
+    Parameters
+    ----------
+    features : np.ndarray
+        (n, F) rows of :func:`~model_core.model.head.utterance_features`.
+    truth, speakers : list
+        Each row's label and speaker (None: no voice; such rows train the population
+        weights only).
+    labels : list of str
+        The label set; every one must occur in ``truth``.
+    """
+    missing = sorted(set(labels) - set(truth))
+    if missing:
+        raise ValueError(f"no training clip of {', '.join(missing)}")
+    c = c or DEFAULT_C
+    whisper_size = features.shape[1] - len(CUE_ORDER) - 88
+    within_sd = within_speaker_sd(features, speakers)
+    named = [i for i, s in enumerate(speakers) if s]
+    relative = speaker_relative(features, speakers, within_sd)
+    slices = {"whisper": slice(0, whisper_size), "acoustic": slice(whisper_size, None)}
+    models = {"speaker": {}, "population": {}}
+    for block in BLOCKS:
+        part = slices[block]
+        models["speaker"][block] = _fit_block(
+            relative[named][:, part], [truth[i] for i in named], labels, c[block]
+        )
+        models["population"][block] = _fit_block(features[:, part], truth, labels, c[block])
+    return LabelHead(
+        list(labels),
+        layer,
+        whisper_size,
+        models,
+        dict(block_weights or DEFAULT_BLOCK_WEIGHTS),
+        dict(temperatures or {"speaker": 1.0, "population": 1.0}),
+        within_sd,
+        {"C": c, "clips": len(truth), "speakers": len({s for s in speakers if s})},
+    )
+
+
+def fit_temperature(logits: np.ndarray, truth_index: np.ndarray) -> float:
+    """The temperature that minimises the negative log-likelihood of held-out logits."""
+    best, best_nll = 1.0, np.inf
+    for temperature in TEMPERATURES:
+        scaled = logits / temperature
+        top = scaled.max(axis=1, keepdims=True)
+        log_p = scaled - top - np.log(np.exp(scaled - top).sum(axis=1, keepdims=True))
+        nll = -log_p[np.arange(len(truth_index)), truth_index].mean()
+        if nll < best_nll:
+            best, best_nll = float(temperature), nll
+    return best
+
+
+def crossval_head(
+    features: np.ndarray,
+    truth: list[str],
+    speakers: list[str | None],
+    folds: dict[int, list[str]],
+    labels: list[str],
+    say: Callable[[str], None] = print,
+    **options,
+) -> tuple[dict[str, list[ClassificationMetrics]], dict[str, float]]:
+    """The head on speaker folds, both modes; (results per ``system/mode``, temperatures).
+
+    Each fold's head is fitted on the other speakers only; a held-out speaker's voice
+    comes from their own clips (labels unseen). The temperatures are fitted on the pooled
+    held-out logits: what calibrates the head that is then trained on every speaker.
+    """
+    results: dict[str, list[ClassificationMetrics]] = {
+        "emoreasoner-head/same-speaker": [],
+        "emoreasoner-head/population": [],
+    }
+    held_logits = {"speaker": [], "population": []}
+    held_truth: list[int] = []
+    for index, held_out in folds.items():
+        train = [i for i, s in enumerate(speakers) if s not in held_out]
+        test = [i for i, s in enumerate(speakers) if s in held_out]
+        head = fit_label_head(
+            features[train],
+            [truth[i] for i in train],
+            [speakers[i] for i in train],
+            labels,
+            **options,
+        )
+        voices = voices_of(features[test], [speakers[i] for i in test])
+        relative = np.vstack(
+            [relative_to_voice(features[i], voices[speakers[i]], head.within_sd) for i in test]
+        )
+        for mode, values, name in (
+            ("speaker", relative, "same-speaker"),
+            ("population", features[test], "population"),
+        ):
+            logits = head.fused_logits(values, mode)
+            held_logits[mode].append(logits)
+            predicted = [labels[int(k)] for k in logits.argmax(axis=1)]
+            metrics = classification_metrics([truth[i] for i in test], predicted, labels)
+            results[f"emoreasoner-head/{name}"].append(metrics)
+            say(f"head fold {index} ({name}): UA {metrics.unweighted_accuracy:.1%}")
+        held_truth += [labels.index(truth[i]) for i in test]
+    truth_index = np.asarray(held_truth)
+    temperatures = {
+        mode: fit_temperature(np.vstack(parts), truth_index) for mode, parts in held_logits.items()
+    }
+    return results, temperatures
+
+
+def write_model_with_head(base: Path, head: LabelHead, out: Path, report: dict) -> Path:
+    """A model folder: ``base``'s files (its LLM, adapters, encoders) and ``head``.
+
+    ``report`` (how the head was cross-validated and trained) goes to ``head.json``. The
+    folder is built beside ``out`` and renamed into place: a killed run leaves no half.
+
+    Raises
+    ------
+    ValueError
+        When ``base``'s labels are not the head's.
+    """
+    import shutil
+
+    from model_core.model.checkpoint import replace_folder
+    from model_core.model.config import EmoReasonerConfig
+
+    config = EmoReasonerConfig.load(base)
+    if list(config.labels) != list(head.labels):
+        raise ValueError(f"{base} labels {config.labels} differ from the head's {head.labels}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        shutil.copytree(base, tmp, dirs_exist_ok=True, symlinks=False)
+        head.save(tmp)
+        (tmp / "head.json").write_text(json.dumps(report, indent=2))
+        replace_folder(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
