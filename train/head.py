@@ -28,6 +28,7 @@ from model_core.model.head import (
     LabelHead,
     VoiceStats,
     head_frames,
+    nan_mean_sd,
     relative_to_voice,
     utterance_features,
 )
@@ -151,7 +152,7 @@ def within_speaker_sd(features: np.ndarray, speakers: list[str | None]) -> np.nd
     """Root mean within-speaker variance of each feature (speakers with 2+ rows), (F,)."""
     variances = [v.sd**2 for v in voices_of(features, speakers).values() if v.n_recordings > 1]
     if not variances:
-        return np.nan_to_num(np.nanstd(features, axis=0)) + 1e-6
+        return nan_mean_sd(features)[1] + 1e-6
     return np.sqrt(np.mean(variances, axis=0)) + 1e-6
 
 
@@ -170,12 +171,16 @@ def speaker_relative(
 def _fit_block(values: np.ndarray, truth: list[str], labels: list[str], c: float) -> BlockModel:
     from sklearn.linear_model import LogisticRegression
 
-    centre = np.nan_to_num(np.nanmean(values, axis=0))
-    scale = np.nan_to_num(np.nanstd(values, axis=0)) + 1e-6
+    centre, scale = nan_mean_sd(values)
+    scale = scale + 1e-6
     z = np.nan_to_num((values - centre) / scale, nan=0.0)
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(z, truth)
+    weights, bias = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # one logit for the second class: as two softmax logits
+        weights = np.vstack([np.zeros_like(weights[0]), weights[0]])
+        bias = np.array([0.0, bias[0]])
     order = [list(model.classes_).index(label) for label in labels]
-    return BlockModel(centre, scale, model.coef_[order], model.intercept_[order])
+    return BlockModel(centre, scale, weights[order], bias[order])
 
 
 def fit_label_head(

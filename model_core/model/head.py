@@ -63,6 +63,19 @@ def pooled_states(frames: np.ndarray) -> np.ndarray:
     return np.concatenate([frames.mean(axis=0), frames.std(axis=0)])
 
 
+def nan_mean_sd(rows: np.ndarray, ddof: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column mean and SD of (n, F) rows ignoring NaN; 0 where a column has no value
+    (a cue never measured, e.g. no final F0 slope in unvoiced speech)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # An all-NaN column warns "Mean of empty slice": expected here, and it becomes 0.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(rows, axis=0)
+        sd = np.nanstd(rows, axis=0, ddof=ddof) if len(rows) > ddof else np.zeros(rows.shape[1])
+    return np.nan_to_num(mean), np.nan_to_num(sd)
+
+
 def head_frames(inputs) -> list[np.ndarray]:
     """Each clip's real frames of the head's Whisper layer, (T, d) each.
 
@@ -123,10 +136,8 @@ class VoiceStats:
         rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
         if len(rows) == 0:
             raise ValueError("a voice needs at least one recording")
-        with np.errstate(invalid="ignore"):
-            mean = np.nanmean(rows, axis=0) if np.isfinite(rows).any() else rows[0]
-            sd = np.nanstd(rows, axis=0, ddof=1) if len(rows) > 1 else np.zeros(rows.shape[1])
-        return cls(np.nan_to_num(mean), np.nan_to_num(sd), len(rows))
+        mean, sd = nan_mean_sd(rows, ddof=1)
+        return cls(mean, sd if len(rows) > 1 else np.zeros(rows.shape[1]), len(rows))
 
     def to_dict(self) -> dict:
         return {

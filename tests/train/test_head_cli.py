@@ -1,0 +1,126 @@
+"""The label head end to end: cross-validated and fitted from the command line, shipped in a
+model folder, and read the same way by the analysis pipeline as in training."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from model_core.audio import load_audio
+from model_core.devices import pick_placement
+from model_core.model.head import HEAD_FILE
+from model_core.model.reasoner import EmoReasoner
+from model_core.pipeline import Analyzer, Clip
+from tests.helpers.tiny_models import tiny_config
+from train.cli import main
+from train.datasets import load_examples
+from train.head import head_features, voices_of
+
+pytestmark = pytest.mark.real_data  # the real Whisper tiny.en (its middle layer is read)
+RATE = 16_000
+
+
+def vowel(f0: float, level: float, seconds: float, rng) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    wobble = 1 + 0.02 * np.sin(2 * np.pi * 5 * t)
+    wave = sum(np.sin(2 * np.pi * k * f0 * wobble * t) / k for k in range(1, 8))
+    return (level * wave / 4 + 0.002 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """6 speakers (3 women, 3 men) x 2 labels x 2 clips: "high" is higher and louder."""
+    root = tmp_path_factory.mktemp("head")
+    rng = np.random.default_rng(0)
+    rows = ["path,label,speaker"]
+    for speaker in range(6):
+        base = (200.0 if speaker % 2 else 110.0) * (1 + 0.04 * speaker)
+        for label, (rise, level) in {"low": (0.9, 0.2), "high": (1.4, 0.6)}.items():
+            for take in range(2):
+                name = f"s{speaker}-{label}-{take}.wav"
+                sf.write(root / name, vowel(base * rise, level, 1.0, rng), RATE)
+                rows.append(f"{name},{label},spk{speaker}")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    return root / "manifest.csv"
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One feature cache for the module: each clip's features are computed once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("base")
+    config = tiny_config(
+        folder,
+        labels=["low", "high"],
+        speech_encoder="whisper-tiny.en",
+        speech_encoder_config=None,
+        max_rationale_tokens=4,
+    )
+    return EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "model")
+
+
+def test_crossval_scores_the_head_on_unseen_speakers_beside_the_peer(corpus, base, cache, tmp_path):
+    out = tmp_path / "cv"
+    args = ["crossval", f"manifest:{corpus}", "--folds", "2", "--head", str(base)]
+    assert main([*args, "--cache", str(cache), "--out", str(out)]) == 0
+    results = json.loads((out / "crossval.json").read_text())["results"]
+    assert set(results) == {
+        f"{system}/{mode}"
+        for system in ("emoreasoner-head", "egemaps-logreg")
+        for mode in ("same-speaker", "population")
+    }
+    own, population = (
+        results[f"emoreasoner-head/{m}"]["pooled_ua"] for m in ("same-speaker", "population")
+    )
+    # Toy vowels: the Whisper block is noise here and halves the vote; the voice still helps.
+    assert own >= 0.8 and own >= population + 0.2
+    assert all(len(entry["folds"]) == 2 for entry in results.values())
+    assert len(list((cache / "head").glob("*.npy"))) == 24
+
+
+def test_a_fitted_head_ships_in_a_model_folder_and_the_pipeline_reads_it_as_training_did(
+    corpus, base, cache, tmp_path
+):
+    out = tmp_path / "with-head"
+    args = ["fit-head", f"manifest:{corpus}", "--base", str(base), "--folds", "2"]
+    assert main([*args, "--cache", str(cache), "--out", str(out)]) == 0
+    assert (out / HEAD_FILE).exists() and (out / "adapters.safetensors").exists()
+    report = json.loads((out / "head.json").read_text())
+    assert report["clips"] == 24 and report["speakers"] == 6
+    assert set(report["temperatures"]) == {"speaker", "population"}
+
+    model = EmoReasoner.from_pretrained(out, pick_placement("cpu"))
+    assert model.head is not None and model.head.labels == ["low", "high"]
+    analyzer = Analyzer(model)
+    examples = [e for e in load_examples(f"manifest:{corpus}") if e.speaker == "spk5"]
+    clips = [Clip(load_audio(e.audio)) for e in examples]
+    voice = analyzer.voice_of(clips)
+    results = analyzer.analyze([Clip(c.recording, voice=voice) for c in clips], rationale=False)
+    assert [r.label for r in results] == [e.label for e in examples]
+
+    # The same clips through the training path give the same probabilities.
+    features, _ = head_features(examples, model, model.head.whisper_layer)
+    voices = voices_of(features, [e.speaker for e in examples])
+    trained = model.head.probabilities(features, [voices["spk5"]] * len(examples))
+    served = np.array([[r.probabilities[label] for label in ("low", "high")] for r in results])
+    assert np.allclose(served, trained, atol=1e-3)
+    assert all("label_head" in r.timings and "scoring" not in r.timings for r in results)
+
+    saved = model.save_pretrained(tmp_path / "saved")
+    assert (saved / HEAD_FILE).exists()
+
+
+def test_fit_head_refuses_data_without_the_models_labels(corpus, base, tmp_path, capsys):
+    manifest = tmp_path / "other.csv"
+    manifest.write_text(corpus.read_text().replace(",low,", ",calm,").replace(",high,", ",sad,"))
+    for wav in corpus.parent.glob("*.wav"):
+        (tmp_path / wav.name).symlink_to(wav)
+    assert main(["fit-head", f"manifest:{manifest}", "--base", str(base), "--out", "x"]) == 2
+    assert "no example with one of the labels" in capsys.readouterr().err
