@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="cross-validate the label head on this model's Whisper (a shipped name or folder)",
     )
     crossval.add_argument("--cache", type=Path, help="feature cache folder (for --head)")
+    crossval.add_argument(
+        "--write-folds",
+        type=Path,
+        metavar="DIR",
+        help="also write each fold's train and test speakers as manifests (foldN-train.csv, ...)",
+    )
     crossval.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     fit_head = commands.add_parser(
@@ -324,6 +330,7 @@ def _crossval(args) -> int:
         run_reasoner,
         speaker_folds,
         summarise,
+        write_fold_manifests,
         write_summary,
     )
 
@@ -338,6 +345,9 @@ def _crossval(args) -> int:
     if numbers[0] < 1 or numbers[-1] > args.folds:
         return error(f"--only takes fold numbers from 1 to {args.folds}, got {args.only}")
     chosen = {number: folds[number - 1] for number in numbers}
+    if args.write_folds:
+        for path in write_fold_manifests(examples, chosen, args.write_folds):
+            say(f"wrote {path}")
     results = {}
     if not args.no_peer:
         try:

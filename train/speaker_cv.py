@@ -237,3 +237,34 @@ def run_head(
         say,
         layer=layer,
     )
+
+
+def write_fold_manifests(
+    examples: list[Example], folds: dict[int, list[str]], out: Path
+) -> list[Path]:
+    """``foldN-train.csv`` and ``foldN-test.csv`` (manifests) for each fold, so any command
+    can train on a fold's other speakers and score its held-out ones."""
+    import csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, held_out in folds.items():
+        for part, keep in (("train", False), ("test", True)):
+            path = out / f"fold{number}-{part}.csv"
+            with path.open("w", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["path", "label", "transcript", "speaker", "start", "end"])
+                for e in examples:
+                    if (e.speaker in held_out) == keep:
+                        writer.writerow(
+                            [
+                                Path(e.audio).resolve(),
+                                e.label,
+                                e.transcript or "",
+                                e.speaker,
+                                "" if e.start is None else e.start,
+                                "" if e.end is None else e.end,
+                            ]
+                        )
+            written.append(path)
+    return written
