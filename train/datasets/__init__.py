@@ -12,6 +12,7 @@
 | ``folders:PATH`` or a folder path | one folder per label |
 | ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
 | ``asterisk-test`` | the 100 prompts the synthetic corpus holds out (neutral recall, WER) |
+| ``asterisk-train`` | the other prompts (real neutral speech of the same speaker) |
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ PATH_KINDS = (
     "manifest",
     "folders",
 )
-PATHLESS_SPECS = ("asterisk", "asterisk-test")
+PATHLESS_SPECS = ("asterisk", "asterisk-test", "asterisk-train")
 
 
 def load_examples(spec: str) -> list[Example]:
@@ -78,6 +79,10 @@ def load_examples(spec: str) -> list[Example]:
         from train.synth.corpus import asterisk_held_out
 
         return asterisk_held_out()
+    if spec == "asterisk-train":
+        from train.synth.corpus import asterisk_training
+
+        return asterisk_training()
     if spec == "asterisk":
         from train.datasets.asterisk import asterisk_examples
 

@@ -213,6 +213,16 @@ def asterisk_held_out(seed: int = 0) -> list[Example]:
     """The asterisk prompts the synthetic corpus of ``seed`` holds out (neutral, with
     transcripts), without building the corpus: the ``asterisk-test`` data spec, on which
     every shipped model's neutral recall and WER are measured."""
+    return _asterisk_split("test", seed)
+
+
+def asterisk_training(seed: int = 0) -> list[Example]:
+    """The other asterisk prompts (the ``asterisk-train`` data spec): real neutral speech
+    of the same speaker, never one of the held-out ones."""
+    return _asterisk_split("train", seed)
+
+
+def _asterisk_split(split: str, seed: int) -> list[Example]:
     return [
         Example(
             id=f"asterisk-{Path(row['path']).parent.name}-{Path(row['path']).stem}",
@@ -220,11 +230,11 @@ def asterisk_held_out(seed: int = 0) -> list[Example]:
             label="neutral",
             transcript=row["transcript"],
             speaker=row["speaker"],
-            split="test",
-            source=f"asterisk-test:{row['path']}",
+            split=split,
+            source=f"asterisk-{split}:{row['path']}",
         )
         for row in _asterisk_rows(seed)
-        if row["split"] == "test"
+        if row["split"] == split
     ]
 
 
