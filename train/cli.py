@@ -112,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crossval.add_argument("--cache", type=Path, help="feature cache folder (for --head)")
     crossval.add_argument(
+        "--train-only",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="data the head always trains on and never scores (repeat for several)",
+    )
+    crossval.add_argument(
         "--write-folds",
         type=Path,
         metavar="DIR",
@@ -131,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--folds", type=int, default=4, help="speaker folds for the calibration (default 4)"
     )
     fit_head.add_argument("--cache", type=Path, help="feature cache folder")
+    fit_head.add_argument(
+        "--train-only",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="more training data, left out of the calibration folds (repeat for several)",
+    )
     fit_head.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     compare = commands.add_parser(
@@ -356,7 +370,10 @@ def _crossval(args) -> int:
             return error(str(err))
     if args.head is not None:
         head_cache = args.cache / HEAD_CACHE if args.cache else None
-        head_results, temperatures = run_head(args.head, examples, chosen, labels, head_cache, say)
+        extra = [e for spec in args.train_only for e in load_examples(spec) if e.label]
+        head_results, temperatures = run_head(
+            args.head, examples, chosen, labels, head_cache, say, extra
+        )
         results.update(head_results)
         say(f"head temperatures fitted on the held-out logits: {temperatures}")
     if args.config is not None:
@@ -367,6 +384,8 @@ def _crossval(args) -> int:
 
 
 def _fit_head(args) -> int:
+    import numpy as np
+
     from model_core.devices import pick_placement
     from model_core.pipeline import load_model, model_folder
     from train.datasets import load_examples
@@ -390,13 +409,25 @@ def _fit_head(args) -> int:
     features, kept = head_features(examples, model, layer, cache, say)
     truth, speakers = [e.label or "" for e in kept], [e.speaker for e in kept]
     folds = dict(enumerate(speaker_folds(kept, args.folds), 1))
+    extra = [e for spec in args.train_only for e in load_examples(spec) if e.label in labels]
+    extra_features, extra_kept = head_features(extra, model, layer, cache, say)
+    always = (extra_features, [e.label or "" for e in extra_kept], [e.speaker for e in extra_kept])
     results, temperatures = crossval_head(
-        features, truth, speakers, folds, labels, say, layer=layer
+        features, truth, speakers, folds, labels, say, always=always, layer=layer
     )
-    head = fit_label_head(features, truth, speakers, labels, layer=layer, temperatures=temperatures)
-    head.info["data"] = list(args.data)
+    head = fit_label_head(
+        np.vstack([features, extra_features]),
+        truth + always[1],
+        speakers + always[2],
+        labels,
+        layer=layer,
+        temperatures=temperatures,
+    )
+    head.info["data"] = list(args.data) + list(args.train_only)
     report = {
         "data": list(args.data),
+        "train_only": list(args.train_only),
+        "train_only_clips": len(extra_kept),
         "clips": len(kept),
         "speakers": len(set(speakers)),
         "folds": folds,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model_core.acoustics.egemaps import egemaps_functionals
+from model_core.acoustics.egemaps import EGEMAPS_SIZE, egemaps_functionals
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError
 from model_core.model.head import (
     BLOCKS,
@@ -135,8 +135,10 @@ def head_features(
             say(f"head: skipped {example.source or example.id}: {err}")
         if index % 100 == 0 or index == len(examples):
             say(f"head features {index}/{len(examples)} ({time.perf_counter() - started:.0f} s)")
-    width = rows[0].shape[0] if rows else 0
-    return (np.vstack(rows) if rows else np.zeros((0, width))), kept
+    if not rows:  # nothing readable, or nothing given
+        width = 2 * int(model.whisper.config.d_model) + EGEMAPS_SIZE + len(CUE_ORDER)
+        return np.zeros((0, width)), kept
+    return np.vstack(rows), kept
 
 
 def voices_of(features: np.ndarray, speakers: list[str | None]) -> dict[str, VoiceStats]:
@@ -254,14 +256,22 @@ def crossval_head(
     folds: dict[int, list[str]],
     labels: list[str],
     say: Callable[[str], None] = print,
+    always: tuple[np.ndarray, list[str], list[str | None]] | None = None,
     **options,
 ) -> tuple[dict[str, list[ClassificationMetrics]], dict[str, float]]:
     """The head on speaker folds, both modes; (results per ``system/mode``, temperatures).
 
-    Each fold's head is fitted on the other speakers only; a held-out speaker's voice
-    comes from their own clips (labels unseen). The temperatures are fitted on the pooled
-    held-out logits: what calibrates the head that is then trained on every speaker.
+    Each fold's head is fitted on the other speakers only, plus ``always`` (features,
+    labels, speakers of data that always train and are never scored); a held-out
+    speaker's voice comes from their own clips (labels unseen). The temperatures are
+    fitted on the pooled held-out logits: what calibrates the head that is then trained
+    on every speaker.
     """
+    extra_features, extra_truth, extra_speakers = always or (
+        np.zeros((0, features.shape[1])),
+        [],
+        [],
+    )
     results: dict[str, list[ClassificationMetrics]] = {
         "emoreasoner-head/same-speaker": [],
         "emoreasoner-head/population": [],
@@ -272,9 +282,9 @@ def crossval_head(
         train = [i for i, s in enumerate(speakers) if s not in held_out]
         test = [i for i, s in enumerate(speakers) if s in held_out]
         head = fit_label_head(
-            features[train],
-            [truth[i] for i in train],
-            [speakers[i] for i in train],
+            np.vstack([features[train], extra_features]),
+            [truth[i] for i in train] + list(extra_truth),
+            [speakers[i] for i in train] + list(extra_speakers),
             labels,
             **options,
         )

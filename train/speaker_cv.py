@@ -218,9 +218,11 @@ def run_head(
     labels: list[str],
     cache: Path | None,
     say: Callable[[str], None] = print,
+    train_only: list[Example] | None = None,
 ) -> tuple[dict[str, list[ClassificationMetrics]], dict[str, float]]:
     """The label head (on ``base``'s Whisper) on the given folds, both modes; also the
-    temperatures fitted on the held-out logits (see :func:`train.head.crossval_head`)."""
+    temperatures fitted on the held-out logits (see :func:`train.head.crossval_head`).
+    ``train_only`` examples join every fold's training and are never scored."""
     from model_core.devices import pick_placement
     from model_core.pipeline import load_model
     from train.head import crossval_head, head_features, middle_layer
@@ -228,6 +230,7 @@ def run_head(
     model = load_model(base, pick_placement("auto"))
     layer = middle_layer(model)
     features, kept = head_features(examples, model, layer, cache, say)
+    extra_features, extra = head_features(train_only or [], model, layer, cache, say)
     return crossval_head(
         features,
         [e.label or "" for e in kept],
@@ -235,6 +238,7 @@ def run_head(
         folds,
         labels,
         say,
+        always=(extra_features, [e.label or "" for e in extra], [e.speaker for e in extra]),
         layer=layer,
     )
 

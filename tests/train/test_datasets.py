@@ -193,3 +193,13 @@ def test_asterisk_test_is_the_held_out_prompts_of_the_synthetic_corpus(asterisk_
     trained = {row["path"] for row in _asterisk_rows(0) if row["split"] == "train"}
     assert not trained & {str(e.audio) for e in held_out}  # never trained on
     assert [e.audio for e in held_out] == [e.audio for e in load_examples("asterisk-test")]
+
+
+def test_asterisk_train_is_every_other_prompt_and_never_a_held_out_one(asterisk_dir):
+    held_out = {e.audio for e in load_examples("asterisk-test")}
+    training = load_examples("asterisk-train")
+    assert len(training) > 300 and {e.label for e in training} == {"neutral"}
+    assert all(e.split == "train" and e.speaker for e in training)
+    assert not held_out & {e.audio for e in training}
+    everything = {e.audio for e in load_examples("asterisk")}
+    assert {e.audio for e in training} | held_out <= everything

@@ -89,11 +89,20 @@ def test_a_fitted_head_ships_in_a_model_folder_and_the_pipeline_reads_it_as_trai
     corpus, base, cache, tmp_path
 ):
     out = tmp_path / "with-head"
-    args = ["fit-head", f"manifest:{corpus}", "--base", str(base), "--folds", "2"]
+    rows = corpus.read_text().splitlines()
+    (corpus.parent / "first-five.csv").write_text("\n".join(r for r in rows if "spk5" not in r))
+    (corpus.parent / "sixth.csv").write_text(
+        "\n".join([rows[0]] + [r for r in rows if "spk5" in r])
+    )
+    args = ["fit-head", f"manifest:{corpus.parent / 'first-five.csv'}", "--base", str(base)]
+    args += ["--train-only", f"manifest:{corpus.parent / 'sixth.csv'}", "--folds", "2"]
     assert main([*args, "--cache", str(cache), "--out", str(out)]) == 0
     assert (out / HEAD_FILE).exists() and (out / "adapters.safetensors").exists()
     report = json.loads((out / "head.json").read_text())
-    assert report["clips"] == 24 and report["speakers"] == 6
+    assert report["clips"] == 20 and report["speakers"] == 5  # the folds: spk5 never scored
+    assert report["train_only_clips"] == 4
+    scored = report["crossval"]["emoreasoner-head/same-speaker"]["pooled_confusion"]
+    assert sum(map(sum, scored)) == 20
     assert set(report["temperatures"]) == {"speaker", "population"}
 
     model = EmoReasoner.from_pretrained(out, pick_placement("cpu"))
