@@ -292,6 +292,15 @@ against their own voice):
 
 {ablation}
 
+### What the asterisk prompts cost and buy
+
+The shipped head also trains on Debian's asterisk prompts (`--train-only asterisk-train`:
+463 real recordings of one speaker, all neutral; the 100 held-out ones never), so that a
+calm speaker's varied sentences read as neutral. Without them (`scripts/train_default.sh`
+measures both):
+
+{tradeoff_table(run)}
+
 ## Cross-corpus check (ASED, Amharic; evaluation only)
 
 {compare_table(ased)}
@@ -331,6 +340,26 @@ A head fitted without fold 1's actors (`fit-head manifest:folds/fold1-train.csv`
 
 {examples(row_of(held_out, fold1.name))}
 """
+
+
+def tradeoff_table(run: Path) -> str:
+    """RAVDESS folds, asterisk neutral recall and ASED UA, with and without the asterisk
+    prompts in training."""
+    lines = [
+        "| head trained on | RAVDESS same-speaker UA | population UA | asterisk neutral recall "
+        "| ASED UA |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for title, suffix in (("RAVDESS + asterisk prompts (shipped)", ""), ("RAVDESS only", "-ravdess-only")):
+        cv = load(run / f"cv-head{suffix}" / "crossval.json")
+        results = (cv or {}).get("results", {})
+        own = results.get("emoreasoner-head/same-speaker", {}).get("pooled_ua")
+        population = results.get("emoreasoner-head/population", {}).get("pooled_ua")
+        asterisk = row_of(load(run / f"asterisk-compare-head{suffix}" / "compare.json"), "model-head" + suffix)
+        neutral = None if asterisk is None else asterisk["metrics"]["recall"].get("neutral")
+        ased = row_ua(load(run / f"ased-head{suffix}" / "compare.json"), "model-head" + suffix)
+        lines.append(f"| {title} | {pct(own)} | {pct(population)} | {pct(neutral)} | {pct(ased)} |")
+    return "\n".join(lines)
 
 
 def _confusion(row: dict | None) -> str:
