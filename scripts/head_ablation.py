@@ -31,7 +31,7 @@ from train.speaker_cv import speaker_folds, summarise
 VARIANTS = {
     "whisper middle layer only": {"whisper": 1.0, "acoustic": 0.0},
     "eGeMAPS + cues only": {"whisper": 0.0, "acoustic": 1.0},
-    "both (shipped)": {"whisper": 1.0, "acoustic": 1.0},
+    "both (the shipped blocks)": {"whisper": 1.0, "acoustic": 1.0},
     "both, acoustic weighted 2": {"whisper": 1.0, "acoustic": 2.0},
 }
 

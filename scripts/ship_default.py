@@ -287,8 +287,8 @@ folds' held-out logits), the comparisons, then `scripts/ship_default.py`.
 ### Which parts earn their place
 
 `python scripts/head_ablation.py ravdess:PATH --cross ased:PATH --cross-sample 481`, same
-folds, one run (the cross-corpus column: heads trained on all of RAVDESS, ASED speakers
-against their own voice):
+folds, one run, RAVDESS only (without the asterisk prompts; the cross-corpus column:
+heads trained on all of RAVDESS, ASED speakers against their own voice):
 
 {ablation}
 
