@@ -137,6 +137,10 @@ class EmoReasonerConfig:
         if problem:
             raise ValueError(problem)
         config = cls(**data)
+        try:  # nested configs may hold any TOML value (a date): refuse it now, not at save time
+            json.dumps(config.to_dict(), allow_nan=False)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"EmoReasoner config values must be JSON numbers, text, lists or tables: {err}") from err
         labels = config.labels
         if not labels or len(set(labels)) != len(labels) or not all(map(str.strip, labels)):
             raise ValueError(f"labels must be distinct and non-empty, got {labels}")
