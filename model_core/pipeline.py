@@ -130,25 +130,9 @@ class Analyzer:
         acoustics: list[tuple[AcousticAnalysis, CueSummary]] = []
         for clip, clip_timings in zip(clips, timings, strict=True):
             started = time.perf_counter()
-            acoustics.append(
-                clip.measured
-                or analyze_clip(
-                    clip.recording,
-                    clip.start,
-                    clip.end,
-                    baseline=clip.baseline or self.baseline,
-                    settings=self.acoustic_settings,
-                )
-            )
+            acoustics.append(self._measure(clip))
             clip_timings["acoustics"] = time.perf_counter() - started
-        samples = [
-            self._samples(clip, analysis)
-            for clip, (analysis, _) in zip(clips, acoustics, strict=True)
-        ]
-        inputs = [
-            ClipInput(s, analysis, summary.baseline.f0_reference_hz)
-            for s, (analysis, summary) in zip(samples, acoustics, strict=True)
-        ]
+        samples, inputs = self._model_inputs(clips, acoustics)
         stage = _Stopwatch(timings)
         # Whisper's encoder runs once: ASR and the speech branch share its states.
         whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
@@ -215,28 +199,33 @@ class Analyzer:
         rows = []
         for first in range(0, len(clips), VOICE_BATCH):  # bounded memory for long lists
             batch = clips[first : first + VOICE_BATCH]
-            acoustics = [
-                clip.measured
-                or analyze_clip(
-                    clip.recording,
-                    clip.start,
-                    clip.end,
-                    baseline=self.baseline,
-                    settings=self.acoustic_settings,
-                )
-                for clip in batch
-            ]
-            samples = [
-                self._samples(clip, analysis)
-                for clip, (analysis, _) in zip(batch, acoustics, strict=True)
-            ]
-            inputs = [
-                ClipInput(s, analysis, summary.baseline.f0_reference_hz)
-                for s, (analysis, summary) in zip(samples, acoustics, strict=True)
-            ]
+            acoustics = [self._measure(clip) for clip in batch]
+            samples, inputs = self._model_inputs(batch, acoustics)
             whisper = self.model.whisper_states(inputs)
             rows.append(self._head_features(samples, acoustics, whisper))
         return VoiceStats.from_features(np.vstack(rows))
+
+    def _measure(self, clip: Clip) -> tuple[AcousticAnalysis, CueSummary]:
+        """The clip's tracks and cues (against its baseline, else the analyzer's)."""
+        return clip.measured or analyze_clip(
+            clip.recording,
+            clip.start,
+            clip.end,
+            baseline=clip.baseline or self.baseline,
+            settings=self.acoustic_settings,
+        )
+
+    def _model_inputs(self, clips, acoustics) -> tuple[list[np.ndarray], list[ClipInput]]:
+        """Each clip's analysed samples and the model's input for it."""
+        samples = [
+            self._samples(clip, analysis)
+            for clip, (analysis, _) in zip(clips, acoustics, strict=True)
+        ]
+        inputs = [
+            ClipInput(s, analysis, summary.baseline.f0_reference_hz)
+            for s, (analysis, summary) in zip(samples, acoustics, strict=True)
+        ]
+        return samples, inputs
 
     @staticmethod
     def _head_features(samples, acoustics, whisper) -> np.ndarray:

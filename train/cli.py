@@ -111,13 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="cross-validate the label head on this model's Whisper (a shipped name or folder)",
     )
     crossval.add_argument("--cache", type=Path, help="feature cache folder (for --head)")
-    crossval.add_argument(
-        "--train-only",
-        action="append",
-        default=[],
-        metavar="DATA",
-        help="data the head always trains on and never scores (repeat for several)",
-    )
+    _add_train_only(crossval)
     crossval.add_argument(
         "--write-folds",
         type=Path,
@@ -138,13 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--folds", type=int, default=4, help="speaker folds for the calibration (default 4)"
     )
     fit_head.add_argument("--cache", type=Path, help="feature cache folder")
-    fit_head.add_argument(
-        "--train-only",
-        action="append",
-        default=[],
-        metavar="DATA",
-        help="more training data, left out of the calibration folds (repeat for several)",
-    )
+    _add_train_only(fit_head)
     fit_head.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     compare = commands.add_parser(
@@ -182,6 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--iemocap", type=Path, required=True, help="IEMOCAP_full_release folder")
     cv.add_argument("--full", action="store_true", help="every label instead of the 4-class set")
     return parser
+
+
+def _add_train_only(parser) -> None:
+    parser.add_argument(
+        "--train-only",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="data the label head always trains on, never scored nor folded (repeat for several)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -169,3 +169,30 @@ def pitch_task(root: Path, n_per_class: int = 12, seed: int = 0) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return manifest
+
+
+def vowel(f0: float, level: float, seconds: float, rng, rate: int = RATE) -> np.ndarray:
+    """A sung vowel: seven harmonics of ``f0`` (Hz) with a 5 Hz vibrato, and a little noise."""
+    t = np.arange(int(seconds * rate)) / rate
+    wobble = 1 + 0.02 * np.sin(2 * np.pi * 5 * t)
+    wave = sum(np.sin(2 * np.pi * k * f0 * wobble * t) / k for k in range(1, 8))
+    return (level * wave / 4 + 0.002 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+def high_low_corpus(
+    root: Path, speakers: int, takes: int, seconds: float, spread: float = 0.0
+) -> Path:
+    """Speakers (odd: women at 200 Hz, even: men at 110 Hz, each ``spread`` x their number
+    higher) x labels "low" and "high" x ``takes`` clips; "high" is higher and louder.
+    Returns the manifest (``path,label,speaker``)."""
+    rng = np.random.default_rng(0)
+    rows = ["path,label,speaker"]
+    for speaker in range(speakers):
+        base = (200.0 if speaker % 2 else 110.0) * (1 + spread * speaker)
+        for label, (rise, level) in {"low": (0.9, 0.2), "high": (1.4, 0.6)}.items():
+            for take in range(takes):
+                name = f"s{speaker}-{label}-{take}.wav"
+                sf.write(root / name, vowel(base * rise, level, seconds, rng), RATE)
+                rows.append(f"{name},{label},spk{speaker}")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    return root / "manifest.csv"

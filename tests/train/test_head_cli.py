@@ -7,44 +7,26 @@ import json
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from model_core.audio import load_audio
 from model_core.devices import pick_placement
 from model_core.model.head import HEAD_FILE
 from model_core.model.reasoner import EmoReasoner
 from model_core.pipeline import Analyzer, Clip
+from tests.helpers.corpora import high_low_corpus
 from tests.helpers.tiny_models import tiny_config
 from train.cli import main
 from train.datasets import load_examples
 from train.head import head_features, voices_of
 
 pytestmark = pytest.mark.real_data  # the real Whisper tiny.en (its middle layer is read)
-RATE = 16_000
-
-
-def vowel(f0: float, level: float, seconds: float, rng) -> np.ndarray:
-    t = np.arange(int(seconds * RATE)) / RATE
-    wobble = 1 + 0.02 * np.sin(2 * np.pi * 5 * t)
-    wave = sum(np.sin(2 * np.pi * k * f0 * wobble * t) / k for k in range(1, 8))
-    return (level * wave / 4 + 0.002 * rng.standard_normal(t.size)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """6 speakers (3 women, 3 men) x 2 labels x 2 clips: "high" is higher and louder."""
     root = tmp_path_factory.mktemp("head")
-    rng = np.random.default_rng(0)
-    rows = ["path,label,speaker"]
-    for speaker in range(6):
-        base = (200.0 if speaker % 2 else 110.0) * (1 + 0.04 * speaker)
-        for label, (rise, level) in {"low": (0.9, 0.2), "high": (1.4, 0.6)}.items():
-            for take in range(2):
-                name = f"s{speaker}-{label}-{take}.wav"
-                sf.write(root / name, vowel(base * rise, level, 1.0, rng), RATE)
-                rows.append(f"{name},{label},spk{speaker}")
-    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
-    return root / "manifest.csv"
+    return high_low_corpus(root, speakers=6, takes=2, seconds=1.0, spread=0.04)
 
 
 @pytest.fixture(scope="module")

@@ -4,40 +4,19 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
-import soundfile as sf
 
+from tests.helpers.corpora import high_low_corpus
 from train.cli import main
 from train.datasets import DatasetError
 from train.datasets.example import Example
 from train.speaker_cv import speaker_folds
 
-RATE = 16_000
-
-
-def vowel(f0: float, level: float, seconds: float, rng) -> np.ndarray:
-    t = np.arange(int(seconds * RATE)) / RATE
-    wobble = 1 + 0.02 * np.sin(2 * np.pi * 5 * t)
-    wave = sum(np.sin(2 * np.pi * k * f0 * wobble * t) / k for k in range(1, 8))
-    return (level * wave / 4 + 0.002 * rng.standard_normal(t.size)).astype(np.float32)
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """8 speakers (4 women, 4 men) x 2 labels x 3 clips: "high" is higher and louder."""
-    root = tmp_path_factory.mktemp("cv")
-    rng = np.random.default_rng(0)
-    rows = ["path,label,speaker"]
-    for speaker in range(8):
-        base = 200.0 if speaker % 2 else 110.0
-        for label, (rise, level) in {"low": (0.9, 0.2), "high": (1.4, 0.6)}.items():
-            for take in range(3):
-                name = f"s{speaker}-{label}-{take}.wav"
-                sf.write(root / name, vowel(base * rise, level, 1.2, rng), RATE)
-                rows.append(f"{name},{label},spk{speaker}")
-    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
-    return root / "manifest.csv"
+    return high_low_corpus(tmp_path_factory.mktemp("cv"), speakers=8, takes=3, seconds=1.2)
 
 
 def test_folds_never_share_a_speaker_and_balance_the_sexes():
