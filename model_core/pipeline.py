@@ -148,7 +148,12 @@ class Analyzer:
             emotion_prompt("reason", config, transcript=t.text, cues=summary.descriptor)
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
-        audio = stage("encoders", lambda: self.model.encode(inputs, whisper))
+        # The adapters' audio tokens serve the LLM's label scoring and the rationale: a
+        # model with a label head and no rationale asked needs none.
+        needs_audio = rationale or self.model.head is None
+        audio = (
+            stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
+        )
         if self.model.head is not None:
             probabilities = stage(
                 "label_head",

@@ -261,6 +261,9 @@ CC BY-NC-SA 4.0 for the head, inherited from RAVDESS: see `LICENSE` in this fold
   48 kHz studio recordings; four classes, neutral (with calm), happy, sad, angry: 864 of
   the 1440 clips (fearful, disgust and surprised left out). The head is trained on all
   24 actors. Get RAVDESS from Zenodo record 1188976 (`Audio_Speech_Actors_01-24.zip`).
+- **Debian's asterisk prompts** (`asterisk-core-sounds-en-wav`, CC BY-SA 3.0): 463 real
+  recordings of one professional female speaker, 8 kHz, all neutral, also in the head's
+  training (`--train-only asterisk-train`); the 100 held-out prompts never.
 - The LLM, adapters and prosody encoder are the synthetic-prosody model's
   (`assets/models/synthetic`: a synthetic corpus and Debian's asterisk prompts, data that
   allow any use), unchanged: the LLM has never heard RAVDESS.
@@ -362,16 +365,6 @@ def tradeoff_table(run: Path) -> str:
         neutral = None if asterisk is None else asterisk["metrics"]["recall"].get("neutral")
         ased = row_ua(load(run / f"ased-head{suffix}" / "compare.json"), "model-head" + suffix)
         lines.append(f"| {title} | {pct(own)} | {pct(population)} | {pct(neutral)} | {pct(ased)} |")
-    return "\n".join(lines)
-
-
-def _confusion(row: dict | None) -> str:
-    if row is None:
-        return "not measured"
-    labels = row["metrics"]["labels"]
-    lines = ["".ljust(10) + "".join(label.rjust(9) for label in labels)]
-    for label, counts in zip(labels, row["metrics"]["confusion"], strict=True):
-        lines.append(label.ljust(10) + "".join(str(v).rjust(9) for v in counts))
     return "\n".join(lines)
 
 
