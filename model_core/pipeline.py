@@ -25,6 +25,7 @@ from model_core.model.config import EmoReasonerConfig
 from model_core.model.head import VoiceStats, head_frames, utterance_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
+from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 DEFAULT_MODEL = "default"
@@ -85,8 +86,14 @@ class Analyzer:
         *,
         baseline: SpeakerBaseline | None = None,
         acoustic_settings: AcousticSettings = AcousticSettings(),
+        rationale_policy: str = CHECKED,
     ):
+        if rationale_policy not in POLICIES:
+            raise ValueError(
+                f"rationale_policy must be one of {POLICIES}, got {rationale_policy!r}"
+            )
         self.model = model
+        self.rationale_policy = rationale_policy  # see model_core.rationale.review
         self.baseline = baseline or SpeakerBaseline.population()
         self.acoustic_settings = acoustic_settings
         if model.whisper_tokenizer is None:
@@ -149,8 +156,9 @@ class Analyzer:
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
         # The adapters' audio tokens serve the LLM's label scoring and the rationale: a
-        # model with a label head and no rationale asked needs none.
-        needs_audio = rationale or self.model.head is None
+        # model with a label head needs none when the LLM writes no rationale.
+        generate = rationale and self.rationale_policy != COMPOSER
+        needs_audio = generate or self.model.head is None
         audio = (
             stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
         )
@@ -167,7 +175,7 @@ class Analyzer:
             )
         labels = [config.labels[int(np.argmax(row))] for row in probabilities]
         rationales = [""] * len(clips)
-        if rationale:
+        if generate:
             prefixes = [label_answer(label) + "Reason:" for label in labels]
             rationales = stage(
                 "generation",
@@ -176,7 +184,9 @@ class Analyzer:
                 ),
             )
         return [
-            self._result(clip, analysis, summary, transcript, label, row, text, clip_timings)
+            self._result(
+                clip, analysis, summary, transcript, label, row, text, clip_timings, rationale
+            )
             for clip, (analysis, summary), transcript, label, row, text, clip_timings in zip(
                 clips,
                 acoustics,
@@ -278,7 +288,7 @@ class Analyzer:
         return transcripts
 
     def _result(
-        self, clip, analysis, summary, transcript, label, probabilities, rationale, timings
+        self, clip, analysis, summary, transcript, label, probabilities, draft, timings, wanted
     ) -> AnalysisResult:
         recording = clip.recording
         warnings = list(recording.warnings)
@@ -287,6 +297,23 @@ class Analyzer:
         trained = self.model.config.trained
         words = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
         cues = summary.to_dict()
+        span = (summary.start, summary.end)
+        labels = list(self.model.config.labels)
+        by_label = dict(zip(labels, (float(p) for p in probabilities), strict=True))
+        delivered = None
+        if wanted:
+            draft_citations = ground(draft, words, cues["cues"], span, label=label)
+            delivered = deliver(
+                self.rationale_policy,
+                label,
+                draft,
+                draft_citations,
+                cues["cues"],
+                words=words,
+                probabilities=by_label,
+                labels=labels,
+            )
+        rationale = delivered.text if delivered else ""
         return AnalysisResult(
             file=str(recording.path) if recording.path else None,
             sha256=recording.sha256,
@@ -295,19 +322,14 @@ class Analyzer:
             start=round(summary.start, 4),
             end=round(summary.end, 4),
             label=label,
-            probabilities={
-                lab: round(float(p), 5)
-                for lab, p in zip(self.model.config.labels, probabilities, strict=True)
-            },
+            probabilities={lab: round(p, 5) for lab, p in by_label.items()},
             transcript=transcript.text,
             words=words,
             rationale=rationale,
             citations=[
-                c.to_dict()
-                for c in ground(
-                    rationale, words, cues["cues"], (summary.start, summary.end), label=label
-                )
+                c.to_dict() for c in ground(rationale, words, cues["cues"], span, label=label)
             ],
+            rationale_review=delivered.to_dict() if delivered else None,
             cues=cues,
             model=self.model_info,
             timings={k: round(v, 4) for k, v in timings.items()},

@@ -20,6 +20,9 @@ class AnalysisResult:
     label of the model's set to P(label); ``citations`` are the grounding module's checked
     claims; ``cues`` is :meth:`model_core.cues.CueSummary.to_dict`; ``timings`` are seconds
     per stage (model stages are for the whole batch of ``timings["batch_size"]`` clips).
+    ``rationale_review`` says where the rationale came from (:mod:`model_core.rationale.review`):
+    ``{"source": "model" | "composer", "draft": the model's own text, "problems": why the
+    draft was rejected}``; None when no rationale was asked for.
     """
 
     file: str | None
@@ -39,6 +42,7 @@ class AnalysisResult:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     note: str | None = None
+    rationale_review: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

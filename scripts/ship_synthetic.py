@@ -171,7 +171,7 @@ literature's profiles, plus Debian's asterisk prompts as real neutral speech. It
 ## Recipe
 
 `bash scripts/train_synthetic.sh` (seed 0; `train/recipes/synthetic.toml`): rationale targets
-from EmoStudio's composer (`train/compose.py`: the strongest measured evidence for the gold
+from EmoStudio's composer (`model_core/rationale/compose.py`: the strongest measured evidence for the gold
 label with its size, a quote of the most salient words, the strongest counter-evidence
 framed as such, a word on weak evidence or a close second label; every sentence grounded,
 no cue that speaks against the label presented as support), using the VADER emotion word

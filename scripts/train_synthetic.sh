@@ -10,7 +10,7 @@ RUN=runs/synthetic
 "$TRAIN" synth --out "$RUN/corpus" --seed 0
 # The packaged teacher (SmolLM2-135M) passed the checks on 7 of 19 sampled examples, mostly
 # with a bare quote, at 3.4 s an example: the default model learns from the composer's
-# targets instead (train/compose.py: evidence for and against, salient quotes; see the card).
+# targets instead (model_core/rationale/compose.py: evidence for and against, salient quotes; see the card).
 "$TRAIN" rationales "manifest:$RUN/corpus/manifest.csv" --out "$RUN/rationales.jsonl" --teacher template
 "$TRAIN" fit --config train/recipes/synthetic.toml
 "$TRAIN" evaluate "manifest:$RUN/corpus/test-synthetic.csv" --model "$RUN/model/final" \

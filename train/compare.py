@@ -27,6 +27,8 @@ class Row:
     metrics: ClassificationMetrics
     grounding: dict | None = None  # the model's rationale figures, when rationales were asked
     rationales: list[dict] | None = None  # the predictions that carry a generated rationale
+    delivered: dict | None = None  # the rationale figures under the checked policy
+    drafts_accepted: int = 0  # drafts that passed the review
 
 
 def peer_row(
@@ -72,7 +74,14 @@ def model_row(
         model, prepared, rationales=rationales, asr=False, say=say, head_cache=head_cache
     )
     generated = [p for p in report.predictions if "rationale" in p]
-    return Row(f"emoreasoner {spec}", report.classification, report.grounding, generated)
+    return Row(
+        f"emoreasoner {spec}",
+        report.classification,
+        report.grounding,
+        generated,
+        report.delivered_grounding,
+        report.drafts_accepted,
+    )
 
 
 def sample(examples: list[Example], size: int, seed: int = 0) -> list[Example]:
@@ -144,9 +153,36 @@ def markdown(rows: list[Row], title: str) -> str:
             f"| {row.system} | {m.n} | {m.unweighted_accuracy:.1%} | {m.weighted_accuracy:.1%} "
             f"| {m.macro_f1:.3f} | {ratio} |"
         )
+    reasoned = [r for r in rows if r.grounding]
+    if reasoned:
+        lines += ["", RATIONALE_HEADER, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for row in reasoned:
+            lines.append(_rationale_row(f"{row.system}, model's drafts", row.grounding))
+            if row.delivered:
+                accepted = f"{row.drafts_accepted}/{row.delivered['rationales']} accepted"
+                lines.append(_rationale_row(f"{row.system}, checked ({accepted})", row.delivered))
     for row in rows:
         lines += ["", f"{row.system}:", "", "```", row.metrics.table(), "```"]
     return "\n".join(lines)
+
+
+RATIONALE_HEADER = (
+    "| rationales | n | consistency | inconsistent | coverage | quote salience "
+    "| quote groundedness | cue support |"
+)
+
+
+def _rationale_row(name: str, g: dict) -> str:
+    keys = (
+        "consistency",
+        "inconsistency_rate",
+        "coverage",
+        "quote_salience",
+        "quote_groundedness",
+        "cue_support_rate",
+    )
+    cells = " | ".join("n/a" if g[k] != g[k] else f"{g[k]:.1%}" for k in keys)  # NaN: n/a
+    return f"| {name} | {g['rationales']} | {cells} |"
 
 
 def write(rows: list[Row], out: Path, title: str) -> Path:
@@ -157,6 +193,8 @@ def write(rows: list[Row], out: Path, title: str) -> Path:
             "system": r.system,
             "metrics": asdict(r.metrics),
             "grounding": r.grounding,
+            "delivered": r.delivered,
+            "drafts_accepted": r.drafts_accepted,
             "rationales": r.rationales,
         }
         for r in rows

@@ -14,9 +14,9 @@ import torch
 
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.grounding import ground, grounding_metrics
-from model_core.model.labels import parse_answer
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
+from model_core.rationale.review import CHECKED, MODEL, deliver
 from train.datasets.example import DatasetError
 from train.features import FeatureCache, Prepared, prepare_all_examples
 
@@ -126,6 +126,10 @@ class EvaluationReport:
     wer_examples: int = 0
     predictions: list[dict] = field(default_factory=list)
     target_grounding: dict = field(default_factory=dict)  # the composer's targets, same clips
+    # What a user reads under the default "checked" policy (model_core.rationale.review):
+    # the drafts that pass the review, the composer's rationale for the others.
+    delivered_grounding: dict = field(default_factory=dict)
+    drafts_accepted: int = 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -173,6 +177,18 @@ class EvaluationReport:
                     f"{_pct(g['inconsistency_rate'])}, coverage of the marked cues "
                     f"{_pct(g['coverage'])}, quote salience {_pct(g['quote_salience'])}, "
                     f"mean length {g['mean_words']:.1f} words",
+                ]
+            d = self.delivered_grounding
+            if d:
+                lines += [
+                    "",
+                    f"Delivered under the checked policy ({self.drafts_accepted} of "
+                    f"{d['rationales']} drafts passed the review; the composer wrote the "
+                    f"rest): consistency {_pct(d['consistency'])}, inconsistent citations "
+                    f"{_pct(d['inconsistency_rate'])}, coverage {_pct(d['coverage'])}, quote "
+                    f"salience {_pct(d['quote_salience'])}, quote groundedness "
+                    f"{_pct(d['quote_groundedness'])}, cue support {_pct(d['cue_support_rate'])}, "
+                    f"mean length {d['mean_words']:.1f} words",
                 ]
         if self.wer is not None:
             lines += [
@@ -232,39 +248,71 @@ def evaluate(
     classification = (
         classification_metrics(true, predicted, list(config.labels)) if labelled else None
     )
-    grounding, target_grounding = {}, {}
+    grounding, target_grounding, delivered = {}, {}, {}
+    accepted = 0
     if rationales and labelled:
         chosen = labelled[:rationales]
-        groups, clip_cues, rationale_texts = [], [], []
+        drafts, finals = _Rationales(), _Rationales()
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
-            guesses = [records[labelled.index(item)]["predicted"] for item in batch]
+            rows = [records[labelled.index(item)] for item in batch]
             texts = model.generate(
                 [item.clip for item in batch],
-                [_prompt(item, config) for item in batch],
-                prefixes=[label_answer(g) + "Reason:" for g in guesses],
+                [_prompt(item, config, "reason") for item in batch],
+                prefixes=[label_answer(row["predicted"]) + "Reason:" for row in rows],
             )
-            for item, text, guess in zip(batch, texts, guesses, strict=True):
-                # Word times spread over the clip's speech: the manifest's transcript has none.
+            for item, text, record in zip(batch, texts, rows, strict=True):
+                guess = record["predicted"]
+                # Without word times in the manifest, quotes are checked on the words alone.
                 words = item.words or [
                     {"word": w, "start": 0.0, "end": 0.0}
                     for w in (item.example.transcript or "").split()
                 ]
-                citations = ground(text, words, item.cues, label=guess)
-                groups.append(citations)
-                clip_cues.append(item.cues)
-                rationale_texts.append(parse_answer(text, list(config.labels)).rationale)
-                record = records[labelled.index(item)]
-                record["rationale"] = text
+                draft = text.strip()
+                citations = ground(draft, words, item.cues, label=guess)
+                drafts.add(draft, citations, item.cues)
+                final = deliver(
+                    CHECKED,
+                    guess,
+                    draft,
+                    citations,
+                    item.cues,
+                    words=words,
+                    probabilities=record["probabilities"],
+                    labels=list(config.labels),
+                )
+                accepted += final.source == MODEL
+                finals.add(final.text, ground(final.text, words, item.cues, label=guess), item.cues)
+                record["rationale"] = draft
                 record["citations"] = [
                     {k: c.to_dict()[k] for k in CITATION_FIELDS} for c in citations
                 ]
-        grounding = grounding_metrics(groups, clip_cues, rationale_texts).to_dict()
+                record["review"] = final.to_dict()
+                if final.source != MODEL:
+                    record["delivered"] = final.text
+        grounding, delivered = drafts.metrics(), finals.metrics()
         target_grounding = target_metrics(chosen, list(config.labels))
     wer, wer_count = (None, 0)
     if asr and model.whisper_tokenizer is not None:
         wer, wer_count = _wer(model, prepared)
-    return EvaluationReport(classification, grounding, wer, wer_count, records, target_grounding)
+    return EvaluationReport(
+        classification, grounding, wer, wer_count, records, target_grounding, delivered, accepted
+    )
+
+
+class _Rationales:
+    """Rationales with their citations and clip cues, gathered for the grounding metrics."""
+
+    def __init__(self):
+        self.citations, self.cues, self.texts = [], [], []
+
+    def add(self, text: str, citations: list, cues: dict) -> None:
+        self.citations.append(citations)
+        self.cues.append(cues)
+        self.texts.append(text)
+
+    def metrics(self) -> dict:
+        return grounding_metrics(self.citations, self.cues, self.texts).to_dict()
 
 
 def head_probabilities(
@@ -291,7 +339,7 @@ def head_probabilities(
 def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
     """The reasoning metrics of the composer's targets (gold label) on the same clips: what
     the model was taught, measured the way its own rationales are."""
-    from train.compose import compose_rationale
+    from model_core.rationale.compose import compose_rationale
 
     groups, clip_cues, texts = [], [], []
     for seed, item in enumerate(items):

@@ -10,7 +10,7 @@ explanation after a forced ``Emotion: <gold label>`` line, in one of two styles:
 Every rationale is checked with the grounding module: a wrong label, a quote the
 transcript does not hold, a contradicted cue claim, or a cue that speaks against the
 label presented as support for it sends it back (up to ``tries`` times, sampling); then
-the composer's rationale (:mod:`train.compose`: evidence for and against, a salient
+the composer's rationale (:mod:`model_core.rationale.compose`: evidence for and against, a salient
 quote, a close second label) takes its place. Results go to a JSONL cache, one line per example, with provenance;
 a rerun skips what is there, so a killed run loses at most the line being written.
 """
@@ -27,7 +27,7 @@ from model_core.grounding import CONTRADICTED, NOT_FOUND, SUPPORTED, ground
 from model_core.model.config import type_problem
 from model_core.model.labels import parse_answer
 from model_core.model.prompts import INSTRUCTIONS, label_answer
-from train.compose import compose_rationale
+from model_core.rationale.compose import compose_rationale
 
 STYLES = ("elaborate", "summarise")
 STYLE_INSTRUCTIONS = {
@@ -60,7 +60,7 @@ def template_rationale(
     labels: list[str] | None = None,
     seed: int = 0,
 ) -> str:
-    """A deterministic rationale that weighs the evidence (:func:`train.compose.compose_rationale`)."""
+    """A deterministic rationale that weighs the evidence (:func:`model_core.rationale.compose.compose_rationale`)."""
     return compose_rationale(
         label, cues, words=words, transcript=transcript, labels=labels, seed=seed
     )

@@ -39,6 +39,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--no-rationale", action="store_true", help="label probabilities only (faster)"
     )
     parser.add_argument(
+        "--rationale-source",
+        default="checked",
+        choices=("checked", "model", "composer"),
+        help="checked (default): the model's rationale when it passes the review (grounded, "
+        "no claim against the label, the most marked cue weighed), else one composed from the "
+        "measurements; model: the model's text as written; composer: composed only (fast)",
+    )
+    parser.add_argument(
         "--stream",
         action="store_true",
         help="print the rationale as it is generated (table output only)",
@@ -57,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     quiet_libraries()
     started = time.perf_counter()
     try:
-        analyzer = Analyzer.load(args.model, args.device)
+        analyzer = Analyzer.load(args.model, args.device, rationale_policy=args.rationale_source)
     except (
         WeightsUnavailableError,
         UnsafeWeightsError,
@@ -85,12 +93,19 @@ def run(args: argparse.Namespace) -> int:
         decode_started = time.perf_counter()
         recording = load_audio(path)
         decode = time.perf_counter() - decode_started
-        stream = args.stream and not args.json and not args.no_rationale
+        stream = (
+            args.stream
+            and not args.json
+            and not args.no_rationale
+            and args.rationale_source != "composer"
+        )
         if stream:
-            print(f"\n{path}\n  rationale: ", end="", flush=True)
+            print(f"\n{path}\n  model's draft: ", end="", flush=True)
         on_text = (lambda _row, delta: print(delta, end="", flush=True)) if stream else None
         (result,) = analyzer.analyze(
-            [Clip(recording, baseline=baseline, voice=voice)], rationale=not args.no_rationale, on_text=on_text
+            [Clip(recording, baseline=baseline, voice=voice)],
+            rationale=not args.no_rationale,
+            on_text=on_text,
         )
         result.timings["decode"] = round(decode, 4)
         if args.json:
@@ -98,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             if stream:
                 print()
-            print_result(path, result, show_rationale=not stream)
+            print_result(path, result, streamed=stream)
 
     return 1 if for_each_file(args.files, handle, debug=args.debug) else 0
 
@@ -115,7 +130,19 @@ def stance_text(citation: dict) -> str:
     return f"{stance}, as {presented}"
 
 
-def print_result(path, result, show_rationale: bool = True, stream=None) -> None:
+def review_lines(result) -> list[str]:
+    """Where the rationale came from and what the review found in the model's draft."""
+    from model_core.rationale.review import review_summary
+
+    review = result.rationale_review
+    summary = review_summary(review)
+    if not summary:
+        return []
+    return [f"  {summary}"] + [f"    - {problem}" for problem in review["problems"]]
+
+
+def print_result(path, result, streamed: bool = False, stream=None) -> None:
+    """The table view of one result; ``streamed``: the model's draft was already printed."""
     out = stream or sys.stdout
     print(f"\n{path}  {result.duration:.2f} s", file=out)
     if result.note:
@@ -131,7 +158,10 @@ def print_result(path, result, show_rationale: bool = True, stream=None) -> None
     bars = "  ".join(f"{label} {p:.2f}" for label, p in ranked)
     verdict = result.label if result.note is None else f"{result.label} (untrained: not a finding)"
     print(f"  label: {verdict}    [{bars}]", file=out)
-    if show_rationale and result.rationale:
+    review = result.rationale_review or {}
+    for line in review_lines(result):
+        print(line, file=out)
+    if result.rationale and not (streamed and review.get("source") == "model"):
         print(f"  rationale: {result.rationale}", file=out)
     for citation in result.citations:
         where = ", ".join(f"{a:.2f}-{b:.2f}" for a, b in citation["spans"]) or "-"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui.timeline import VERDICT_COLOURS
+from model_core.rationale.review import review_summary
 
 # Stance marks beside a cue citation: does the measured cue speak for the label?
 STANCE_MARKS = {"for": "+", "against": "\u2212", "neutral": "\u00b7"}
@@ -76,6 +77,13 @@ class ResultsPanel(QWidget):
         self.rationale.highlighted.connect(self._hovered)
         self.rationale.setMinimumHeight(110)
         rationale_layout.addWidget(self.rationale)
+        # Where the rationale came from: the model's (reviewed) or composed, with the
+        # rejected draft and the review's findings in the tooltip.
+        self.review = QLabel()
+        self.review.setObjectName("review")
+        self.review.setWordWrap(True)
+        self.review.hide()
+        rationale_layout.addWidget(self.review)
         legend = QLabel(LEGEND)
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setWordWrap(True)
@@ -111,6 +119,7 @@ class ResultsPanel(QWidget):
         self.note.hide()
         self._set_bars({})
         self.rationale.clear()
+        self.review.hide()
         self.transcript.clear()
         self.cue_table.setRowCount(0)
         self.descriptor.clear()
@@ -147,10 +156,24 @@ class ResultsPanel(QWidget):
         self._set_bars(result.probabilities, result.label)
         self.citations, self.words = list(result.citations), list(result.words)
         self.rationale.setHtml(self.rationale_html(result.rationale, self.citations))
+        self.show_review(result.rationale_review)
         self.transcript.setHtml(" ".join(
             f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
             for i, w in enumerate(self.words)) or "<i>(no speech transcribed)</i>")
         self.show_cues(result.cues)
+
+    def show_review(self, review: dict | None) -> None:
+        """The rationale's source under it; the model's draft and the review's findings in
+        the tooltip."""
+        summary = review_summary(review)
+        self.review.setVisible(bool(summary))
+        self.review.setText(f"<i>{html.escape(summary)}</i>")
+        lines = [f"<li>{html.escape(p)}</li>" for p in (review or {}).get("problems", [])]
+        draft = (review or {}).get("draft", "")
+        tip = f"<b>The model's draft</b><br>{html.escape(draft)}" if draft else ""
+        if lines:
+            tip += f"<br><b>The review found</b><ul>{''.join(lines)}</ul>"
+        self.review.setToolTip(tip)
 
     @staticmethod
     def rationale_html(text: str, citations: list[dict]) -> str:

@@ -179,8 +179,8 @@ class Project(ProjectQueries):
         model = result.model or {}
         cursor = self.conn.execute(
             "INSERT INTO analyses(sha256, kind, start, end, model_name, model_version, model_trained, label,"
-            " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created,"
+            " rationale_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 kind,
@@ -199,6 +199,7 @@ class Project(ProjectQueries):
                 json.dumps(result.timings),
                 json.dumps(result.warnings),
                 now(),
+                None if result.rationale_review is None else json.dumps(result.rationale_review),
             ),
         )
         self._audit("add analysis", {"sha256": sha256, "analysis": cursor.lastrowid, "kind": kind})
@@ -331,7 +332,8 @@ class Project(ProjectQueries):
         query = (
             "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version, a.model_trained,"
             " a.label, a.probabilities, a.transcript, a.words, a.rationale, a.citations, a.cues, a.timings,"
-            " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker"
+            " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker,"
+            " a.rationale_review"
             f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 {where}"
         )
         for row in self.conn.execute(query, params):
@@ -359,6 +361,7 @@ class Project(ProjectQueries):
                 duration,
                 rate,
                 speaker,
+                review,
             ) = row
             model = (
                 {"name": model_name, "version": model_version, "trained": bool(trained)}
@@ -382,6 +385,7 @@ class Project(ProjectQueries):
                 model=model,
                 timings=json.loads(timings or "{}"),
                 warnings=json.loads(warnings or "[]"),
+                rationale_review=json.loads(review) if review else None,
             )
             rows.append(
                 (

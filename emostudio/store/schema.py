@@ -118,5 +118,10 @@ MIGRATIONS: list[Migration] = [
         "initial schema: recordings, tracks, analyses, append-only annotations, audit, FTS5",
         INITIAL,
     ),
+    (
+        2,
+        "analyses keep the rationale's review: its source, the model's draft, why rejected",
+        "ALTER TABLE analyses ADD COLUMN rationale_review TEXT;  -- JSON, NULL: none asked",
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -85,7 +85,9 @@ def mentioned_cues(citations: Iterable[Citation]) -> set[str]:
     return names
 
 
-def _salient(citation: Citation, spans: list[tuple[float, float]]) -> bool:
+def salient_quote(citation: Citation, spans: list[tuple[float, float]]) -> bool:
+    """A quote citation that holds an emotional word or overlaps a marked moment (``spans``:
+    :func:`model_core.grounding.salience.marked_spans`, seconds)."""
     words = citation.claim.split(": ", 1)[-1].strip('"').split()
     return any(overlaps(span, spans) for span in citation.spans) or any(map(is_emotional, words))
 
@@ -121,7 +123,7 @@ def grounding_metrics(
         for citation in group:
             if citation.kind == "word" and citation.verdict == SUPPORTED:
                 found += 1
-                salient += _salient(citation, spans)
+                salient += salient_quote(citation, spans)
     return GroundingMetrics(
         rationales=len(lists),
         quotes=len(quotes),

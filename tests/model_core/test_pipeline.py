@@ -87,8 +87,11 @@ def test_citations_check_the_rationale_against_transcript_and_cues(
 ):
     rationale = 'She says "already logged on" with a monotone pitch, not "we are doomed".'
     monkeypatch.setattr(analyzer.model, "generate", lambda *args, **kwargs: [rationale])
+    monkeypatch.setattr(analyzer, "rationale_policy", "model")  # the draft, whatever it says
     (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))])
     assert result.rationale == rationale
+    assert result.rationale_review["source"] == "model"
+    assert 'word: "we are doomed": not in the transcript' in result.rationale_review["problems"]
     claims = {c["claim"]: c for c in result.citations}
     found = claims['word: "already logged on"']
     assert found["verdict"] == "supported"
@@ -101,3 +104,32 @@ def test_citations_check_the_rationale_against_transcript_and_cues(
     assert monotone["verdict"] == (
         "supported" if range_level in ("low", "very low") else "contradicted"
     )
+
+
+def test_a_draft_the_review_rejects_is_replaced_and_kept(analyzer, asterisk_files, monkeypatch):
+    draft = 'She says "we are doomed".'
+    monkeypatch.setattr(analyzer.model, "generate", lambda *args, **kwargs: [draft])
+    (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))])
+    review = result.rationale_review
+    assert review["source"] == "composer" and review["draft"] == draft
+    assert 'word: "we are doomed": not in the transcript' in review["problems"]
+    assert result.rationale and result.rationale != draft
+    assert result.label in result.rationale
+    assert all(c["verdict"] == "supported" for c in result.citations)
+    assert not any(c["inconsistent"] for c in result.citations)
+
+
+def test_the_composer_policy_does_not_run_the_llm(analyzer, asterisk_files, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the LLM generated under the composer policy")
+
+    monkeypatch.setattr(analyzer.model, "generate", refuse)
+    monkeypatch.setattr(analyzer, "rationale_policy", "composer")
+    (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))])
+    assert result.rationale_review == {"source": "composer", "draft": "", "problems": []}
+    assert result.rationale and "generation" not in result.timings
+
+
+def test_an_unknown_rationale_policy_is_refused(analyzer):
+    with pytest.raises(ValueError, match="rationale_policy"):
+        Analyzer(analyzer.model, rationale_policy="best")

@@ -4,12 +4,14 @@ and a GUI thread that never stalls."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
+from emostudio.gui.results_panel import INCONSISTENT_MARK, STANCE_MARKS
 from model_core.devices import pick_placement
 from model_core.grounding import ground
 from model_core.model.reasoner import EmoReasoner
@@ -76,7 +78,14 @@ def test_analysis_shows_probabilities_rationale_and_words_without_stalling(analy
         assert bars[label] == pytest.approx(p, abs=1e-3)
     assert sum(bars.values()) == pytest.approx(1.0, abs=5e-3)
     assert streamed, "the rationale did not stream"
-    assert window.results.rationale.toPlainText().strip() == result.rationale.strip()
+    badges = {*STANCE_MARKS.values(), INCONSISTENT_MARK}  # drawn beside each cue citation
+    shown = [w for w in window.results.rationale.toPlainText().split() if w not in badges]
+    assert "".join(shown) == "".join(result.rationale.split())
+    # The tiny model's draft fails the review: the app says the rationale was composed.
+    assert result.rationale_review["source"] == "composer"
+    assert window.results.review.isVisible()
+    assert "Composed from the measurements" in window.results.review.text()
+    assert html.escape(result.rationale_review["draft"]) in window.results.review.toolTip()
     assert result.words and len(window.timeline.word_items) == len(result.words)
     assert window.results.transcript.toPlainText().split() == [w["word"] for w in result.words]
     assert window.results.note.isVisible()  # the tiny model is untrained, and the app says so

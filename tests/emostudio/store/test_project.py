@@ -37,11 +37,62 @@ def test_new_project_is_private_and_migrated(tmp_path):
     with Project(path) as project:
         assert project.integrity() == "ok"
         versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
-        assert versions == [(1,)]
+        assert versions == [(1,), (2,)]
         assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with Project(path) as again:  # reopening applies nothing twice
-        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 1
+        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+
+
+def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monkeypatch):
+    import emostudio.store.database as database
+    from emostudio.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.emostudio"
+    with monkeypatch.context() as old:
+        old.setattr(database, "MIGRATIONS", MIGRATIONS[:1])
+        old.setattr(database, "LATEST", 1)
+        with Project(path) as project:
+            sf.write(tmp_path / "old.wav", syllable_train(5), RATE)
+            recording = load_audio(tmp_path / "old.wav")
+            project.add_recording(recording)
+            sha256 = recording.sha256
+            columns = [row[1] for row in project.conn.execute("PRAGMA table_info(analyses)")]
+            project.conn.execute(  # an analysis as the first schema stored it
+                f"INSERT INTO analyses({', '.join(c for c in columns if c != 'id')}) VALUES"
+                f" ({', '.join('?' * (len(columns) - 1))})",
+                (
+                    sha256,
+                    "full",
+                    0.0,
+                    1.0,
+                    "m",
+                    "1",
+                    1,
+                    "sad",
+                    "{}",
+                    "so long",
+                    "[]",
+                    "old words",
+                    "[]",
+                    "{}",
+                    "{}",
+                    "[]",
+                    "2026-01-01",
+                ),
+            )
+            project.conn.commit()
+    with Project(path) as project:
+        old_row = project.conn.execute(
+            "SELECT transcript, rationale, rationale_review FROM analyses"
+        ).fetchone()
+        assert old_row == ("so long", "old words", None)
+        analysis_id, _ = _add(project, tmp_path, "a.wav")
+        result = project.analysis(analysis_id)
+        assert result.rationale_review is None
+        result.rationale_review = {"source": "composer", "draft": "x", "problems": ["y"]}
+        again = project.add_analysis(result.sha256, result)
+        assert project.analysis(again).rationale_review == result.rationale_review
 
 
 def test_recordings_tracks_and_analyses_round_trip(tmp_path):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from model_core.grounding import NOT_FOUND, SUPPORTED, ground
 from model_core.grounding.stance import AGAINST, COUNTER, FOR, SUPPORT
+from model_core.rationale.compose import choose_quote, compose_rationale, evidence_fit
 from tests.model_core.grounding.cases import CUE_NAMES, cues, words
-from train.compose import choose_quote, compose_rationale, evidence_fit
 
 LABELS = ["neutral", "happy", "sad", "angry"]
 TEXT = "I really hate this place and I want to leave now"

@@ -1,0 +1,172 @@
+"""The review a model's rationale passes before anyone reads it.
+
+A small audio-LLM writes fluent rationales that can still argue badly: "the voice is loud,
+which fits sad" cites a true measurement as evidence for a label it speaks against. The
+grounding module already finds every such fault; the review acts on it. A draft is
+**accepted** when it
+
+- makes at least one checkable claim,
+- quotes only words the transcript holds, and only salient ones: words with emotional
+  meaning or spoken where the voice is most marked (not "the first six words"),
+- makes no acoustic claim the measurements contradict or cannot check,
+- presents as support for the label only cues whose measured value speaks for it
+  (:mod:`model_core.grounding.stance`): a cue that speaks against the label (an
+  *inconsistent* citation) or says nothing either way ("the pitch is typical, which fits
+  angry") is not evidence; labels without an acoustic profile are spared this check, and
+- mentions the clip's most marked cue, for or against, when one is marked.
+
+A rejected draft is replaced by the composer's rationale
+(:func:`model_core.rationale.compose.compose_rationale`), which weighs the same
+measurements and grounds every sentence by construction; the draft and the reasons it was
+rejected stay in the result, so nothing the model wrote is hidden.
+
+Policies (``Analyzer(rationale_policy=...)``, ``emostudio analyze --rationale-source``):
+
+- ``checked`` (default): the model's draft when accepted, else the composer's;
+- ``model``: the model's draft as written, whatever the review found (for research);
+- ``composer``: the composer only; the LLM does not generate (fast, deterministic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from model_core.cues.profiles import profile_for
+from model_core.grounding.citations import Citation
+from model_core.grounding.metrics import mentioned_cues, most_marked, salient_quote
+from model_core.grounding.salience import marked_spans
+from model_core.grounding.stance import AGAINST, FOR, SUPPORT
+from model_core.grounding.verdicts import CONTRADICTED, NOT_FOUND, NOT_MEASURABLE
+from model_core.rationale.compose import compose_rationale
+
+CHECKED, MODEL, COMPOSER = "checked", "model", "composer"
+POLICIES = (CHECKED, MODEL, COMPOSER)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review decided about one draft.
+
+    Attributes
+    ----------
+    accepted : bool
+        The draft passed every check.
+    problems : tuple of str
+        Why it did not, one plain sentence each (empty when accepted).
+    """
+
+    accepted: bool
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The rationale a user reads, where it came from, and the model's own draft.
+
+    ``source`` is ``model`` or ``composer``; ``draft`` is the model's text (empty when the
+    model did not write one) and ``problems`` why it was rejected.
+    """
+
+    text: str
+    source: str
+    draft: str = ""
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "draft": self.draft, "problems": list(self.problems)}
+
+
+def review_draft(
+    draft: str, citations: Sequence[Citation], cues: dict[str, dict], label: str
+) -> Review:
+    """Check a model's rationale against its citations.
+
+    Parameters
+    ----------
+    draft : str
+        The rationale, without the ``Emotion:`` line.
+    citations : sequence of Citation
+        ``ground(draft, words, cues, label=label)``.
+    cues : dict
+        ``CueSummary.to_dict()["cues"]``, for the clip's most marked cue.
+    label : str
+        The label the draft explains.
+    """
+    problems: list[str] = []
+    if not draft.strip():
+        problems.append("the model wrote nothing")
+    elif not citations:
+        problems.append("it cites no words and no measurable cue")
+    profiled = profile_for(label) is not None
+    spans = marked_spans(cues)
+    for citation in citations:
+        if citation.verdict == NOT_FOUND:
+            problems.append(f"{citation.claim}: not in the transcript")
+        elif citation.kind == "word" and not salient_quote(citation, spans):
+            problems.append(
+                f"{citation.claim}: neither emotional words nor where the voice is marked"
+            )
+        elif citation.verdict == CONTRADICTED:
+            problems.append(f"{citation.claim}: contradicted by the measurement")
+        elif citation.verdict == NOT_MEASURABLE:
+            problems.append(f"{citation.claim}: cannot be checked against a measurement")
+        elif citation.kind != "word" and citation.presented_as == SUPPORT and profiled:
+            if citation.stance == AGAINST:
+                problems.append(f"{citation.claim}: cited as support, but speaks against {label}")
+            elif citation.stance != FOR:
+                problems.append(f"{citation.claim}: cited as support, but says nothing for {label}")
+    top = most_marked(cues, 1)
+    if top and draft.strip() and top[0] not in mentioned_cues(citations):
+        problems.append(f"it ignores the most marked cue ({top[0]})")
+    return Review(not problems, tuple(problems))
+
+
+def deliver(
+    policy: str,
+    label: str,
+    draft: str,
+    citations: Sequence[Citation],
+    cues: dict[str, dict],
+    *,
+    words: list[dict],
+    probabilities: dict[str, float] | None = None,
+    labels: list[str] | None = None,
+) -> Delivered:
+    """The rationale to show under ``policy`` (see the module docstring).
+
+    ``citations`` are the draft's, grounded with ``label``; ``words`` the timed transcript
+    ``{"word", "start", "end"}`` (seconds) that the composer quotes from.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"rationale policy must be one of {POLICIES}, got {policy!r}")
+    if policy == MODEL:
+        return Delivered(draft, MODEL, draft, review_draft(draft, citations, cues, label).problems)
+    if policy == CHECKED:
+        review = review_draft(draft, citations, cues, label)
+        if review.accepted:
+            return Delivered(draft, MODEL, draft)
+        problems = review.problems
+    else:
+        problems = ()
+    composed = compose_rationale(
+        label, cues, words=words, probabilities=probabilities, labels=labels
+    )
+    return Delivered(composed, COMPOSER, draft, problems)
+
+
+def review_summary(review: dict | None) -> str:
+    """One sentence on where a result's rationale came from (``AnalysisResult.rationale_review``),
+    for the CLI and the GUI; empty when there is no review (no rationale, or a result
+    stored before reviews existed)."""
+    if not review:
+        return ""
+    problems = review.get("problems") or []
+    if review.get("source") == COMPOSER and review.get("draft"):
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        return f"Composed from the measurements: the model's draft was rejected ({count})."
+    if review.get("source") == COMPOSER:
+        return "Composed from the measurements."
+    if problems:  # the "model" policy shows the draft whatever the review found
+        return "The model's rationale, unreviewed: the review found problems."
+    return "The model's rationale; it passed the review."
