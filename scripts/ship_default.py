@@ -25,7 +25,7 @@ from model_core.model.head import HEAD_FILE, LabelHead
 ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "assets" / "models" / "default"
 NAME, VERSION = "emoreasoner-default", "2.0.0"
-EXAMPLES_PER_LABEL = 2
+EXAMPLES_PER_LABEL = 3  # 12 examples over the four labels
 NOTICE = (
     "**Non-commercial use only.** These weights were trained on RAVDESS (Livingstone & Russo "
     "2018), licensed CC BY-NC-SA 4.0; they inherit its terms: attribution, non-commercial "
@@ -145,48 +145,67 @@ REASONING_ROWS = (
 )
 
 
-def reasoning_section(shipped: dict | None, synthetic: dict | None, targets: dict) -> str:
-    """Grounding of the rationales generated for held-out actors by the shipped weights and
-    the synthetic-only model, beside the composer's targets."""
-    g = (shipped or {}).get("grounding") or {}
-    old = (synthetic or {}).get("grounding") or {}
+def reasoning_section(held_out: dict | None) -> str:
+    """Grounding of the rationales for held-out actors: the LLM's own drafts, what users read
+    under the checked policy, and the composer's targets (gold label) on the same clips."""
+    g = (held_out or {}).get("grounding") or {}
+    delivered = (held_out or {}).get("delivered") or {}
+    targets = (held_out or {}).get("targets") or {}
     if not g.get("rationales"):
         return "Not measured."
+    accepted = (held_out or {}).get("drafts_accepted", 0)
     lines = [
-        f"{g['rationales']} rationales generated for held-out actors' clips (after the predicted "
-        "label); the synthetic-only model's and the composer's targets where measured (n/a: not "
-        "measured in this run):",
+        f"{g['rationales']} held-out clips, each rationale written after the head's label. "
+        f"*Drafts*: the LLM's own text. *Delivered*: what a user reads under the default "
+        f"`checked` policy ({accepted} of {g['rationales']} drafts passed the review; the "
+        "composer wrote the others). *Targets*: the composer for the gold label.",
         "",
-        "| measure | shipped | synthetic-only | targets | target for the model |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| measure | drafts | delivered | targets | target | drafts | delivered |",
+        "| --- | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for title, key, target, above in REASONING_ROWS:
         sign = "at least" if above else "under"
         lines.append(
-            f"| {title} | {pct(g.get(key))} | {pct(old.get(key))} | {pct(targets.get(key))} | "
-            f"{sign} {target:.0%}: {mark(g.get(key), target, above)} |"
+            f"| {title} | {pct(g.get(key))} | {pct(delivered.get(key))} | {pct(targets.get(key))} "
+            f"| {sign} {target:.0%} | {mark(g.get(key), target, above)} "
+            f"| {mark(delivered.get(key), target, above)} |"
         )
     return "\n".join(lines)
 
 
-def examples(shipped: dict | None) -> str:
+def _claims(citations: list[dict]) -> str:
+    return "; ".join(
+        f"{c['claim']}: {c['verdict']}"
+        + (f", {c['stance']} as {c['presented_as']}" if c.get("stance") else "")
+        for c in citations
+    )
+
+
+def examples(held_out: dict | None) -> str:
+    """``EXAMPLES_PER_LABEL`` clips per true label, in the order evaluated: what a user
+    reads, and the model's draft with the review's findings when it was rejected."""
     chosen, per_label = [], {}
-    for record in (shipped or {}).get("rationales") or []:
+    for record in (held_out or {}).get("rationales") or []:
         label = record["label"]
         if per_label.get(label, 0) < EXAMPLES_PER_LABEL:
             per_label[label] = per_label.get(label, 0) + 1
             chosen.append(record)
     lines = []
     for record in chosen:
-        text = record["rationale"].split("Reason:", 1)[-1].strip()
-        claims = "; ".join(
-            f"{c['claim']}: {c['verdict']}" + (f", {c['stance']} as {c['presented_as']}" if c.get("stance") else "")
-            for c in record.get("citations", [])
-        )
-        lines.append(
-            f"- `{record['id']}` (true {record['label']}, predicted {record['predicted']}): {text}\n"
-            f"  - {claims or 'no claims'}"
-        )
+        review = record.get("review") or {}
+        draft = record["rationale"].split("Reason:", 1)[-1].strip()
+        heading = f"- `{record['id']}` (true {record['label']}, predicted {record['predicted']})"
+        if review.get("source") == "composer":
+            problems = "; ".join(review.get("problems", []))
+            lines += [
+                f"{heading}, composed: {record.get('delivered', '')}",
+                f"  - the model's draft, rejected ({problems}): {draft}",
+            ]
+        else:
+            lines += [
+                f"{heading}, the model's (passed the review): {draft}",
+                f"  - {_claims(record.get('citations', [])) or 'no claims'}",
+            ]
     return "\n".join(lines) or "None generated."
 
 
@@ -198,7 +217,6 @@ def card(run: Path, config: dict, report: dict, size_mb: float) -> str:
     ased = load(run / "ased-head" / "compare.json")
     ablation = (run / "ablation.md").read_text() if (run / "ablation.md").exists() else "Not run."
     fold1 = run / "model-fold1"
-    targets = {}
     ours = pooled.get("emoreasoner-head/same-speaker")
     ours_population = pooled.get("emoreasoner-head/population")
     peer = pooled.get("egemaps-logreg/same-speaker")
@@ -322,13 +340,16 @@ Whisper tiny.en's, unchanged (WER 8.3 % on these prompts, the synthetic model's 
 ## Reasoning on held-out actors
 
 A head fitted without fold 1's actors (`fit-head manifest:folds/fold1-train.csv`, then
-`compare manifest:folds/fold1-test.csv --model {fold1.name} --rationales 24`): UA
+`compare manifest:folds/fold1-test.csv --model {fold1.name} --rationales 48`): UA
 {pct(row_ua(held_out, fold1.name))} on fold 1's 216 held-out clips, and the synthetic LLM's
-rationales written after its labels. Their cue claims are true to the measurements, but
-most cues they cite speak against the head's label: the LLM was trained to describe the
-cues, not to argue for a label it did not choose (issue 13's targets stay unmet).
+rationales written after its labels. The LLM's drafts cite true measurements, but most
+cues they cite speak against the head's label: the LLM was trained to describe the cues
+(it predates the reasoning targets), not to argue for a label it did not choose. The
+**review** (`model_core/rationale/review.py`) therefore shows a draft only when it grounds,
+argues for its label, quotes salient words and weighs the clip's most marked cue; the
+composer writes the others from the same measurements, and the draft stays in the result.
 
-{reasoning_section(row_of(held_out, fold1.name), row_of(held_out, "synthetic"), targets)}
+{reasoning_section(row_of(held_out, fold1.name))}
 
 ## Limits
 
@@ -338,11 +359,13 @@ cues, not to argue for a label it did not choose (issue 13's targets stay unmet)
 - A speaker's voice is built from their recordings without labels: if they are all of
   one emotion (all neutral, say), the head reads the differences between them, not
   their shared emotion (see the asterisk figure).
-- The rationales come from the synthetic-prosody LLM: it cites measured cues, which
-  EmoStudio checks, but it was not trained to argue for the head's label; the reasoning
-  figures above say how often its citations speak against it.
+- The LLM's own drafts come from the synthetic-prosody LLM, which was not trained to argue
+  for the head's label: most fail the review, and users then read the composer's
+  rationale (templated wording, from the measurements and the transcript; it does not
+  hear the audio beyond them). Retraining the LLM on the composer's targets for the
+  head's labels needs more compute than this release had.
 
-## Example rationales (held-out actors, unedited)
+## Example rationales (held-out actors, unedited; the first clips of each label evaluated)
 
 {examples(row_of(held_out, fold1.name))}
 """

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 RAVDESS=${1:?usage: bash scripts/train_default.sh /path/to/RAVDESS [/path/to/ASED]}
 ASED=${2:-}
 ASED_SAMPLE=${ASED_SAMPLE:-481}
-RATIONALES=${RATIONALES:-24}
+RATIONALES=${RATIONALES:-48}
 TRAIN=${TRAIN:-.venv/bin/emostudio-train}
 RUN=runs/ravdess
 BASE=synthetic  # the LLM that writes the rationales, and the Whisper the head reads

@@ -29,6 +29,7 @@ class Row:
     rationales: list[dict] | None = None  # the predictions that carry a generated rationale
     delivered: dict | None = None  # the rationale figures under the checked policy
     drafts_accepted: int = 0  # drafts that passed the review
+    targets: dict | None = None  # the composer's targets (gold label) on the same clips
 
 
 def peer_row(
@@ -81,6 +82,7 @@ def model_row(
         generated,
         report.delivered_grounding,
         report.drafts_accepted,
+        report.target_grounding,
     )
 
 
@@ -195,6 +197,7 @@ def write(rows: list[Row], out: Path, title: str) -> Path:
             "grounding": r.grounding,
             "delivered": r.delivered,
             "drafts_accepted": r.drafts_accepted,
+            "targets": r.targets,
             "rationales": r.rationales,
         }
         for r in rows

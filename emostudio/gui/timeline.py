@@ -14,13 +14,19 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from emostudio.display import Envelope
+from emostudio.readout import (
+    SEMITONE_REFERENCE,
+    fitting_labels,
+    intensity_display,
+    readout_line,
+    word_at,
+)
 from model_core.cues.catalog import PLOT_OF_ASPECT
 
 VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measurable": "#8a8f98",
                    "not found": "#e08a00"}
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300
-SEMITONE_REFERENCE = 100.0  # Hz: pitch shown in semitones re 100 Hz
 
 
 EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or record (Ctrl+R)"
@@ -56,6 +62,8 @@ class Timeline(QWidget):
         self.words: list[dict] = []
         self.duration = 0.0
         self.semitones = False
+        self._pitch_track = self._intensity_track = None
+        self._pointer: tuple[str, QPointF] | None = None  # plot and scene position of the mouse
         self.graphics = pg.GraphicsLayoutWidget()
         self.readout = QLabel(" ")
         self.readout.setObjectName("readout")
@@ -131,6 +139,9 @@ class Timeline(QWidget):
     # ----------------------------------------------------------------- data
     def clear(self) -> None:
         self.envelope, self.words, self.duration = None, [], 0.0
+        self._pitch_track = self._intensity_track = None
+        self._pointer = None
+        self.readout.setText(" ")
         self.wave.setData([], [])
         self.image.clear()
         self.pitch.setData([], [])
@@ -156,9 +167,10 @@ class Timeline(QWidget):
             self._pitch_track = tracks["pitch"]
             self._draw_pitch()
         if "intensity" in tracks:
-            track = tracks["intensity"]
-            self.intensity.setData(track.times, track.values)
-            self.plots["intensity"].enableAutoRange(axis="y")  # the empty view fixed it at 30-90 dB
+            track = self._intensity_track = tracks["intensity"]
+            values, (low, high) = intensity_display(track.values)  # silence drawn as a gap
+            self.intensity.setData(track.times, values)
+            self.plots["intensity"].setYRange(low, high, padding=0)
 
     def set_colours(self, colours: dict[str, str]) -> None:
         """Follow the theme: plot background, axes and word labels."""
@@ -176,7 +188,7 @@ class Timeline(QWidget):
         self._draw_pitch()
 
     def _draw_pitch(self) -> None:
-        track = getattr(self, "_pitch_track", None)
+        track = self._pitch_track
         if track is None:
             return
         values = track.values
@@ -208,7 +220,9 @@ class Timeline(QWidget):
             self.plots["words"].removeItem(item)
         self.word_items = []
         start, end = self.plots["waveform"].viewRange()[0]
-        visible = [w for w in words if w["end"] >= start and w["start"] <= end][:MAX_WORD_LABELS]
+        # Only labels that fit their interval: the rest show on hover (the readout) and zoom.
+        width = self.plots["words"].vb.width() or self.graphics.width()
+        visible = fitting_labels(words, (start, end), width)[:MAX_WORD_LABELS]
         for word in visible:
             item = pg.TextItem(word["word"], anchor=(0, 0.5), color="#222" if not self._dark() else "#ddd")
             item.setPos(word["start"], 0.5)
@@ -228,6 +242,8 @@ class Timeline(QWidget):
             self.wave.setData(times, values)
         if self.words:
             self._set_words(self.words)
+        if self._pointer is not None:  # the plots moved under a still mouse
+            self._mouse_moved(self._pointer[1])
         self.view_changed.emit(start, end)
 
     def zoom(self, factor: float, centre: float | None = None) -> None:
@@ -327,23 +343,26 @@ class Timeline(QWidget):
         return None
 
     def _mouse_moved(self, position: QPointF) -> None:
+        """The measured values at the mouse's time; its height on the plot only as "pointer"."""
         name = self._plot_under(position)
         if name is None:
             return
+        self._pointer = (name, position)
         point = self.plots[name].vb.mapSceneToView(position)
-        text = f"t = {point.x():.3f} s"
-        if name == "spectrogram":
-            text += f"   f = {point.y():.0f} Hz"
-        elif name == "pitch":
-            text += f"   F0 = {point.y():.1f} {'st' if self.semitones else 'Hz'}"
-        elif name == "intensity":
-            text += f"   {point.y():.1f} dB"
-        elif name == "waveform":
-            text += f"   amplitude {point.y():+.3f}"
-        word = next((w for w in self.words if w["start"] <= point.x() <= w["end"]), None)
-        if word:
-            text += f"   word: {word['word']}"
-        self.readout.setText(text)
+        pointer = {"spectrogram": f"{point.y():.0f} Hz"}.get(name, "")
+        envelope = self.envelope
+        self.readout.setText(
+            readout_line(
+                point.x(),
+                pitch=self._pitch_track,
+                intensity=self._intensity_track,
+                samples=envelope.samples if envelope is not None else None,
+                sample_rate=envelope.sample_rate if envelope is not None else None,
+                words=self.words,
+                semitones=self.semitones,
+                pointer=pointer,
+            )
+        )
 
     def _mouse_clicked(self, event) -> None:
         name = self._plot_under(event.scenePos())
@@ -351,7 +370,7 @@ class Timeline(QWidget):
             return
         seconds = self.plots[name].vb.mapSceneToView(event.scenePos()).x()
         if name == "words":
-            word = next((w for w in self.words if w["start"] - 0.02 <= seconds <= w["end"] + 0.02), None)
+            word = word_at(self.words, seconds)
             if word:
                 seconds = word["start"]
         self.set_cursor(seconds)
