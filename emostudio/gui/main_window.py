@@ -204,6 +204,8 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, project) -> None:
         self.browser.set_project(project)
+        # An analysis on screen belongs to the project it was saved in, not to this one.
+        self._bind_annotation()
         self.project_label.setText(f"project: {project.path.name}" if project else "no project")
         if project is not None:
             self.project_label.setToolTip(str(project.path))
@@ -246,6 +248,7 @@ class MainWindow(QMainWindow):
     def _recording_opened(self, recording) -> None:
         self.timeline.clear()
         self.results.clear()
+        self.annotation.clear()
         self.overview = None
         self.play_position = 0.0
         self.setWindowTitle(f"{recording.name} - EmoStudio")
@@ -319,9 +322,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.results.show_result(result)
         self.timeline.set_words(result.words)
-        labels = self.session.model_info.get("labels") or sorted(result.probabilities)
-        self.annotation.show_result(result, list(labels), analysis_id)
-        self._annotations_changed(analysis_id)
+        self._bind_annotation()
         if analysis_id is not None:
             self.browser.refresh()
 
@@ -338,18 +339,29 @@ class MainWindow(QMainWindow):
             self.timeline.clear_selection()
 
     # ----------------------------------------------------------------- annotation
-    def _annotate(self, annotator: str, label: str, accepted: bool, notes: str, judgements: list) -> None:
+    def _annotate(self, analysis_id: int, annotator: str, label: str, accepted: bool, notes: str,
+                  judgements: list) -> None:
         if not annotator:
             self.show_error("enter your name as annotator first: annotations are signed")
             self.annotation.annotator.setFocus()
             return
         self.settings.setValue("annotator", annotator)
-        self.session.annotate(annotator, label, accepted, notes, judgements)
+        self.session.annotate(analysis_id, annotator, label, accepted, notes, judgements)
+
+    def _bind_annotation(self) -> None:
+        """The Annotate tab shows the analysis on screen, with its latest human judgement."""
+        session, result = self.session, self.session.result
+        if result is None:
+            self.annotation.clear()
+            return
+        project, analysis_id = session.project, session.analysis_id
+        history = project.annotations(analysis_id) if project is not None and analysis_id is not None else []
+        labels = session.model_info.get("labels") or sorted(result.probabilities)
+        self.annotation.show_result(result, list(labels), analysis_id, history, project_open=project is not None)
 
     def _annotations_changed(self, analysis_id) -> None:
-        project = self.session.project
-        history = project.annotations(analysis_id) if project is not None and analysis_id is not None else []
-        self.annotation.show_history(history)
+        if analysis_id == self.annotation.analysis_id:
+            self._bind_annotation()
 
     # ----------------------------------------------------------------- playback
     def toggle_play(self) -> None:

@@ -68,6 +68,7 @@ class Session(QObject):
         if self.project is not None:
             self.project.close()
         self.project = project
+        self.analysis_id = None  # the analysis on screen was saved in the other project, if any
         self.project_changed.emit(self.project)
 
     # ----------------------------------------------------------------- recordings
@@ -269,9 +270,20 @@ class Session(QObject):
         if message != "analysis cancelled":
             self.error.emit(message)
 
-    def annotate(self, annotator: str, label: str, accepted: bool, notes: str, judgements: list[dict]) -> None:
-        if self.project is None or self.analysis_id is None:
+    def annotate(self, analysis_id: int, annotator: str, label: str, accepted: bool, notes: str,
+                 judgements: list[dict]) -> None:
+        """Append an annotation of ``analysis_id``, which must be the analysis on screen."""
+        if self.project is None:
             self.error.emit("annotations are kept in a project: open or create one (File > New project)")
+            return
+        if self.analysis_id is None:
+            self.error.emit("the analysis on screen is not in the open project: analyse the recording again "
+                            "to save it there, then annotate it")
+            return
+        if analysis_id != self.analysis_id:  # a form left over from another recording: refuse, never mix up
+            self.error.emit("the annotation form belonged to another analysis; it has been reloaded for the "
+                            "one on screen: check it and save again")
+            self.annotations_changed.emit(self.analysis_id)
             return
         try:
             self.project.annotate(self.analysis_id, annotator, label, accepted=accepted, notes=notes,

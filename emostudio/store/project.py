@@ -220,12 +220,25 @@ class Project(ProjectQueries):
         notes: str = "",
         judgements: list[dict] | None = None,
     ) -> int:
-        """Append an annotation; earlier ones, and the model's answer, stay as they are."""
+        """Append an annotation; earlier ones, and the model's answer, stay as they are.
+
+        Saving again exactly what this annotator's latest annotation of the analysis says
+        adds nothing: that annotation's id is returned (a double click is not a second
+        judgement).
+        """
         if not annotator.strip():
             raise StoreError("an annotation needs the annotator's name")
+        judged = json.dumps(judgements or [])
         with self.transaction() as conn:
             if not conn.execute("SELECT 1 FROM analyses WHERE id = ?", (analysis_id,)).fetchone():
                 raise StoreError(f"{self.path}: no analysis {analysis_id}")
+            latest = conn.execute(
+                "SELECT id, label, accepted, notes, judgements FROM annotations"
+                " WHERE analysis_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1",
+                (analysis_id, annotator),
+            ).fetchone()
+            if latest is not None and latest[1:] == (label, int(accepted), notes, judged):
+                return int(latest[0])
             cursor = conn.execute(
                 "INSERT INTO annotations(analysis_id, annotator, label, accepted, notes, judgements, created)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -235,7 +248,7 @@ class Project(ProjectQueries):
                     label,
                     int(accepted),
                     notes,
-                    json.dumps(judgements or []),
+                    judged,
                     now(),
                 ),
             )

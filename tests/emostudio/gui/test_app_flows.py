@@ -272,3 +272,32 @@ def test_a_stale_browser_query_never_overwrites_a_newer_one(make_window, monkeyp
     answers[0][1]("the old project is gone")
     assert window.browser.table.rowCount() == 0
     assert window.browser.status.text().startswith("0 analyses")
+
+
+def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot, tmp_path, settings):
+    analysis_id = _stored_analysis(settings.value("project"), speechlike(tmp_path / "stored.wav"))
+    window = make_window()
+    panel = window.annotation
+    window.session.open_analysis(analysis_id)
+    qtbot.waitUntil(lambda: panel.analysis_id == analysis_id, timeout=TIMEOUT_MS)
+    assert panel.save.isEnabled() and panel.label.currentText() == "sad"
+    panel.annotator.setText("dr. lee")
+    panel.label.setCurrentText("neutral")
+    panel.notes.setPlainText("tired, not sad")
+    panel.save.click()
+    panel.save.click()  # the same judgement twice is one row
+    with Project(settings.value("project"), create=False) as project:
+        assert len(project.annotations(analysis_id)) == 1
+    window.open_file(str(speechlike(tmp_path / "other.wav", f0=120.0)))
+    qtbot.waitUntil(lambda: panel.analysis_id is None and bool(window.session.tracks), timeout=TIMEOUT_MS)
+    assert not panel.save.isEnabled() and panel.label.count() == 0
+    assert panel.history.toPlainText() == "" and "Nothing to annotate yet" in panel.status.text()
+    window.session.open_analysis(analysis_id)  # restored: the latest human judgement, not the model's
+    qtbot.waitUntil(lambda: panel.analysis_id == analysis_id, timeout=TIMEOUT_MS)
+    assert panel.label.currentText() == "neutral"
+    assert panel.notes.toPlainText() == "tired, not sad"
+    assert "latest judgement: dr. lee" in panel.status.text()
+    panel.submitted.emit(analysis_id + 1, "dr. lee", "angry", False, "", [])  # a stale form
+    assert "belonged to another analysis" in window.messages.item(window.messages.count() - 1).text()
+    with Project(settings.value("project"), create=False) as project:
+        assert [r["label"] for r in project.annotations(analysis_id)] == ["neutral"]

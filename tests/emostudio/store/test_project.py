@@ -243,3 +243,17 @@ def test_read_only_project_is_a_clear_error(tmp_path):
     os.chmod(path, 0o400)
     with pytest.raises(StoreError), Project(path) as project:
         _add(project, tmp_path, "a.wav")
+
+
+def test_saving_the_same_judgement_again_adds_nothing(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        analysis_id, _ = _add(project, tmp_path, "a.wav")
+        judged = [{"citation": 0, "agree": False}]
+        first = project.annotate(analysis_id, "ann", "sad", accepted=False, judgements=judged)
+        again = project.annotate(analysis_id, "ann", "sad", accepted=False, judgements=judged)
+        assert again == first and len(project.annotations(analysis_id)) == 1
+        other = project.annotate(analysis_id, "bob", "sad", accepted=False, judgements=judged)
+        changed = project.annotate(analysis_id, "ann", "sad", accepted=False, notes="tired")
+        back = project.annotate(analysis_id, "ann", "sad", accepted=False, judgements=judged)
+        assert len({first, other, changed, back}) == 4  # another annotator, or a change, appends
+        assert len(project.annotations(analysis_id)) == 4
