@@ -71,7 +71,11 @@ def _workers(text: str) -> int:
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--label", help="the model's label or an annotator's")
+    parser.add_argument(
+        "--label", help="the label as it stands: the latest human judgement, else the model's"
+    )
+    parser.add_argument("--model-label", help="the model's label only")
+    parser.add_argument("--human-label", help="the latest human judgement's label only")
     parser.add_argument("--speaker")
     parser.add_argument("--annotator")
     parser.add_argument("--since", help="ISO date, e.g. 2026-01-31")
@@ -87,6 +91,8 @@ def _filters(args):
 
     return Filters(
         label=args.label,
+        model_label=args.model_label,
+        human_label=args.human_label,
         speaker=args.speaker,
         annotator=args.annotator,
         since=args.since,
@@ -186,11 +192,15 @@ def run_list(args: argparse.Namespace) -> int:
     except StoreError as err:
         report_error(str(err))
         return 2
+    print(
+        f"{'id':>6}  {'created':<19}  {'recording':<32}  {'speaker':<12}  {'model':<10}  "
+        f"{'human':<10}  cues"
+    )
     for analysis_id, result, facts in rows:
-        label = result.label or "-"
         print(
             f"{analysis_id:>6}  {facts['created'][:19]}  {facts['name']:<32.32}  {facts['speaker'] or '-':<12.12}  "
-            f"{label:<10}  {result.cues.get('descriptor', '')[:60]}"
+            f"{result.label or '-':<10}  {facts['human_label'] or '-':<10}  "
+            f"{result.cues.get('descriptor', '')[:60]}"
         )
     print(f"{len(rows)} analyses")
     return 0

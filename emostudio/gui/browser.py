@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 from emostudio.gui import workers
 from emostudio.store import Filters
 
-COLUMNS = ("recording", "speaker", "label", "created", "cues")
+COLUMNS = ("recording", "speaker", "model label", "human label", "created", "cues")
+# Whose label the label filter reads: as it stands (the latest human judgement, else the
+# model's), the model's only, or the latest human judgement only.
+LABEL_SIDES = {"as it stands": "label", "model's": "model_label", "human's": "human_label"}
 SORTS = {"newest": ("created", True), "oldest": ("created", False), "name": ("name", False),
          "label": ("label", False), "longest": ("duration", True)}
 ROW_LIMIT = 2000
@@ -46,6 +49,10 @@ class SessionBrowser(QWidget):
         self.search.setPlaceholderText('search transcripts, rationales, notes ("phrase", OR, NOT)')
         self.search.setClearButtonEnabled(True)
         self.label = QComboBox()
+        self.label_side = QComboBox()
+        self.label_side.addItems(list(LABEL_SIDES))
+        self.label_side.setToolTip("whose label to filter on: the latest human judgement where there is "
+                                   "one (else the model's), the model's only, or the human's only")
         self.speaker = QComboBox()
         self.annotator = QLineEdit()
         self.annotator.setPlaceholderText("annotator")
@@ -61,13 +68,14 @@ class SessionBrowser(QWidget):
         grid.addWidget(self.search, 0, 0, 1, 4)
         grid.addWidget(QLabel("label"), 1, 0)
         grid.addWidget(self.label, 1, 1)
-        grid.addWidget(QLabel("speaker"), 1, 2)
-        grid.addWidget(self.speaker, 1, 3)
-        grid.addWidget(self.annotator, 2, 0, 1, 2)
-        grid.addWidget(QLabel("since"), 2, 2)
-        grid.addWidget(self.since, 2, 3)
-        grid.addWidget(QLabel("sort"), 3, 0)
-        grid.addWidget(self.sort, 3, 1)
+        grid.addWidget(self.label_side, 1, 2, 1, 2)
+        grid.addWidget(QLabel("speaker"), 2, 0)
+        grid.addWidget(self.speaker, 2, 1)
+        grid.addWidget(self.annotator, 2, 2, 1, 2)
+        grid.addWidget(QLabel("since"), 3, 0)
+        grid.addWidget(self.since, 3, 1)
+        grid.addWidget(QLabel("sort"), 3, 2)
+        grid.addWidget(self.sort, 3, 3)
         layout.addLayout(grid)
         self.status = QLabel("no project open (File > New project / Open project)")
         self.status.setWordWrap(True)
@@ -85,6 +93,7 @@ class SessionBrowser(QWidget):
         self._debounce.timeout.connect(self.refresh)
         for widget, signal in ((self.search, "textChanged"), (self.annotator, "textChanged"),
                                (self.label, "currentIndexChanged"), (self.speaker, "currentIndexChanged"),
+                               (self.label_side, "currentIndexChanged"),
                                (self.sort, "currentIndexChanged"), (self.since, "dateChanged")):
             getattr(widget, signal).connect(lambda *_: self._debounce.start())
         self.ids: list[int] = []
@@ -101,7 +110,7 @@ class SessionBrowser(QWidget):
         self.speaker.addItem("any")
         if project is not None:
             self.label.addItems(sorted({row[0] for row in project.conn.execute(
-                "SELECT DISTINCT label FROM analyses WHERE label IS NOT NULL")}))
+                "SELECT label FROM analyses WHERE label IS NOT NULL UNION SELECT label FROM annotations")}))
             self.speaker.addItems(project.speakers())
         self.label.blockSignals(False)
         self.speaker.blockSignals(False)
@@ -112,7 +121,8 @@ class SessionBrowser(QWidget):
             return None if combo.currentText() in ("", "any") else combo.currentText()
 
         since = self.since.date()
-        return Filters(label=chosen(self.label), speaker=chosen(self.speaker),
+        side = LABEL_SIDES[self.label_side.currentText()]
+        return Filters(**{side: chosen(self.label)}, speaker=chosen(self.speaker),
                        annotator=self.annotator.text().strip() or None,
                        since=None if since == ANY_DATE else since.toString(Qt.DateFormat.ISODate),
                        text=self.search.text().strip() or None)
@@ -128,7 +138,7 @@ class SessionBrowser(QWidget):
             from emostudio.store import Project
 
             with Project(path, create=False) as reader:  # its own connection: safe off the GUI thread
-                return [(i, r.label, facts["name"], facts["speaker"], facts["created"],
+                return [(i, r.label, facts["human_label"], facts["name"], facts["speaker"], facts["created"],
                          r.cues.get("descriptor", "")) for i, r, facts in
                         reader.list_analyses(filters, order=order, descending=descending, limit=ROW_LIMIT)]
 
@@ -145,9 +155,9 @@ class SessionBrowser(QWidget):
             return
         self.ids = [row[0] for row in rows]
         self.table.setRowCount(len(rows))
-        for r, (_, label, name, speaker, created, descriptor) in enumerate(rows):
-            for c, text in enumerate((name, speaker or "-", label or "(cues only)", created[:19].replace("T", " "),
-                                      descriptor)):
+        for r, (_, label, human, name, speaker, created, descriptor) in enumerate(rows):
+            for c, text in enumerate((name, speaker or "-", label or "(cues only)", human or "-",
+                                      created[:19].replace("T", " "), descriptor)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
         self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")

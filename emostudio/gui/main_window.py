@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
     def _annotations_changed(self, analysis_id) -> None:
         if analysis_id == self.annotation.analysis_id:
             self._bind_annotation()
+        self.browser.refresh()  # its human-label column and filters read the annotations
 
     # ----------------------------------------------------------------- playback
     def toggle_play(self) -> None:

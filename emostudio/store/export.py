@@ -1,8 +1,10 @@
 """Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON.
 
-Each TextGrid or EAF holds the tiers ``words``, ``emotion`` (the label, or the latest
-annotator's correction), ``rationale``, and one tier per citation of the rationale with
-its time spans (``cue 2: loudness: loud [supported]``). Files are written only inside
+Each TextGrid or EAF holds the tiers ``words``, ``model label`` (the model's label, its
+name and version), ``human label`` (the latest human judgement and who made it; only when
+there is one), ``model rationale``, and one tier per citation of the rationale with its
+time spans (``cue 2: loudness: loud [supported]``). The two labels are never merged: a
+reader always knows whose label is whose. Files are written only inside
 the output folder: names are built from safe characters and checked after resolving.
 
 Texts are kept as they are except where a format cannot hold them: a TextGrid string is
@@ -37,12 +39,20 @@ class Interval:
     text: str
 
 
-def _tiers(result: AnalysisResult, label: str | None) -> dict[str, list[Interval]]:
+def _tiers(result: AnalysisResult, human: dict | None) -> dict[str, list[Interval]]:
+    """The tiers of one analysis; ``human`` is its latest annotation (or None)."""
+    model = result.model or {}
+    by = " ".join(str(model[k]) for k in ("name", "version") if model.get(k))
+    model_label = f"{result.label} ({by})" if result.label and by else (result.label or "")
     tiers = {
         "words": [Interval(w["start"], w["end"], w["word"]) for w in result.words],
-        "emotion": [Interval(result.start, result.end, label or "")],
-        "rationale": [Interval(result.start, result.end, result.rationale)],
+        "model label": [Interval(result.start, result.end, model_label)],
     }
+    if human is not None:
+        verdict = "accepted" if human["accepted"] else "corrected"
+        text = f"{human['label']} ({verdict} by {human['annotator']}, {human['created'][:10]})"
+        tiers["human label"] = [Interval(result.start, result.end, text)]
+    tiers["model rationale"] = [Interval(result.start, result.end, result.rationale)]
     for number, citation in enumerate(result.citations, 1):
         name = f"cue {number}: {citation['claim']} [{citation['verdict']}]"
         tiers[name] = [Interval(a, b, citation["text"]) for a, b in citation["spans"]]
@@ -86,10 +96,10 @@ def _xml(text: str) -> str:
     return NOT_XML.sub("", LINE_END.sub("\n", text))
 
 
-def textgrid_text(result: AnalysisResult, label: str | None) -> str:
+def textgrid_text(result: AnalysisResult, human: dict | None) -> str:
     """A Praat TextGrid (long text format) of one analysis, spanning the whole recording."""
     xmin, xmax = 0.0, round(max(result.duration, result.end), TIME_DECIMALS)
-    tiers = _tiers(result, label)
+    tiers = _tiers(result, human)
     lines = [
         'File type = "ooTextFile"',
         'Object class = "TextGrid"',
@@ -128,7 +138,7 @@ def textgrid_text(result: AnalysisResult, label: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_eaf(result: AnalysisResult, label: str | None, path: Path, media: str | None) -> None:
+def write_eaf(result: AnalysisResult, human: dict | None, path: Path, media: str | None) -> None:
     """An ELAN file with the same tiers (through pympi-ling)."""
     from pympi.Elan import Eaf
 
@@ -139,7 +149,7 @@ def write_eaf(result: AnalysisResult, label: str | None, path: Path, media: str 
         eaf.add_linked_file(_xml(media), mimetype=mimetype or guess_type(media)[0] or "unknown")
     eaf.remove_tier("default")
     end = max(result.duration, result.end)
-    for name, intervals in _tiers(result, label).items():
+    for name, intervals in _tiers(result, human).items():
         name = _xml(name)
         eaf.add_tier(name)
         for interval in _tidy(intervals, 0.0, end):
@@ -187,7 +197,7 @@ def export(
     records = []
     for analysis_id, result, facts in rows:
         annotations = project.annotations(analysis_id)
-        label = annotations[-1]["label"] if annotations else result.label
+        human = annotations[-1] if annotations else None  # the latest human judgement
         name, speaker, media = facts["name"], facts["speaker"], result.file
         if anonymise:
             name, speaker, media = (
@@ -202,20 +212,20 @@ def export(
                 result,
                 facts | {"name": name, "speaker": speaker},
                 annotations,
-                label,
+                human,
                 media,
             )
         )
     written: list[Path] = []
     if fmt in ("textgrid", "eaf"):
-        for analysis_id, result, facts, _, label, media in records:
+        for analysis_id, result, facts, _, human, media in records:
             stem = f"{Path(facts['name']).stem}-{result.sha256[:8]}-{analysis_id}"
             if fmt == "textgrid":
                 path = _safe_path(out, f"{stem}.TextGrid")
-                path.write_text(textgrid_text(result, label), encoding="utf-8")
+                path.write_text(textgrid_text(result, human), encoding="utf-8")
             else:
                 path = _safe_path(out, f"{stem}.eaf")
-                write_eaf(result, label, path, media)
+                write_eaf(result, human, path, media)
             written.append(path)
     elif fmt == "csv":
         path = _safe_path(out, "analyses.csv")
@@ -232,9 +242,11 @@ def export(
                 "created": facts["created"],
                 "result": result.to_dict(),
                 "annotations": annotations,
-                "label": label,
+                "model_label": result.label,
+                "human_label": human["label"] if human else None,
+                "human_annotator": human["annotator"] if human else None,
             }
-            for analysis_id, result, facts, annotations, label, _ in records
+            for analysis_id, result, facts, annotations, human, _ in records
         ]
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
         written.append(path)
@@ -252,8 +264,9 @@ def _write_csv(path: Path, records) -> None:
         "created",
         "start",
         "end",
-        "label",
         "model_label",
+        "human_label",
+        "human_annotator",
         *[f"p_{label}" for label in labels],
         "transcript",
         "rationale",
@@ -268,7 +281,7 @@ def _write_csv(path: Path, records) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
-        for analysis_id, result, facts, annotations, label, _ in records:
+        for analysis_id, result, facts, annotations, human, _ in records:
             verdicts = [c["verdict"] for c in result.citations]
             writer.writerow(
                 {
@@ -280,8 +293,9 @@ def _write_csv(path: Path, records) -> None:
                     "created": facts["created"],
                     "start": result.start,
                     "end": result.end,
-                    "label": label,
                     "model_label": result.label,
+                    "human_label": human["label"] if human else "",
+                    "human_annotator": human["annotator"] if human else "",
                     **{f"p_{k}": v for k, v in result.probabilities.items()},
                     "transcript": result.transcript,
                     "rationale": result.rationale,

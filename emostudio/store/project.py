@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from emostudio.store.database import StoreError, now, open_database
-from emostudio.store.queries import FTS_HINT, Filters, ProjectQueries, SearchError  # noqa: F401 - re-exported
+from emostudio.store.queries import (  # noqa: F401 - re-exported
+    FTS_HINT,
+    LATEST_HUMAN,
+    Filters,
+    ProjectQueries,
+    SearchError,
+)
 from model_core.acoustics import Track
 from model_core.audio import Recording
 from model_core.cues import SpeakerBaseline
@@ -346,8 +352,9 @@ class Project(ProjectQueries):
             "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version, a.model_trained,"
             " a.label, a.probabilities, a.transcript, a.words, a.rationale, a.citations, a.cues, a.timings,"
             " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker,"
-            " a.rationale_review"
-            f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 {where}"
+            " a.rationale_review, h.label, h.annotator"
+            f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
+            f" ON h.analysis_id = a.id {where}"
         )
         for row in self.conn.execute(query, params):
             (
@@ -375,6 +382,8 @@ class Project(ProjectQueries):
                 rate,
                 speaker,
                 review,
+                human_label,
+                human_annotator,
             ) = row
             model = (
                 {"name": model_name, "version": model_version, "trained": bool(trained)}
@@ -404,7 +413,16 @@ class Project(ProjectQueries):
                 (
                     analysis_id,
                     result,
-                    {"kind": kind, "created": created, "name": name, "speaker": speaker},
+                    {
+                        "kind": kind,
+                        "created": created,
+                        "name": name,
+                        "speaker": speaker,
+                        # The latest human judgement (None before any): shown and exported
+                        # apart from the model's label, never mixed with it.
+                        "human_label": human_label,
+                        "human_annotator": human_annotator,
+                    },
                 )
             )
         return rows

@@ -21,15 +21,28 @@ FTS_HINT = (
 )
 
 
+# Each analysis's latest human judgement (label, annotator): joined as ``h`` in listings.
+LATEST_HUMAN = (
+    "SELECT n.analysis_id, n.label, n.annotator FROM annotations n WHERE n.id ="
+    " (SELECT max(m.id) FROM annotations m WHERE m.analysis_id = n.analysis_id)"
+)
+
+
 class SearchError(StoreError):
     """A text search the full-text index cannot parse."""
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What to list: all given conditions must hold."""
+    """What to list: all given conditions must hold.
+
+    ``label`` is the label as it stands (the latest human judgement where there is one, else
+    the model's); ``model_label`` and ``human_label`` ask for one side only.
+    """
 
     label: str | None = None
+    model_label: str | None = None
+    human_label: str | None = None  # the latest human judgement's label
     speaker: str | None = None
     annotator: str | None = None
     since: str | None = None  # ISO date or time, inclusive
@@ -56,10 +69,14 @@ class ProjectQueries:
         """Analyses matching ``filters``, newest first by default; (id, result, facts) each."""
         clauses, params = [], []
         if filters.label:
-            clauses.append(
-                "(a.label = ? OR a.id IN (SELECT analysis_id FROM annotations WHERE label = ?))"
-            )
-            params += [filters.label, filters.label]
+            clauses.append("coalesce(h.label, a.label) = ?")
+            params.append(filters.label)
+        if filters.model_label:
+            clauses.append("a.label = ?")
+            params.append(filters.model_label)
+        if filters.human_label:
+            clauses.append("h.label = ?")
+            params.append(filters.human_label)
         if filters.speaker:
             clauses.append("r.speaker = ?")
             params.append(filters.speaker)

@@ -60,7 +60,10 @@ def xml_text(text: str) -> str:
     """A text as XML 1.0 keeps it: \\n line ends, no characters XML cannot hold."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        c for c in text if c in "\t\n" or ("\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd")
+        c
+        for c in text
+        if c in "\t\n"
+        or ("\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd")
         or c >= "\U00010000"
     )
 
@@ -79,9 +82,7 @@ def analyses(draw, overlapping: bool = False):
         times = sorted(draw(st.lists(st.integers(0, frames), max_size=2 * count, unique=True)))
         return [(a / RATE, b / RATE) for a, b in zip(times[::2], times[1::2], strict=False)]
 
-    words = [
-        {"word": draw(SOME_TEXT), "start": a, "end": b} for a, b in spans(8)
-    ]
+    words = [{"word": draw(SOME_TEXT), "start": a, "end": b} for a, b in spans(8)]
     citations = [
         {
             "text": draw(SOME_TEXT),
@@ -138,11 +139,28 @@ def stored(project: Project, folder: Path, case) -> tuple[int, AnalysisResult]:
     return analysis_id, project.analysis(analysis_id)
 
 
-def expected_tiers(result: AnalysisResult, label: str) -> dict[str, list[tuple[float, float, str]]]:
+def human_of(case) -> dict:
+    """The annotation the files show: the case's label, corrected by its annotator."""
+    *_, annotator, label = case
+    return {
+        "label": label,
+        "accepted": False,
+        "annotator": annotator,
+        "created": "2026-11-30T09:00",
+    }
+
+
+def expected_tiers(
+    result: AnalysisResult, human: dict
+) -> dict[str, list[tuple[float, float, str]]]:
+    model = " ".join(str(result.model[k]) for k in ("name", "version") if result.model.get(k))
+    model_label = f"{result.label} ({model})" if result.label and model else (result.label or "")
+    human_label = f"{human['label']} (corrected by {human['annotator']}, 2026-11-30)"
     tiers = {
         "words": [(w["start"], w["end"], w["word"]) for w in result.words],
-        "emotion": [(result.start, result.end, label)],
-        "rationale": [(result.start, result.end, result.rationale)],
+        "model label": [(result.start, result.end, model_label)],
+        "human label": [(result.start, result.end, human_label)],
+        "model rationale": [(result.start, result.end, result.rationale)],
     }
     for number, citation in enumerate(result.citations, 1):
         name = f"cue {number}: {citation['claim']} [{citation['verdict']}]"
@@ -179,15 +197,24 @@ def same(read, wanted) -> None:
 
 def simple_case(label: str = "sad", **fields):
     """A hand-written case: a 1 s recording analysed whole."""
-    result = AnalysisResult(**{"file": None, "sha256": "", "duration": 1.0, "sample_rate": RATE,
-                               "start": 0.0, "end": 1.0, **fields})
+    result = AnalysisResult(
+        **{
+            "file": None,
+            "sha256": "",
+            "duration": 1.0,
+            "sample_rate": RATE,
+            "start": 0.0,
+            "end": 1.0,
+            **fields,
+        }
+    )
     return 1000, "clip", None, result, "ann", label
 
 
 def write_textgrid(folder: Path, case) -> tuple[Path, AnalysisResult]:
-    *_, result, _, label = case
+    result = case[3]
     path = folder / "analysis.TextGrid"
-    path.write_text(textgrid_text(result, label), encoding="utf-8")
+    path.write_text(textgrid_text(result, human_of(case)), encoding="utf-8")
     return path, result
 
 
@@ -199,7 +226,7 @@ def write_textgrid(folder: Path, case) -> tuple[Path, AnalysisResult]:
 def test_textgrids_read_back_with_the_same_texts_and_times(folder, case):
     path, result = write_textgrid(folder, case)
     read = praat_tiers(path)
-    wanted = expected_tiers(result, case[-1])
+    wanted = expected_tiers(result, human_of(case))
     assert list(read) == [praat_text(tier) for tier in wanted]
     for (_, intervals), tier in zip(read.items(), wanted.values(), strict=True):
         same(labelled(intervals, str), labelled(tier, praat_text))
@@ -220,12 +247,12 @@ def test_textgrids_read_back_with_the_same_texts_and_times(folder, case):
 def test_eaf_files_parse_as_xml_with_the_same_annotations(folder, case, media):
     from pympi.Elan import Eaf
 
-    *_, result, _, label = case
+    result = case[3]
     path = folder / "analysis.eaf"
-    write_eaf(result, label, path, media)
+    write_eaf(result, human_of(case), path, media)
     ET.parse(path)  # well-formed XML, whatever the texts held
     eaf = Eaf(str(path))
-    wanted = expected_tiers(result, label)
+    wanted = expected_tiers(result, human_of(case))
     assert list(eaf.get_tier_names()) == [xml_text(tier) for tier in wanted]
     if media:
         assert eaf.media_descriptors[0]["MEDIA_URL"] == xml_text(media)
@@ -252,14 +279,16 @@ def test_exports_hold_every_text(project, case):
     table, dump = written[-2:]
     with open(table, newline="", encoding="utf-8") as handle:
         row = {int(r["id"]): r for r in csv.DictReader(handle)}[analysis_id]
-    assert row["label"] == label and row["speaker"] == (speaker or "")
+    assert (row["human_label"], row["human_annotator"]) == (label, annotator)
+    assert row["speaker"] == (speaker or "")
     assert row["rationale"] == result.rationale and row["transcript"] == result.transcript
     assert row["model_label"] == (result.label or "")
     for key, value in result.probabilities.items():
         assert float(row[f"p_{key}"]) == value
     record = {r["id"]: r for r in json.loads(dump.read_text(encoding="utf-8"))}[analysis_id]
     assert record["result"] == result.to_dict()
-    assert record["label"] == label and record["speaker"] == speaker
+    assert record["human_label"] == label and record["speaker"] == speaker
+    assert record["model_label"] == result.label
     assert record["annotations"][0]["annotator"] == annotator
 
 

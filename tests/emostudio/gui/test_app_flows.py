@@ -288,6 +288,15 @@ def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot,
     panel.save.click()  # the same judgement twice is one row
     with Project(settings.value("project"), create=False) as project:
         assert len(project.annotations(analysis_id)) == 1
+    browser = window.browser  # the model's and the human's labels, each in its own column
+    qtbot.waitUntil(lambda: browser.table.rowCount() == 1 and browser.table.item(0, 3).text() == "neutral",
+                    timeout=TIMEOUT_MS)
+    assert browser.table.item(0, 2).text() == "sad"
+    browser.label.setCurrentText("sad")  # as it stands, the clip is neutral now
+    qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+    browser.label_side.setCurrentText("model's")
+    qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+    browser.label.setCurrentText("any")
     window.open_file(str(speechlike(tmp_path / "other.wav", f0=120.0)))
     qtbot.waitUntil(lambda: panel.analysis_id is None and bool(window.session.tracks), timeout=TIMEOUT_MS)
     assert not panel.save.isEnabled() and panel.label.count() == 0

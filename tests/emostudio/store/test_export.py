@@ -62,8 +62,8 @@ def test_textgrid_is_read_back_by_praat(project, tmp_path):
     names = [
         call(grid, "Get tier name", i) for i in range(1, call(grid, "Get number of tiers") + 1)
     ]
-    assert names[:3] == ["words", "emotion", "rationale"]
-    assert names[3].startswith("cue 1: word:") and "[supported]" in names[3]
+    assert names[:4] == ["words", "model label", "human label", "model rationale"]
+    assert names[4].startswith("cue 1: word:") and "[supported]" in names[4]
     words = [
         (
             call(grid, "Get label of interval", 1, i),
@@ -74,8 +74,10 @@ def test_textgrid_is_read_back_by_praat(project, tmp_path):
     ]
     spoken = [(label, round(a, 3), round(b, 3)) for label, a, b in words if label]
     assert spoken == [(w, a, b) for w, a, b in WORDS]  # the double quote survives the round trip
-    assert call(grid, "Get label of interval", 2, 1) == "sad"  # the annotator's correction
-    assert call(grid, "Get label of interval", 3, 1) == result.rationale
+    assert call(grid, "Get label of interval", 2, 1) == "angry (m 1)"  # the model's, named
+    human = call(grid, "Get label of interval", 3, 1)
+    assert human.startswith("sad (corrected by bob, ")  # the annotator's, apart
+    assert call(grid, "Get label of interval", 4, 1) == result.rationale
     assert call(
         grid,
         "Get end time",
@@ -88,13 +90,14 @@ def test_eaf_has_the_same_tiers(project, tmp_path):
     opened, _result = project
     (path,) = export(opened, tmp_path / "out", "eaf")
     eaf = Eaf(str(path))
-    assert {"words", "emotion", "rationale"} <= set(eaf.get_tier_names())
+    assert {"words", "model label", "human label", "model rationale"} <= set(eaf.get_tier_names())
     assert sorted(eaf.get_annotation_data_for_tier("words")) == [
         (250, 550, "please"),
         (600, 800, "just"),
         (850, 1300, 'stop"'),
     ]
-    assert eaf.get_annotation_data_for_tier("emotion")[0][2] == "sad"
+    assert eaf.get_annotation_data_for_tier("model label")[0][2] == "angry (m 1)"
+    assert eaf.get_annotation_data_for_tier("human label")[0][2].startswith("sad (corrected by bob")
 
 
 def test_csv_and_json_hold_every_analysis(project, tmp_path):
@@ -102,7 +105,12 @@ def test_csv_and_json_hold_every_analysis(project, tmp_path):
     (table,) = export(opened, tmp_path / "out", "csv")
     with open(table, newline="") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert row["label"] == "sad" and row["model_label"] == "angry" and row["p_angry"] == "0.7"
+    assert (row["model_label"], row["human_label"], row["human_annotator"]) == (
+        "angry",
+        "sad",
+        "bob",
+    )
+    assert "label" not in row and row["p_angry"] == "0.7"
     assert (
         row["speaker"] == "Ann Smith" and int(row["supported"]) >= 1 and row["annotations"] == "1"
     )
@@ -112,12 +120,18 @@ def test_csv_and_json_hold_every_analysis(project, tmp_path):
         record["result"]["rationale"] == result.rationale
         and record["annotations"][0]["annotator"] == "bob"
     )
+    assert (record["model_label"], record["human_label"]) == ("angry", "sad")
 
 
 def test_filters_apply_to_exports(project, tmp_path):
     opened, _ = project
     assert export(opened, tmp_path / "none", "textgrid", Filters(label="happy")) == []
+    # The label as it stands is the human's correction; the model's is asked for apart.
     assert len(export(opened, tmp_path / "some", "textgrid", Filters(label="sad"))) == 1
+    assert export(opened, tmp_path / "stands", "textgrid", Filters(label="angry")) == []
+    assert len(export(opened, tmp_path / "model", "textgrid", Filters(model_label="angry"))) == 1
+    assert len(export(opened, tmp_path / "human", "textgrid", Filters(human_label="sad"))) == 1
+    assert export(opened, tmp_path / "neither", "textgrid", Filters(human_label="angry")) == []
 
 
 def test_anonymised_exports_drop_paths_and_names(project, tmp_path):
