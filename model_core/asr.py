@@ -3,11 +3,14 @@
 Long audio is cut into windows of at most 30 s at quiet moments and all windows of all
 clips are decoded in batches. Word times come from the cross-attention alignment heads
 (``return_token_timestamps``): a word starts at its first token's time and ends where the
-next token starts, clipped to its window.
+next token starts, clipped to its window. Each transcript also carries the decoder's
+signals (mean token log-probability, no-speech probability) that
+:mod:`model_core.reliability` turns into a judgement of how far it can be trusted.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -31,15 +34,41 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
+    """Text, timed words, and the decoder's signals: ``avg_logprob`` (mean natural-log
+    probability per text token) and ``no_speech_prob`` (the largest over the windows);
+    None where not measured."""
+
     text: str
     words: list[Word] = field(default_factory=list)
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "words": [asdict(w) for w in self.words]}
+        return {
+            "text": self.text,
+            "words": [asdict(w) for w in self.words],
+            "avg_logprob": self.avg_logprob,
+            "no_speech_prob": self.no_speech_prob,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Transcript:
-        return cls(data["text"], [Word(**w) for w in data["words"]])
+        return cls(
+            data["text"],
+            [Word(**w) for w in data["words"]],
+            data.get("avg_logprob"),
+            data.get("no_speech_prob"),
+        )
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One decoded window: its words and the decoder's signals."""
+
+    words: list[Word]
+    logprob_sum: float
+    tokens: int
+    no_speech_prob: float
 
 
 class Transcriber:
@@ -72,6 +101,12 @@ class Transcriber:
         self.placement = placement
         self.batch_size = batch_size
         self.first_special = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+        self.start_token = model.generation_config.decoder_start_token_id
+        # Whisper's no-speech token: <|nospeech|>, or <|nocaptions|> in older vocabularies.
+        nospeech = tokenizer.convert_tokens_to_ids("<|nospeech|>")
+        if nospeech in (None, tokenizer.unk_token_id):
+            nospeech = tokenizer.convert_tokens_to_ids("<|nocaptions|>")
+        self.no_speech_token = nospeech if nospeech != tokenizer.unk_token_id else None
 
     @classmethod
     def from_source(cls, source: str, placement: Placement) -> Transcriber:
@@ -119,7 +154,7 @@ class Transcriber:
             states = None
         else:
             inputs, states = encoded
-        words: list[list[Word]] = [[] for _ in clips]
+        windows: list[list[_Window]] = [[] for _ in clips]
         for first in range(0, len(inputs.owners), self.batch_size):
             window = slice(first, first + self.batch_size)
             decoded = self._decode(
@@ -127,43 +162,76 @@ class Transcriber:
                 inputs.attention_mask[window],
                 None if states is None else states[window],
             )
-            for index, offset, duration, window_words in zip(
+            for index, offset, duration, part in zip(
                 inputs.owners[window],
                 inputs.starts[window],
                 inputs.durations[window],
                 decoded,
                 strict=True,
             ):
-                words[index].extend(
+                timed = [
                     Word(
                         w.text,
                         round(offset + min(w.start, duration), 3),
                         round(offset + min(w.end, duration), 3),
                     )
-                    for w in window_words
+                    for w in part.words
+                ]
+                windows[index].append(
+                    _Window(timed, part.logprob_sum, part.tokens, part.no_speech_prob)
                 )
-        return [
-            Transcript(" ".join(w.text for w in clip_words), clip_words) for clip_words in words
-        ]
+        return [_joined(parts) for parts in windows]
 
     def _decode(
         self, features: torch.Tensor, attention_mask: torch.Tensor, states: torch.Tensor | None
-    ) -> list[list[Word]]:
+    ) -> list[_Window]:
         from transformers.modeling_outputs import BaseModelOutput
 
-        extra = (
-            {} if states is None else {"encoder_outputs": BaseModelOutput(last_hidden_state=states)}
-        )
+        features = features.to(self.placement.device, self.placement.dtype)
+        if states is None:  # encoded once here: the no-speech step and generate() share it
+            states = self.model.model.encoder(features).last_hidden_state
+        encoded = BaseModelOutput(last_hidden_state=states)
         output = self.model.generate(
-            features.to(self.placement.device, self.placement.dtype),
+            features,
             attention_mask=attention_mask.to(self.placement.device),
+            encoder_outputs=encoded,
             return_token_timestamps=True,
             return_dict_in_generate=True,
-            **extra,
+            output_scores=True,
         )
-        sequences = output["sequences"].cpu().tolist()
+        sequences = output["sequences"]
         times = output["token_timestamps"].float().cpu().numpy()
-        return [self._words(ids, stamps) for ids, stamps in zip(sequences, times, strict=True)]
+        logprob_sums, token_counts = self._token_logprobs(sequences, output["scores"])
+        no_speech = self._no_speech(encoded, len(sequences))
+        return [
+            _Window(self._words(ids, stamps), total, count, p)
+            for ids, stamps, total, count, p in zip(
+                sequences.cpu().tolist(), times, logprob_sums, token_counts, no_speech, strict=True
+            )
+        ]
+
+    def _token_logprobs(self, sequences: torch.Tensor, scores) -> tuple[list[float], list[int]]:
+        """Per window: the sum of the chosen text tokens' log-probabilities, and their count."""
+        steps = len(scores)
+        chosen = sequences[:, sequences.shape[1] - steps :]
+        totals = torch.zeros(len(sequences), dtype=torch.float64)
+        counts = torch.zeros(len(sequences), dtype=torch.int64)
+        for step, logits in enumerate(scores):  # one (batch, vocab) at a time: bounded memory
+            tokens = chosen[:, step]
+            picked = torch.log_softmax(logits.float(), -1).gather(1, tokens[:, None])[:, 0]
+            text = (tokens < self.first_special).cpu()
+            totals += torch.where(text, picked.double().cpu(), 0.0)
+            counts += text.long()
+        return totals.tolist(), counts.tolist()
+
+    def _no_speech(self, encoded, n_windows: int) -> list[float]:
+        """P(no-speech token) after the start-of-transcript token, per window (NaN when the
+        vocabulary has none)."""
+        if self.no_speech_token is None or self.start_token is None:
+            return [math.nan] * n_windows
+        start = torch.full((n_windows, 1), self.start_token, device=self.placement.device)
+        logits = self.model(encoder_outputs=encoded, decoder_input_ids=start).logits[:, -1]
+        return torch.softmax(logits.float(), -1)[:, self.no_speech_token].cpu().tolist()
 
     def _words(self, ids: list[int], stamps: np.ndarray) -> list[Word]:
         """Group tokens into words: a token starting with a space starts a new word."""
@@ -183,6 +251,19 @@ class Transcriber:
             if text:
                 result.append(Word(text, start, max(end, start)))
         return result
+
+
+def _joined(parts: list[_Window]) -> Transcript:
+    """One clip's transcript from its windows (in order)."""
+    words = [w for part in parts for w in part.words]
+    tokens = sum(part.tokens for part in parts)
+    no_speech = [part.no_speech_prob for part in parts if math.isfinite(part.no_speech_prob)]
+    return Transcript(
+        " ".join(w.text for w in words),
+        words,
+        round(sum(part.logprob_sum for part in parts) / tokens, 4) if tokens else None,
+        round(max(no_speech), 4) if no_speech else None,
+    )
 
 
 WORDS_ONLY = re.compile(r"[^a-z0-9' ]+")

@@ -6,6 +6,7 @@ calls and runs each batch of clips through every model stage as one batch.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from model_core.model.head import VoiceStats, head_frames, utterance_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
+from model_core.reliability import assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 DEFAULT_MODEL = "default"
@@ -126,21 +128,29 @@ class Analyzer:
         *,
         rationale: bool = True,
         on_text: Callable[[int, str], None] | None = None,
+        on_stage: Callable[[str, dict], None] | None = None,
     ) -> list[AnalysisResult]:
         """Analyse a batch of clips; every model stage runs once for the whole batch.
 
         ``on_text(i, delta)`` streams clip ``i``'s rationale as it is generated.
+        ``on_stage(name, info)`` is called as each stage starts (``acoustics``,
+        ``whisper_encoder``, ``asr``, ``encoders``, ``label_head`` or ``scoring``,
+        ``generation``) and, with ``name == "label"``, as soon as the labels are known
+        (``info``: ``labels`` and ``probabilities``, one row per clip); it may raise to
+        stop the analysis between stages.
         Raises :class:`model_core.audio.AudioError` for a clip that cannot be analysed;
         callers that want to go on with the others pass clips one batch at a time.
         """
         timings: list[dict[str, float]] = [{} for _ in clips]
+        report = on_stage or (lambda name, info: None)
+        report("acoustics", {})
         acoustics: list[tuple[AcousticAnalysis, CueSummary]] = []
         for clip, clip_timings in zip(clips, timings, strict=True):
             started = time.perf_counter()
             acoustics.append(self._measure(clip))
             clip_timings["acoustics"] = time.perf_counter() - started
         samples, inputs = self._model_inputs(clips, acoustics)
-        stage = _Stopwatch(timings)
+        stage = _Stopwatch(timings, report)
         # Whisper's encoder runs once: ASR and the speech branch share its states.
         whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
         transcripts = stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
@@ -174,6 +184,10 @@ class Analyzer:
                 "scoring", lambda: self.model.score_labels(inputs, ser, audio=audio)
             )
         labels = [config.labels[int(np.argmax(row))] for row in probabilities]
+        report(
+            "label",
+            {"labels": labels, "probabilities": [list(map(float, r)) for r in probabilities]},
+        )
         rationales = [""] * len(clips)
         if generate:
             prefixes = [label_answer(label) + "Reason:" for label in labels]
@@ -278,10 +292,12 @@ class Analyzer:
         found = self.transcriber.transcribe([samples[i] for i in speech], encoded)
         for i, transcript in zip(speech, found, strict=True):
             offset = acoustics[i][0].offset
-            transcripts[i] = Transcript(
-                transcript.text,
-                [
-                    type(w)(w.text, round(w.start + offset, 3), round(w.end + offset, 3))
+            transcripts[i] = dataclasses.replace(
+                transcript,
+                words=[
+                    dataclasses.replace(
+                        w, start=round(w.start + offset, 3), end=round(w.end + offset, 3)
+                    )
                     for w in transcript.words
                 ],
             )
@@ -298,18 +314,27 @@ class Analyzer:
         words = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
         cues = summary.to_dict()
         span = (summary.start, summary.end)
+        reliability = assess(
+            transcript.text,
+            transcript.avg_logprob,
+            transcript.no_speech_prob,
+            analysis.voiced_fraction * analysis.duration,
+        )
+        doubt = "; ".join(reliability.reasons) or None
+        if doubt:
+            warnings.append(f"the transcript is unreliable: {doubt}")
         labels = list(self.model.config.labels)
         by_label = dict(zip(labels, (float(p) for p in probabilities), strict=True))
         delivered = None
         if wanted:
-            draft_citations = ground(draft, words, cues["cues"], span, label=label)
+            draft_citations = ground(draft, words, cues["cues"], span, label, doubt)
             delivered = deliver(
                 self.rationale_policy,
                 label,
                 draft,
                 draft_citations,
                 cues["cues"],
-                words=words,
+                words=[] if doubt else words,  # the composer quotes no doubtful transcript
                 probabilities=by_label,
                 labels=labels,
             )
@@ -327,9 +352,10 @@ class Analyzer:
             words=words,
             rationale=rationale,
             citations=[
-                c.to_dict() for c in ground(rationale, words, cues["cues"], span, label=label)
+                c.to_dict() for c in ground(rationale, words, cues["cues"], span, label, doubt)
             ],
             rationale_review=delivered.to_dict() if delivered else None,
+            transcript_reliability=reliability.to_dict() if transcript.text else None,
             cues=cues,
             model=self.model_info,
             timings={k: round(v, 4) for k, v in timings.items()},
@@ -339,14 +365,15 @@ class Analyzer:
 
 
 class _Stopwatch:
-    """Times a batch stage and records it in every clip's timings."""
+    """Times a batch stage and records it in every clip's timings; says when each starts."""
 
-    def __init__(self, timings: list[dict[str, float]]):
-        self.timings = timings
+    def __init__(self, timings: list[dict[str, float]], report: Callable[[str, dict], None]):
+        self.timings, self.report = timings, report
         for clip_timings in timings:
             clip_timings["batch_size"] = len(timings)
 
     def __call__(self, name: str, work):
+        self.report(name, {})
         started = time.perf_counter()
         result = work()
         for clip_timings in self.timings:

@@ -22,7 +22,8 @@ class AnalysisResult:
     per stage (model stages are for the whole batch of ``timings["batch_size"]`` clips).
     ``rationale_review`` says where the rationale came from (:mod:`model_core.rationale.review`):
     ``{"source": "model" | "composer", "draft": the model's own text, "problems": why the
-    draft was rejected}``; None when no rationale was asked for.
+    draft was rejected}``; None when no rationale was asked for. ``transcript_reliability``
+    is :class:`model_core.reliability.Reliability` as a dict (None without a transcript).
     """
 
     file: str | None
@@ -43,6 +44,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)
     note: str | None = None
     rationale_review: dict[str, Any] | None = None
+    transcript_reliability: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

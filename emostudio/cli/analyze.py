@@ -118,7 +118,14 @@ def run(args: argparse.Namespace) -> int:
     return 1 if for_each_file(args.files, handle, debug=args.debug) else 0
 
 
-VERDICT_MARKS = {"supported": "+", "contradicted": "x", "not measurable": "?", "not found": "!"}
+VERDICT_MARKS = {
+    "supported": "+",
+    "contradicted": "x",
+    "not measurable": "?",
+    "not found": "!",
+    "transcript unreliable": "~",
+    "unchecked": "*",
+}
 
 
 def stance_text(citation: dict) -> str:

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("stop the analysis (Esc)")
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.session.cancel_analysis)
+        self.cancel_button.clicked.connect(self.cancel_analysis)
         self.model_label = QLabel("model: loading...")
         self.project_label = QLabel()
         bar.addWidget(self.busy_label, 1)
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         s.spectrogram_ready.connect(self._spectrogram_ready)
         s.analysis_started.connect(self._analysis_started)
         s.token.connect(self.results.stream)
+        s.labelled.connect(self.results.show_probabilities)
         s.analysis_ready.connect(self._analysis_ready)
         s.analysis_failed.connect(self._analysis_failed)
         s.busy.connect(self._busy)
@@ -316,6 +317,8 @@ class MainWindow(QMainWindow):
     def _analysis_started(self) -> None:
         self.right_tabs.setCurrentWidget(self.results)
         self.results.start_streaming()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setEnabled(True)
         self.cancel_button.show()
 
     def _analysis_ready(self, result, analysis_id) -> None:
@@ -328,13 +331,19 @@ class MainWindow(QMainWindow):
 
     def _analysis_failed(self, message: str) -> None:
         self.cancel_button.hide()
-        self.results.stream(f"\n[{message}]")
+        self.results.show_failure(message)
+
+    def cancel_analysis(self) -> None:
+        """Stop the analysis: the button says so at once, the step under way ends first."""
+        self.cancel_button.setText("Cancelling...")
+        self.cancel_button.setEnabled(False)
+        self.session.cancel_analysis()
 
     def cancel(self) -> None:
         if self.playback is not None:
             self.stop_playback()
         elif self.cancel_button.isVisible():
-            self.session.cancel_analysis()
+            self.cancel_analysis()
         else:
             self.timeline.clear_selection()
 

@@ -53,6 +53,10 @@ def stance_mark(citation: dict) -> tuple[str, str]:
     return STANCE_MARKS.get(stance, ""), f"Stance: {stance} the label, cited {framed} ({reason})."
 
 
+WAITING = "(analysing: the label and the rationale appear here)"
+DRAFTING = "The model's draft, not yet checked:"
+
+
 class ResultsPanel(QWidget):
     citation_activated = Signal(dict)  # clicked or hovered citation
     word_activated = Signal(float)  # seconds
@@ -126,12 +130,27 @@ class ResultsPanel(QWidget):
         self.citations, self.words, self.streaming = [], [], ""
 
     def start_streaming(self) -> None:
+        """A fresh analysis: the old result goes, and a placeholder that is not evidence."""
         self.streaming = ""
-        self.rationale.setPlainText("(listening...)")
+        self._set_bars({})
+        self.review.hide()
+        self.rationale.setHtml(f"<i style='color:gray'>{html.escape(WAITING)}</i>")
 
     def stream(self, delta: str) -> None:
+        """The model's draft as it is written (plain text: nothing in it is checked yet)."""
         self.streaming += delta
-        self.rationale.setPlainText(self.streaming)
+        self.rationale.setHtml(
+            f"<span style='color:gray'>{html.escape(DRAFTING)}</span><br>{html.escape(self.streaming)}"
+        )
+
+    def show_failure(self, message: str) -> None:
+        """The analysis stopped: say why under whatever draft had been written."""
+        draft = f"<span style='color:gray'>{html.escape(self.streaming)}</span>" if self.streaming else ""
+        self.rationale.setHtml(f"{draft}<p><b>{html.escape(message)}</b></p>")
+
+    def show_probabilities(self, probabilities: dict) -> None:
+        """The label as soon as it is scored, before the rationale is written."""
+        self._set_bars(probabilities, max(probabilities, key=probabilities.get) if probabilities else None)
 
     def show_cues(self, cues: dict) -> None:
         self.descriptor.setText(f"<b>{html.escape(cues.get('descriptor', ''))}</b>  "
@@ -157,10 +176,21 @@ class ResultsPanel(QWidget):
         self.citations, self.words = list(result.citations), list(result.words)
         self.rationale.setHtml(self.rationale_html(result.rationale, self.citations))
         self.show_review(result.rationale_review)
-        self.transcript.setHtml(" ".join(
-            f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
-            for i, w in enumerate(self.words)) or "<i>(no speech transcribed)</i>")
+        self.transcript.setHtml(self.transcript_html(self.words, result.transcript_reliability))
         self.show_cues(result.cues)
+
+    @staticmethod
+    def transcript_html(words: list[dict], reliability: dict | None) -> str:
+        """The clickable words, after a warning when the recogniser doubts them."""
+        text = " ".join(
+            f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
+            for i, w in enumerate(words)) or "<i>(no speech transcribed)</i>"
+        if reliability and not reliability.get("reliable", True):
+            reasons = "; ".join(html.escape(r) for r in reliability.get("reasons", []))
+            text = (f'<p style="color:{VERDICT_COLOURS["transcript unreliable"]}"><b>Unreliable transcript</b>: '
+                    f"{reasons}. The default recogniser (Whisper tiny.en) knows English only; quotes of "
+                    "these words are not evidence.</p>" + text)
+        return text
 
     def show_review(self, review: dict | None) -> None:
         """The rationale's source under it; the model's draft and the review's findings in

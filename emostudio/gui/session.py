@@ -30,6 +30,7 @@ class Session(QObject):
     spectrogram_ready = Signal(object)  # (times, freqs, db, start, end)
     analysis_started = Signal()
     token = Signal(str)
+    labelled = Signal(dict)  # label -> probability, before the rationale is written
     analysis_ready = Signal(object, object)  # AnalysisResult, analysis id in the project (or None)
     analysis_failed = Signal(str)
     busy = Signal(str)  # a message while work runs ('' when idle)
@@ -54,6 +55,7 @@ class Session(QObject):
         self.model.finished.connect(self._analysis_finished)
         self.model.failed.connect(self._analysis_failed)
         self.model.token.connect(self.token)
+        self.model.labelled.connect(self.labelled)
         self.model.stage.connect(self.busy)
 
     # ----------------------------------------------------------------- projects
@@ -127,8 +129,14 @@ class Session(QObject):
         """Show a recording already in memory (a take, or one from the project)."""
         self._decoded_part(("recording", recording))
         self.busy.emit("drawing...")
+
+        def drawn(env) -> None:
+            self._decoded_part(("envelope", env))
+            if tracks:  # else measuring goes on, and clears the message when it ends
+                self.busy.emit("")
+
         workers.start(lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
-                      done=lambda env: self._decoded_part(("envelope", env)), failed=self._failed)
+                      done=drawn, failed=self._failed)
         if tracks:
             self.tracks = tracks
             self.tracks_ready.emit(tracks)
@@ -229,6 +237,7 @@ class Session(QObject):
         self.model.analyze(self.recording, start, end, baseline)
 
     def cancel_analysis(self) -> None:
+        self.busy.emit("cancelling: the current step finishes first...")
         self.model.cancel()
 
     def _speaker(self) -> str | None:

@@ -24,7 +24,7 @@ from emostudio.readout import (
 from model_core.cues.catalog import PLOT_OF_ASPECT
 
 VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measurable": "#8a8f98",
-                   "not found": "#e08a00"}
+                   "not found": "#e08a00", "transcript unreliable": "#b45309", "unchecked": "#7c3aed"}
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300
 

@@ -91,6 +91,18 @@ def stop_all(timeout_ms: int = 5000) -> bool:
     return pool.waitForDone(timeout_ms)
 
 
+# What the status bar says as each stage of an analysis starts.
+STAGE_MESSAGES = {
+    "acoustics": "analysing 1/5: measuring pitch, loudness and voice quality...",
+    "whisper_encoder": "analysing 2/5: listening (speech encoder)...",
+    "asr": "analysing 3/5: transcribing...",
+    "encoders": "analysing 4/5: preparing the model's audio tokens...",
+    "label_head": "analysing 4/5: scoring the label...",
+    "scoring": "analysing 4/5: scoring the label...",
+    "generation": "analysing 5/5: writing and checking the rationale...",
+}
+
+
 class ModelService(QObject):
     """Owns the Analyzer in a thread of its own; requests arrive as queued signals.
 
@@ -101,6 +113,7 @@ class ModelService(QObject):
     loaded = Signal(dict)  # model info
     token = Signal(str)  # streamed rationale text
     stage = Signal(str)
+    labelled = Signal(dict)  # label -> probability, as soon as the label is scored
     finished = Signal(dict)  # AnalysisResult.to_dict()
     failed = Signal(str)
     _load = Signal(str, str)
@@ -160,10 +173,19 @@ class ModelService(QObject):
                 raise Cancelled
             self.token.emit(delta)
 
+        labels = list(self.analyzer.model.config.labels)
+
+        def on_stage(name: str, info: dict) -> None:
+            if self.cancel_flag.is_set():  # between stages: a cancel takes effect at once
+                raise Cancelled
+            if name == "label":
+                self.labelled.emit(dict(zip(labels, info["probabilities"][0], strict=True)))
+            elif name in STAGE_MESSAGES:
+                self.stage.emit(STAGE_MESSAGES[name])
+
         try:
-            self.stage.emit("analysing: acoustics, transcription, label...")
             (result,) = self.analyzer.analyze([Clip(recording, start, end, baseline=baseline)], rationale=rationale,
-                                              on_text=on_text)
+                                              on_text=on_text, on_stage=on_stage)
             if self.cancel_flag.is_set():
                 raise Cancelled
             self.finished.emit(result.to_dict())

@@ -8,6 +8,8 @@ from model_core.grounding.verdicts import (
     NOT_FOUND,
     NOT_MEASURABLE,
     SUPPORTED,
+    TRANSCRIPT_UNRELIABLE,
+    UNCHECKED,
     VERDICTS,
 )
 
@@ -16,6 +18,8 @@ __all__ = [
     "NOT_FOUND",
     "NOT_MEASURABLE",
     "SUPPORTED",
+    "TRANSCRIPT_UNRELIABLE",
+    "UNCHECKED",
     "VERDICTS",
     "Citation",
     "Claim",

@@ -8,7 +8,14 @@ from typing import Any
 
 from model_core.grounding.claims import Claim, extract_claims
 from model_core.grounding.stance import AGAINST, SUPPORT, cue_stance, presented_as
-from model_core.grounding.verdicts import NOT_FOUND, SUPPORTED, judge
+from model_core.grounding.unchecked import unchecked_spans
+from model_core.grounding.verdicts import (
+    NOT_FOUND,
+    SUPPORTED,
+    TRANSCRIPT_UNRELIABLE,
+    UNCHECKED,
+    judge,
+)
 from model_core.grounding.words import find_quote, transcript_tokens
 
 
@@ -23,12 +30,15 @@ class Citation:
     start_char, end_char : int
         Character span in the rationale.
     kind : str
-        ``"word"``, or the aspect of the voice (``pitch``, ``loudness``, ``rate``, ...).
+        ``"word"``, the aspect of the voice (``pitch``, ``loudness``, ``rate``, ...), or
+        ``"unchecked"`` for a description of the voice the lexicon does not know.
     claim : str
-        Normalised claim, e.g. ``pitch: high``, ``loudness: not loud``, ``word: "stop"``.
+        Normalised claim, e.g. ``pitch: high``, ``loudness: not loud``, ``word: "stop"``,
+        ``unchecked: the voice is very unsteady``.
     verdict : str
-        ``supported``, ``contradicted``, ``not measurable``, or ``not found`` (a quote the
-        transcript does not hold).
+        ``supported``, ``contradicted``, ``not measurable``, ``not found`` (a quote the
+        transcript does not hold), ``transcript unreliable`` (a quote of a transcript the
+        recogniser doubts) or ``unchecked``.
     spans : list of (start, end)
         Seconds: the quoted words, or where the cue is most expressed.
     evidence : str
@@ -86,7 +96,9 @@ class Citation:
         return cls(**{**fields, "spans": [tuple(span) for span in data["spans"]]})
 
 
-def _word_citation(claim: Claim, words: list[dict], tokens: list[str]) -> Citation:
+def _word_citation(
+    claim: Claim, words: list[dict], tokens: list[str], doubt: str | None
+) -> Citation:
     match = find_quote(claim.quote or "", tokens)
     if match is None:
         return Citation(
@@ -102,15 +114,31 @@ def _word_citation(claim: Claim, words: list[dict], tokens: list[str]) -> Citati
     start, end = float(words[match.first]["start"]), float(words[match.last]["end"])
     said = " ".join(w["word"] for w in words[match.first : match.last + 1])
     evidence = f'transcript: "{said}" at {start:.2f}-{end:.2f} s (match {match.score:.0%})'
+    if doubt:  # the words are in the transcript, but the transcript may not be what was said
+        evidence += f"; but the transcript is unreliable: {doubt}"
     return Citation(
         claim.text,
         claim.start_char,
         claim.end_char,
         "word",
         claim.label,
-        SUPPORTED,
+        TRANSCRIPT_UNRELIABLE if doubt else SUPPORTED,
         [(start, end)],
         evidence,
+    )
+
+
+def _unchecked(rationale: str, start: int, end: int) -> Citation:
+    text = rationale[start:end]
+    return Citation(
+        text,
+        start,
+        end,
+        "unchecked",
+        f"unchecked: {' '.join(text.split())}",
+        UNCHECKED,
+        [],
+        "grounding does not recognise this description of the voice: judge it yourself",
     )
 
 
@@ -131,6 +159,7 @@ def ground(
     cues: dict[str, dict],
     clip: tuple[float, float] | None = None,
     label: str | None = None,
+    transcript_doubt: str | None = None,
 ) -> list[Citation]:
     """Citations of a rationale, in reading order.
 
@@ -146,13 +175,21 @@ def ground(
     label : str, optional
         The label the rationale explains: acoustic citations then carry their stance
         towards it (None without a label).
+    transcript_doubt : str, optional
+        Why the transcript is unreliable (:mod:`model_core.reliability`): quotes found in
+        it are then ``transcript unreliable``, not ``supported``.
     """
     words = list(words)
     tokens = transcript_tokens([w["word"] for w in words])
     citations = []
-    for claim in extract_claims(rationale or ""):
+    claims = extract_claims(rationale or "")
+    for start, end in unchecked_spans(
+        rationale or "", [(c.start_char, c.end_char) for c in claims]
+    ):
+        citations.append(_unchecked(rationale, start, end))
+    for claim in claims:
         if claim.kind == "word":
-            citation = _word_citation(claim, words, tokens)
+            citation = _word_citation(claim, words, tokens, transcript_doubt)
         else:
             verdict = judge(claim, cues)
             stance, reason = (
@@ -173,4 +210,4 @@ def ground(
                 reason,
             )
         citations.append(replace(citation, spans=_within(citation.spans, clip)))
-    return citations
+    return sorted(citations, key=lambda c: c.start_char)

@@ -16,6 +16,8 @@ Each rate is micro-averaged over all rationales (NaN where it has nothing to cou
   normal level, largest |z| first), the share the rationale mentions, for or against;
 - ``quote_salience``: found quotes that overlap a marked moment (a marked cue's spans) or
   hold an emotional word (:mod:`model_core.grounding.salience`) / found quotes;
+- ``unchecked_rate``: descriptions of the voice grounding cannot check (verdict
+  ``unchecked``) / all claims; they count in no other rate;
 - ``claims_per_rationale``, ``mean_words``: means per rationale.
 """
 
@@ -29,7 +31,13 @@ from model_core.cues.catalog import CITABLE, MARKED_LEVELS, cues_of_sense
 from model_core.grounding.citations import Citation
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps
 from model_core.grounding.stance import FOR, SUPPORT
-from model_core.grounding.verdicts import CONTRADICTED, NOT_FOUND, NOT_MEASURABLE, SUPPORTED
+from model_core.grounding.verdicts import (
+    CONTRADICTED,
+    NOT_FOUND,
+    NOT_MEASURABLE,
+    SUPPORTED,
+    UNCHECKED,
+)
 
 COVERED_CUES = 3  # the clip's most marked cues a rationale is expected to weigh
 
@@ -51,6 +59,7 @@ class GroundingMetrics:
     coverage: float = math.nan
     quote_salience: float = math.nan
     mean_words: float = math.nan
+    unchecked_rate: float = math.nan
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,7 +85,7 @@ def mentioned_cues(citations: Iterable[Citation]) -> set[str]:
     """Every cue an acoustic citation speaks of ("voice: trembling" names jitter and shimmer)."""
     names: set[str] = set()
     for citation in citations:
-        if citation.kind == "word":
+        if citation.kind in ("word", "unchecked"):
             continue
         value = citation.claim.split(": ", 1)[-1].split(" (")[0].removeprefix("not ")
         names.update(cues_of_sense(citation.kind, value))
@@ -111,7 +120,7 @@ def grounding_metrics(
     lists = list(per_rationale)
     citations = [c for group in lists for c in group]
     quotes = [c for c in citations if c.kind == "word"]
-    acoustic = [c for c in citations if c.kind != "word"]
+    acoustic = [c for c in citations if c.kind != "word" and c.verdict != UNCHECKED]
     measurable = [c for c in acoustic if c.verdict != NOT_MEASURABLE]
     presented = [c for c in acoustic if c.presented_as == SUPPORT and c.stance is not None]
     covered = expected = salient = found = 0
@@ -140,4 +149,5 @@ def grounding_metrics(
         coverage=_rate(covered, expected) if cues is not None else math.nan,
         quote_salience=_rate(salient, found) if cues is not None else math.nan,
         mean_words=(sum(len(t.split()) for t in texts) / len(texts) if texts else math.nan),
+        unchecked_rate=_rate(sum(c.verdict == UNCHECKED for c in citations), len(citations)),
     )

@@ -24,7 +24,10 @@ SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND = (
     "not measurable",
     "not found",
 )
-VERDICTS = (SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND)
+# A quote found in a transcript the recogniser itself doubts (model_core.reliability), and
+# a description of the voice that the lexicon does not know (grounding.unchecked).
+TRANSCRIPT_UNRELIABLE, UNCHECKED = "transcript unreliable", "unchecked"
+VERDICTS = (SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND, TRANSCRIPT_UNRELIABLE, UNCHECKED)
 THRESHOLDS = {"hedged": 0.5, "plain": 1.0, "strong": 1.5}
 
 # (aspect, value) -> (cue names, direction): +1 up, -1 down, from the cue catalog. Several

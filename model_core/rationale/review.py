@@ -8,7 +8,10 @@ grounding module already finds every such fault; the review acts on it. A draft 
 - makes at least one checkable claim,
 - quotes only words the transcript holds, and only salient ones: words with emotional
   meaning or spoken where the voice is most marked (not "the first six words"),
-- makes no acoustic claim the measurements contradict or cannot check,
+- quotes no word of a transcript the recogniser itself doubts
+  (:mod:`model_core.reliability`),
+- makes no acoustic claim the measurements contradict or cannot check, and no
+  description of the voice that grounding does not know (``unchecked``),
 - presents as support for the label only cues whose measured value speaks for it
   (:mod:`model_core.grounding.stance`): a cue that speaks against the label (an
   *inconsistent* citation) or says nothing either way ("the pitch is typical, which fits
@@ -37,7 +40,13 @@ from model_core.grounding.citations import Citation
 from model_core.grounding.metrics import mentioned_cues, most_marked, salient_quote
 from model_core.grounding.salience import marked_spans
 from model_core.grounding.stance import AGAINST, FOR, SUPPORT
-from model_core.grounding.verdicts import CONTRADICTED, NOT_FOUND, NOT_MEASURABLE
+from model_core.grounding.verdicts import (
+    CONTRADICTED,
+    NOT_FOUND,
+    NOT_MEASURABLE,
+    TRANSCRIPT_UNRELIABLE,
+    UNCHECKED,
+)
 from model_core.rationale.compose import compose_rationale
 
 CHECKED, MODEL, COMPOSER = "checked", "model", "composer"
@@ -109,8 +118,10 @@ def review_draft(
             )
         elif citation.verdict == CONTRADICTED:
             problems.append(f"{citation.claim}: contradicted by the measurement")
-        elif citation.verdict == NOT_MEASURABLE:
+        elif citation.verdict in (NOT_MEASURABLE, UNCHECKED):
             problems.append(f"{citation.claim}: cannot be checked against a measurement")
+        elif citation.verdict == TRANSCRIPT_UNRELIABLE:
+            problems.append(f"{citation.claim}: quotes a transcript the recogniser doubts")
         elif citation.kind != "word" and citation.presented_as == SUPPORT and profiled:
             if citation.stance == AGAINST:
                 problems.append(f"{citation.claim}: cited as support, but speaks against {label}")

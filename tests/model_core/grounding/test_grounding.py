@@ -131,3 +131,47 @@ def test_claim_soup_never_raises(tokens):
     rationale = " ".join(tokens)
     for claim in extract_claims(rationale):
         assert rationale[claim.start_char : claim.end_char] == claim.text
+
+
+# --- descriptions grounding cannot check, and quotes of a doubtful transcript -------------
+@pytest.mark.parametrize(
+    "rationale, unchecked",
+    [
+        ("The voice is very unsteady.", ["unchecked: The voice is very unsteady"]),
+        ("She speaks in a warm voice.", ["unchecked: She speaks in a warm voice"]),
+        ("Her tone sounds cold, and the pitch is high.", ["unchecked: Her tone sounds cold"]),
+        ("The voice is loud.", []),  # the lexicon checks it
+        ("The voice stays close to the speaker's usual: the pace is not hurried.", []),
+        ("The voice gives only a slight sign: the voice is slightly quieter.", []),
+        ("What the voice does fits angry: the voice is loud.", []),
+        ('The voice is most marked on "please".', []),
+        ("No voiced speech could be measured, so the voice gives no evidence.", []),
+    ],
+)
+def test_descriptions_of_the_voice_grounding_does_not_know_are_unchecked(rationale, unchecked):
+    citations = ground(rationale, words(), cues(intensity_mean=1.5, f0_mean=1.5))
+    found = [c for c in citations if c.verdict == "unchecked"]
+    assert [c.claim for c in found] == unchecked
+    for citation in found:
+        assert citation.kind == "unchecked" and citation.spans == []
+        assert rationale[citation.start_char : citation.end_char] == citation.text
+
+
+def test_unchecked_claims_count_apart_in_the_metrics():
+    from model_core.grounding import grounding_metrics
+
+    citations = ground(
+        "The voice is loud. The voice is very unsteady.", words(), cues(intensity_mean=1.5)
+    )
+    metrics = grounding_metrics([citations], [cues(intensity_mean=1.5)])
+    assert metrics.acoustic_claims == 1 and metrics.cue_support_rate == 1.0
+    assert metrics.unchecked_rate == 0.5
+
+
+def test_a_quote_of_a_doubtful_transcript_is_not_supported():
+    doubt = "the recogniser was unsure of its words"
+    (citation,) = ground('She says "just stop it".', words(), cues(), transcript_doubt=doubt)
+    assert citation.verdict == "transcript unreliable" and doubt in citation.evidence
+    assert citation.spans  # still shown where those words were transcribed
+    (missing,) = ground('She says "we are doomed".', words(), cues(), transcript_doubt=doubt)
+    assert missing.verdict == "not found"

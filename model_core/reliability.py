@@ -1,0 +1,119 @@
+"""How far a transcript can be trusted.
+
+Whisper writes fluent text whatever it hears: on speech in a language it does not know
+(tiny.en is English-only) or on noise it writes plausible English ("Thank you for
+watching!"), and a quote of those words would match the transcript and read as
+*supported*. The decoder's own signals say when that is likely (after Whisper's own
+fallback rules, ``transcribe.py``: ``logprob_threshold=-1.0``,
+``compression_ratio_threshold=2.4``, ``no_speech_threshold=0.6``), and the words per
+second of voiced speech say when the text cannot be what was said. The log-probability
+threshold is stricter than Whisper's -1.0: on 40 asterisk prompts and 24 RAVDESS clips
+(English) no transcript fell under -0.7, while of 40 ASED clips (Amharic) 75 % fell under
+-1.0 and 93 % under -0.8.
+
+- ``avg_logprob``: the mean log-probability of the transcript's tokens (low: the decoder
+  was guessing);
+- ``no_speech_prob``: the probability of Whisper's no-speech token at the start;
+- ``compression_ratio``: the text's length over its zlib-compressed length (high: the
+  decoder looped, repeating itself);
+- ``words_per_voiced_second``: words over seconds of voiced speech (far too few: most of
+  the speech went unwritten; far too many: words that were not spoken).
+
+A transcript failing any check is **unreliable**: grounding then marks quotes of it
+``transcript unreliable`` instead of ``supported``, and the review rejects rationales
+that quote it.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import asdict, dataclass, field
+
+LOGPROB_THRESHOLD = -0.8  # Whisper falls back under -1.0; see below
+COMPRESSION_RATIO_THRESHOLD = 2.4
+NO_SPEECH_THRESHOLD = 0.6
+MIN_WORDS_PER_VOICED_SECOND = 0.6  # fluent speech runs near 4-5 words per voiced second
+MAX_WORDS_PER_VOICED_SECOND = 12.0
+MIN_VOICED_SECONDS = 1.5  # below this the rate check says nothing
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """The decoder's signals for one transcript and what they say.
+
+    Attributes
+    ----------
+    avg_logprob : float or None
+        Mean natural-log probability per text token (None: no token).
+    no_speech_prob : float or None
+        P(no speech) at the first decoding step, the largest over the clip's windows.
+    compression_ratio : float or None
+        UTF-8 length over zlib-compressed length of the text.
+    words_per_voiced_second : float or None
+        Words over seconds of voiced speech (None: too little voiced speech to say).
+    reliable : bool
+    reasons : list of str
+        Why it is not reliable, in plain words (empty when reliable).
+    """
+
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    words_per_voiced_second: float | None = None
+    reliable: bool = True
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Reliability:
+        return cls(**data)
+
+
+def compression_ratio(text: str) -> float | None:
+    """Whisper's compression ratio of ``text`` (None for empty text)."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else None
+
+
+def assess(
+    text: str,
+    avg_logprob: float | None,
+    no_speech_prob: float | None,
+    voiced_seconds: float,
+) -> Reliability:
+    """Judge a transcript from its decoder signals and the clip's voiced time (seconds)."""
+    words = len(text.split())
+    ratio = compression_ratio(text)
+    rate = words / voiced_seconds if voiced_seconds >= MIN_VOICED_SECONDS else None
+    reasons = []
+    if words and avg_logprob is not None and avg_logprob < LOGPROB_THRESHOLD:
+        reasons.append(
+            f"the recogniser was unsure of its words (mean log-probability {avg_logprob:.2f}, "
+            f"under {LOGPROB_THRESHOLD}): speech in another language, or unclear speech"
+        )
+    if no_speech_prob is not None and no_speech_prob > NO_SPEECH_THRESHOLD and words:
+        reasons.append(f"the recogniser heard no speech (P {no_speech_prob:.2f}) yet wrote words")
+    if ratio is not None and ratio > COMPRESSION_RATIO_THRESHOLD:
+        reasons.append(f"the text repeats itself (compression ratio {ratio:.1f})")
+    if rate is not None and rate < MIN_WORDS_PER_VOICED_SECOND:
+        reasons.append(
+            f"only {words} word(s) for {voiced_seconds:.1f} s of voiced speech: most of it "
+            "was not transcribed (another language?)"
+        )
+    if rate is not None and rate > MAX_WORDS_PER_VOICED_SECOND:
+        reasons.append(f"{rate:.0f} words per second of voiced speech: more than anyone says")
+    return Reliability(
+        _rounded(avg_logprob, 3),
+        _rounded(no_speech_prob, 3),
+        _rounded(ratio, 3),
+        _rounded(rate, 2),
+        not reasons,
+        reasons,
+    )
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), digits)
