@@ -104,7 +104,7 @@ def _run(out: Path, scratch: Path) -> int:
     window.results.activate_citation(pitch[0] if pitch else 0)
     shoot(app, out, "main")
 
-    window.right_tabs.setCurrentWidget(window.annotation)
+    window.right_tabs.setCurrentIndex(1)  # Annotate
     for group in window.annotation.groups:
         group.button(1).setChecked(True)  # agree with each claim
     window.annotation.notes.setPlainText("Neutral words, lively delivery; the cited cues match what I hear.")
@@ -117,7 +117,7 @@ def _run(out: Path, scratch: Path) -> int:
     shoot(app, out, "sessions")
 
     window.set_theme("dark")
-    window.right_tabs.setCurrentWidget(window.results)
+    window.right_tabs.setCurrentIndex(0)  # Results
     shoot(app, out, "dark")
     window.close()
     return 0

@@ -69,7 +69,9 @@ def sounddevice_input(*, samplerate: int, channels: int, device: int | None, cal
         return sd.InputStream(samplerate=samplerate, channels=channels, device=device, dtype="float32",
                               callback=lambda data, frames, time, status: callback(data.copy()))
     except Exception as err:
-        raise AudioDeviceError(f"cannot open the input device: {err}") from err
+        raise AudioDeviceError(
+            "no microphone can be opened: connect one, or check the system's sound settings "
+            f"(the sound library said: {err})") from err
 
 
 def sounddevice_output(*, samplerate: int, channels: int, callback) -> Stream:
@@ -86,7 +88,9 @@ def sounddevice_output(*, samplerate: int, channels: int, callback) -> Stream:
     try:
         return sd.OutputStream(samplerate=samplerate, channels=channels, dtype="float32", callback=fill)
     except Exception as err:
-        raise AudioDeviceError(f"cannot open the output device: {err}") from err
+        raise AudioDeviceError(
+            "no speakers or headphones can be opened: connect some, or check the system's sound "
+            f"settings (the sound library said: {err})") from err
 
 
 def take_path(folder: Path) -> Path:

@@ -59,6 +59,7 @@ class ImportDialog(QDialog):
     """Import a folder into the open project, with progress, per-file errors and cancel."""
 
     finished_import = Signal(object)  # ImportSummary
+    message = Signal(str)  # failures and the outcome, for the window's Messages panel
 
     def __init__(self, project_path: Path, folder: str = "", parent=None):
         super().__init__(parent)
@@ -152,7 +153,9 @@ class ImportDialog(QDialog):
         if last_failure and last_failure[0][0] == path:
             from emostudio.store.importer import failure_text
 
-            self.log.appendPlainText(f"failed: {failure_text(path, last_failure[0][1])}")
+            line = f"failed: {failure_text(path, last_failure[0][1])}"
+            self.log.appendPlainText(line)
+            self.message.emit(f"import {line}")
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -162,11 +165,14 @@ class ImportDialog(QDialog):
     def _done(self, summary) -> None:
         self.summary = summary
         self.log.appendPlainText(summary.text())
+        if summary.failed:
+            self.message.emit(f"import finished, {len(summary.failed)} file(s) failed: {summary.text()}")
         self._finished()
         self.finished_import.emit(summary)
 
     def _failed(self, message: str) -> None:
         self.log.appendPlainText(f"import stopped: {message}")
+        self.message.emit(f"import stopped: {message}")
         self._finished()
 
     def _finished(self) -> None:

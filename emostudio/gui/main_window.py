@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from emostudio import __version__
@@ -50,6 +52,14 @@ def data_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
 class MainWindow(QMainWindow):
     def __init__(self, *, data_dir: Path | None = None, input_factory=None, output_factory=None,
                  list_devices=audio_io.input_devices, model_service=None, load_model: bool = True):
@@ -72,8 +82,11 @@ class MainWindow(QMainWindow):
         self.annotation = AnnotationPanel()
         self.annotation.annotator.setText(str(self.settings.value("annotator", "")))
         self.right_tabs = QTabWidget()
-        self.right_tabs.addTab(self.results, "Results")
-        self.right_tabs.addTab(self.annotation, "Annotate")
+        # Scrolled pages: on a small screen the panels scroll instead of forcing a window
+        # taller than the screen.
+        self.results_page = _scrolled(self.results)
+        self.right_tabs.addTab(self.results_page, "Results")
+        self.right_tabs.addTab(_scrolled(self.annotation), "Annotate")
         self.browser = SessionBrowser()
         self.messages = QListWidget()
         self.messages.setWordWrap(True)
@@ -159,7 +172,8 @@ class MainWindow(QMainWindow):
         self.timeline.seek.connect(self.seek)
         self.timeline.view_changed.connect(self._view_changed)
         self.results.citation_activated.connect(self.timeline.highlight)
-        self.results.word_activated.connect(self.seek)
+        self.results.word_activated.connect(self._word_clicked)
+        self.timeline.selection_changed.connect(self._selection_changed)
         self.annotation.submitted.connect(self._annotate)
         self.browser.open_analysis.connect(s.open_analysis)
         self.recorder.kept.connect(lambda path: self.open_file(path, keep_in_project=True))
@@ -217,6 +231,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ImportDialog(self.session.project.path, folder if isinstance(folder, str) else "", self)
         dialog.finished_import.connect(lambda _summary: self.browser.set_project(self.session.project))
+        dialog.message.connect(self.show_error)
         dialog.show()
         self.import_dialog = dialog
 
@@ -315,7 +330,7 @@ class MainWindow(QMainWindow):
         self.session.analyze(*selection)
 
     def _analysis_started(self) -> None:
-        self.right_tabs.setCurrentWidget(self.results)
+        self.right_tabs.setCurrentWidget(self.results_page)
         self.results.start_streaming()
         self.cancel_button.setText("Cancel")
         self.cancel_button.setEnabled(True)
@@ -416,6 +431,19 @@ class MainWindow(QMainWindow):
         self.timeline.set_cursor(self.playback.position)
         if self.playback.finished:
             self.stop_playback()
+
+    def _word_clicked(self, seconds: float) -> None:
+        """A transcript word: the cursor moves there, and the status bar says so."""
+        self.seek(seconds)
+        word = next((w["word"] for w in self.results.words if w["start"] == seconds), "")
+        if self.playback is None:
+            self.statusBar().showMessage(
+                f'cursor at "{word}" ({seconds:.2f} s): press Space to play from here', 6000)
+
+    def _selection_changed(self, start: float, end: float) -> None:
+        self.statusBar().showMessage(
+            f"selection {start:.2f}-{end:.2f} s ({end - start:.2f} s): Shift+Space plays it, "
+            "Ctrl+Shift+A analyses it")
 
     def seek(self, seconds: float) -> None:
         playing = self.playback is not None

@@ -27,6 +27,7 @@ VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measu
                    "not found": "#e08a00", "transcript unreliable": "#b45309", "unchecked": "#7c3aed"}
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300
+WORD_TIER_HEIGHT = 56  # px: the axis (time) and one line of words
 
 
 EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or record (Ctrl+R)"
@@ -72,12 +73,17 @@ class Timeline(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.readout)
         self.plots: dict[str, pg.PlotItem] = {}
-        for row, (name, label, height) in enumerate((
-                ("waveform", "amplitude", 120), ("spectrogram", "Hz", 140), ("pitch", "F0 (Hz)", 110),
-                ("intensity", "dB", 90), ("words", "words", 50))):
+        # Minimum heights that fit a 1280x720 screen; the plots share what is left by their
+        # stretch, and the word tier keeps a fixed height so it never shrinks to a sliver.
+        for row, (name, label, height, stretch) in enumerate((
+                ("waveform", "amplitude", 60, 3), ("spectrogram", "Hz", 70, 4), ("pitch", "F0 (Hz)", 60, 3),
+                ("intensity", "dB", 50, 2), ("words", "words", WORD_TIER_HEIGHT, 0))):
             plot = self.graphics.addPlot(row=row, col=0, viewBox=SelectingViewBox(self))
             plot.setLabel("left", label)
             plot.setMinimumHeight(height)
+            self.graphics.ci.layout.setRowStretchFactor(row, stretch)
+            if name == "words":
+                plot.setMaximumHeight(height + 20)
             plot.showGrid(x=True, y=name != "words", alpha=0.15)
             plot.getAxis("left").setWidth(52)
             plot.getAxis("left").enableAutoSIPrefix(False)  # values in their units, never "(x0.001)"

@@ -78,6 +78,21 @@ def decode_with_soundfile(path: Path, max_decoded_bytes: int) -> Decoded | None:
     return Decoded(samples, int(rate), info.format, info.subtype, tuple(warnings))
 
 
+# FFmpeg opens almost anything: text as "tty" (ANSI art), pictures as image formats.
+TEXT_FORMATS = frozenset(("tty", "ansi"))
+
+
+def no_audio_reason(container_format) -> str:
+    """Plain words for a file FFmpeg opened that holds no sound."""
+    name = container_format.name or ""
+    if name in TEXT_FORMATS:
+        return "not an audio file: it holds text"
+    if name.endswith("_pipe") or name.startswith("image2"):
+        return "not an audio file: it holds a picture"
+    kind = container_format.long_name or name
+    return f"the file holds no sound (a {kind} file without an audio track)"
+
+
 def decode_with_pyav(path: Path, max_decoded_bytes: int) -> Decoded:
     """Decode the first audio stream with FFmpeg through PyAV."""
     import av  # imported lazily: only a minority of files need FFmpeg
@@ -89,9 +104,7 @@ def decode_with_pyav(path: Path, max_decoded_bytes: int) -> Decoded:
     with container:
         streams = container.streams.audio
         if not streams:
-            raise UnsupportedFormatError(
-                path, f"the {container.format.name} file has no audio track"
-            )
+            raise UnsupportedFormatError(path, no_audio_reason(container.format))
         stream = streams[0]
         rate = stream.rate or stream.codec_context.sample_rate
         channels = stream.codec_context.channels or 1
@@ -164,9 +177,7 @@ def probe(path: Path) -> AudioInfo:
         raise UnsupportedFormatError(path, "not a recognised audio or video file") from err
     with container:
         if not container.streams.audio:
-            raise UnsupportedFormatError(
-                path, f"the {container.format.name} file has no audio track"
-            )
+            raise UnsupportedFormatError(path, no_audio_reason(container.format))
         stream = container.streams.audio[0]
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)

@@ -224,7 +224,7 @@ def _drop_folder(ctx):
 
 
 # FFmpeg takes plain text for a "tty" file (ANSI art) without audio.
-@kind("drop/not-audio", "drop", {GUI_DROP: refuse("not a recognised", "no audio track")})
+@kind("drop/not-audio", "drop", {GUI_DROP: refuse("not a recognised", "not an audio file: it holds text")})
 def _drop_text(ctx):
     path = ctx.own("drop/not-audio", "notes.txt")
     path.write_text("minutes of the meeting\n" * 20)

@@ -190,6 +190,7 @@ def test_clicking_a_transcript_word_seeks_playback(analysed, qtbot):
     assert document[position - 1 :].startswith(third["word"])
     _click_text(qtbot, window.results.transcript, position)
     assert window.play_position == pytest.approx(third["start"])
+    assert window.statusBar().currentMessage().startswith(f'cursor at "{third["word"]}"')
     assert window.timeline.cursors[0].value() == pytest.approx(third["start"])
 
 

@@ -128,6 +128,23 @@ def test_playback_moves_the_cursor_and_plays_the_selection(make_window, qtbot, t
     expected = window.session.recording.mono[int(0.5 * RATE): int(0.9 * RATE)]
     np.testing.assert_allclose(played, expected, atol=1e-6)
     assert abs(window.timeline.cursors[0].value() - 0.9) < 0.05
+    assert window.statusBar().currentMessage().startswith("selection 0.50-0.90 s (0.40 s)")
+
+
+def test_without_speakers_playback_says_so_in_plain_words(make_window, qtbot, tmp_path, monkeypatch):
+    class NoDevices:
+        class OutputStream:
+            def __init__(self, **_options):
+                raise RuntimeError("Error querying device -1")
+
+    monkeypatch.setattr(audio_io, "_sounddevice", lambda: NoDevices)
+    window = make_window()
+    window.output_factory = audio_io.sounddevice_output
+    window.open_file(str(speechlike(tmp_path / "clip.wav")))
+    qtbot.waitUntil(lambda: window.session.envelope is not None, timeout=TIMEOUT_MS)
+    window.toggle_play()
+    last = window.messages.item(window.messages.count() - 1).text()
+    assert "no speakers or headphones can be opened" in last and window.playback is None
 
 
 def _stored_analysis(project_path, audio_path, speaker="ana") -> int:
@@ -212,6 +229,8 @@ def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(make_win
     failures = [line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")]
     assert failures and all(line.count("broken.wav") == 1 for line in failures)  # named once, with its problem
     assert "not a recognised audio" in failures[0]
+    messages = [window.messages.item(i).text() for i in range(window.messages.count())]
+    assert any("broken.wav" in m and "not a recognised audio" in m for m in messages)  # not only in the dialog
     qtbot.waitUntil(lambda: window.browser.table.rowCount() == 3, timeout=TIMEOUT_MS)
 
 
@@ -310,3 +329,15 @@ def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot,
     assert "belonged to another analysis" in window.messages.item(window.messages.count() - 1).text()
     with Project(settings.value("project"), create=False) as project:
         assert [r["label"] for r in project.annotations(analysis_id)] == ["neutral"]
+
+
+def test_the_window_is_usable_on_a_1280x720_screen(make_window, qtbot):
+    window = make_window()
+    window.show()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() <= 720, timeout=TIMEOUT_MS)
+    plots = window.timeline.plots
+    assert plots["words"].height() >= 50  # a line of words and the time axis, not a sliver
+    assert all(plots[name].height() >= 50 for name in ("waveform", "spectrogram", "pitch", "intensity"))
