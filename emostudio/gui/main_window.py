@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from emostudio import __version__
 from emostudio.gui import audio_io
 from emostudio.gui.annotate import AnnotationPanel
+from emostudio.gui.baseline import SPEAKER, BaselineChoice, BaselineDialog
 from emostudio.gui.browser import SessionBrowser
 from emostudio.gui.dialogs import (
     ExportDialog,
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         s.analysis_started.connect(self._analysis_started)
         s.token.connect(self.results.stream)
         s.labelled.connect(self.results.show_probabilities)
+        s.baseline_changed.connect(self.results.show_baseline)
+        self.results.change_baseline.clicked.connect(self.choose_baseline)
         s.analysis_ready.connect(self._analysis_ready)
         s.analysis_failed.connect(self._analysis_failed)
         s.busy.connect(self._busy)
@@ -347,6 +350,21 @@ class MainWindow(QMainWindow):
     def _analysis_failed(self, message: str) -> None:
         self.cancel_button.hide()
         self.results.show_failure(message)
+
+    def choose_baseline(self) -> None:
+        """Ask which baseline the recording on screen is judged against."""
+        session = self.session
+        if session.recording is None:
+            self.show_error("open or record something first: a baseline belongs to a recording")
+            return
+        speakers = session.project.speakers() if session.project is not None else []
+        current = session.baseline_choice
+        speaker = session._speaker()
+        if current.kind == "auto" and speaker:  # show the recording's speaker as the choice
+            current = BaselineChoice(SPEAKER, speaker=speaker)
+        self.baseline_dialog = BaselineDialog(speakers, current, self, has_project=session.project is not None)
+        self.baseline_dialog.accepted.connect(lambda: session.set_baseline(self.baseline_dialog.choice()))
+        self.baseline_dialog.open()
 
     def cancel_analysis(self) -> None:
         """Stop the analysis: the button says so at once, the step under way ends first."""

@@ -49,6 +49,8 @@ def build_menus(window) -> None:
     menu = window.menuBar().addMenu("A&nalysis")
     menu.addAction(a("analyze", "&Analyse", window.analyze, "Ctrl+E", "label, probabilities and rationale"))
     menu.addAction(a("analyze_selection", "Analyse &selection", window.analyze_selection, "Ctrl+Shift+A"))
+    menu.addAction(a("baseline", "&Baseline...", window.choose_baseline, "Ctrl+B",
+                     "the speaker, sex priors or recordings this recording is judged against"))
     menu.addAction(a("cancel", "&Cancel", window.cancel, "Esc", "stop the analysis or playback"))
     menu.addSeparator()
     menu.addAction(a("model", "&Model...", window.choose_model, "Ctrl+M", "the default model or a checkpoint"))

@@ -9,9 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from emostudio.gui.baseline import describe
 from emostudio.gui.timeline import VERDICT_COLOURS
 from model_core.rationale.review import review_summary
 
@@ -71,7 +74,18 @@ class ResultsPanel(QWidget):
         self.note.hide()
         layout.addWidget(self.note)
         self.bars_box = QGroupBox("Label")
-        self.bars = QGridLayout(self.bars_box)
+        label_layout = QVBoxLayout(self.bars_box)
+        baseline_row = QHBoxLayout()
+        self.baseline = QLabel()  # the baseline behind the label, always in view
+        self.baseline.setWordWrap(True)
+        self.change_baseline = QPushButton("Baseline...")
+        self.change_baseline.setToolTip("judge this recording against its speaker, the sex priors, or "
+                                        "recordings of the same speaker (Ctrl+B)")
+        baseline_row.addWidget(self.baseline, 1)
+        baseline_row.addWidget(self.change_baseline)
+        label_layout.addLayout(baseline_row)
+        self.bars = QGridLayout()
+        label_layout.addLayout(self.bars)
         layout.addWidget(self.bars_box)
         rationale_box = QGroupBox("Rationale")
         rationale_layout = QVBoxLayout(rationale_box)
@@ -128,6 +142,12 @@ class ResultsPanel(QWidget):
         self.cue_table.setRowCount(0)
         self.descriptor.clear()
         self.citations, self.words, self.streaming = [], [], ""
+
+    def show_baseline(self, baseline, voice_recordings: int = 0) -> None:
+        """The baseline in use beside the label; population priors in the warning colour."""
+        text, weak = describe(baseline, voice_recordings)
+        colour = VERDICT_COLOURS["not found"] if weak else "inherit"
+        self.baseline.setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
 
     def start_streaming(self) -> None:
         """A fresh analysis: the old result goes, and a placeholder that is not evidence."""

@@ -14,9 +14,11 @@ from PySide6.QtCore import QObject, Signal
 
 from emostudio.display import Envelope, envelope, overview_spectrogram, spectrogram_image
 from emostudio.gui import workers
+from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
 from emostudio.store import Project
 from model_core.acoustics import Track, analyze_acoustics, praat_sound, praat_spectrogram
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError, Recording, load_audio
+from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.result import AnalysisResult
 
 # Views up to this long get Praat's spectrogram (as Praat's editors' "longest analysis", 10 s).
@@ -38,6 +40,7 @@ class Session(QObject):
     project_changed = Signal(object)  # Project or None
     model_changed = Signal(dict)
     annotations_changed = Signal(int)
+    baseline_changed = Signal(object, int)  # SpeakerBaseline in use, recordings behind the voice
 
     def __init__(self, model_service: workers.ModelService | None = None, audio_cache: Path | None = None):
         super().__init__()
@@ -50,6 +53,11 @@ class Session(QObject):
         self.project: Project | None = None
         self.model_info: dict = {}
         self.detail_span: tuple[float, float] | None = None  # what the detail spectrogram covers
+        # The baseline the user chose for the recording on screen (auto until they do), what
+        # it resolved to, and the speaker's recordings the label head reads their voice from.
+        self.baseline_choice = BaselineChoice()
+        self.baseline: SpeakerBaseline | None = None
+        self.voice_recordings: list[Recording] = []
         self.model = model_service or workers.ModelService()
         self.model.loaded.connect(self._model_loaded)
         self.model.finished.connect(self._analysis_finished)
@@ -152,7 +160,9 @@ class Session(QObject):
         if kind == "recording":
             self.recording, self.result, self.analysis_id, self.tracks = value, None, None, {}
             self.detail_span = None
+            self.baseline_choice, self.baseline, self.voice_recordings = BaselineChoice(), None, []
             self.recording_opened.emit(value)
+            self.baseline_changed.emit(self.current_baseline(), 0)
         else:
             self.envelope = value
             self.envelope_ready.emit(value)
@@ -225,16 +235,60 @@ class Session(QObject):
         self.busy.emit("")
         self.model_changed.emit(info)
 
+    def current_baseline(self) -> SpeakerBaseline:
+        """The baseline the next analysis uses: the chosen one, else the recording's
+        speaker's in the project, else population priors with the sex unknown."""
+        if self.baseline is not None:
+            return self.baseline
+        speaker = self._speaker()
+        stored = self.project.speaker(speaker) if self.project is not None and speaker else None
+        return stored or SpeakerBaseline.population()
+
+    def set_baseline(self, choice: BaselineChoice) -> None:
+        """Judge the recording on screen against ``choice``; re-analyse it if it was analysed."""
+        recording = self.recording
+        if recording is None:
+            self.error.emit("open or record something first: a baseline belongs to a recording")
+            return
+        if choice.kind == SPEAKER and self.project is None:
+            self.error.emit("speakers are kept in a project: open or create one (File > New project)")
+            return
+        project_path = self.project.path if self.project is not None else None
+        cache, rerun = self.audio_cache, self.result is not None
+
+        def resolve(report, cancelled):
+            if choice.kind == POPULATION:
+                return SpeakerBaseline.population(choice.sex), [], []
+            if choice.kind == SPEAKER:
+                return _speaker_baseline(project_path, recording, choice.speaker, cache)
+            if choice.kind == FILES:
+                return _files_baseline(recording, choice.files)
+            raise ValueError(f"unknown baseline choice {choice.kind!r}")
+
+        def done(value) -> None:
+            baseline, voices, skipped = value
+            if self.recording is not recording:  # another recording opened meanwhile
+                return
+            self.busy.emit("")
+            for problem in skipped:
+                self.error.emit(f"left out of the baseline: {problem}")
+            self.baseline_choice, self.baseline, self.voice_recordings = choice, baseline, voices
+            self.baseline_changed.emit(baseline, len(voices))
+            if choice.kind == SPEAKER:
+                self.project_changed.emit(self.project)  # the sessions list shows the speaker
+            if rerun:
+                self.analyze()
+
+        self.busy.emit("measuring the baseline...")
+        workers.start(resolve, done=done, failed=self._failed)
+
     def analyze(self, start: float | None = None, end: float | None = None) -> None:
         if self.recording is None:
             self.error.emit("open or record something to analyse first")
             return
-        baseline = None
-        speaker = self._speaker()
-        if self.project is not None and speaker:
-            baseline = self.project.speaker(speaker)
         self.analysis_started.emit()
-        self.model.analyze(self.recording, start, end, baseline)
+        self.model.analyze(self.recording, start, end, self.current_baseline(),
+                           voice_recordings=self.voice_recordings)
 
     def cancel_analysis(self) -> None:
         self.busy.emit("cancelling: the current step finishes first...")
@@ -307,6 +361,44 @@ class Session(QObject):
         self.model.shutdown()
         if self.project is not None:
             self.project.close()
+
+
+def _speaker_baseline(project_path: Path, recording: Recording, speaker: str, cache: Path):
+    """File ``recording`` under ``speaker`` (measuring it first if the project has no whole
+    analysis of it); (their baseline, their recordings' audio, recordings left out)."""
+    from emostudio.store.importer import cues_result
+
+    with Project(project_path, actor="emostudio gui") as project:
+        if not project.has_analysis(recording.sha256, "cues"):
+            analysis, summary = analyze_clip(recording)
+            tracks = [analysis.pitch, analysis.intensity]
+            result = cues_result({"recording": recording, "summary": summary})
+            project.add_recording(recording, tracks=tracks, analysis=result, kind="cues")
+        project.set_speaker(recording.sha256, speaker)
+        voices, skipped = [], []
+        for facts in project.list_recordings(speaker):
+            try:
+                voices.append(recording if facts["sha256"] == recording.sha256
+                              else _stored_recording(project, facts["sha256"], cache))
+            except AudioError as err:
+                skipped.append(str(err))
+        return project.speaker(speaker), voices, skipped
+
+
+def _files_baseline(recording: Recording, paths: tuple[str, ...]):
+    """A baseline from ``paths`` and ``recording`` (one speaker); (baseline, recordings,
+    files left out)."""
+    recordings, skipped = [recording], []
+    for path in paths:
+        try:
+            other = load_audio(path)
+        except AudioError as err:
+            skipped.append(str(err))
+            continue
+        if other.sha256 != recording.sha256:
+            recordings.append(other)
+    values = [analyze_clip(r)[1].raw_values() for r in recordings]
+    return SpeakerBaseline.from_measurements("these recordings", values), recordings, skipped
 
 
 def _stored_recording(project: Project, sha256: str, cache: Path) -> Recording:

@@ -123,6 +123,7 @@ class ModelService(QObject):
         super().__init__()
         self.analyzer = None
         self.cancel_flag = threading.Event()
+        self._voices: dict[tuple[str, ...], object] = {}  # the speaker's voice, by their recordings
         self.thread = QThread()
         self.thread.setObjectName("model")
         self.moveToThread(self.thread)
@@ -134,9 +135,11 @@ class ModelService(QObject):
         self._load.emit(spec, device)
 
     def analyze(self, recording, start: float | None, end: float | None, baseline=None,
-                rationale: bool = True) -> None:
+                rationale: bool = True, voice_recordings=()) -> None:
+        """Analyse on the model thread; ``voice_recordings`` (the speaker's) let the label
+        head read the clip against the speaker's own voice."""
         self.cancel_flag.clear()
-        self._analyze.emit((recording, start, end, baseline, rationale))
+        self._analyze.emit((recording, start, end, baseline, rationale, tuple(voice_recordings)))
 
     def cancel(self) -> None:
         self.cancel_flag.set()
@@ -155,14 +158,27 @@ class ModelService(QObject):
             quiet_libraries()
             self.stage.emit(f"loading model {spec}...")
             self.analyzer = Analyzer.load(spec, device)
+            self._voices = {}  # a voice is the model's view: another model reads it anew
             self.loaded.emit(self.analyzer.model_info)
         except Exception as err:
             self.analyzer = None
             self.failed.emit(f"cannot load model {spec!r}: {_describe(err)}")
 
+    def _voice(self, recordings):
+        """The label head's view of the speaker (None: no head, or no recordings given)."""
+        if not recordings or self.analyzer.model.head is None:
+            return None
+        from model_core.pipeline import Clip
+
+        key = tuple(r.sha256 for r in recordings)
+        if key not in self._voices:
+            self.stage.emit(f"reading the speaker's voice from {len(recordings)} recordings...")
+            self._voices[key] = self.analyzer.voice_of([Clip(r) for r in recordings])
+        return self._voices[key]
+
     @Slot(object)
     def _do_analyze(self, request) -> None:
-        recording, start, end, baseline, rationale = request
+        recording, start, end, baseline, rationale, voice_recordings = request
         if self.analyzer is None:
             self.failed.emit("no model is loaded (Model > Choose model...)")
             return
@@ -184,8 +200,9 @@ class ModelService(QObject):
                 self.stage.emit(STAGE_MESSAGES[name])
 
         try:
-            (result,) = self.analyzer.analyze([Clip(recording, start, end, baseline=baseline)], rationale=rationale,
-                                              on_text=on_text, on_stage=on_stage)
+            voice = self._voice(voice_recordings)
+            (result,) = self.analyzer.analyze([Clip(recording, start, end, baseline=baseline, voice=voice)],
+                                              rationale=rationale, on_text=on_text, on_stage=on_stage)
             if self.cancel_flag.is_set():
                 raise Cancelled
             self.finished.emit(result.to_dict())

@@ -270,6 +270,29 @@ class Project(ProjectQueries):
                 "INSERT OR REPLACE INTO import_errors VALUES (?, ?, ?)", (path, error, now())
             )
 
+    def set_speaker(self, sha256: str, speaker: str | None) -> None:
+        """Say whose a stored recording is (None: nobody's); both speakers' baselines are
+        recomputed from their recordings (a speaker left without analyses keeps none).
+
+        Raises
+        ------
+        StoreError
+            When the recording is not in the project.
+        """
+        name = speaker.strip() if speaker else None
+        with self.transaction() as conn:
+            row = conn.execute("SELECT speaker FROM recordings WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no recording {sha256[:12]}")
+            conn.execute("UPDATE recordings SET speaker = ? WHERE sha256 = ?", (name, sha256))
+            self._audit("set speaker", {"sha256": sha256, "from": row[0], "to": name})
+        for changed in {row[0], name} - {None}:
+            try:
+                self.recompute_baseline(changed)
+            except StoreError:  # no whole-recording analysis of theirs yet: no baseline
+                with self.transaction() as conn:
+                    conn.execute("DELETE FROM speakers WHERE name = ?", (changed,))
+
     def save_speaker(self, baseline: SpeakerBaseline) -> None:
         with self.transaction() as conn:
             conn.execute(

@@ -341,3 +341,34 @@ def test_the_window_is_usable_on_a_1280x720_screen(make_window, qtbot):
     plots = window.timeline.plots
     assert plots["words"].height() >= 50  # a line of words and the time axis, not a sliver
     assert all(plots[name].height() >= 50 for name in ("waveform", "spectrogram", "pitch", "intensity"))
+
+
+def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(make_window, qtbot, tmp_path, monkeypatch):
+    from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
+
+    window = make_window()
+    session, shown = window.session, window.results.baseline
+    window.open_file(str(speechlike(tmp_path / "clip.wav", f0=200.0)))
+    qtbot.waitUntil(lambda: bool(session.tracks), timeout=TIMEOUT_MS)
+    assert "population (sex unknown) priors: less reliable" in shown.text()
+    others = [str(speechlike(tmp_path / f"same{i}.wav", n=6 + i, f0=190.0 + 10 * i)) for i in range(2)]
+    with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
+        session.set_baseline(BaselineChoice(FILES, files=(*others, str(tmp_path / "missing.wav"))))
+    assert "these recordings (3 recordings" in shown.text()
+    assert any("missing.wav" in window.messages.item(i).text() for i in range(window.messages.count()))
+    analysed = []
+    monkeypatch.setattr(session, "analyze", lambda *span: analysed.append(span))
+    session.result = AnalysisResult(  # an analysis on screen is re-run against the new baseline
+        file=None, sha256=session.recording.sha256, duration=1.0, sample_rate=RATE, start=0.0, end=1.0,
+        label="sad", probabilities={"sad": 1.0})
+    with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
+        session.set_baseline(BaselineChoice(SPEAKER, speaker="ann"))
+    assert "ann (1 recording" in shown.text() and analysed == [()]
+    assert session.project.recording(session.recording.sha256)["speaker"] == "ann"
+    assert session.project.speaker("ann").n_recordings == 1
+    with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
+        session.set_baseline(BaselineChoice(POPULATION, sex="female"))
+    assert "population (female) priors" in shown.text()
+    assert session.current_baseline().name == "population (female)"
+    window.open_file(str(speechlike(tmp_path / "next.wav")))  # a new recording starts from auto
+    qtbot.waitUntil(lambda: "sex unknown" in shown.text(), timeout=TIMEOUT_MS)

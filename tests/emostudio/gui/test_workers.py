@@ -73,3 +73,25 @@ def test_stop_all_cancels_and_waits(qtbot):
     time.sleep(0.05)
     assert workers.stop_all(5000)
     assert ended.is_set()
+
+
+def test_the_speaker_voice_is_read_once_per_set_of_recordings(qtbot):
+    from types import SimpleNamespace
+
+    from emostudio.gui.workers import ModelService
+
+    service = ModelService()
+    try:
+        calls = []
+        service.analyzer = SimpleNamespace(
+            model=SimpleNamespace(head=object()),
+            voice_of=lambda clips: calls.append([c.recording.sha256 for c in clips]) or "voice",
+        )
+        recordings = [SimpleNamespace(sha256=f"{i:064x}") for i in range(3)]
+        assert service._voice(recordings) == "voice" and service._voice(recordings) == "voice"
+        assert len(calls) == 1 and calls[0] == [r.sha256 for r in recordings]  # read once
+        assert service._voice(()) is None
+        service.analyzer.model.head = None  # a model without a label head needs no voice
+        assert service._voice(recordings[:2]) is None
+    finally:
+        service.shutdown()

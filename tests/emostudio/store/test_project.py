@@ -257,3 +257,19 @@ def test_saving_the_same_judgement_again_adds_nothing(tmp_path):
         back = project.annotate(analysis_id, "ann", "sad", accepted=False, judgements=judged)
         assert len({first, other, changed, back}) == 4  # another annotator, or a change, appends
         assert len(project.annotations(analysis_id)) == 4
+
+
+def test_a_recording_changes_speaker_and_both_baselines_follow(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        _, low = _add(project, tmp_path, "low.wav", f0=110.0, speaker="ann")
+        _, high = _add(project, tmp_path, "high.wav", f0=220.0, speaker="ann")
+        project.recompute_baseline("ann")
+        before = project.speaker("ann").f0_reference_hz
+        project.set_speaker(high.sha256, "bea")
+        assert project.recording(high.sha256)["speaker"] == "bea"
+        assert project.speaker("ann").n_recordings == 1 and project.speaker("bea").n_recordings == 1
+        assert project.speaker("ann").f0_reference_hz < before < project.speaker("bea").f0_reference_hz
+        project.set_speaker(low.sha256, None)
+        assert project.speaker("ann") is None  # no recording of hers is left
+        with pytest.raises(StoreError, match="no recording"):
+            project.set_speaker("0" * 64, "ann")
