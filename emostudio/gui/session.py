@@ -6,7 +6,6 @@ the model thread and announces results through signals.
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -15,10 +14,16 @@ from PySide6.QtCore import QObject, Signal
 from emostudio.display import Envelope, envelope, overview_spectrogram, spectrogram_image
 from emostudio.gui import workers
 from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
+from emostudio.gui.speaker_audio import (
+    files_baseline,
+    speaker_baseline,
+    speaker_recordings,
+    stored_recording,
+)
 from emostudio.store import Project
 from model_core.acoustics import Track, analyze_acoustics, praat_sound, praat_spectrogram
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError, Recording, load_audio
-from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
 
 # Views up to this long get Praat's spectrogram (as Praat's editors' "longest analysis", 10 s).
@@ -114,7 +119,7 @@ class Session(QObject):
                 if result is None:
                     raise LookupError(f"analysis {analysis_id} is not in the project")
                 try:
-                    recording, missing = _stored_recording(project, result.sha256, cache), None
+                    recording, missing = stored_recording(project, result.sha256, cache), None
                 except AudioError as err:
                     recording, missing = None, str(err)
                 return recording, result, project.tracks(result.sha256), missing
@@ -260,9 +265,9 @@ class Session(QObject):
             if choice.kind == POPULATION:
                 return SpeakerBaseline.population(choice.sex), [], []
             if choice.kind == SPEAKER:
-                return _speaker_baseline(project_path, recording, choice.speaker, cache)
+                return speaker_baseline(project_path, recording, choice.speaker, cache)
             if choice.kind == FILES:
-                return _files_baseline(recording, choice.files)
+                return files_baseline(recording, choice.files)
             raise ValueError(f"unknown baseline choice {choice.kind!r}")
 
         def done(value) -> None:
@@ -287,8 +292,33 @@ class Session(QObject):
             self.error.emit("open or record something to analyse first")
             return
         self.analysis_started.emit()
-        self.model.analyze(self.recording, start, end, self.current_baseline(),
-                           voice_recordings=self.voice_recordings)
+        recording, speaker = self.recording, self._speaker() if self.baseline is None else None
+        if not speaker or self.voice_recordings:
+            self.model.analyze(recording, start, end, self.current_baseline(),
+                               voice_recordings=self.voice_recordings)
+            return
+        # A recording filed under a speaker: the label head reads it against their voice,
+        # from their recordings in the project (loaded off the GUI thread, once).
+        project_path, cache = self.project.path, self.audio_cache
+
+        def gather(report, cancelled):
+            with Project(project_path, create=False) as project:
+                return speaker_recordings(project, speaker, recording, cache)
+
+        def gathered(value) -> None:
+            voices, skipped = value
+            for problem in skipped:
+                self.error.emit(f"left out of {speaker}'s voice: {problem}")
+            if self.recording is recording:
+                self.voice_recordings = voices
+                self.baseline_changed.emit(self.current_baseline(), len(voices))
+            self.model.analyze(recording, start, end, self.current_baseline(), voice_recordings=voices)
+
+        def not_gathered(message: str) -> None:
+            self.error.emit(f"{speaker}'s recordings could not be read ({message}); analysing without their voice")
+            self.model.analyze(recording, start, end, self.current_baseline())
+
+        workers.start(gather, done=gathered, failed=not_gathered)
 
     def cancel_analysis(self) -> None:
         self.busy.emit("cancelling: the current step finishes first...")
@@ -361,63 +391,3 @@ class Session(QObject):
         self.model.shutdown()
         if self.project is not None:
             self.project.close()
-
-
-def _speaker_baseline(project_path: Path, recording: Recording, speaker: str, cache: Path):
-    """File ``recording`` under ``speaker`` (measuring it first if the project has no whole
-    analysis of it); (their baseline, their recordings' audio, recordings left out)."""
-    from emostudio.store.importer import cues_result
-
-    with Project(project_path, actor="emostudio gui") as project:
-        if not project.has_analysis(recording.sha256, "cues"):
-            analysis, summary = analyze_clip(recording)
-            tracks = [analysis.pitch, analysis.intensity]
-            result = cues_result({"recording": recording, "summary": summary})
-            project.add_recording(recording, tracks=tracks, analysis=result, kind="cues")
-        project.set_speaker(recording.sha256, speaker)
-        voices, skipped = [], []
-        for facts in project.list_recordings(speaker):
-            try:
-                voices.append(recording if facts["sha256"] == recording.sha256
-                              else _stored_recording(project, facts["sha256"], cache))
-            except AudioError as err:
-                skipped.append(str(err))
-        return project.speaker(speaker), voices, skipped
-
-
-def _files_baseline(recording: Recording, paths: tuple[str, ...]):
-    """A baseline from ``paths`` and ``recording`` (one speaker); (baseline, recordings,
-    files left out)."""
-    recordings, skipped = [recording], []
-    for path in paths:
-        try:
-            other = load_audio(path)
-        except AudioError as err:
-            skipped.append(str(err))
-            continue
-        if other.sha256 != recording.sha256:
-            recordings.append(other)
-    values = [analyze_clip(r)[1].raw_values() for r in recordings]
-    return SpeakerBaseline.from_measurements("these recordings", values), recordings, skipped
-
-
-def _stored_recording(project: Project, sha256: str, cache: Path) -> Recording:
-    """The audio of a stored recording: its copy in the project, else the first path that still holds it."""
-    facts = project.recording(sha256)
-    if facts is None:
-        raise LookupError(f"recording {sha256[:12]} is not in the project")
-    if facts["stored"]:
-        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-        suffix = Path(facts["name"]).suffix or ".flac"
-        copy = cache / f"{sha256}{suffix}"
-        if not copy.exists():
-            partial = copy.with_suffix(".part")
-            partial.write_bytes(project.audio_bytes(sha256))
-            partial.replace(copy)
-        return dataclasses.replace(load_audio(copy), path=Path(facts["path"] or facts["name"]))
-    for path in [facts["path"], *facts["paths"]]:
-        if path and Path(path).is_file():
-            return load_audio(path)
-    raise AudioError(facts["path"] or facts["name"],
-                     "the audio is no longer there (moved or deleted); the stored analysis is kept. "
-                     "Import it again with 'copy into the project' to keep the audio with the project")

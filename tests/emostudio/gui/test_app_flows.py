@@ -372,3 +372,22 @@ def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(make_window, q
     assert session.current_baseline().name == "population (female)"
     window.open_file(str(speechlike(tmp_path / "next.wav")))  # a new recording starts from auto
     qtbot.waitUntil(lambda: "sex unknown" in shown.text(), timeout=TIMEOUT_MS)
+
+
+def test_a_recording_filed_under_a_speaker_is_read_against_their_voice(make_window, qtbot, tmp_path, settings):
+    stored = [speechlike(tmp_path / f"ana{i}.wav", n=6 + i, f0=170.0 + 10 * i) for i in range(2)]
+    ids = [_stored_analysis(settings.value("project"), path) for path in stored]
+    with Project(settings.value("project")) as project:
+        project.recompute_baseline("ana")  # as an import by speaker does
+    window = make_window()
+    session = window.session
+    requests = []
+    session.model.analyze = lambda *args, **options: requests.append(options["voice_recordings"])
+    session.open_analysis(ids[0])
+    qtbot.waitUntil(lambda: session.analysis_id == ids[0] and bool(session.tracks), timeout=TIMEOUT_MS)
+    session.analyze()
+    qtbot.waitUntil(lambda: bool(requests), timeout=TIMEOUT_MS)
+    assert sorted(r.sha256 for r in requests[0]) == sorted(load_audio(p).sha256 for p in stored)
+    assert "the label reads their voice from 2" in window.results.baseline.text()
+    session.analyze()  # read once: the next analysis reuses them
+    assert len(requests) == 2 and requests[1] == requests[0]
