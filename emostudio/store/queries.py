@@ -41,8 +41,6 @@ class Filters:
     """
 
     label: str | None = None
-    model_label: str | None = None
-    human_label: str | None = None  # the latest human judgement's label
     speaker: str | None = None
     annotator: str | None = None
     since: str | None = None  # ISO date or time, inclusive
@@ -52,6 +50,8 @@ class Filters:
     # A cues-only analysis of a recording that also has a model analysis (the measuring
     # pass of an import by speaker) repeats what the model analysis holds: hidden by default.
     superseded: bool = False
+    model_label: str | None = None
+    human_label: str | None = None  # the latest human judgement's label
 
 
 
