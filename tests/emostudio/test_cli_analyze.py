@@ -97,12 +97,23 @@ def test_models_list_shows_the_packaged_sources(capsys):
     assert main(["models", "prepare", "no-such-model"]) == 1
 
 
-def test_same_speaker_scores_the_cues_against_the_files_own_baseline(checkpoint, asterisk_files, capsys):
+def test_same_speaker_scores_the_cues_against_the_files_own_baseline(
+    checkpoint, asterisk_files, capsys
+):
     from model_core.audio import load_audio
     from model_core.cues import SpeakerBaseline, analyze_clip
 
     files = [str(p) for p in asterisk_files[:3]]
-    args = ["analyze", "--json", "--no-rationale", "--model", str(checkpoint), "--device", "cpu", *files]
+    args = [
+        "analyze",
+        "--json",
+        "--no-rationale",
+        "--model",
+        str(checkpoint),
+        "--device",
+        "cpu",
+        *files,
+    ]
     assert main([*args, "--same-speaker"]) == 0
     own = [json.loads(line)["cues"] for line in capsys.readouterr().out.strip().splitlines()]
     assert main(args) == 0
@@ -112,8 +123,39 @@ def test_same_speaker_scores_the_cues_against_the_files_own_baseline(checkpoint,
     )
     for path, cues in zip(files, own, strict=True):
         assert cues["baseline"].startswith("this speaker")
-        wanted = analyze_clip(load_audio(path), baseline=expected)[1].to_dict()["cues"]["intensity_mean"]["z"]
+        wanted = analyze_clip(load_audio(path), baseline=expected)[1].to_dict()["cues"][
+            "intensity_mean"
+        ]["z"]
         assert cues["cues"]["intensity_mean"]["z"] == pytest.approx(wanted, abs=1e-6)
     # Against its own mean, the speaker's loudness averages out; against population priors it need not.
     assert sum(c["cues"]["intensity_mean"]["z"] for c in own) == pytest.approx(0.0, abs=0.05)
-    assert [c["cues"]["intensity_mean"]["z"] for c in own] != [c["cues"]["intensity_mean"]["z"] for c in population]
+    assert [c["cues"]["intensity_mean"]["z"] for c in own] != [
+        c["cues"]["intensity_mean"]["z"] for c in population
+    ]
+
+
+def test_batches_keep_input_order_and_equal_one_file_at_a_time(
+    checkpoint, asterisk_files, tmp_path, capsys
+):
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF nonsense")
+    files = [str(asterisk_files[3]), str(broken), str(asterisk_files[0]), str(asterisk_files[2])]
+    base = ["analyze", "--json", "--no-rationale", "--model", str(checkpoint), "--device", "cpu"]
+    assert main([*base, "--batch", "3", *files]) == 1
+    batched = capsys.readouterr()
+    assert main([*base, "--batch", "1", *files]) == 1
+    alone = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    records = [json.loads(line) for line in batched.out.splitlines()]
+    assert [r["file"] for r in records] == [files[0], files[2], files[3]]  # input order, not length
+    assert [r["timings"]["batch_size"] for r in records] == [3, 3, 3]
+    assert str(broken) in batched.err and "Traceback" not in batched.err
+    for together, single in zip(records, alone, strict=True):
+        assert together["transcript"] == single["transcript"]
+        for label, p in single["probabilities"].items():
+            assert together["probabilities"][label] == pytest.approx(p, abs=1e-4)
+
+
+def test_a_batch_size_must_be_positive(checkpoint, asterisk_files, capsys):
+    with pytest.raises(SystemExit):
+        main(["analyze", "--batch", "0", str(asterisk_files[0])])
+    assert "at least 1" in capsys.readouterr().err
