@@ -21,6 +21,7 @@ from emostudio.cli.common import (
     report_error,
     same_speaker_baseline,
     same_speaker_voice,
+    whole_number,
 )
 from model_core.audio import AudioError
 from model_core.devices import DEVICE_CHOICES
@@ -47,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--batch",
-        type=_positive,
+        type=whole_number(1),
         default=None,
         metavar="N",
         help="files per model batch, grouped by length (default: 8 on a CPU, 32 on a GPU; "
@@ -69,16 +70,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_baseline_options(parser, same_speaker=True)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.set_defaults(run=run)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number is needed, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"at least 1, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -14,6 +15,23 @@ from model_core.audio import AudioError
 from model_core.cues import SpeakerBaseline
 
 PROG = "emostudio"
+
+
+def whole_number(minimum: int, meaning: str = ""):
+    """An argparse ``type``: a whole number of at least ``minimum`` (``meaning`` says what
+    the smallest value stands for, e.g. "0: one per core")."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number is needed, got {text!r}") from None
+        if value < minimum:
+            extra = f" ({meaning})" if meaning else ""
+            raise argparse.ArgumentTypeError(f"at least {minimum}{extra}, got {value}")
+        return value
+
+    return parse
 
 
 def report_error(message: str, stream: TextIO | None = None) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from emostudio.cli.common import report_error
+from emostudio.cli.common import report_error, whole_number
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     importer.add_argument(
         "--workers",
-        type=_workers,
+        type=whole_number(0, "0: one per core"),
         default=0,
         help="decoding processes (default: CPU cores)",
     )
@@ -57,17 +57,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     lister.add_argument("--limit", type=int, default=50)
     _filter_options(lister)
     lister.set_defaults(run=run_list)
-
-
-def _workers(text: str) -> int:
-    """``--workers``: a whole number, 0 (one per core) or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"workers must be 0 (one per core) or more, got {value}")
-    return value
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:

@@ -28,6 +28,18 @@ LATEST_HUMAN = (
 )
 
 
+# Filters that are one "column = value" test each: (Filters field, SQL with one parameter).
+FILTER_CLAUSES = (
+    ("label", "coalesce(h.label, a.label) = ?"),
+    ("model_label", "a.label = ?"),
+    ("human_label", "h.label = ?"),
+    ("speaker", "r.speaker = ?"),
+    ("annotator", "a.id IN (SELECT analysis_id FROM annotations WHERE annotator = ?)"),
+    ("since", "a.created >= ?"),
+    ("kind", "a.kind = ?"),
+)
+
+
 class SearchError(StoreError):
     """A text search the full-text index cannot parse."""
 
@@ -68,32 +80,16 @@ class ProjectQueries:
     ) -> list[tuple[int, AnalysisResult, dict]]:
         """Analyses matching ``filters``, newest first by default; (id, result, facts) each."""
         clauses, params = [], []
-        if filters.label:
-            clauses.append("coalesce(h.label, a.label) = ?")
-            params.append(filters.label)
-        if filters.model_label:
-            clauses.append("a.label = ?")
-            params.append(filters.model_label)
-        if filters.human_label:
-            clauses.append("h.label = ?")
-            params.append(filters.human_label)
-        if filters.speaker:
-            clauses.append("r.speaker = ?")
-            params.append(filters.speaker)
-        if filters.annotator:
-            clauses.append("a.id IN (SELECT analysis_id FROM annotations WHERE annotator = ?)")
-            params.append(filters.annotator)
-        if filters.since:
-            clauses.append("a.created >= ?")
-            params.append(filters.since)
+        for name, clause in FILTER_CLAUSES:
+            value = getattr(filters, name)
+            if value:
+                clauses.append(clause)
+                params.append(value)
         if filters.until:
             clauses.append("a.created <= ?")
             params.append(
                 filters.until if "T" in filters.until else filters.until + "T23:59:59.999"
             )
-        if filters.kind:
-            clauses.append("a.kind = ?")
-            params.append(filters.kind)
         if not filters.superseded:
             clauses.append("NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "
                            "WHERE f.sha256 = a.sha256 AND f.kind = 'full'))")

@@ -55,14 +55,20 @@ class StallProbe:
         self.timer.stop()
 
 
-@pytest.fixture
-def analysed(make_window, qtbot, settings, checkpoint, asterisk_files):
+def opened_with_model(make_window, qtbot, settings, checkpoint, path):
+    """A window with the tiny model loaded and ``path`` open, its tracks measured."""
     settings.setValue("model/spec", str(checkpoint))
     settings.setValue("model/device", "cpu")
     window = make_window(load_model=True)
     qtbot.waitUntil(lambda: bool(window.session.model_info), timeout=180_000)
-    window.open_file(str(asterisk_files[0]))
+    window.open_file(str(path))
     qtbot.waitUntil(lambda: bool(window.session.tracks), timeout=60_000)
+    return window
+
+
+@pytest.fixture
+def analysed(make_window, qtbot, settings, checkpoint, asterisk_files):
+    window = opened_with_model(make_window, qtbot, settings, checkpoint, asterisk_files[0])
     streamed = []
     window.session.token.connect(streamed.append)
     window.events = []  # what the user saw, in order: stage messages, the label, the draft
@@ -124,12 +130,7 @@ def test_each_stage_is_shown_and_the_label_comes_before_the_rationale(analysed):
 def test_cancelling_says_so_at_once_and_stops(
     make_window, qtbot, settings, checkpoint, asterisk_files
 ):
-    settings.setValue("model/spec", str(checkpoint))
-    settings.setValue("model/device", "cpu")
-    window = make_window(load_model=True)
-    qtbot.waitUntil(lambda: bool(window.session.model_info), timeout=180_000)
-    window.open_file(str(asterisk_files[0]))
-    qtbot.waitUntil(lambda: bool(window.session.tracks), timeout=60_000)
+    window = opened_with_model(make_window, qtbot, settings, checkpoint, asterisk_files[0])
     with qtbot.waitSignal(window.session.analysis_failed, timeout=180_000) as failed:
         window.actions_by_name["analyze"].trigger()
         assert "analysing" in window.results.rationale.toPlainText()  # a placeholder, not evidence
