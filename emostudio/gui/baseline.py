@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 AUTO, POPULATION, SPEAKER, FILES = "auto", "population", "speaker", "files"
 SEXES = {"sex unknown": None, "female": "female", "male": "male"}
-AUDIO_FILTER = "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.aac *.opus *.webm *.aiff *.aif);;All files (*)"
+AUDIO_FILTER = (
+    "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.aac *.opus *.webm *.aiff *.aif);;All files (*)"
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ def describe(baseline, voice_recordings: int = 0) -> tuple[str, bool]:
     many recordings the label head's view of the speaker was built from.
     """
     if baseline.n_recordings == 0:
-        return f"Baseline: {baseline.name} priors: less reliable. Set the speaker (Analysis > Baseline)", True
+        return (
+            f"Baseline: {baseline.name} priors: less reliable. Set the speaker (Analysis > Baseline)",
+            True,
+        )
     voice = f"; the label reads their voice from {voice_recordings}" if voice_recordings else ""
     count = f"{baseline.n_recordings} recording{'s' if baseline.n_recordings != 1 else ''}"
     return f"Baseline: {baseline.name} ({count}{voice})", False
@@ -57,18 +62,26 @@ def describe(baseline, voice_recordings: int = 0) -> tuple[str, bool]:
 class BaselineDialog(QDialog):
     """Choose the baseline for the recording on screen."""
 
-    def __init__(self, speakers: list[str], current: BaselineChoice, parent=None, *, has_project: bool = True):
+    def __init__(
+        self, speakers: list[str], current: BaselineChoice, parent=None, *, has_project: bool = True
+    ):
         super().__init__(parent)
         self.setWindowTitle("Baseline for this recording")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Cue levels and the label are judged against a baseline: the speaker's own "
-                                "recordings are far more reliable than population priors."))
+        layout.addWidget(
+            QLabel(
+                "Cue levels and the label are judged against a baseline: the speaker's own "
+                "recordings are far more reliable than population priors."
+            )
+        )
         grid = QGridLayout()
         self.kinds = QButtonGroup(self)
         self.population = QRadioButton("Population priors")
         self.sex = QComboBox()
         self.sex.addItems(list(SEXES))
-        self.speaker_button = QRadioButton("A speaker of the project (this recording is filed under them)")
+        self.speaker_button = QRadioButton(
+            "A speaker of the project (this recording is filed under them)"
+        )
         self.speaker = QComboBox()
         self.speaker.setEditable(True)
         self.speaker.addItems(speakers)
@@ -77,8 +90,13 @@ class BaselineDialog(QDialog):
         self.files = QListWidget()
         add = QPushButton("Add recordings...")
         add.clicked.connect(self._add_files)
-        for row, (button, widget) in enumerate(((self.population, self.sex), (self.speaker_button, self.speaker),
-                                                (self.files_button, self.files))):
+        for row, (button, widget) in enumerate(
+            (
+                (self.population, self.sex),
+                (self.speaker_button, self.speaker),
+                (self.files_button, self.files),
+            )
+        ):
             self.kinds.addButton(button)
             grid.addWidget(button, row, 0)
             grid.addWidget(widget, row, 1)
@@ -88,7 +106,9 @@ class BaselineDialog(QDialog):
             self.speaker_button.setEnabled(False)
             self.speaker_button.setToolTip("open or create a project to keep speakers")
         self._show(current)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -98,11 +118,15 @@ class BaselineDialog(QDialog):
         self.files.addItems(list(current.files))
         if current.speaker:
             self.speaker.setCurrentText(current.speaker)
-        button = {SPEAKER: self.speaker_button, FILES: self.files_button}.get(current.kind, self.population)
+        button = {SPEAKER: self.speaker_button, FILES: self.files_button}.get(
+            current.kind, self.population
+        )
         button.setChecked(True)
 
     def _add_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Recordings of the same speaker", "", AUDIO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Recordings of the same speaker", "", AUDIO_FILTER
+        )
         self.files.addItems(paths)
         if paths:
             self.files_button.setChecked(True)
@@ -112,5 +136,9 @@ class BaselineDialog(QDialog):
         if self.speaker_button.isChecked() and self.speaker.currentText().strip():
             return BaselineChoice(SPEAKER, sex, self.speaker.currentText().strip())
         if self.files_button.isChecked() and self.files.count():
-            return BaselineChoice(FILES, sex, files=tuple(self.files.item(i).text() for i in range(self.files.count())))
+            return BaselineChoice(
+                FILES,
+                sex,
+                files=tuple(self.files.item(i).text() for i in range(self.files.count())),
+            )
         return BaselineChoice(POPULATION, sex)

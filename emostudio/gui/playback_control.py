@@ -36,8 +36,13 @@ class PlaybackControl:
         if start >= recording.duration - 0.01:
             start = 0.0
         try:
-            self.playback = audio_io.Playback(recording.mono, recording.sample_rate, start, end,
-                                              stream_factory=self.output_factory)
+            self.playback = audio_io.Playback(
+                recording.mono,
+                recording.sample_rate,
+                start,
+                end,
+                stream_factory=self.output_factory,
+            )
         except audio_io.AudioDeviceError as err:
             self.show_error(f"cannot play: {err}")
             return
@@ -64,12 +69,14 @@ class PlaybackControl:
         word = next((w["word"] for w in self.results.words if w["start"] == seconds), "")
         if self.playback is None:
             self.statusBar().showMessage(
-                f'cursor at "{word}" ({seconds:.2f} s): press Space to play from here', 6000)
+                f'cursor at "{word}" ({seconds:.2f} s): press Space to play from here', 6000
+            )
 
     def _selection_changed(self, start: float, end: float) -> None:
         self.statusBar().showMessage(
             f"selection {start:.2f}-{end:.2f} s ({end - start:.2f} s): Shift+Space plays it, "
-            "Ctrl+Shift+A analyses it")
+            "Ctrl+Shift+A analyses it"
+        )
 
     def seek(self, seconds: float) -> None:
         playing = self.playback is not None
