@@ -281,7 +281,9 @@ class Project(ProjectQueries):
         """
         name = speaker.strip() if speaker else None
         with self.transaction() as conn:
-            row = conn.execute("SELECT speaker FROM recordings WHERE sha256 = ?", (sha256,)).fetchone()
+            row = conn.execute(
+                "SELECT speaker FROM recordings WHERE sha256 = ?", (sha256,)
+            ).fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: no recording {sha256[:12]}")
             conn.execute("UPDATE recordings SET speaker = ? WHERE sha256 = ?", (name, sha256))

@@ -268,7 +268,9 @@ def test_a_recording_changes_speaker_and_both_baselines_follow(tmp_path):
         project.set_speaker(high.sha256, "bea")
         assert project.recording(high.sha256)["speaker"] == "bea"
         assert project.speaker("ann").n_recordings == 1 and project.speaker("bea").n_recordings == 1
-        assert project.speaker("ann").f0_reference_hz < before < project.speaker("bea").f0_reference_hz
+        assert (
+            project.speaker("ann").f0_reference_hz < before < project.speaker("bea").f0_reference_hz
+        )
         project.set_speaker(low.sha256, None)
         assert project.speaker("ann") is None  # no recording of hers is left
         with pytest.raises(StoreError, match="no recording"):
