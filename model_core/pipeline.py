@@ -325,7 +325,7 @@ class Analyzer:
             warnings.append(f"the transcript is unreliable: {doubt}")
         labels = list(self.model.config.labels)
         by_label = dict(zip(labels, (float(p) for p in probabilities), strict=True))
-        delivered = None
+        delivered, citations = None, []
         if wanted:
             draft_citations = ground(draft, words, cues["cues"], span, label, doubt)
             delivered = deliver(
@@ -337,6 +337,12 @@ class Analyzer:
                 words=[] if doubt else words,  # the composer quotes no doubtful transcript
                 probabilities=by_label,
                 labels=labels,
+            )
+            # The draft's citations serve when the draft is what is shown: grounded once.
+            citations = (
+                draft_citations
+                if delivered.text == draft
+                else ground(delivered.text, words, cues["cues"], span, label, doubt)
             )
         rationale = delivered.text if delivered else ""
         return AnalysisResult(
@@ -351,9 +357,7 @@ class Analyzer:
             transcript=transcript.text,
             words=words,
             rationale=rationale,
-            citations=[
-                c.to_dict() for c in ground(rationale, words, cues["cues"], span, label, doubt)
-            ],
+            citations=[c.to_dict() for c in citations],
             rationale_review=delivered.to_dict() if delivered else None,
             transcript_reliability=reliability.to_dict() if transcript.text else None,
             cues=cues,

@@ -360,7 +360,7 @@ class MainWindow(PlaybackControl, QMainWindow):
             return
         speakers = session.project.speakers() if session.project is not None else []
         current = session.baseline_choice
-        speaker = session._speaker()
+        speaker = session.speaker()
         if current.kind == "auto" and speaker:  # show the recording's speaker as the choice
             current = BaselineChoice(SPEAKER, speaker=speaker)
         self.baseline_dialog = BaselineDialog(speakers, current, self, has_project=session.project is not None)

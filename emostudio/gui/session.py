@@ -245,7 +245,7 @@ class Session(QObject):
         speaker's in the project, else population priors with the sex unknown."""
         if self.baseline is not None:
             return self.baseline
-        speaker = self._speaker()
+        speaker = self.speaker()
         stored = self.project.speaker(speaker) if self.project is not None and speaker else None
         return stored or SpeakerBaseline.population()
 
@@ -292,7 +292,7 @@ class Session(QObject):
             self.error.emit("open or record something to analyse first")
             return
         self.analysis_started.emit()
-        recording, speaker = self.recording, self._speaker() if self.baseline is None else None
+        recording, speaker = self.recording, self.speaker() if self.baseline is None else None
         if not speaker or self.voice_recordings:
             self.model.analyze(recording, start, end, self.current_baseline(),
                                voice_recordings=self.voice_recordings)
@@ -324,7 +324,8 @@ class Session(QObject):
         self.busy.emit("cancelling: the current step finishes first...")
         self.model.cancel()
 
-    def _speaker(self) -> str | None:
+    def speaker(self) -> str | None:
+        """The speaker the recording on screen is filed under in the project (None: none)."""
         if self.project is None or self.recording is None:
             return None
         stored = self.project.recording(self.recording.sha256)
