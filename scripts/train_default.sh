@@ -20,8 +20,9 @@ TRAIN=${TRAIN:-.venv/bin/emostudio-train}
 RUN=runs/ravdess
 BASE=synthetic  # the LLM that writes the rationales, and the Whisper the head reads
 # Debian's asterisk prompts (one real speaker, all neutral; the 100 held-out ones never):
-# always in training, never scored, so a calm speaker is read as neutral.
-EXTRA=(--train-only asterisk-train)
+# 24 of them always in training, never scored, so a calm speaker is read as neutral (more
+# cost the cross-corpus check: docs/experiments/2026-11-30-anchored-head.md).
+EXTRA=(--train-only asterisk-train --train-only-sample 24)
 
 mkdir -p data "$RUN"
 ln -sfn "$(cd "$RAVDESS" && pwd)" data/ravdess

@@ -180,6 +180,30 @@ def _add_train_only(parser) -> None:
         metavar="DATA",
         help="data the label head always trains on, never scored nor folded (repeat for several)",
     )
+    parser.add_argument(
+        "--train-only-sample",
+        type=int,
+        default=0,
+        metavar="N",
+        help="take a fixed sample of N clips from each --train-only set (seed 0; 0: all)",
+    )
+
+
+def _train_only_examples(args, labels: list[str] | None = None) -> list:
+    """The ``--train-only`` examples (with a label, in ``labels`` if given), each set
+    sampled to ``--train-only-sample`` clips."""
+    from train.compare import sample
+    from train.datasets import DatasetError, load_examples
+
+    if args.train_only_sample < 0:
+        raise DatasetError(
+            f"--train-only-sample takes 0 or more clips, not {args.train_only_sample}"
+        )
+    chosen = []
+    for spec in args.train_only:
+        examples = [e for e in load_examples(spec) if e.label and (not labels or e.label in labels)]
+        chosen += sample(examples, args.train_only_sample) if args.train_only_sample else examples
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,7 +392,7 @@ def _crossval(args) -> int:
             return error(str(err))
     if args.head is not None:
         head_cache = args.cache / HEAD_CACHE if args.cache else None
-        extra = [e for spec in args.train_only for e in load_examples(spec) if e.label]
+        extra = _train_only_examples(args)
         head_results, temperatures = run_head(
             args.head, examples, chosen, labels, head_cache, say, extra
         )
@@ -407,7 +431,7 @@ def _fit_head(args) -> int:
     features, kept = head_features(examples, model, layer, cache, say)
     truth, speakers = [e.label or "" for e in kept], [e.speaker for e in kept]
     folds = dict(enumerate(speaker_folds(kept, args.folds), 1))
-    extra = [e for spec in args.train_only for e in load_examples(spec) if e.label in labels]
+    extra = _train_only_examples(args, labels)
     extra_features, extra_kept = head_features(extra, model, layer, cache, say)
     always = (extra_features, [e.label or "" for e in extra_kept], [e.speaker for e in extra_kept])
     results, temperatures = crossval_head(
@@ -425,6 +449,7 @@ def _fit_head(args) -> int:
     report = {
         "data": list(args.data),
         "train_only": list(args.train_only),
+        "train_only_sample": args.train_only_sample,
         "train_only_clips": len(extra_kept),
         "clips": len(kept),
         "speakers": len(set(speakers)),

@@ -21,6 +21,13 @@ added with the block weights and divided by a temperature fitted on held-out spe
 (calibration). Two sets of weights: ``speaker`` for features taken relative to the
 speaker's own recordings (:class:`VoiceStats`, the baseline's voice), and
 ``population`` for an unknown speaker (raw features).
+
+Speaker mode is *anchored*: the population weights' logits on the raw features are added
+to the speaker weights' logits on the relative ones, times ``population_anchor``. Why: a
+clip at a speaker's own mean is ambiguous (a calm speaker whose recordings are all
+neutral, or the middle of an actor's four emotions); where the speaker's voice sits in the
+population settles it. Measured on RAVDESS folds, ASED and the asterisk prompts in
+docs/experiments/2026-11-30-anchored-head.md.
 """
 
 from __future__ import annotations
@@ -199,6 +206,7 @@ class LabelHead:
     temperatures: dict[str, float]  # mode -> T
     within_sd: np.ndarray
     info: dict = field(default_factory=dict)  # how it was trained (recorded, not used)
+    population_anchor: float = 0.0  # weight of the population logits in speaker mode
 
     @property
     def n_features(self) -> int:
@@ -232,13 +240,28 @@ class LabelHead:
             raise ValueError(f"{len(features)} clips but {len(voices)} voices")
         rows = []
         for row, voice in zip(features, voices, strict=True):
-            if voice is not None and voice.mean.shape != row.shape:
+            if voice is None:
+                logits = self.fused_logits(row[None, :], "population")
+                rows.append(logits[0] / self.temperatures["population"])
+                continue
+            if voice.mean.shape != row.shape:
                 raise ValueError("the speaker's voice was measured for another head")
-            mode = "population" if voice is None else "speaker"
-            values = row if voice is None else relative_to_voice(row, voice, self.within_sd)
-            rows.append(self.fused_logits(values[None, :], mode)[0] / self.temperatures[mode])
+            relative = relative_to_voice(row, voice, self.within_sd)
+            logits = self.speaker_logits(row[None, :], relative[None, :])
+            rows.append(logits[0] / self.temperatures["speaker"])
         logits = np.vstack(rows)
         return np.exp(logits - _logsumexp(logits))
+
+    def speaker_logits(self, raw: np.ndarray, relative: np.ndarray) -> np.ndarray:
+        """Speaker mode's logits before the temperature, (n, F) twice -> (n, L).
+
+        ``raw`` are the clips' features, ``relative`` the same taken against their
+        speaker's voice; the population logits of ``raw`` anchor the speaker ones.
+        """
+        logits = self.fused_logits(relative, "speaker")
+        if self.population_anchor:
+            logits = logits + self.population_anchor * self.fused_logits(raw, "population")
+        return logits
 
     def fused_logits(self, values: np.ndarray, mode: str) -> np.ndarray:
         """Weighted sum of the blocks' log-probabilities, (n, F) -> (n, L), before the
@@ -266,6 +289,7 @@ class LabelHead:
             "whisper_size": self.whisper_size,
             "block_weights": self.block_weights,
             "temperatures": self.temperatures,
+            "population_anchor": self.population_anchor,
             "cue_order": list(CUE_ORDER),
             "info": self.info,
         }
@@ -314,6 +338,7 @@ class LabelHead:
             {k: float(v) for k, v in meta["temperatures"].items()},
             arrays["within_sd"],
             meta.get("info", {}),
+            float(meta.get("population_anchor", 0.0)),  # heads written before it: none
         )
 
 

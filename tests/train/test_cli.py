@@ -115,3 +115,23 @@ def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, ca
         ]
     )
     assert (folder / "README.md").read_text().count("## Evaluation") == 1  # replaced, not appended
+
+
+def test_train_only_sets_are_sampled_to_a_fixed_size_keeping_label_shares(manifest, capsys):
+    from argparse import Namespace
+
+    from train.cli import _train_only_examples
+
+    args = Namespace(train_only=[f"manifest:{manifest}"], train_only_sample=0)
+    everything = _train_only_examples(args)
+    assert len(everything) == 8
+    args.train_only_sample = 4
+    chosen = _train_only_examples(args)
+    assert len(chosen) == 4 and sorted(e.label for e in chosen) == ["high"] * 2 + ["low"] * 2
+    assert [e.audio for e in _train_only_examples(args)] == [e.audio for e in chosen]  # seed 0
+    assert [e.label for e in _train_only_examples(args, ["low"])] == ["low"] * 4  # of 4 lows
+    args.train_only_sample = -1
+    from train.datasets import DatasetError
+
+    with pytest.raises(DatasetError, match="0 or more"):
+        _train_only_examples(args)

@@ -84,7 +84,18 @@ def test_the_speaker_relative_head_hears_unseen_speakers_the_population_one_cann
     features, truth, who = voices_corpus()
     folds = {1: [f"spk{i}" for i in range(0, 12, 3)], 2: [f"spk{i}" for i in range(1, 12, 3)]}
     folds[3] = [f"spk{i}" for i in range(2, 12, 3)]
-    results, temperatures = crossval_head(features, truth, who, folds, LABELS, say=lambda _: None)
+    # The relative reading alone: unanchored (offsets four times the effect make the
+    # population logits noise here), and both blocks carrying the effect weighted alike.
+    results, temperatures = crossval_head(
+        features,
+        truth,
+        who,
+        folds,
+        LABELS,
+        say=lambda _: None,
+        population_anchor=0.0,
+        block_weights={"whisper": 1.0, "acoustic": 1.0},
+    )
     own = np.mean([m.unweighted_accuracy for m in results["emoreasoner-head/same-speaker"]])
     population = np.mean([m.unweighted_accuracy for m in results["emoreasoner-head/population"]])
     assert own > 0.9  # the voice removed, the label's effect is plain
@@ -141,3 +152,60 @@ def test_the_temperature_softens_overconfident_logits_and_sharpens_timid_ones():
     best = fit_temperature(calibrated, truth)
     assert fit_temperature(calibrated * 3.0, truth) == pytest.approx(3 * best, rel=0.1)
     assert fit_temperature(calibrated / 2.0, truth) == pytest.approx(best / 2, rel=0.15)
+
+
+def test_an_anchored_head_reads_a_speaker_whose_recordings_are_all_neutral_as_neutral(tmp_path):
+    """Relative to their own voice, an all-neutral speaker sits where a mixed speaker's
+    middle is: ambiguous. The population logits (absolute level) settle it."""
+    labels, rng = ["neutral", "angry"], np.random.default_rng(0)
+    effect = np.zeros((2, WIDTH))
+    effect[:, [0, WHISPER]] = [[-1.5], [1.5]]  # arousal, in both blocks
+
+    def speaker(said: list[str], takes: int = 8) -> np.ndarray:
+        offset = rng.normal(0.0, 0.3, WIDTH)
+        rows = [offset + effect[labels.index(label)] for label in said for _ in range(takes)]
+        return np.vstack(rows) + rng.normal(0.0, 0.5, (len(rows), WIDTH))
+
+    features = np.vstack([speaker(labels) for _ in range(12)])
+    truth = [label for _ in range(12) for label in labels for _ in range(8)]
+    who = [f"spk{s}" for s in range(12) for _ in range(16)]
+    calm = speaker(["neutral"], takes=12)
+    mixed, mixed_truth = speaker(labels), [0] * 8 + [1] * 8
+    neutral_share = {}
+    for anchor in (0.0, 1.0):
+        head = fit_label_head(features, truth, who, labels, population_anchor=anchor)
+        calm_voice, mixed_voice = VoiceStats.from_features(calm), VoiceStats.from_features(mixed)
+        neutral_share[anchor] = head.probabilities(calm, [calm_voice] * 12)[:, 0].mean()
+        read = head.probabilities(mixed, [mixed_voice] * 16).argmax(axis=1)
+        assert (read == mixed_truth).mean() >= 0.9  # a mixed speaker stays read right
+    assert neutral_share[0.0] < 0.55 < 0.6 < neutral_share[1.0]
+
+    relative = relative_to_voice(calm, calm_voice, head.within_sd)
+    expected = head.fused_logits(relative, "speaker") + head.fused_logits(calm, "population")
+    assert np.allclose(head.speaker_logits(calm, relative), expected)
+    head.save(tmp_path)
+    assert type(head).load(tmp_path).population_anchor == 1.0
+
+
+def test_a_head_saved_before_the_anchor_loads_unanchored(tmp_path):
+    import json
+
+    from safetensors import safe_open
+    from safetensors.numpy import save_file
+
+    features, truth, who = voices_corpus(seed=4, speakers=4, per_label=3)
+    head = fit_label_head(features, truth, who, LABELS, population_anchor=1.0)
+    path = head.save(tmp_path)
+    with safe_open(str(path), framework="numpy") as handle:
+        meta = json.loads(handle.metadata()["head"])
+        names = list(handle.keys())  # a safetensors handle, not a dict
+        arrays = {key: handle.get_tensor(key) for key in names}
+    del meta["population_anchor"]  # what a head written before the anchor holds
+    save_file(arrays, str(path), {"head": json.dumps(meta)})
+    old = type(head).load(tmp_path)
+    assert old.population_anchor == 0.0
+    voice = VoiceStats.from_features(features[:12])
+    relative = relative_to_voice(features[:12], voice, old.within_sd)
+    assert np.allclose(
+        old.speaker_logits(features[:12], relative), old.fused_logits(relative, "speaker")
+    )
