@@ -233,6 +233,8 @@ def card(run: Path, config: dict, report: dict, size_mb: float) -> str:
         else ("met" if ased_ours > max(ased_old, ased_peer) else "**not met**")
     )
     temperatures = report.get("temperatures", {})
+    head = LabelHead.load(DEST)
+    prompts = report.get("train_only_clips", "n/a")
     return f"""# EmoStudio default model: {config["name"]} {config["version"]}
 
 {NOTICE}
@@ -244,9 +246,13 @@ emotion label and its probabilities now come from a head that reads Whisper's mi
 encoder layer (layer {report.get("layer", 2)} of 4, mean and SD over the clip), the 88
 eGeMAPS v02 functionals and EmoStudio's 12 measured cues, **relative to the speaker's own
 voice** when EmoStudio has several recordings of the speaker (`--same-speaker`), with
-population weights otherwise. Two logistic regressions (Whisper block, acoustic block),
-their log-probabilities added, then divided by a temperature fitted on held-out actors
-(speaker mode {temperatures.get("speaker", "n/a")}, population mode
+population weights otherwise. Two logistic regressions (Whisper block, weight
+{head.block_weights["whisper"]:g}; acoustic block, weight {head.block_weights["acoustic"]:g}),
+their log-probabilities added; in speaker mode the population weights' logits on the raw
+features are added too, times {head.population_anchor:g} (the *anchor*: where the speaker's
+voice sits in the population settles clips that sit at the speaker's own mean;
+`docs/experiments/2026-11-30-anchored-head.md`); then divided by a temperature fitted on
+held-out actors (speaker mode {temperatures.get("speaker", "n/a")}, population mode
 {temperatures.get("population", "n/a")}). The LLM writes the rationale after the head's
 label (label first, then the explanation). Trained parts in this folder:
 {size_mb:.1f} MB (LLM adapters, prosody encoder and LoRA in float16, from the
@@ -315,9 +321,11 @@ heads trained on all of RAVDESS, ASED speakers against their own voice):
 
 ### What the asterisk prompts cost and buy
 
-The shipped head also trains on Debian's asterisk prompts (`--train-only asterisk-train`:
-463 real recordings of one speaker, all neutral; the 100 held-out ones never), so that a
-calm speaker's varied sentences read as neutral. Without them (`scripts/train_default.sh`
+The shipped head also trains on {prompts} of Debian's asterisk prompts (`--train-only
+asterisk-train --train-only-sample {prompts}`: real recordings of one speaker, all
+neutral; the 100 held-out ones never), so that a calm speaker's varied sentences read as
+neutral; more of them cost the cross-corpus check (the anchor probe in
+`docs/experiments/2026-11-30-anchored-head.md`). Without them (`scripts/train_default.sh`
 measures both):
 
 {tradeoff_table(run)}
