@@ -18,9 +18,15 @@ import numpy as np
 import torch
 
 from model_core.devices import Placement
-from model_core.model.encoders import WhisperInputs, whisper_inputs
+from model_core.model.encoders import (
+    WhisperInputs,
+    run_whisper_encoder,
+    select_windows,
+    whisper_inputs,
+)
 
 DEFAULT_BATCH = 8  # windows per generate() call
+DECODING_CONTEXT = "padded"  # what the encoder states the decoder reads must have heard
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,12 @@ class Transcriber:
         self.no_speech_token = nospeech if nospeech != tokenizer.unk_token_id else None
 
     @classmethod
+    def for_model(cls, model) -> Transcriber:
+        """The transcriber of an :class:`~model_core.model.reasoner.EmoReasoner`: its
+        Whisper, so it can decode the model's (padded) encoder states."""
+        return cls(model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement)
+
+    @classmethod
     def from_source(cls, source: str, placement: Placement) -> Transcriber:
         """Load a Whisper model by source (packaged name, folder or hub id)."""
         from transformers import (
@@ -146,50 +158,56 @@ class Transcriber:
         encoded : (WhisperInputs, Tensor), optional
             The same clips' windows and Whisper encoder states, when already computed
             (EmoReasoner's speech branch computes them too): the encoder then runs once.
+            States of another context than ``padded`` are not decoded: the encoder
+            runs again, padded.
         """
-        if encoded is None:
-            inputs = whisper_inputs(
-                [np.asarray(c, dtype=np.float32) for c in clips], self.feature_extractor
-            )
+        if encoded is None or encoded[0].context != DECODING_CONTEXT:
+            # Whisper's decoder loops on states of anything shorter than its 30-s window
+            # ("added added added ..."; WER far worse, docs/experiments/
+            # 2026-11-30-whisper-context.md): it decodes from padded states only.
+            samples = [np.asarray(c, dtype=np.float32) for c in clips]
+            inputs = whisper_inputs(samples, self.feature_extractor, DECODING_CONTEXT)
             states = None
         else:
             inputs, states = encoded
-        windows: list[list[_Window]] = [[] for _ in clips]
-        for first in range(0, len(inputs.owners), self.batch_size):
-            window = slice(first, first + self.batch_size)
-            decoded = self._decode(
-                inputs.features[window],
-                inputs.attention_mask[window],
-                None if states is None else states[window],
-            )
-            for index, offset, duration, part in zip(
-                inputs.owners[window],
-                inputs.starts[window],
-                inputs.durations[window],
-                decoded,
-                strict=True,
-            ):
-                timed = [
-                    Word(
-                        w.text,
-                        round(offset + min(w.start, duration), 3),
-                        round(offset + min(w.end, duration), 3),
-                    )
-                    for w in part.words
-                ]
-                windows[index].append(
-                    _Window(timed, part.logprob_sum, part.tokens, part.no_speech_prob)
+        decoded_windows: dict[int, _Window] = {}
+        count = len(inputs.owners)
+        for first in range(0, count, self.batch_size):
+            batch = list(range(first, min(first + self.batch_size, count)))
+            part = select_windows(inputs, batch)
+            if states is None:
+                part_states, _ = run_whisper_encoder(
+                    self.model.model.encoder, part, self.placement.device, self.placement.dtype
                 )
+            else:
+                part_states = states[batch]
+            decoded = self._decode(part.features, part.attention_mask, part_states)
+            decoded_windows.update(zip(batch, decoded, strict=True))
+        windows: list[list[_Window]] = [[] for _ in clips]
+        for window in range(len(inputs.owners)):  # in order: a clip's windows follow on
+            offset, duration = inputs.starts[window], inputs.durations[window]
+            part = decoded_windows[window]
+            timed = [
+                Word(
+                    w.text,
+                    round(offset + min(w.start, duration), 3),
+                    round(offset + min(w.end, duration), 3),
+                )
+                for w in part.words
+            ]
+            windows[inputs.owners[window]].append(
+                _Window(timed, part.logprob_sum, part.tokens, part.no_speech_prob)
+            )
         return [_joined(parts) for parts in windows]
 
     def _decode(
-        self, features: torch.Tensor, attention_mask: torch.Tensor, states: torch.Tensor | None
+        self, features: torch.Tensor, attention_mask: torch.Tensor, states: torch.Tensor
     ) -> list[_Window]:
+        """Decode windows from their encoder states (the no-speech step and generate()
+        share them)."""
         from transformers.modeling_outputs import BaseModelOutput
 
         features = features.to(self.placement.device, self.placement.dtype)
-        if states is None:  # encoded once here: the no-speech step and generate() share it
-            states = self.model.model.encoder(features).last_hidden_state
         encoded = BaseModelOutput(last_hidden_state=states)
         output = self.model.generate(
             features,

@@ -103,9 +103,7 @@ class Analyzer:
                 f"{model.config.name}: its speech encoder has no Whisper tokenizer, so it cannot "
                 'transcribe; analysis needs a real Whisper model (e.g. speech_encoder = "whisper-tiny.en")'
             )
-        self.transcriber = Transcriber(
-            model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
-        )
+        self.transcriber = Transcriber.for_model(model)
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL, device: str = "auto", **options) -> Analyzer:

@@ -1,4 +1,4 @@
-"""The layer rules of DESIGN.md, read from the import statements of every module."""
+"""The layer rules of docs/ARCHITECTURE.md, read from the import statements of every module."""
 
 from __future__ import annotations
 

@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crossval.add_argument("--cache", type=Path, help="feature cache folder (for --head)")
     _add_train_only(crossval)
+    _add_head_options(crossval)
     crossval.add_argument(
         "--write-folds",
         type=Path,
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit_head.add_argument("--cache", type=Path, help="feature cache folder")
     _add_train_only(fit_head)
+    _add_head_options(fit_head)
     fit_head.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     compare = commands.add_parser(
@@ -186,6 +188,31 @@ def _add_train_only(parser) -> None:
         default=0,
         metavar="N",
         help="take a fixed sample of N clips from each --train-only set (seed 0; 0: all)",
+    )
+
+
+def _add_head_options(parser) -> None:
+    from train.head import DEFAULT_POPULATION_ANCHOR
+
+    parser.add_argument(
+        "--population-anchor",
+        type=float,
+        default=DEFAULT_POPULATION_ANCHOR,
+        metavar="W",
+        help="weight of the population logits in the head's speaker mode "
+        f"(default {DEFAULT_POPULATION_ANCHOR}; 0: none)",
+    )
+    parser.add_argument(
+        "--whisper-context",
+        choices=("padded", "clip"),
+        help="what the head's Whisper hears: 30-s padded windows or each clip's own frames "
+        "(default: the base model's; the written model keeps it)",
+    )
+    parser.add_argument(
+        "--whisper-tail",
+        type=float,
+        metavar="SECONDS",
+        help="with --whisper-context clip: seconds of padding heard after each clip",
     )
 
 
@@ -394,7 +421,15 @@ def _crossval(args) -> int:
         head_cache = args.cache / HEAD_CACHE if args.cache else None
         extra = _train_only_examples(args)
         head_results, temperatures = run_head(
-            args.head, examples, chosen, labels, head_cache, say, extra
+            args.head,
+            examples,
+            chosen,
+            labels,
+            head_cache,
+            say,
+            extra,
+            (args.whisper_context, args.whisper_tail),
+            population_anchor=args.population_anchor,
         )
         results.update(head_results)
         say(f"head temperatures fitted on the held-out logits: {temperatures}")
@@ -408,20 +443,20 @@ def _crossval(args) -> int:
 def _fit_head(args) -> int:
     import numpy as np
 
-    from model_core.devices import pick_placement
-    from model_core.pipeline import load_model, model_folder
+    from model_core.pipeline import model_folder
     from train.datasets import load_examples
     from train.head import (
         HEAD_CACHE,
         crossval_head,
         fit_label_head,
         head_features,
+        load_head_base,
         middle_layer,
         write_model_with_head,
     )
     from train.speaker_cv import speaker_folds, summarise
 
-    model = load_model(args.base, pick_placement("auto"))
+    model = load_head_base(args.base, args.whisper_context, args.whisper_tail)
     labels = list(model.config.labels)
     examples = [e for spec in args.data for e in load_examples(spec) if e.label in labels]
     if not examples:
@@ -434,8 +469,17 @@ def _fit_head(args) -> int:
     extra = _train_only_examples(args, labels)
     extra_features, extra_kept = head_features(extra, model, layer, cache, say)
     always = (extra_features, [e.label or "" for e in extra_kept], [e.speaker for e in extra_kept])
+    anchor = args.population_anchor
     results, temperatures = crossval_head(
-        features, truth, speakers, folds, labels, say, always=always, layer=layer
+        features,
+        truth,
+        speakers,
+        folds,
+        labels,
+        say,
+        always=always,
+        layer=layer,
+        population_anchor=anchor,
     )
     head = fit_label_head(
         np.vstack([features, extra_features]),
@@ -444,6 +488,7 @@ def _fit_head(args) -> int:
         labels,
         layer=layer,
         temperatures=temperatures,
+        population_anchor=anchor,
     )
     head.info["data"] = list(args.data) + list(args.train_only)
     report = {
@@ -457,7 +502,7 @@ def _fit_head(args) -> int:
         "temperatures": temperatures,
         "crossval": summarise(results, labels),
     }
-    out = write_model_with_head(model_folder(args.base), head, args.out, report)
+    out = write_model_with_head(model_folder(args.base), head, args.out, report, model.config)
     for name, entry in report["crossval"].items():
         say(f"{name}: pooled UA {entry['pooled_ua']:.1%}")
     say(f"wrote {out} (temperatures {temperatures})")

@@ -374,9 +374,7 @@ def _wer(model: EmoReasoner, prepared: list[Prepared]) -> tuple[float | None, in
     with_text = [p for p in prepared if p.example.transcript]
     if not with_text:
         return None, 0
-    transcriber = Transcriber(
-        model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
-    )
+    transcriber = Transcriber.for_model(model)
     hypotheses = transcriber.transcribe([samples_of(p.example) for p in with_text])
     references = [normalize_for_wer(p.example.transcript) for p in with_text]
     return float(jiwer.wer(references, [normalize_for_wer(h.text) for h in hypotheses])), len(

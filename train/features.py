@@ -75,10 +75,19 @@ def _key(example: Example, model: EmoReasoner, f0_reference_hz: float) -> str:
             model.config.emotion_encoder,
             round(f0_reference_hz, 3),
             FEATURE_VERSION,
+            *whisper_context_key(model.config),
         ]
     )
     digest.update(meta.encode())
     return digest.hexdigest()[:32]
+
+
+def whisper_context_key(config) -> list:
+    """What a cache key holds of the model's Whisper context: nothing for the padded one
+    (so caches written before contexts existed stay valid), else the context and tail."""
+    if config.whisper_context == "padded":
+        return []
+    return [config.whisper_context, config.whisper_tail_s]
 
 
 def samples_of(example: Example) -> np.ndarray:

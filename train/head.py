@@ -34,7 +34,7 @@ from model_core.model.head import (
 )
 from train.datasets.example import Example
 from train.evaluate import ClassificationMetrics, classification_metrics
-from train.features import samples_of
+from train.features import samples_of, whisper_context_key
 
 HEAD_FEATURE_VERSION = 1
 HEAD_CACHE = "head"  # the head's features, in this subfolder of a feature cache
@@ -45,6 +45,34 @@ DEFAULT_C = {"whisper": 0.01, "acoustic": 0.02}  # inverse L2 strength per block
 DEFAULT_BLOCK_WEIGHTS = {"whisper": 0.75, "acoustic": 1.0}
 DEFAULT_POPULATION_ANCHOR = 1.0
 TEMPERATURES = np.round(np.arange(0.3, 5.01, 0.05), 2)
+
+
+def load_head_base(spec: str, context: str | None = None, tail_s: float | None = None):
+    """The model whose Whisper the head reads (``spec``: a shipped name or folder), in
+    the given Whisper context (default: the model's own); a model folder written with
+    the head keeps that context (:func:`write_model_with_head`).
+
+    Raises
+    ------
+    train.config.ConfigError
+        For a tail without the clip context, or a context the model config refuses.
+    """
+    from model_core.devices import pick_placement
+    from model_core.model.config import EmoReasonerConfig
+    from model_core.pipeline import load_model
+    from train.config import ConfigError
+
+    if tail_s is not None and context != "clip":
+        raise ConfigError("--whisper-tail needs --whisper-context clip")
+    model = load_model(spec, pick_placement("auto"))
+    if context is not None:
+        wanted = {**model.config.to_dict(), "whisper_context": context}
+        wanted["whisper_tail_s"] = float(tail_s or 0.0) if context == "clip" else 0.0
+        try:
+            model.config = EmoReasonerConfig.from_dict(wanted)
+        except ValueError as err:
+            raise ConfigError(str(err)) from err
+    return model
 
 
 def middle_layer(model) -> int:
@@ -74,6 +102,7 @@ def _key(example: Example, model, layer: int) -> str:
             digest.update(block)
     config = model.config
     encoder = [config.speech_encoder, config.seed if config.speech_encoder == "random" else 0]
+    encoder += whisper_context_key(config)
     digest.update(
         json.dumps([example.start, example.end, *encoder, layer, HEAD_FEATURE_VERSION]).encode()
     )
@@ -318,11 +347,15 @@ def crossval_head(
     return results, temperatures
 
 
-def write_model_with_head(base: Path, head: LabelHead, out: Path, report: dict) -> Path:
+def write_model_with_head(
+    base: Path, head: LabelHead, out: Path, report: dict, config=None
+) -> Path:
     """A model folder: ``base``'s files (its LLM, adapters, encoders) and ``head``.
 
-    ``report`` (how the head was cross-validated and trained) goes to ``head.json``. The
-    folder is built beside ``out`` and renamed into place: a killed run leaves no half.
+    ``report`` (how the head was cross-validated and trained) goes to ``head.json``;
+    ``config`` (an EmoReasonerConfig), when given, replaces ``base``'s (e.g. the Whisper
+    context the head was trained in). The folder is built beside ``out`` and renamed
+    into place: a killed run leaves no half.
 
     Raises
     ------
@@ -334,14 +367,16 @@ def write_model_with_head(base: Path, head: LabelHead, out: Path, report: dict) 
     from model_core.model.checkpoint import replace_folder
     from model_core.model.config import EmoReasonerConfig
 
-    config = EmoReasonerConfig.load(base)
-    if list(config.labels) != list(head.labels):
-        raise ValueError(f"{base} labels {config.labels} differ from the head's {head.labels}")
+    base_config = EmoReasonerConfig.load(base)
+    if list(base_config.labels) != list(head.labels):
+        raise ValueError(f"{base} labels {base_config.labels} differ from the head's {head.labels}")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         shutil.copytree(base, tmp, dirs_exist_ok=True, symlinks=False)
         head.save(tmp)
+        if config is not None:
+            config.save(tmp)
         (tmp / "head.json").write_text(json.dumps(report, indent=2))
         replace_folder(tmp, out)
     except BaseException:

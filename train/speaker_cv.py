@@ -219,15 +219,17 @@ def run_head(
     cache: Path | None,
     say: Callable[[str], None] = print,
     train_only: list[Example] | None = None,
+    whisper_context: tuple[str | None, float | None] = (None, None),
+    **options,
 ) -> tuple[dict[str, list[ClassificationMetrics]], dict[str, float]]:
-    """The label head (on ``base``'s Whisper) on the given folds, both modes; also the
-    temperatures fitted on the held-out logits (see :func:`train.head.crossval_head`).
-    ``train_only`` examples join every fold's training and are never scored."""
-    from model_core.devices import pick_placement
-    from model_core.pipeline import load_model
-    from train.head import crossval_head, head_features, middle_layer
+    """The label head (on ``base``'s Whisper, in ``whisper_context``: context and tail,
+    None for the model's) on the given folds, both modes; also the temperatures fitted
+    on the held-out logits (see :func:`train.head.crossval_head`). ``train_only``
+    examples join every fold's training and are never scored; ``options`` go to
+    :func:`train.head.fit_label_head` (e.g. ``population_anchor``)."""
+    from train.head import crossval_head, head_features, load_head_base, middle_layer
 
-    model = load_model(base, pick_placement("auto"))
+    model = load_head_base(base, *whisper_context)
     layer = middle_layer(model)
     features, kept = head_features(examples, model, layer, cache, say)
     extra_features, extra = head_features(train_only or [], model, layer, cache, say)
@@ -240,6 +242,7 @@ def run_head(
         say,
         always=(extra_features, [e.label or "" for e in extra], [e.speaker for e in extra]),
         layer=layer,
+        **options,
     )
 
 

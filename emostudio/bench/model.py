@@ -219,9 +219,7 @@ def _stages(
     if model.whisper_tokenizer is not None:
         from model_core.asr import Transcriber
 
-        asr = Transcriber(
-            model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement
-        )
+        asr = Transcriber.for_model(model)
         transcripts = timer(
             f"{prefix}ASR (decoder)", lambda: asr.transcribe([c.samples for c in clips], whisper)
         )

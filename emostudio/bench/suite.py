@@ -106,6 +106,13 @@ def plan(
             f"each stage {n} times after a warm-up, for one clip and for the batch",
         ),
         Bench(
+            "throughput",
+            "emostudio.bench.throughput:throughput_section",
+            # the shipped model even at --quick sizes: a random one has no ASR to analyse with
+            dict(device=device, batch=size(32, 2), tokens=size(60, 2), imports=not quick, **speech),
+            "one timed run of each path after a warm-up, both Whisper contexts in one process",
+        ),
+        Bench(
             "store",
             "emostudio.bench.store:store_section",
             dict(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
-BENCHMARKS = ("acoustics", "model", "asr", "grounding", "train", "store", "gui")
+BENCHMARKS = ("acoustics", "model", "throughput", "asr", "grounding", "train", "store", "gui")
 ALL_REPORT = Path("docs/benchmarks.md")
 # Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
 SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
@@ -20,7 +20,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "bench",
         help="run a benchmark and print a Markdown report",
         description="Run a benchmark and print a Markdown report. `all` runs every benchmark "
-        "(acoustics, asr, model, store, gui, grounding, train), each in its own process, and "
+        "(acoustics, asr, model, throughput, store, gui, grounding, train), each in its own "
+        "process, and "
         f"writes one report (default {ALL_REPORT}).",
     )
     parser.add_argument(
@@ -65,7 +66,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
     model = parser.add_argument_group("model and ASR benchmarks")
-    model.add_argument("--model", default="default", help="'default', 'synthetic' or a checkpoint folder")
+    model.add_argument(
+        "--model", default="default", help="'default', 'synthetic' or a checkpoint folder"
+    )
     model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     model.add_argument(
         "--batch", type=int, default=32, help="clips per batch (model: 32; use 8 for train)"
@@ -107,6 +110,10 @@ def _report(args: argparse.Namespace) -> str:
             tokenizer=args.tokenizer,
             **speech,
         ).markdown
+    if args.what == "throughput":
+        from emostudio.bench.throughput import throughput_section
+
+        return throughput_section(args.model, args.device, max(1, args.batch), **speech).markdown
     if args.what == "asr":
         from emostudio.bench.asr import run_asr_benchmark
 

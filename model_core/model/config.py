@@ -72,6 +72,9 @@ class ProsodyEncoderConfig:
     dropout: float = 0.1
 
 
+WHISPER_CONTEXTS = ("padded", "clip")
+
+
 @dataclass
 class EmoReasonerConfig:
     """Everything needed to rebuild an EmoReasoner.
@@ -88,6 +91,11 @@ class EmoReasonerConfig:
     labels: list[str] = field(default_factory=lambda: list(DEFAULT_LABELS))
     speech_encoder: str = "whisper-tiny.en"
     speech_encoder_config: dict[str, Any] | None = None
+    # What Whisper's encoder hears (WHISPER_CONTEXTS, see model_core.model.encoders):
+    # "padded" 30-s windows, or the "clip"'s own frames and whisper_tail_s of padding.
+    # The adapters and the label head learn the states of one, so it is the model's.
+    whisper_context: str = "padded"
+    whisper_tail_s: float = 0.0
     emotion_encoder: str = PROSODY
     emotion_encoder_config: dict[str, Any] = field(
         default_factory=lambda: asdict(ProsodyEncoderConfig())
@@ -141,6 +149,10 @@ class EmoReasonerConfig:
             json.dumps(config.to_dict(), allow_nan=False)
         except (TypeError, ValueError) as err:
             raise ValueError(f"EmoReasoner config values must be JSON numbers, text, lists or tables: {err}") from err
+        if config.whisper_context not in WHISPER_CONTEXTS:
+            raise ValueError(f"whisper_context must be one of {WHISPER_CONTEXTS}, not {config.whisper_context!r}")
+        if not 0.0 <= config.whisper_tail_s <= 30.0:
+            raise ValueError(f"whisper_tail_s must be 0 to 30 seconds, not {config.whisper_tail_s}")
         labels = config.labels
         if not labels or len(set(labels)) != len(labels) or not all(map(str.strip, labels)):
             raise ValueError(f"labels must be distinct and non-empty, got {labels}")

@@ -29,10 +29,13 @@ from model_core.model.building import (
 )
 from model_core.model.config import PROSODY, EmoReasonerConfig
 from model_core.model.encoders import (
+    MEL_FRAMES_PER_ENCODER_FRAME,
     WHISPER_FRAME_RATE,
     WhisperInputs,
     join_windows,
     pad_frames,
+    run_whisper_encoder,
+    select_windows,
     whisper_inputs,
 )
 from model_core.model.prompts import AUDIO_PLACEHOLDER, Prompt, label_answer
@@ -78,7 +81,7 @@ class EncodedAudio:
 
 
 class EmoReasoner(nn.Module):
-    """The dual-encoder audio-LLM (see DESIGN.md)."""
+    """The dual-encoder audio-LLM (see docs/ARCHITECTURE.md, "The model")."""
 
     def __init__(self, config: EmoReasonerConfig, placement: Placement):
         super().__init__()
@@ -126,7 +129,8 @@ class EmoReasoner(nn.Module):
     def whisper_states(
         self, clips: list[ClipInput], head_layer: int | None = None
     ) -> tuple[WhisperInputs, torch.Tensor]:
-        """Whisper's encoder over every 30 s window of the clips: (inputs, (n_windows, 1500, d)).
+        """Whisper's encoder over every window of the clips, in the model's context
+        (``config.whisper_context``): (inputs, (n_windows, frames, d)).
 
         With a label head (or ``head_layer`` given), ``inputs.head_states`` keeps that
         encoder layer's states from the same pass.
@@ -134,26 +138,36 @@ class EmoReasoner(nn.Module):
         ASR can reuse these states (see :meth:`model_core.asr.Transcriber.transcribe`).
         """
         samples = [np.asarray(c.samples, dtype=np.float32) for c in clips]
-        inputs = whisper_inputs(samples, self.feature_extractor)
-        encoder = self.whisper.model.encoder
-        # A few windows at a time on CPUs: one 30 s window's attention is 1500 x 1500 per
-        # head, and 32 windows at once ran 3x slower than in groups of 4 (memory traffic).
+        inputs = whisper_inputs(
+            samples, self.feature_extractor, self.config.whisper_context, self.config.whisper_tail_s
+        )
         layer = head_layer
         if layer is None and self.head is not None:
             layer = self.head.whisper_layer
-        states, head_states = [], []
-        for chunk in inputs.features.split(
-            WHISPER_ENCODER_BATCH.get(self.device.type, WHISPER_ENCODER_BATCH_DEFAULT)
-        ):
-            output = encoder(
-                chunk.to(self.device, self.placement.dtype), output_hidden_states=layer is not None
+        # A few windows at a time on CPUs: one 30 s window's attention is 1500 x 1500 per
+        # head, and 32 windows at once ran 3x slower than in groups of 4 (memory traffic).
+        # Windows of like length run together, so a short one is not run at a long one's.
+        group = WHISPER_ENCODER_BATCH.get(self.device.type, WHISPER_ENCODER_BATCH_DEFAULT)
+        order = sorted(range(len(inputs.owners)), key=lambda w: inputs.valid_frames[w])
+        frames = inputs.features.shape[-1] // MEL_FRAMES_PER_ENCODER_FRAME
+        states = head_states = None
+        for first in range(0, len(order), group):
+            windows = order[first : first + group]
+            last, kept = run_whisper_encoder(
+                self.whisper.model.encoder,
+                select_windows(inputs, windows),
+                self.device,
+                self.placement.dtype,
+                layer,
             )
-            states.append(output.last_hidden_state)
-            if layer is not None:
-                head_states.append(output.hidden_states[layer])
-        if head_states:
-            inputs.head_states = torch.cat(head_states)
-        return inputs, torch.cat(states)
+            if states is None:
+                states = last.new_zeros(len(order), frames, last.shape[-1])
+                head_states = None if kept is None else torch.zeros_like(states)
+            states[windows, : last.shape[1]] = last
+            if kept is not None:
+                head_states[windows, : kept.shape[1]] = kept
+        inputs.head_states = head_states
+        return inputs, states
 
     def encode(
         self,

@@ -20,6 +20,7 @@ SECTIONS = (
     "## Acoustics: ",
     "## ASR: ",
     "## Model: ",
+    "## Throughput: ",
     "## Projects: import and search",
     "## GUI: opening a ",
     "## Grounding: ",
@@ -119,6 +120,12 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
         if stage not in ("stage", "---"):
             assert median_of(cells[0]) > 0 and median_of(cells[1]) > 0, stage
 
+    # Throughput: one file at a time and batches side by side, the speed-up their ratio.
+    throughput = table_rows(report, "## Throughput: ")
+    for row in ("label only", "label and a 2-token rationale"):
+        before, batched, speedup = throughput[row]
+        assert close(float(speedup.lstrip("x")), float(batched) / float(before)), row
+
     gui = table_rows(report, "## GUI: opening a ")
     assert median_of(gui["waveform painted (decode + envelope pyramid)"][0]) > 0
     assert re.search(rf"\*\*{NUMBER} \({NUMBER}–{NUMBER}\) clips/s\*\*", report)  # store import
@@ -129,10 +136,10 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
     runs = table_rows(report, "## Runs")
     assert [cells[0] for name, cells in runs.items() if name not in ("benchmark", "---")] == [
         "ok"
-    ] * 7
+    ] * 8
 
     progress = capsys.readouterr().err
-    for name in ("acoustics", "asr", "model", "store", "gui", "grounding", "train"):
+    for name in ("acoustics", "asr", "model", "throughput", "store", "gui", "grounding", "train"):
         assert re.search(rf"{name} ok in {NUMBER} s", progress), name
 
 

@@ -1,0 +1,220 @@
+"""Throughput benchmark: many short clips end to end, one file at a time against batches,
+side by side in one run (issue 16's targets).
+
+Every figure runs the product's own paths on the same real-speech clips in the same
+process: :meth:`model_core.pipeline.Analyzer.analyze` after decoding the files (label
+only, and with a rationale the LLM writes), one file at a time (what ``emostudio
+analyze`` did before ``--batch``) and as one batch, and ``emostudio import`` with the
+model into a new project. A last row times Whisper's encoder alone on the clips padded to
+30 s (what the product runs: its decoder needs it) and on each clip's own frames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import soundfile as sf
+
+from emostudio.bench.acoustics import ASTERISK_DIR, real_speech
+from emostudio.bench.report import Figure, Section
+from emostudio.bench.timing import machine_line
+from model_core.audio import MODEL_SAMPLE_RATE, load_audio
+from model_core.devices import pick_placement, quiet_libraries
+from model_core.pipeline import Analyzer, Clip, load_model, model_folder
+
+SHORT_SECONDS, ONE_CLIP_SECONDS, TOKENS = 3.0, 5.0, 60
+LABEL_RATE_TARGET, ONE_CLIP_TARGET, RATIONALE_RATE_TARGET, IMPORT_RATE_TARGET = 5.0, 0.4, 1.5, 2.0
+PROBABILITY_TOLERANCE = 1e-3
+
+
+def write_clips(folder: Path, count: int, seconds: float, speech_dir: Path) -> list[Path]:
+    """``count`` WAV files of ``seconds`` of real speech each (different stretches)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    speech = real_speech(count * seconds / 60 + 0.1, speech_dir)
+    step = int(seconds * MODEL_SAMPLE_RATE)
+    paths = []
+    for i in range(count):
+        path = folder / f"clip{i:03d}.wav"
+        sf.write(path, speech[i * step : (i + 1) * step], MODEL_SAMPLE_RATE, subtype="PCM_16")
+        paths.append(path)
+    return paths
+
+
+def _label_run(analyzer: Analyzer, paths: list[Path], rationale: bool = False):
+    """Seconds to decode and analyse ``paths`` as one batch, and the results."""
+    started = time.perf_counter()
+    clips = [Clip(load_audio(path)) for path in paths]
+    results = analyzer.analyze(clips, rationale=rationale)
+    return time.perf_counter() - started, results
+
+
+def _import_rate(model_dir: Path, clips: Path, device: str) -> float:
+    """Clips/s of ``emostudio import`` of ``clips`` with the model in ``model_dir``."""
+    from emostudio.store.importer import ImportOptions, run_import
+    from emostudio.store.project import Project
+
+    with tempfile.TemporaryDirectory() as folder, Project(Path(folder) / "p.emostudio") as project:
+        options = ImportOptions(model=str(model_dir), device=device, workers=os.cpu_count() or 1)
+        summary = run_import(project, clips, options)
+    count = len(list(clips.glob("*.wav")))
+    if summary.imported != count:
+        raise RuntimeError(f"the benchmark import went wrong: {summary.text()}")
+    return count / summary.seconds
+
+
+def throughput_section(
+    model_spec: str = "default",
+    device: str = "auto",
+    batch: int = 32,
+    speech_dir: Path = ASTERISK_DIR,
+    imports: bool = True,
+    tokens: int = TOKENS,
+) -> Section:
+    """Each path one file at a time and as one batch, after a warm-up: the report, the
+    ratios and the figures against issue 16's targets."""
+    quiet_libraries()
+    placement = pick_placement(device)
+    model = load_model(model_spec, placement)
+    shipped_tokens = model.config.max_rationale_tokens
+    model.config = dataclasses.replace(model.config, max_rationale_tokens=tokens)
+    labels = Analyzer(model)
+    drafts = Analyzer(model, rationale_policy="model")  # the LLM writes every rationale
+    rows: dict[str, dict[str, float]] = {"one file at a time": {}, f"batch of {batch}": {}}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        short = write_clips(scratch / "short", batch, SHORT_SECONDS, speech_dir)
+        longer = write_clips(scratch / "long", 1, ONE_CLIP_SECONDS, speech_dir)
+        _label_run(labels, short[:2])  # warm-up
+        one, _ = _label_run(labels, longer)
+        for name, size in zip(rows, (1, batch), strict=True):
+            rows[name]["label"] = batch / _batched(labels, short, size)
+            rows[name]["rationale"] = batch / _batched(drafts, short, size, rationale=True)
+        same = _batch_equals_single(labels, short[:4])
+        encoder = _encoder_seconds(model, short)
+        import_rate = (
+            _import_rate(model_folder(model_spec), scratch / "short", device) if imports else None
+        )
+    model.config = dataclasses.replace(model.config, max_rationale_tokens=shipped_tokens)
+    return _report(model, placement, batch, tokens, rows, one, same, encoder, import_rate)
+
+
+def _batched(analyzer: Analyzer, paths: list[Path], size: int, rationale: bool = False) -> float:
+    """Seconds to decode and analyse ``paths`` in batches of ``size``."""
+    return sum(
+        _label_run(analyzer, paths[first : first + size], rationale)[0]
+        for first in range(0, len(paths), size)
+    )
+
+
+def _encoder_seconds(model, paths: list[Path]) -> dict[str, float]:
+    """Whisper's encoder alone on the clips, in each context (the model's windows groups)."""
+    import torch
+
+    from model_core.model.reasoner import ClipInput
+
+    clips = [ClipInput(load_audio(path).for_model) for path in paths]
+    shipped, seconds = model.config, {}
+    for context in ("padded", "clip"):
+        model.config = dataclasses.replace(shipped, whisper_context=context, whisper_tail_s=0.0)
+        started = time.perf_counter()
+        with torch.inference_mode():
+            model.whisper_states(clips)
+        seconds[context] = time.perf_counter() - started
+    model.config = shipped
+    return seconds
+
+
+def _batch_equals_single(analyzer: Analyzer, paths: list[Path]) -> float:
+    """Largest difference of a probability between the clips in one batch and alone."""
+    clips = [Clip(load_audio(path)) for path in paths]
+    together = analyzer.analyze(clips, rationale=False)
+    largest = 0.0
+    for clip, result in zip(clips, together, strict=True):
+        (alone,) = analyzer.analyze([clip], rationale=False)
+        for label, p in result.probabilities.items():
+            largest = max(largest, abs(p - alone.probabilities[label]))
+    return largest
+
+
+def _report(model, placement, batch, tokens, rows, one, same, encoder, import_rate) -> Section:
+    (old, new), where = list(rows), placement.describe()
+    lines = [
+        f"## Throughput: {model.config.name}, many short clips, {where}",
+        "",
+        f"Machine: {machine_line()}. Decode to result, {batch} clips of {SHORT_SECONDS:g} s of "
+        "real speech (Debian's asterisk prompts), one timed run after a warm-up, all in this "
+        "process.",
+        "",
+        f"| clips/s | {old} | {new} | speed-up |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key, text in (
+        ("label", "label only"),
+        ("rationale", f"label and a {tokens}-token rationale"),
+    ):
+        a, b = rows[old][key], rows[new][key]
+        lines.append(f"| {text} | {a:.3g} | {b:.3g} | x{b / a:.3g} |")
+    ratio = encoder["padded"] / encoder["clip"]
+    lines += [
+        "",
+        f"- one {ONE_CLIP_SECONDS:g} s clip, label end to end: **{one:.2f} s**",
+        f"- a clip in a batch against alone: largest probability difference {same:.1e}",
+        f"- Whisper's encoder alone on the {batch} clips: padded to 30 s {encoder['padded']:.2f} s, "
+        f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); the product runs "
+        "it padded, as Whisper's decoder loops on shorter states "
+        "(docs/experiments/2026-11-30-whisper-context.md)",
+    ]
+    if import_rate is not None:
+        lines.append(f"- `emostudio import` with the model: **{import_rate:.2f} clips/s**")
+    fast = rows[new]
+    figures = [
+        Figure(
+            f"label only, batch of {batch} x 3 s, {where}",
+            fast["label"],
+            "clips/s",
+            f"{fast['label']:.2f} clips/s (x{fast['label'] / rows[old]['label']:.2f} one at a time)",
+            at_least=LABEL_RATE_TARGET,
+        ),
+        Figure(
+            f"one 5 s clip, label end to end, {where}",
+            one,
+            "s",
+            f"{one:.2f} s",
+            below=ONE_CLIP_TARGET,
+        ),
+        Figure(
+            f"batch of {batch}, {tokens}-token rationale, {where}",
+            fast["rationale"],
+            "clips/s",
+            f"{fast['rationale']:.2f} clips/s",
+            at_least=RATIONALE_RATE_TARGET if tokens == TOKENS else None,
+        ),
+        Figure(
+            "a clip's probabilities in a batch and alone",
+            same,
+            "",
+            f"{same:.1e}",
+            below=PROBABILITY_TOLERANCE,
+        ),
+    ]
+    if import_rate is not None:
+        figures.append(
+            Figure(
+                f"emostudio import with the model, 3 s clips, {where}",
+                import_rate,
+                "clips/s",
+                f"{import_rate:.2f} clips/s",
+                at_least=IMPORT_RATE_TARGET,
+            )
+        )
+    return Section("\n".join(lines) + "\n", figures)
+
+
+def run_throughput_benchmark(
+    model_spec: str = "default", device: str = "auto", batch: int = 32
+) -> str:
+    return throughput_section(model_spec, device, batch).markdown
