@@ -53,6 +53,40 @@ def test_qt_modules_never_import_model_libraries():
     assert not offenders
 
 
+def imported_modules(path: Path) -> set[str]:
+    """Full dotted names of the absolute imports of a module (inside functions too)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_only_the_benchmarks_reach_into_train_and_only_the_cli_runs_them():
+    """``emostudio.bench`` measures every layer, so it may import ``train`` (corpora,
+    training steps) and the store; the rest of the app never imports ``train``, only the
+    ``bench`` command imports the benchmarks, and only the GUI benchmark imports Qt."""
+    bench = ROOT / "emostudio" / "bench"
+    offenders = {}
+    for path in modules("emostudio"):
+        names, roots = imported_modules(path), imported_roots(path)
+        inside = bench in path.parents
+        bad = set()
+        if not inside and "train" in roots:
+            bad.add("train")
+        if not inside and path != ROOT / "emostudio" / "cli" / "bench.py":
+            bad |= {n for n in names if n.startswith("emostudio.bench")}
+        if inside and path.stem != "gui":
+            bad |= (roots & QT) | {n for n in names if n.startswith("emostudio.gui")}
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert not offenders
+    assert "train.datasets.asterisk" in imported_modules(bench / "asr.py")  # it sees them
+
+
 def test_the_checker_sees_imports():
     """Guard against a checker that passes because it reads nothing."""
     roots = imported_roots(ROOT / "model_core" / "acoustics" / "pitch.py")
