@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -73,8 +72,3 @@ def add_evaluation(folder: Path, markdown: str, specs: list[str]) -> Path:
     os.replace(tmp, card)
     return card
 
-
-def card_arguments(folder: Path) -> dict:
-    """The training arguments a checkpoint keeps (empty when there are none)."""
-    path = folder / "training_args.json"
-    return json.loads(path.read_text()) if path.exists() else {}

@@ -23,11 +23,6 @@ import numpy as np
 from train.config import EMOTION_TASKS, SPEECH_TASKS, TrainingOptions
 
 SPEECH, EMOTION, JOINT = "speech", "emotion", "joint"
-TRAINS = {
-    SPEECH: ("speech_branch", "lora"),
-    EMOTION: ("emotion", "lora"),
-    JOINT: ("speech_branch", "emotion", "lora"),
-}
 
 
 @dataclass(frozen=True)

@@ -309,8 +309,6 @@ def _model_summary(info: dict) -> str:
 class SettingsDialog(QDialog):
     """Preferences, kept with QSettings."""
 
-    KEYS = ("annotator", "theme", "pitch_units", "takes_folder")
-
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Settings")

@@ -130,37 +130,6 @@ class Project(ProjectQueries):
                 else None
             )
 
-    def store_take(
-        self, samples: np.ndarray, sample_rate: int, *, name: str, speaker: str | None = None
-    ) -> str:
-        """Keep a take recorded in the app inside the project (as FLAC); return its hash."""
-        import io
-
-        import soundfile as sf
-
-        from model_core.audio import recording_from_array
-
-        buffer = io.BytesIO()
-        sf.write(buffer, samples, sample_rate, format="FLAC")
-        recording = recording_from_array(samples, sample_rate, name=name)
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO recordings VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 'flac')",
-                (
-                    recording.sha256,
-                    name,
-                    recording.duration,
-                    sample_rate,
-                    recording.n_channels,
-                    "FLAC/PCM_16",
-                    speaker,
-                    now(),
-                    buffer.getvalue(),
-                ),
-            )
-            self._audit("store take", {"sha256": recording.sha256, "name": name})
-        return recording.sha256
-
     def _add_track(self, sha256: str, track: Track) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO tracks(sha256, name, unit, algorithm, parameters, versions, times, track_values,"

@@ -77,8 +77,3 @@ def _joined_runs(indices: np.ndarray) -> list[tuple[int, int]]:
     ends = np.concatenate([indices[breaks], [indices[-1]]])
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
-
-def clip_spans(spans: list[Span], start: float, end: float) -> list[Span]:
-    """Spans cut to [start, end]; empty ones dropped."""
-    clipped = [(max(a, start), min(b, end)) for a, b in spans]
-    return [(a, b) for a, b in clipped if b > a]

@@ -22,7 +22,6 @@ QUOTES = re.compile(
     r"|(?<![\w'])'(?P<d>[^'\n]{1,300}?)'(?![\w])"
 )
 NAMED_WORD = re.compile(r"\bthe (?:word|term|phrase) (?P<w>[A-Za-z][\w'-]*)", re.IGNORECASE)
-STRENGTHS = ("hedged", "plain", "strong")
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,6 @@ class FrameCompressor(nn.Module):
     def frames_per_token(self) -> int:
         return self.pool * self.stack
 
-    def tokens_for(self, n_frames: int) -> int:
-        return max(1, math.ceil(n_frames / self.frames_per_token))
-
     def forward(
         self, frames: torch.Tensor, mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:

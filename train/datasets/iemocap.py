@@ -28,8 +28,6 @@ CODES = {
     "oth": "other",
 }
 FOUR_CLASS = {"neu": "neutral", "hap": "happy", "exc": "happy", "sad": "sad", "ang": "angry"}
-FOUR_CLASS_LABELS = ("neutral", "happy", "sad", "angry")
-FULL_LABELS = tuple(CODES.values())
 NO_AGREEMENT = "xxx"
 EVALUATION_LINE = re.compile(
     r"^\[(?P<start>[\d.]+) - (?P<end>[\d.]+)\]\t(?P<utt>\S+)\t(?P<code>\w+)\t"

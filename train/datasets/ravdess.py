@@ -37,8 +37,6 @@ FOUR_CLASS = {
     "sad": "sad",
     "angry": "angry",
 }
-FOUR_CLASS_LABELS = ("neutral", "happy", "sad", "angry")
-FULL_LABELS = tuple(EMOTIONS.values())
 STATEMENTS = {"01": "Kids are talking by the door", "02": "Dogs are sitting by the door"}
 NAME = re.compile(
     r"^03-01-(?P<emotion>0[1-8])-(?P<intensity>0[12])-(?P<statement>0[12])-"
