@@ -71,4 +71,3 @@ def add_evaluation(folder: Path, markdown: str, specs: list[str]) -> Path:
         out.write(text)
     os.replace(tmp, card)
     return card
-

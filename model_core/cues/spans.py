@@ -76,4 +76,3 @@ def _joined_runs(indices: np.ndarray) -> list[tuple[int, int]]:
     starts = np.concatenate([[indices[0]], indices[breaks + 1]])
     ends = np.concatenate([indices[breaks], [indices[-1]]])
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
-
