@@ -53,6 +53,7 @@ class Session(QObject):
         self.recording: Recording | None = None
         self.envelope: Envelope | None = None
         self.tracks: dict[str, Track] = {}
+        self.measured = None  # the open recording's AcousticAnalysis, once measured
         self.result: AnalysisResult | None = None
         self.analysis_id: int | None = None
         self.project: Project | None = None
@@ -164,7 +165,7 @@ class Session(QObject):
         kind, value = part
         if kind == "recording":
             self.recording, self.result, self.analysis_id, self.tracks = value, None, None, {}
-            self.detail_span = None
+            self.detail_span, self.measured = None, None
             self.baseline_choice, self.baseline, self.voice_recordings = BaselineChoice(), None, []
             self.recording_opened.emit(value)
             self.baseline_changed.emit(self.current_baseline(), 0)
@@ -176,10 +177,15 @@ class Session(QObject):
         self.busy.emit("measuring pitch, intensity and voice quality...")
 
         def measure(report, cancelled):
-            analysis = analyze_acoustics(recording.for_model, MODEL_SAMPLE_RATE, source=recording.name)
-            return analysis.tracks()
+            source = str(recording.path or recording.name)  # as the analyzer names it
+            return analyze_acoustics(recording.for_model, MODEL_SAMPLE_RATE, source=source)
 
-        workers.start(measure, done=self._tracks_done, failed=self._tracks_failed)
+        def measured(analysis) -> None:
+            if self.recording is recording:  # not a recording opened since
+                self.measured = analysis  # the analysis reuses it (the whole recording)
+                self._tracks_done(analysis.tracks())
+
+        workers.start(measure, done=measured, failed=self._tracks_failed)
         self._overview_spectrogram(recording)
 
     def _overview_spectrogram(self, recording: Recording) -> None:
@@ -295,7 +301,7 @@ class Session(QObject):
         recording, speaker = self.recording, self.speaker() if self.baseline is None else None
         if not speaker or self.voice_recordings:
             self.model.analyze(recording, start, end, self.current_baseline(),
-                               voice_recordings=self.voice_recordings)
+                               voice_recordings=self.voice_recordings, measured=self.measured)
             return
         # A recording filed under a speaker: the label head reads it against their voice,
         # from their recordings in the project (loaded off the GUI thread, once).
@@ -312,11 +318,13 @@ class Session(QObject):
             if self.recording is recording:
                 self.voice_recordings = voices
                 self.baseline_changed.emit(self.current_baseline(), len(voices))
-            self.model.analyze(recording, start, end, self.current_baseline(), voice_recordings=voices)
+            self.model.analyze(recording, start, end, self.current_baseline(), voice_recordings=voices,
+                               measured=self.measured if self.recording is recording else None)
 
         def not_gathered(message: str) -> None:
             self.error.emit(f"{speaker}'s recordings could not be read ({message}); analysing without their voice")
-            self.model.analyze(recording, start, end, self.current_baseline())
+            self.model.analyze(recording, start, end, self.current_baseline(),
+                               measured=self.measured if self.recording is recording else None)
 
         workers.start(gather, done=gathered, failed=not_gathered)
 

@@ -135,11 +135,12 @@ class ModelService(QObject):
         self._load.emit(spec, device)
 
     def analyze(self, recording, start: float | None, end: float | None, baseline=None,
-                rationale: bool = True, voice_recordings=()) -> None:
+                rationale: bool = True, voice_recordings=(), measured=None) -> None:
         """Analyse on the model thread; ``voice_recordings`` (the speaker's) let the label
-        head read the clip against the speaker's own voice."""
+        head read the clip against the speaker's own voice; ``measured`` (the whole
+        recording's AcousticAnalysis, as the window measured it) is not measured again."""
         self.cancel_flag.clear()
-        self._analyze.emit((recording, start, end, baseline, rationale, tuple(voice_recordings)))
+        self._analyze.emit((recording, start, end, baseline, rationale, tuple(voice_recordings), measured))
 
     def cancel(self) -> None:
         self.cancel_flag.set()
@@ -176,13 +177,25 @@ class ModelService(QObject):
             self._voices[key] = self.analyzer.voice_of([Clip(r) for r in recordings])
         return self._voices[key]
 
+    def _clip(self, recording, start, end, baseline, voice, measured):
+        """The analyzer's Clip; the window's measurements reused when they are the whole
+        recording's, taken with the analyzer's settings."""
+        from model_core.cues import summarize
+        from model_core.pipeline import Clip
+
+        whole = start is None and end is None
+        if measured is None or not whole or measured.settings != self.analyzer.acoustic_settings:
+            measured = None
+        else:
+            measured = (measured, summarize(measured, baseline or self.analyzer.baseline))
+        return Clip(recording, start, end, measured=measured, baseline=baseline, voice=voice)
+
     @Slot(object)
     def _do_analyze(self, request) -> None:
-        recording, start, end, baseline, rationale, voice_recordings = request
+        recording, start, end, baseline, rationale, voice_recordings, measured = request
         if self.analyzer is None:
             self.failed.emit("no model is loaded (Model > Choose model...)")
             return
-        from model_core.pipeline import Clip
 
         def on_text(_row: int, delta: str) -> None:
             if self.cancel_flag.is_set():
@@ -201,8 +214,8 @@ class ModelService(QObject):
 
         try:
             voice = self._voice(voice_recordings)
-            (result,) = self.analyzer.analyze([Clip(recording, start, end, baseline=baseline, voice=voice)],
-                                              rationale=rationale, on_text=on_text, on_stage=on_stage)
+            clip = self._clip(recording, start, end, baseline, voice, measured)
+            (result,) = self.analyzer.analyze([clip], rationale=rationale, on_text=on_text, on_stage=on_stage)
             if self.cancel_flag.is_set():
                 raise Cancelled
             self.finished.emit(result.to_dict())

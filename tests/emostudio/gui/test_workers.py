@@ -95,3 +95,36 @@ def test_the_speaker_voice_is_read_once_per_set_of_recordings(qtbot):
         assert service._voice(recordings[:2]) is None
     finally:
         service.shutdown()
+
+
+def test_the_window_s_measurements_are_reused_for_the_whole_recording_only(qtbot):
+    """The window measures a recording to draw it; the analysis of the whole recording
+    reuses that (the same settings), a selection or other settings measure anew."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from emostudio.gui.workers import ModelService
+    from model_core.acoustics import AcousticSettings, analyze_acoustics
+    from model_core.acoustics.pitch import PitchSettings
+    from model_core.audio import recording_from_array
+    from model_core.cues import SpeakerBaseline
+    from tests.helpers.signals import harmonic
+
+    samples = harmonic(180, 1.0).astype(np.float32)
+    recording = recording_from_array(samples, 16_000, name="take")
+    measured = analyze_acoustics(samples, 16_000, source="take")
+    service = ModelService()
+    try:
+        service.analyzer = SimpleNamespace(
+            acoustic_settings=AcousticSettings(), baseline=SpeakerBaseline.population()
+        )
+        clip = service._clip(recording, None, None, None, None, measured)
+        assert clip.measured[0] is measured and clip.measured[1].descriptor
+        assert service._clip(recording, 0.2, 0.8, None, None, measured).measured is None
+        other = AcousticSettings(pitch=dataclasses.replace(PitchSettings(), pitch_floor=120.0))
+        service.analyzer.acoustic_settings = other
+        assert service._clip(recording, None, None, None, None, measured).measured is None
+    finally:
+        service.shutdown()
