@@ -234,29 +234,14 @@ def _train_only_examples(args, labels: list[str] | None = None) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from model_core.audio import AudioError
     from model_core.devices import quiet_libraries
-    from model_core.model.checkpoint import CheckpointError
-    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
-    from train.config import ConfigError
-    from train.datasets import DatasetError
-    from train.synth.voices import VoiceError
-    from train.trainer import TrainingError
+    from model_core.errors import EmoStudioError
 
     args = build_parser().parse_args(argv)
     quiet_libraries()
     try:
         return int(COMMANDS[args.command](args))
-    except (
-        ConfigError,
-        DatasetError,
-        TrainingError,
-        CheckpointError,
-        WeightsUnavailableError,
-        UnsafeWeightsError,
-        AudioError,
-        VoiceError,
-    ) as err:
+    except EmoStudioError as err:  # config, data, training, checkpoint, weights, audio...
         return error(str(err))
     except KeyboardInterrupt:
         return error("interrupted; rerun the same command to resume")

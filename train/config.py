@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from model_core.errors import EmoStudioError
 from model_core.model.config import EmoReasonerConfig, type_problem
 
 SCHEDULES = ("alternate-epoch", "alternate-batch", "joint")
@@ -33,7 +34,7 @@ SPEECH_TASKS = ("asr", "sqa")
 EMOTION_TASKS = ("ser", "reason")
 
 
-class ConfigError(ValueError):
+class ConfigError(EmoStudioError, ValueError):
     """The fit configuration is wrong; the message names the file and the key."""
 
 

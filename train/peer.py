@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from model_core.audio import AudioError, load_audio
+from model_core.errors import EmoStudioError
 from train.datasets.example import Example
 from train.evaluate import ClassificationMetrics, classification_metrics
 
 SAMPLE_RATE = 16_000
 
 
-class PeerUnavailableError(RuntimeError):
+class PeerUnavailableError(EmoStudioError, RuntimeError):
     """The classical peer needs the ``opensmile`` package."""
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from model_core.devices import Placement
+from model_core.errors import EmoStudioError
 from model_core.model.reasoner import EmoReasoner
 from train.card import training_card
 from train.config import FitConfig, TrainingOptions
@@ -50,7 +51,7 @@ BRANCHES = {SPEECH: ("speech",), EMOTION: ("emotion",), JOINT: ("speech", "emoti
 FINAL_DIR = "final"
 
 
-class TrainingError(RuntimeError):
+class TrainingError(EmoStudioError, RuntimeError):
     """Training cannot start or go on; the message says why."""
 
 

@@ -23,8 +23,8 @@ from emostudio.cli.common import (
     same_speaker_voice,
     whole_number,
 )
-from model_core.audio import AudioError
 from model_core.devices import DEVICE_CHOICES
+from model_core.errors import EmoStudioError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -74,21 +74,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from model_core.devices import quiet_libraries
-    from model_core.model.checkpoint import CheckpointError
     from model_core.pipeline import Analyzer, Clip
-    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
 
     quiet_libraries()
     started = time.perf_counter()
     try:
         analyzer = Analyzer.load(args.model, args.device, rationale_policy=args.rationale_source)
-    except (
-        WeightsUnavailableError,
-        UnsafeWeightsError,
-        CheckpointError,
-        FileNotFoundError,
-        ValueError,
-    ) as err:
+    except EmoStudioError as err:
         report_error(f"cannot load model {args.model!r}: {err}")
         return 2
     load_seconds = time.perf_counter() - started
@@ -164,7 +156,7 @@ def analysed(group, analyse, failed, *, debug: bool = False):
                 pair for item in group for pair in analysed([item], analyse, failed, debug=debug)
             ]
         (item,) = group
-        if isinstance(err, AudioError):
+        if isinstance(err, EmoStudioError):  # the file's problem, in the user's words
             failed(item.path, str(err))
         else:  # a bug: say so plainly, keep going with the next file
             failed(

@@ -49,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         print("\nemostudio: no display here, so the desktop app cannot open; use a command above", file=sys.stderr)
         return 0
+    from model_core.errors import EmoStudioError
+
     try:
         return int(args.run(args))
+    except EmoStudioError as err:  # a complete message for the user; anything else is a bug
+        print(f"emostudio: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("emostudio: interrupted", file=sys.stderr)
         return 130

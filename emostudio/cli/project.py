@@ -121,6 +121,7 @@ def run_import(args: argparse.Namespace) -> int:
     from emostudio.store.importer import ImportOptions
     from emostudio.store.importer import run_import as do_import
     from model_core.devices import quiet_libraries
+    from model_core.errors import EmoStudioError
 
     quiet_libraries()
     options = ImportOptions(
@@ -133,8 +134,6 @@ def run_import(args: argparse.Namespace) -> int:
         speaker_from=args.speaker_from,
         copy=args.copy,
     )
-    from model_core.model.checkpoint import CheckpointError
-    from model_core.weights import UnsafeWeightsError, WeightsUnavailableError
 
     if not args.db.parent.is_dir():  # a mistyped --db must not create a tree of folders
         report_error(f"{args.db}: the folder {args.db.parent} does not exist")
@@ -147,7 +146,7 @@ def run_import(args: argparse.Namespace) -> int:
         progress.close()
         report_error(str(err))
         return 2
-    except (CheckpointError, UnsafeWeightsError, WeightsUnavailableError) as err:
+    except EmoStudioError as err:  # the model (StoreError, one too, is caught above)
         progress.close()
         report_error(f"cannot load model {args.model!r}: {err}")
         return 2

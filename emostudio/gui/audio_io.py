@@ -20,6 +20,8 @@ from typing import Any, Protocol
 import numpy as np
 import soundfile as sf
 
+from model_core.errors import EmoStudioError
+
 TAKE_SAMPLE_RATE = 48000
 # Every block goes to disk as it comes, under the header written at the start ("length 0"),
 # which libsndfile reads as "to the end of the file": a killed app loses only the blocks still
@@ -31,7 +33,7 @@ STALL_SECONDS = 3.0  # an input that sends nothing for this long is gone (unplug
 PRIVATE_FILE_MODE = 0o600  # takes are someone's voice: readable by this user only
 
 
-class AudioDeviceError(RuntimeError):
+class AudioDeviceError(EmoStudioError, RuntimeError):
     """No usable sound device, or the sound library is missing."""
 
 

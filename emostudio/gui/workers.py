@@ -53,11 +53,11 @@ class Task(QRunnable):
 
 
 def _describe(err: BaseException) -> str:
-    from model_core.audio import AudioError
+    """The user's message for an EmoStudioError; for anything else (a bug) the type and
+    the end of the traceback, for a bug report."""
+    from model_core.errors import EmoStudioError
 
-    known = ("AudioError", "StoreError", "WeightsUnavailableError", "UnsafeWeightsError", "CheckpointError",
-             "SearchError", "NewerStoreError")
-    if isinstance(err, AudioError) or type(err).__name__ in known:
+    if isinstance(err, EmoStudioError):
         return str(err)
     return f"{type(err).__name__}: {err}\n{''.join(traceback.format_exception(err)[-3:])}"
 

@@ -16,13 +16,14 @@ from pathlib import Path
 import sqlite_utils
 
 from emostudio.store.schema import LATEST, MIGRATIONS
+from model_core.errors import EmoStudioError
 
 APPLICATION_ID = 0x454D4F53  # "EMOS": marks a file as an EmoStudio project
 PRIVATE_FILE_MODE = 0o600
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(RuntimeError):
+class StoreError(EmoStudioError, RuntimeError):
     """A project file cannot be used; the message names the file and says why."""
 
 

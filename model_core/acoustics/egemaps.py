@@ -12,11 +12,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from model_core.errors import EmoStudioError
+
 EGEMAPS_SIZE = 88
 EGEMAPS_RATE = 16_000  # Hz: what EmoStudio gives it (the model's rate)
 
 
-class EgemapsUnavailableError(RuntimeError):
+class EgemapsUnavailableError(EmoStudioError, RuntimeError):
     """The ``opensmile`` package is missing."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from model_core.errors import EmoStudioError
 
-class AudioError(Exception):
+
+class AudioError(EmoStudioError):
     """Base class: the audio at ``source`` cannot be used, for ``problem``."""
 
     def __init__(self, source: str | Path | None, problem: str):

@@ -21,13 +21,14 @@ from functools import lru_cache
 from importlib import resources
 
 from model_core.cues.catalog import CITABLE, MARKED_LEVELS
+from model_core.errors import EmoStudioError
 
 EMOTIONAL_VALENCE = 1.5  # |mean rating| on VADER's -4..+4 scale
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
-class LexiconUnavailableError(RuntimeError):
+class LexiconUnavailableError(EmoStudioError, RuntimeError):
     """The emotion word lexicon (the vaderSentiment package) is not installed."""
 
 

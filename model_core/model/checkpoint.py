@@ -24,6 +24,7 @@ from pathlib import Path
 from safetensors.torch import load_file, save_file
 
 from model_core.devices import Placement
+from model_core.errors import EmoStudioError
 from model_core.model.config import CONFIG_FILE, EmoReasonerConfig
 from model_core.weights.sources import PICKLE_SUFFIXES, UnsafeWeightsError
 
@@ -33,7 +34,7 @@ LORA_DIR = "lora"
 LORA_FILE = "adapter_model.safetensors"
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(EmoStudioError, RuntimeError):
     """A checkpoint folder is missing parts or does not fit its config."""
 
 

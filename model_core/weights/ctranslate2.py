@@ -15,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+from model_core.errors import EmoStudioError
+
 DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 SUPPORTED_VERSIONS = (5, 6)
 
 
-class CTranslate2FormatError(ValueError):
+class CTranslate2FormatError(EmoStudioError, ValueError):
     """The file is not a CTranslate2 model this reader understands."""
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from model_core.errors import EmoStudioError
 from model_core.weights.cache import (
     build_atomically,
     cache_root,
@@ -32,11 +33,11 @@ PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
-class WeightsUnavailableError(RuntimeError):
+class WeightsUnavailableError(EmoStudioError, RuntimeError):
     """The weights of a source cannot be had here; the message says how to get them."""
 
 
-class UnsafeWeightsError(RuntimeError):
+class UnsafeWeightsError(EmoStudioError, RuntimeError):
     """A folder offers weights only in a pickle-based format."""
 
 

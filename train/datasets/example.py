@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model_core.errors import EmoStudioError
+
 SPLITS = ("train", "dev", "test")
 TASKS = ("ser", "reason", "asr", "sqa")
 
@@ -71,5 +73,5 @@ class Example:
         return cls(**{**data, "audio": Path(data["audio"])})
 
 
-class DatasetError(ValueError):
+class DatasetError(EmoStudioError, ValueError):
     """A corpus or manifest cannot be read; the message names the file and line."""

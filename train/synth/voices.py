@@ -17,9 +17,10 @@ import numpy as np
 import soundfile as sf
 
 from model_core.audio import MODEL_SAMPLE_RATE, resample
+from model_core.errors import EmoStudioError
 
 
-class VoiceError(RuntimeError):
+class VoiceError(EmoStudioError, RuntimeError):
     """A speech engine is missing or failed; the message says how to fix it."""
 
 
