@@ -35,7 +35,9 @@ class Envelope:
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
 
-    def curve(self, start: float, end: float, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    def curve(
+        self, start: float, end: float, max_points: int = MAX_POINTS
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) to draw between ``start`` and ``end`` seconds, at most ``max_points``.
 
         Raw samples when they fit; otherwise the finest level that fits, drawn as
@@ -79,9 +81,15 @@ def envelope(samples: np.ndarray, sample_rate: int) -> Envelope:
     return Envelope(mono, sample_rate, tuple(levels))
 
 
-def overview_spectrogram(samples: np.ndarray, sample_rate: int, *, max_frames: int = 4000,
-                         max_frequency: float = 5000.0, n_fft: int = 512,
-                         dynamic_range: float = 70.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def overview_spectrogram(
+    samples: np.ndarray,
+    sample_rate: int,
+    *,
+    max_frames: int = 4000,
+    max_frequency: float = 5000.0,
+    n_fft: int = 512,
+    dynamic_range: float = 70.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A coarse spectrogram of a whole (long) recording for the zoomed-out view.
 
     Frames are spread evenly so that there are at most ``max_frames``; each is a Hann-windowed

@@ -64,7 +64,9 @@ def _run(out: Path, scratch: Path) -> int:
     QCoreApplication.setOrganizationName("EmoStudioScreenshots")
     QCoreApplication.setApplicationName("EmoStudioScreenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "settings")
+    )
     settings = QSettings()
     settings.setValue("annotator", "Dr. R. Lee")
     settings.setValue("project", str(scratch / "study.emostudio"))
@@ -107,9 +109,13 @@ def _run(out: Path, scratch: Path) -> int:
     window.right_tabs.setCurrentIndex(1)  # Annotate
     for group in window.annotation.groups:
         group.button(1).setChecked(True)  # agree with each claim
-    window.annotation.notes.setPlainText("Neutral words, lively delivery; the cited cues match what I hear.")
+    window.annotation.notes.setPlainText(
+        "Neutral words, lively delivery; the cited cues match what I hear."
+    )
     window.annotation.save.click()
-    wait_until(lambda: "Dr. R. Lee" in window.annotation.history.toPlainText(), 60, "the saved annotation")
+    wait_until(
+        lambda: "Dr. R. Lee" in window.annotation.history.toPlainText(), 60, "the saved annotation"
+    )
     shoot(app, out, "annotate")
 
     window.browser.search.setText("minutes")

@@ -85,7 +85,9 @@ def crossval_section(cv: dict | None) -> tuple[str, dict]:
     lines = [
         f"{cv['total_folds']}-fold cross-validation by actor ({run}; 6 actors a fold, 3 women "
         "and 3 men, never heard in training); held out: "
-        + "; ".join(f"fold {n}: {', '.join(s.split('-')[-1] for s in group)}" for n, group in folds.items()),
+        + "; ".join(
+            f"fold {n}: {', '.join(s.split('-')[-1] for s in group)}" for n, group in folds.items()
+        ),
         "",
         "| system | mode | pooled UA | WA | macro-F1 |",
         "| --- | --- | ---: | ---: | ---: |",
@@ -121,7 +123,12 @@ def compare_table(record: dict | None) -> str:
     if record is None:
         return "Not run."
     peer = next((r for r in record["rows"] if r["system"] == "egemaps-logreg"), None)
-    lines = [record["title"], "", "| system | n | UA | WA | macro-F1 |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        record["title"],
+        "",
+        "| system | n | UA | WA | macro-F1 |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for row in record["rows"]:
         m = row["metrics"]
         name = row["system"].replace(str(ROOT) + "/", "")
@@ -387,12 +394,17 @@ def tradeoff_table(run: Path) -> str:
         "| ASED UA |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for title, suffix in (("RAVDESS + asterisk prompts (shipped)", ""), ("RAVDESS only", "-ravdess-only")):
+    for title, suffix in (
+        ("RAVDESS + asterisk prompts (shipped)", ""),
+        ("RAVDESS only", "-ravdess-only"),
+    ):
         cv = load(run / f"cv-head{suffix}" / "crossval.json")
         results = (cv or {}).get("results", {})
         own = results.get("emoreasoner-head/same-speaker", {}).get("pooled_ua")
         population = results.get("emoreasoner-head/population", {}).get("pooled_ua")
-        asterisk = row_of(load(run / f"asterisk-compare-head{suffix}" / "compare.json"), "model-head" + suffix)
+        asterisk = row_of(
+            load(run / f"asterisk-compare-head{suffix}" / "compare.json"), "model-head" + suffix
+        )
         neutral = None if asterisk is None else asterisk["metrics"]["recall"].get("neutral")
         ased = row_ua(load(run / f"ased-head{suffix}" / "compare.json"), "model-head" + suffix)
         lines.append(f"| {title} | {pct(own)} | {pct(population)} | {pct(neutral)} | {pct(ased)} |")

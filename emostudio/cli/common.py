@@ -124,12 +124,22 @@ def baseline_from_args(args) -> SpeakerBaseline:
     if getattr(args, "baseline", None):
         try:
             return SpeakerBaseline.from_dict(json.loads(args.baseline.read_text()))
-        except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:  # deep JSON nesting
-            raise SystemExit(f"{PROG}: {args.baseline}: not a readable baseline file ({err})") from err
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+        ) as err:  # deep JSON nesting
+            raise SystemExit(
+                f"{PROG}: {args.baseline}: not a readable baseline file ({err})"
+            ) from err
     return SpeakerBaseline.population(getattr(args, "sex", None))
 
 
-def same_speaker_baseline(paths: Iterable[str], name: str = "this speaker") -> SpeakerBaseline | None:
+def same_speaker_baseline(
+    paths: Iterable[str], name: str = "this speaker"
+) -> SpeakerBaseline | None:
     """A baseline from every readable file of ``paths`` (unreadable ones are reported later, when analysed)."""
     from model_core.audio import load_audio
     from model_core.cues import analyze_clip

@@ -45,7 +45,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.start is not None and args.end is not None and args.start >= args.end:
-        report_error(f"--start {args.start:g} s is not before --end {args.end:g} s: no selection to analyse")
+        report_error(
+            f"--start {args.start:g} s is not before --end {args.end:g} s: no selection to analyse"
+        )
         return 2
     baseline = baseline_from_args(args)
     settings = AcousticSettings(voice=VoiceQualitySettings(hnr_method=args.hnr))

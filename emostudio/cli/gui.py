@@ -8,8 +8,11 @@ import sys
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("gui", help="open the desktop app (the default with no command)",
-                                   description="Open the desktop app, with a recording or a folder to import.")
+    parser = subparsers.add_parser(
+        "gui",
+        help="open the desktop app (the default with no command)",
+        description="Open the desktop app, with a recording or a folder to import.",
+    )
     parser.add_argument("files", nargs="*", help="a recording to open, or a folder to import")
     parser.set_defaults(run=run)
 

@@ -47,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         if gui.has_display():
             return gui.run(argparse.Namespace(files=[]))
         parser.print_help()
-        print("\nemostudio: no display here, so the desktop app cannot open; use a command above", file=sys.stderr)
+        print(
+            "\nemostudio: no display here, so the desktop app cannot open; use a command above",
+            file=sys.stderr,
+        )
         return 0
     from model_core.errors import EmoStudioError
 

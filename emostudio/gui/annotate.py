@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-NO_ANALYSIS = "Nothing to annotate yet: analyse the recording on screen (Analysis > Analyse, Ctrl+E)."
+NO_ANALYSIS = (
+    "Nothing to annotate yet: analyse the recording on screen (Analysis > Analyse, Ctrl+E)."
+)
 NO_PROJECT = "Annotations are kept in a project: open or create one (File > New project)."
 NOT_SAVED = "This analysis is not in the project, so it cannot be annotated."
 
@@ -153,9 +155,11 @@ class AnnotationPanel(QWidget):
             verdict = "accepted" if entry["accepted"] else "corrected to"
             agreed = sum(1 for j in entry["judgements"] if j.get("agree"))
             judged = len(entry["judgements"])
-            lines.append(f"<p><b>{html.escape(entry['annotator'])}</b> {entry['created'][:19].replace('T', ' ')}: "
-                         f"{verdict} <b>{html.escape(entry['label'])}</b>; agreed with {agreed} of {judged} "
-                         f"judged claims. {html.escape(entry['notes'])}</p>")
+            lines.append(
+                f"<p><b>{html.escape(entry['annotator'])}</b> {entry['created'][:19].replace('T', ' ')}: "
+                f"{verdict} <b>{html.escape(entry['label'])}</b>; agreed with {agreed} of {judged} "
+                f"judged claims. {html.escape(entry['notes'])}</p>"
+            )
         self.history.setHtml("".join(lines) or "<i>no annotations yet</i>")
 
     def _submit(self) -> None:
@@ -163,7 +167,16 @@ class AnnotationPanel(QWidget):
             self.status.setText(NO_ANALYSIS)
             return
         label = self.label.currentText()
-        judgements = [{"citation": i, "agree": bool(group.checkedId())} for i, group in enumerate(self.groups)
-                      if group.checkedId() != -1]
-        self.submitted.emit(self.analysis_id, self.annotator.text().strip(), label, label == self.model_label,
-                            self.notes.toPlainText().strip(), judgements)
+        judgements = [
+            {"citation": i, "agree": bool(group.checkedId())}
+            for i, group in enumerate(self.groups)
+            if group.checkedId() != -1
+        ]
+        self.submitted.emit(
+            self.analysis_id,
+            self.annotator.text().strip(),
+            label,
+            label == self.model_label,
+            self.notes.toPlainText().strip(),
+            judgements,
+        )

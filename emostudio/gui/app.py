@@ -11,8 +11,10 @@ def main(files: list[str] | None = None) -> int:
     try:
         from PySide6.QtWidgets import QApplication
     except ImportError as err:  # the GUI extra is optional for servers
-        print(f"emostudio: the desktop app needs PySide6 ({err}); install with: pip install -e '.[gui]'",
-              file=sys.stderr)
+        print(
+            f"emostudio: the desktop app needs PySide6 ({err}); install with: pip install -e '.[gui]'",
+            file=sys.stderr,
+        )
         return 2
     from emostudio import __version__
 

@@ -50,7 +50,9 @@ def _sounddevice():
     try:
         import sounddevice
     except (ImportError, OSError) as err:  # OSError: the PortAudio library is not installed
-        raise AudioDeviceError(f"sound is unavailable on this machine ({err}); install libportaudio2") from err
+        raise AudioDeviceError(
+            f"sound is unavailable on this machine ({err}); install libportaudio2"
+        ) from err
     return sounddevice
 
 
@@ -68,12 +70,18 @@ def sounddevice_input(*, samplerate: int, channels: int, device: int | None, cal
     """A PortAudio input stream calling ``callback(block (frames, channels) float32)``."""
     sd = _sounddevice()
     try:
-        return sd.InputStream(samplerate=samplerate, channels=channels, device=device, dtype="float32",
-                              callback=lambda data, frames, time, status: callback(data.copy()))
+        return sd.InputStream(
+            samplerate=samplerate,
+            channels=channels,
+            device=device,
+            dtype="float32",
+            callback=lambda data, frames, time, status: callback(data.copy()),
+        )
     except Exception as err:
         raise AudioDeviceError(
             "no microphone can be opened: connect one, or check the system's sound settings "
-            f"(the sound library said: {err})") from err
+            f"(the sound library said: {err})"
+        ) from err
 
 
 def sounddevice_output(*, samplerate: int, channels: int, callback) -> Stream:
@@ -83,16 +91,19 @@ def sounddevice_output(*, samplerate: int, channels: int, callback) -> Stream:
     def fill(out, frames, time, status):
         block = callback(frames)
         out[: len(block)] = block
-        out[len(block):] = 0
+        out[len(block) :] = 0
         if len(block) < frames:
             raise sd.CallbackStop
 
     try:
-        return sd.OutputStream(samplerate=samplerate, channels=channels, dtype="float32", callback=fill)
+        return sd.OutputStream(
+            samplerate=samplerate, channels=channels, dtype="float32", callback=fill
+        )
     except Exception as err:
         raise AudioDeviceError(
             "no speakers or headphones can be opened: connect some, or check the system's sound "
-            f"settings (the sound library said: {err})") from err
+            f"settings (the sound library said: {err})"
+        ) from err
 
 
 def take_path(folder: Path) -> Path:
@@ -139,8 +150,15 @@ class TakeWriter:
     stream_factory : builds the input stream (see ``sounddevice_input``).
     """
 
-    def __init__(self, path: Path, *, sample_rate: int = TAKE_SAMPLE_RATE, channels: int = 1,
-                 device: int | None = None, stream_factory: StreamFactory = sounddevice_input):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        sample_rate: int = TAKE_SAMPLE_RATE,
+        channels: int = 1,
+        device: int | None = None,
+        stream_factory: StreamFactory = sounddevice_input,
+    ):
         self.path, self.sample_rate, self.channels = Path(path), sample_rate, channels
         self.mark = self.path.with_name(self.path.name + RECORDING_MARK)
         self.blocks: queue.Queue[np.ndarray | None] = queue.Queue()
@@ -150,13 +168,18 @@ class TakeWriter:
         self.stream_error: BaseException | None = None  # a vanished device may fail to stop
         self.last_block = time.monotonic()
         self.mark.touch(mode=PRIVATE_FILE_MODE)
-        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))  # private before any audio
-        self.file = sf.SoundFile(self.path, "w", samplerate=sample_rate, channels=channels, subtype="PCM_16")
+        os.close(
+            os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE)
+        )  # private before any audio
+        self.file = sf.SoundFile(
+            self.path, "w", samplerate=sample_rate, channels=channels, subtype="PCM_16"
+        )
         self.writer = threading.Thread(target=self._write, name="take writer", daemon=True)
         self.writer.start()
         try:
-            self.stream = stream_factory(samplerate=sample_rate, channels=channels, device=device,
-                                         callback=self._on_block)
+            self.stream = stream_factory(
+                samplerate=sample_rate, channels=channels, device=device, callback=self._on_block
+            )
             self.stream.start()
         except BaseException:
             self._finish()
@@ -177,7 +200,9 @@ class TakeWriter:
         """Why this take cannot go on (the disk refuses, the input is gone); None while all is well."""
         if self.error is not None:
             return f"the take cannot be written ({self.error})"
-        if getattr(self.stream, "active", True) is False:  # PortAudio stops a stream whose device vanished
+        if (
+            getattr(self.stream, "active", True) is False
+        ):  # PortAudio stops a stream whose device vanished
             return "the input device stopped (was it unplugged?)"
         if time.monotonic() - self.last_block > STALL_SECONDS:
             return f"the input device sent no sound for {STALL_SECONDS:.0f} s (was it unplugged?)"
@@ -228,15 +253,26 @@ class TakeWriter:
 class Playback:
     """Play samples (mono or (n, channels)) from a start to an end time; ``position`` follows."""
 
-    def __init__(self, samples: np.ndarray, sample_rate: int, start: float = 0.0, end: float | None = None, *,
-                 stream_factory: Callable[..., Stream] = sounddevice_output):
+    def __init__(
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        start: float = 0.0,
+        end: float | None = None,
+        *,
+        stream_factory: Callable[..., Stream] = sounddevice_output,
+    ):
         data = samples if samples.ndim == 2 else samples[:, None]
         self.data = np.ascontiguousarray(data, dtype=np.float32)
         self.sample_rate = sample_rate
         self.cursor = int(max(0.0, start) * sample_rate)
-        self.stop_at = len(self.data) if end is None else min(len(self.data), int(end * sample_rate))
+        self.stop_at = (
+            len(self.data) if end is None else min(len(self.data), int(end * sample_rate))
+        )
         self.lock = threading.Lock()
-        self.stream: Any = stream_factory(samplerate=sample_rate, channels=self.data.shape[1], callback=self._next)
+        self.stream: Any = stream_factory(
+            samplerate=sample_rate, channels=self.data.shape[1], callback=self._next
+        )
         self.stream.start()
 
     @property
@@ -249,7 +285,7 @@ class Playback:
 
     def _next(self, frames: int) -> np.ndarray:
         with self.lock:
-            block = self.data[self.cursor: min(self.cursor + frames, self.stop_at)]
+            block = self.data[self.cursor : min(self.cursor + frames, self.stop_at)]
             self.cursor += len(block)
         return block
 

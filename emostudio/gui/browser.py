@@ -28,8 +28,13 @@ COLUMNS = ("recording", "speaker", "model label", "human label", "created", "cue
 # Whose label the label filter reads: as it stands (the latest human judgement, else the
 # model's), the model's only, or the latest human judgement only.
 LABEL_SIDES = {"as it stands": "label", "model's": "model_label", "human's": "human_label"}
-SORTS = {"newest": ("created", True), "oldest": ("created", False), "name": ("name", False),
-         "label": ("label", False), "longest": ("duration", True)}
+SORTS = {
+    "newest": ("created", True),
+    "oldest": ("created", False),
+    "name": ("name", False),
+    "label": ("label", False),
+    "longest": ("duration", True),
+}
 ROW_LIMIT = 2000
 
 
@@ -51,8 +56,10 @@ class SessionBrowser(QWidget):
         self.label = QComboBox()
         self.label_side = QComboBox()
         self.label_side.addItems(list(LABEL_SIDES))
-        self.label_side.setToolTip("whose label to filter on: the latest human judgement where there is "
-                                   "one (else the model's), the model's only, or the human's only")
+        self.label_side.setToolTip(
+            "whose label to filter on: the latest human judgement where there is "
+            "one (else the model's), the model's only, or the human's only"
+        )
         self.speaker = QComboBox()
         self.annotator = QLineEdit()
         self.annotator.setPlaceholderText("annotator")
@@ -62,7 +69,9 @@ class SessionBrowser(QWidget):
         self.since.setSpecialValueText("any date")
         self.since.setDisplayFormat("yyyy-MM-dd")
         self.since.setCalendarPopup(True)
-        self.since.setToolTip("only analyses made on or after this day; the earliest value means any date")
+        self.since.setToolTip(
+            "only analyses made on or after this day; the earliest value means any date"
+        )
         self.sort = QComboBox()
         self.sort.addItems(list(SORTS))
         grid.addWidget(self.search, 0, 0, 1, 4)
@@ -91,10 +100,15 @@ class SessionBrowser(QWidget):
         layout.addWidget(self.table, 1)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh)
-        for widget, signal in ((self.search, "textChanged"), (self.annotator, "textChanged"),
-                               (self.label, "currentIndexChanged"), (self.speaker, "currentIndexChanged"),
-                               (self.label_side, "currentIndexChanged"),
-                               (self.sort, "currentIndexChanged"), (self.since, "dateChanged")):
+        for widget, signal in (
+            (self.search, "textChanged"),
+            (self.annotator, "textChanged"),
+            (self.label, "currentIndexChanged"),
+            (self.speaker, "currentIndexChanged"),
+            (self.label_side, "currentIndexChanged"),
+            (self.sort, "currentIndexChanged"),
+            (self.since, "dateChanged"),
+        ):
             getattr(widget, signal).connect(lambda *_: self._debounce.start())
         self.ids: list[int] = []
         self._query = None
@@ -109,8 +123,16 @@ class SessionBrowser(QWidget):
         self.label.addItem("any")
         self.speaker.addItem("any")
         if project is not None:
-            self.label.addItems(sorted({row[0] for row in project.conn.execute(
-                "SELECT label FROM analyses WHERE label IS NOT NULL UNION SELECT label FROM annotations")}))
+            self.label.addItems(
+                sorted(
+                    {
+                        row[0]
+                        for row in project.conn.execute(
+                            "SELECT label FROM analyses WHERE label IS NOT NULL UNION SELECT label FROM annotations"
+                        )
+                    }
+                )
+            )
             self.speaker.addItems(project.speakers())
         self.label.blockSignals(False)
         self.speaker.blockSignals(False)
@@ -122,33 +144,56 @@ class SessionBrowser(QWidget):
 
         since = self.since.date()
         side = LABEL_SIDES[self.label_side.currentText()]
-        return Filters(**{side: chosen(self.label)}, speaker=chosen(self.speaker),
-                       annotator=self.annotator.text().strip() or None,
-                       since=None if since == ANY_DATE else since.toString(Qt.DateFormat.ISODate),
-                       text=self.search.text().strip() or None)
+        return Filters(
+            **{side: chosen(self.label)},
+            speaker=chosen(self.speaker),
+            annotator=self.annotator.text().strip() or None,
+            since=None if since == ANY_DATE else since.toString(Qt.DateFormat.ISODate),
+            text=self.search.text().strip() or None,
+        )
 
     def refresh(self) -> None:
         if self.project is None:
             self.table.setRowCount(0)
             self.status.setText("no project open (File > New project / Open project)")
             return
-        path, filters, (order, descending) = self.project.path, self.filters(), SORTS[self.sort.currentText()]
+        path, filters, (order, descending) = (
+            self.project.path,
+            self.filters(),
+            SORTS[self.sort.currentText()],
+        )
 
         def query(report, cancelled):
             from emostudio.store import Project
 
-            with Project(path, create=False) as reader:  # its own connection: safe off the GUI thread
-                return [(i, r.label, facts["human_label"], facts["name"], facts["speaker"], facts["created"],
-                         r.cues.get("descriptor", "")) for i, r, facts in
-                        reader.list_analyses(filters, order=order, descending=descending, limit=ROW_LIMIT)]
+            with Project(
+                path, create=False
+            ) as reader:  # its own connection: safe off the GUI thread
+                return [
+                    (
+                        i,
+                        r.label,
+                        facts["human_label"],
+                        facts["name"],
+                        facts["speaker"],
+                        facts["created"],
+                        r.cues.get("descriptor", ""),
+                    )
+                    for i, r, facts in reader.list_analyses(
+                        filters, order=order, descending=descending, limit=ROW_LIMIT
+                    )
+                ]
 
         self.status.setText("searching...")
         # Queries can end out of order (a slow one for the previous project, a quick one for
         # the new): only the latest may fill the table.
         self._generation += 1
         generation = self._generation
-        self._query = workers.start(query, done=lambda rows: self._show(rows, generation),
-                                    failed=lambda message: self._failed(message, generation))
+        self._query = workers.start(
+            query,
+            done=lambda rows: self._show(rows, generation),
+            failed=lambda message: self._failed(message, generation),
+        )
 
     def _show(self, rows, generation: int) -> None:
         if generation != self._generation:
@@ -156,8 +201,16 @@ class SessionBrowser(QWidget):
         self.ids = [row[0] for row in rows]
         self.table.setRowCount(len(rows))
         for r, (_, label, human, name, speaker, created, descriptor) in enumerate(rows):
-            for c, text in enumerate((name, speaker or "-", label or "(cues only)", human or "-",
-                                      created[:19].replace("T", " "), descriptor)):
+            for c, text in enumerate(
+                (
+                    name,
+                    speaker or "-",
+                    label or "(cues only)",
+                    human or "-",
+                    created[:19].replace("T", " "),
+                    descriptor,
+                )
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
         self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")

@@ -49,7 +49,9 @@ def _path_row(edit: QLineEdit, choose) -> QWidget:
 
 
 def _ok_cancel(dialog: QDialog) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
@@ -82,8 +84,14 @@ class ImportDialog(QDialog):
         self.workers.setRange(0, 64)
         self.workers.setSpecialValueText("one per core")
         self.copy = QCheckBox("copy the audio into the project (self-contained file)")
-        for label, widget in (("", self.recursive), ("", self.cues_only), ("Files", self.glob),
-                              ("Speaker from", self.speaker), ("Workers", self.workers), ("", self.copy)):
+        for label, widget in (
+            ("", self.recursive),
+            ("", self.cues_only),
+            ("Files", self.glob),
+            ("Speaker from", self.speaker),
+            ("Workers", self.workers),
+            ("", self.copy),
+        ):
             form.addRow(label, widget)
         layout.addLayout(form)
         self.progress = QProgressBar()
@@ -91,12 +99,16 @@ class ImportDialog(QDialog):
         self.progress.hide()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        self.log.setPlaceholderText("progress and per-file errors appear here; a failed file never stops the import")
+        self.log.setPlaceholderText(
+            "progress and per-file errors appear here; a failed file never stops the import"
+        )
         layout.addWidget(self.progress)
         layout.addWidget(self.log, 1)
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Cancel import", QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton(
+            "Cancel import", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.cancel_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
@@ -114,12 +126,16 @@ class ImportDialog(QDialog):
         from emostudio.store.importer import ImportOptions
 
         settings = QSettings()
-        return ImportOptions(recursive=self.recursive.isChecked(), glob=self.glob.text().strip() or None,
-                             cues_only=self.cues_only.isChecked(),
-                             model=str(settings.value("model/spec", "default")),
-                             device=str(settings.value("model/device", "auto")),
-                             workers=self.workers.value(), speaker_from=self.speaker.text().strip() or None,
-                             copy=self.copy.isChecked())
+        return ImportOptions(
+            recursive=self.recursive.isChecked(),
+            glob=self.glob.text().strip() or None,
+            cues_only=self.cues_only.isChecked(),
+            model=str(settings.value("model/spec", "default")),
+            device=str(settings.value("model/device", "auto")),
+            workers=self.workers.value(),
+            speaker_from=self.speaker.text().strip() or None,
+            copy=self.copy.isChecked(),
+        )
 
     def start(self) -> None:
         folder = self.folder.text().strip()
@@ -137,12 +153,19 @@ class ImportDialog(QDialog):
             from emostudio.store.importer import run_import
 
             with Project(project_path, actor="emostudio gui import") as project:
-                return run_import(project, folder, options,
-                                  progress=lambda summary, path: report((summary.candidates, summary.handled, path,
-                                                                         list(summary.failed[-1:]))),
-                                  cancelled=cancelled)
+                return run_import(
+                    project,
+                    folder,
+                    options,
+                    progress=lambda summary, path: report(
+                        (summary.candidates, summary.handled, path, list(summary.failed[-1:]))
+                    ),
+                    cancelled=cancelled,
+                )
 
-        self.task = workers.start(job, progress=self._progress, done=self._done, failed=self._failed)
+        self.task = workers.start(
+            job, progress=self._progress, done=self._done, failed=self._failed
+        )
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
@@ -166,7 +189,9 @@ class ImportDialog(QDialog):
         self.summary = summary
         self.log.appendPlainText(summary.text())
         if summary.failed:
-            self.message.emit(f"import finished, {len(summary.failed)} file(s) failed: {summary.text()}")
+            self.message.emit(
+                f"import finished, {len(summary.failed)} file(s) failed: {summary.text()}"
+            )
         self._finished()
         self.finished_import.emit(summary)
 
@@ -186,8 +211,6 @@ class ImportDialog(QDialog):
         super().reject()
 
 
-
-
 class ExportDialog(QDialog):
     """Export the analyses that match the browser's filters."""
 
@@ -199,19 +222,27 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.format = QComboBox()
         self.format.addItems(["textgrid", "eaf", "csv", "json"])
-        self.format.setToolTip("TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file")
-        self.out = QLineEdit(str(QSettings().value("export/folder", str(Path.home() / "emostudio-export"))))
+        self.format.setToolTip(
+            "TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file"
+        )
+        self.out = QLineEdit(
+            str(QSettings().value("export/folder", str(Path.home() / "emostudio-export")))
+        )
         self.anonymise = QCheckBox("replace file and speaker names by pseudonyms")
         form.addRow("Format", self.format)
         form.addRow("Folder", _path_row(self.out, self._choose))
         form.addRow("", self.anonymise)
         layout.addLayout(form)
-        layout.addWidget(QLabel(f"Analyses: those the session browser shows ({_describe_filters(filters)})."))
+        layout.addWidget(
+            QLabel(f"Analyses: those the session browser shows ({_describe_filters(filters)}).")
+        )
         self.result = QLabel()
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.clicked.connect(self.start)
         self.buttons.rejected.connect(self.reject)
@@ -224,7 +255,11 @@ class ExportDialog(QDialog):
             self.out.setText(folder)
 
     def start(self) -> None:
-        out, fmt, anonymise = self.out.text().strip(), self.format.currentText(), self.anonymise.isChecked()
+        out, fmt, anonymise = (
+            self.out.text().strip(),
+            self.format.currentText(),
+            self.anonymise.isChecked(),
+        )
         project_path, filters = self.project_path, self.filters
         QSettings().setValue("export/folder", out)
 
@@ -279,7 +314,9 @@ class ModelDialog(QDialog):
         self.device = QComboBox()
         self.device.addItems(DEVICES)
         self.device.setCurrentText(device)
-        self.device.setToolTip("auto: a CUDA or Apple GPU when there is one (bf16/fp16), else the CPU")
+        self.device.setToolTip(
+            "auto: a CUDA or Apple GPU when there is one (bf16/fp16), else the CPU"
+        )
         form.addRow("Device", self.device)
         layout.addLayout(form)
         layout.addWidget(_ok_cancel(self))
@@ -291,18 +328,26 @@ class ModelDialog(QDialog):
             self.folder_choice.setChecked(True)
 
     def choice(self) -> tuple[str, str]:
-        spec = "default" if self.default.isChecked() or not self.folder.text().strip() else self.folder.text().strip()
+        spec = (
+            "default"
+            if self.default.isChecked() or not self.folder.text().strip()
+            else self.folder.text().strip()
+        )
         return spec, self.device.currentText()
 
 
 def _model_summary(info: dict) -> str:
     if not info:
         return "<i>no model loaded yet</i>"
-    text = (f"In use: <b>{html.escape(info['name'])}</b> {html.escape(str(info.get('version', '')))} on "
-            f"{html.escape(info['device'])}; labels: {html.escape(', '.join(info['labels']))}.")
+    text = (
+        f"In use: <b>{html.escape(info['name'])}</b> {html.escape(str(info.get('version', '')))} on "
+        f"{html.escape(info['device'])}; labels: {html.escape(', '.join(info['labels']))}."
+    )
     if not info.get("trained", True):
-        text += ("<br><span style='color:#d03b3b'><b>Untrained:</b> its labels and rationales are not "
-                 "meaningful; the measured cues are.</span>")
+        text += (
+            "<br><span style='color:#d03b3b'><b>Untrained:</b> its labels and rationales are not "
+            "meaningful; the measured cues are.</span>"
+        )
     return text
 
 
@@ -351,9 +396,17 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(460, 520)
         layout = QVBoxLayout(self)
-        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in actions if not a.shortcut().isEmpty()]
-        rows += [("Zoom in / out (timeline)", "+ / -"), ("Pan (timeline)", "Left / Right"),
-                 ("Select a span", "Shift+drag"), ("Zoom", "mouse wheel")]
+        rows = [
+            (a.text().replace("&", ""), a.shortcut().toString())
+            for a in actions
+            if not a.shortcut().isEmpty()
+        ]
+        rows += [
+            ("Zoom in / out (timeline)", "+ / -"),
+            ("Pan (timeline)", "Left / Right"),
+            ("Select a span", "Shift+drag"),
+            ("Zoom", "mouse wheel"),
+        ]
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["action", "keys"])
         table.verticalHeader().hide()

@@ -44,7 +44,9 @@ from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
 from emostudio.gui.theme import apply_theme, plot_colours
 from emostudio.gui.timeline import Timeline
 
-AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.oga *.mp3 *.m4a *.mp4 *.opus *.aif *.aiff);;All files (*)"
+AUDIO_FILTER = (
+    "Audio (*.wav *.flac *.ogg *.oga *.mp3 *.m4a *.mp4 *.opus *.aif *.aiff);;All files (*)"
+)
 PROJECT_FILTER = "EmoStudio projects (*.emostudio);;All files (*)"
 MAX_RECENT = 10
 PLAYBACK_TICK_MS = 30
@@ -63,8 +65,16 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 
 
 class MainWindow(PlaybackControl, QMainWindow):
-    def __init__(self, *, data_dir: Path | None = None, input_factory=None, output_factory=None,
-                 list_devices=audio_io.input_devices, model_service=None, load_model: bool = True):
+    def __init__(
+        self,
+        *,
+        data_dir: Path | None = None,
+        input_factory=None,
+        output_factory=None,
+        list_devices=audio_io.input_devices,
+        model_service=None,
+        load_model: bool = True,
+    ):
         super().__init__()
         self.settings = QSettings()
         self.data_dir = Path(data_dir) if data_dir else data_folder()
@@ -106,7 +116,9 @@ class MainWindow(PlaybackControl, QMainWindow):
             self.restoreState(self.settings.value("window_state"))
         self.set_theme(str(self.settings.value("theme", "light")))
         self.timeline.set_semitones(self.settings.value("pitch_units", "Hz") == "semitones")
-        self.session.open_project(self.settings.value("project", str(self.data_dir / "My recordings.emostudio")))
+        self.session.open_project(
+            self.settings.value("project", str(self.data_dir / "My recordings.emostudio"))
+        )
         self._report_interrupted_takes()
         if load_model:
             self.load_model()
@@ -120,10 +132,18 @@ class MainWindow(PlaybackControl, QMainWindow):
             self.addDockWidget(area, d)
             return d
 
-        self.results_dock = dock("Results", self.right_tabs, Qt.DockWidgetArea.RightDockWidgetArea, "results")
-        self.browser_dock = dock("Sessions", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea, "sessions")
-        self.messages_dock = dock("Messages", self.messages, Qt.DockWidgetArea.BottomDockWidgetArea, "messages")
-        self.resizeDocks([self.results_dock, self.browser_dock], [470, 330], Qt.Orientation.Horizontal)
+        self.results_dock = dock(
+            "Results", self.right_tabs, Qt.DockWidgetArea.RightDockWidgetArea, "results"
+        )
+        self.browser_dock = dock(
+            "Sessions", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea, "sessions"
+        )
+        self.messages_dock = dock(
+            "Messages", self.messages, Qt.DockWidgetArea.BottomDockWidgetArea, "messages"
+        )
+        self.resizeDocks(
+            [self.results_dock, self.browser_dock], [470, 330], Qt.Orientation.Horizontal
+        )
         self.resizeDocks([self.messages_dock], [90], Qt.Orientation.Vertical)
 
     def _status_bar(self) -> None:
@@ -149,7 +169,15 @@ class MainWindow(PlaybackControl, QMainWindow):
         bar = QToolBar("Main")
         bar.setObjectName("main toolbar")
         bar.setMovable(False)
-        for name in ("open", "play", "analyze", "analyze_selection", "zoom_in", "zoom_out", "zoom_all"):
+        for name in (
+            "open",
+            "play",
+            "analyze",
+            "analyze_selection",
+            "zoom_in",
+            "zoom_out",
+            "zoom_all",
+        ):
             bar.addAction(self.actions_by_name[name])
         bar.addSeparator()
         bar.addWidget(self.recorder)
@@ -202,17 +230,22 @@ class MainWindow(PlaybackControl, QMainWindow):
         self.recent_menu.clear()
         recent = self.settings.value("recent", [], type=list)
         for path in recent:
-            self.recent_menu.addAction(Path(path).name, lambda p=path: self.open_file(p)).setToolTip(path)
+            self.recent_menu.addAction(
+                Path(path).name, lambda p=path: self.open_file(p)
+            ).setToolTip(path)
         self.recent_menu.setEnabled(bool(recent))
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", str(self.data_dir / "study.emostudio"),
-                                              PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", str(self.data_dir / "study.emostudio"), PROJECT_FILTER
+        )
         if path:
             self.open_project(path if path.endswith(".emostudio") else f"{path}.emostudio")
 
     def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(self.data_dir), PROJECT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", str(self.data_dir), PROJECT_FILTER
+        )
         if path:
             self.open_project(path)
 
@@ -233,8 +266,12 @@ class MainWindow(PlaybackControl, QMainWindow):
         if self.session.project is None:
             self.show_error("open or create a project first (File > New project)")
             return
-        dialog = ImportDialog(self.session.project.path, folder if isinstance(folder, str) else "", self)
-        dialog.finished_import.connect(lambda _summary: self.browser.set_project(self.session.project))
+        dialog = ImportDialog(
+            self.session.project.path, folder if isinstance(folder, str) else "", self
+        )
+        dialog.finished_import.connect(
+            lambda _summary: self.browser.set_project(self.session.project)
+        )
         dialog.message.connect(self.show_error)
         dialog.show()
         self.import_dialog = dialog
@@ -261,8 +298,10 @@ class MainWindow(PlaybackControl, QMainWindow):
             self.open_file(str(paths[0]))
         if len(paths) > 1:  # one recording at a time: say so rather than drop the rest silently
             names = ", ".join(p.name for p in paths[1:4]) + (", ..." if len(paths) > 4 else "")
-            self.show_error(f"{len(paths) - 1} more dropped item(s) not opened ({names}): the app opens "
-                            "one recording at a time; drop a folder to import many")
+            self.show_error(
+                f"{len(paths) - 1} more dropped item(s) not opened ({names}): the app opens "
+                "one recording at a time; drop a folder to import many"
+            )
 
     # ----------------------------------------------------------------- what the session says
     def _recording_opened(self, recording) -> None:
@@ -277,7 +316,11 @@ class MainWindow(PlaybackControl, QMainWindow):
 
     def _spectrogram_ready(self, value) -> None:
         _times, _freqs, _db, start, end = value
-        if self.session.recording is not None and start == 0.0 and end >= self.session.recording.duration - 1e-6:
+        if (
+            self.session.recording is not None
+            and start == 0.0
+            and end >= self.session.recording.duration - 1e-6
+        ):
             self.overview = value
         self.timeline.set_spectrogram(value)
 
@@ -308,8 +351,12 @@ class MainWindow(PlaybackControl, QMainWindow):
         self.session.load_model(spec, device)
 
     def choose_model(self) -> None:
-        dialog = ModelDialog(str(self.settings.value("model/spec", "default")),
-                             str(self.settings.value("model/device", "auto")), self.session.model_info, self)
+        dialog = ModelDialog(
+            str(self.settings.value("model/spec", "default")),
+            str(self.settings.value("model/device", "auto")),
+            self.session.model_info,
+            self,
+        )
         if dialog.exec():
             spec, device = dialog.choice()
             self.settings.setValue("model/spec", spec)
@@ -363,8 +410,12 @@ class MainWindow(PlaybackControl, QMainWindow):
         speaker = session.speaker()
         if current.kind == "auto" and speaker:  # show the recording's speaker as the choice
             current = BaselineChoice(SPEAKER, speaker=speaker)
-        self.baseline_dialog = BaselineDialog(speakers, current, self, has_project=session.project is not None)
-        self.baseline_dialog.accepted.connect(lambda: session.set_baseline(self.baseline_dialog.choice()))
+        self.baseline_dialog = BaselineDialog(
+            speakers, current, self, has_project=session.project is not None
+        )
+        self.baseline_dialog.accepted.connect(
+            lambda: session.set_baseline(self.baseline_dialog.choice())
+        )
         self.baseline_dialog.open()
 
     def cancel_analysis(self) -> None:
@@ -382,8 +433,15 @@ class MainWindow(PlaybackControl, QMainWindow):
             self.timeline.clear_selection()
 
     # ----------------------------------------------------------------- annotation
-    def _annotate(self, analysis_id: int, annotator: str, label: str, accepted: bool, notes: str,
-                  judgements: list) -> None:
+    def _annotate(
+        self,
+        analysis_id: int,
+        annotator: str,
+        label: str,
+        accepted: bool,
+        notes: str,
+        judgements: list,
+    ) -> None:
         if not annotator:
             self.show_error("enter your name as annotator first: annotations are signed")
             self.annotation.annotator.setFocus()
@@ -398,9 +456,15 @@ class MainWindow(PlaybackControl, QMainWindow):
             self.annotation.clear()
             return
         project, analysis_id = session.project, session.analysis_id
-        history = project.annotations(analysis_id) if project is not None and analysis_id is not None else []
+        history = (
+            project.annotations(analysis_id)
+            if project is not None and analysis_id is not None
+            else []
+        )
         labels = session.model_info.get("labels") or sorted(result.probabilities)
-        self.annotation.show_result(result, list(labels), analysis_id, history, project_open=project is not None)
+        self.annotation.show_result(
+            result, list(labels), analysis_id, history, project_open=project is not None
+        )
 
     def _annotations_changed(self, analysis_id) -> None:
         if analysis_id == self.annotation.analysis_id:
@@ -437,21 +501,28 @@ class MainWindow(PlaybackControl, QMainWindow):
             try:
                 seconds = audio_io.recover_take(take)
             except (RuntimeError, OSError) as err:  # killed before its header reached the disk
-                self.show_error(f"a take was interrupted (the app stopped while recording) before any audio "
-                                f"was written; {take} cannot be read ({err})")
+                self.show_error(
+                    f"a take was interrupted (the app stopped while recording) before any audio "
+                    f"was written; {take} cannot be read ({err})"
+                )
             else:
-                self.show_error(f"a take was interrupted (the app stopped while recording); its {seconds:.1f} s "
-                                f"of audio are kept: {take}")
+                self.show_error(
+                    f"a take was interrupted (the app stopped while recording); its {seconds:.1f} s "
+                    f"of audio are kept: {take}"
+                )
             take.with_name(take.name + audio_io.RECORDING_MARK).unlink(missing_ok=True)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.actions_by_name.values(), self).exec()
 
     def about(self) -> None:
-        QMessageBox.about(self, "About EmoStudio",
-                          f"<b>EmoStudio {__version__}</b><p>A workbench for speech-emotion reasoning: measured "
-                          "prosody and voice quality, a dual-encoder audio-LLM's label and rationale, and every cited "
-                          "cue checked against the measurements.</p><p>GPL-3.0-or-later.</p>")
+        QMessageBox.about(
+            self,
+            "About EmoStudio",
+            f"<b>EmoStudio {__version__}</b><p>A workbench for speech-emotion reasoning: measured "
+            "prosody and voice quality, a dual-encoder audio-LLM's label and rationale, and every cited "
+            "cue checked against the measurements.</p><p>GPL-3.0-or-later.</p>",
+        )
 
     def closeEvent(self, event):
         if self.recorder.recording:

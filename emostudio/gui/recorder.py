@@ -18,8 +18,13 @@ class Recorder(QWidget):
     message = Signal(str)  # for the messages panel
     recording_changed = Signal(bool)
 
-    def __init__(self, takes_folder: Path, stream_factory: audio_io.StreamFactory | None = None,
-                 list_devices=audio_io.input_devices, parent=None):
+    def __init__(
+        self,
+        takes_folder: Path,
+        stream_factory: audio_io.StreamFactory | None = None,
+        list_devices=audio_io.input_devices,
+        parent=None,
+    ):
         super().__init__(parent)
         self.takes_folder = Path(takes_folder)
         self.stream_factory = stream_factory or audio_io.sounddevice_input
@@ -31,7 +36,9 @@ class Recorder(QWidget):
         self.device.setToolTip("input device")
         self.device.setMinimumWidth(160)
         self.record = QPushButton("\u25cf Record")
-        self.record.setToolTip("Record from the chosen input (Ctrl+R); the take is written to disk as you speak")
+        self.record.setToolTip(
+            "Record from the chosen input (Ctrl+R); the take is written to disk as you speak"
+        )
         self.record.setObjectName("record")
         self.record.clicked.connect(self.toggle)
         self.meter = QProgressBar()
@@ -48,7 +55,15 @@ class Recorder(QWidget):
         self.discard.clicked.connect(self._discard)
         self.status = QLabel()
         self.status.setObjectName("recorderStatus")
-        for widget in (self.device, self.record, self.meter, self.clock, self.keep, self.discard, self.status):
+        for widget in (
+            self.device,
+            self.record,
+            self.meter,
+            self.clock,
+            self.keep,
+            self.discard,
+            self.status,
+        ):
             layout.addWidget(widget)
         self.timer = QTimer(self, interval=METER_INTERVAL_MS)
         self.timer.timeout.connect(self._tick)
@@ -89,8 +104,9 @@ class Recorder(QWidget):
             self._discard()  # an undecided take: a new recording replaces it
         path = audio_io.take_path(self.takes_folder)
         try:
-            self.writer = audio_io.TakeWriter(path, device=self.device.currentData(),
-                                              stream_factory=self.stream_factory)
+            self.writer = audio_io.TakeWriter(
+                path, device=self.device.currentData(), stream_factory=self.stream_factory
+            )
         except (audio_io.AudioDeviceError, OSError) as err:
             self.writer = None
             self.status.setText(str(err))
@@ -115,8 +131,10 @@ class Recorder(QWidget):
         if problem is None and writer.stream_error is not None:
             problem = f"the input device failed ({writer.stream_error})"
         if problem is not None:
-            self.message.emit(f"recording stopped: {problem}; the {writer.seconds:.1f} s recorded until then "
-                              f"are kept in {self.take}")
+            self.message.emit(
+                f"recording stopped: {problem}; the {writer.seconds:.1f} s recorded until then "
+                f"are kept in {self.take}"
+            )
         self.status.setText(f"{writer.seconds:.1f} s take: keep or discard?")
         self._show_choice(True)
         self.recording_changed.emit(False)

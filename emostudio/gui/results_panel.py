@@ -29,17 +29,27 @@ from model_core.rationale.review import review_summary
 STANCE_MARKS = {"for": "+", "against": "\u2212", "neutral": "\u00b7"}
 INCONSISTENT_MARK = "\u26a0"  # presented as support while it speaks against the label
 MARK_STYLE = "color:white;font-size:9pt;font-weight:bold"
-STANCE_BADGES = {"for": "#2e9e44", "against": "#6b7280", "neutral": "#a8adb5", "inconsistent": "#d03b3b"}
+STANCE_BADGES = {
+    "for": "#2e9e44",
+    "against": "#6b7280",
+    "neutral": "#a8adb5",
+    "inconsistent": "#d03b3b",
+}
 
 
 def _badge(stance: str, mark: str) -> str:
     return f'<span style="background-color:{STANCE_BADGES[stance]};{MARK_STYLE}">&nbsp;{mark}&nbsp;</span>'
 
 
-LEGEND = (" ".join(f'<span style="color:{colour}">&#9632; {name}</span>' for name, colour in VERDICT_COLOURS.items())
-          + f"<br>stance: {_badge('for', '+')} for the label {_badge('against', '&minus;')} against, cited as "
-          + f"counter-evidence {_badge('neutral', '&middot;')} no expectation "
-          + f"{_badge('inconsistent', INCONSISTENT_MARK)} inconsistent: against the label, cited as support")
+LEGEND = (
+    " ".join(
+        f'<span style="color:{colour}">&#9632; {name}</span>'
+        for name, colour in VERDICT_COLOURS.items()
+    )
+    + f"<br>stance: {_badge('for', '+')} for the label {_badge('against', '&minus;')} against, cited as "
+    + f"counter-evidence {_badge('neutral', '&middot;')} no expectation "
+    + f"{_badge('inconsistent', INCONSISTENT_MARK)} inconsistent: against the label, cited as support"
+)
 
 
 def stance_mark(citation: dict) -> tuple[str, str]:
@@ -50,8 +60,10 @@ def stance_mark(citation: dict) -> tuple[str, str]:
         return "", ""
     framed = "as support" if presented == "support" else "as counter-evidence"
     if citation.get("inconsistent"):
-        return INCONSISTENT_MARK, (f"Inconsistent: presented as support, but the measured cue speaks against "
-                                   f"the label ({citation.get('stance_reason', '')}).")
+        return INCONSISTENT_MARK, (
+            f"Inconsistent: presented as support, but the measured cue speaks against "
+            f"the label ({citation.get('stance_reason', '')})."
+        )
     reason = citation.get("stance_reason", "")
     return STANCE_MARKS.get(stance, ""), f"Stance: {stance} the label, cited {framed} ({reason})."
 
@@ -79,8 +91,10 @@ class ResultsPanel(QWidget):
         self.baseline = QLabel()  # the baseline behind the label, always in view
         self.baseline.setWordWrap(True)
         self.change_baseline = QPushButton("Baseline...")
-        self.change_baseline.setToolTip("judge this recording against its speaker, the sex priors, or "
-                                        "recordings of the same speaker (Ctrl+B)")
+        self.change_baseline.setToolTip(
+            "judge this recording against its speaker, the sex priors, or "
+            "recordings of the same speaker (Ctrl+B)"
+        )
         baseline_row.addWidget(self.baseline, 1)
         baseline_row.addWidget(self.change_baseline)
         label_layout.addLayout(baseline_row)
@@ -120,7 +134,9 @@ class ResultsPanel(QWidget):
         self.cue_table = QTableWidget(0, 5)
         self.cue_table.setHorizontalHeaderLabels(["cue", "value", "z", "level", "where (s)"])
         self.cue_table.verticalHeader().hide()
-        self.cue_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.cue_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.cue_table.horizontalHeader().setStretchLastSection(True)
         self.cue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.descriptor = QLabel()
@@ -165,16 +181,24 @@ class ResultsPanel(QWidget):
 
     def show_failure(self, message: str) -> None:
         """The analysis stopped: say why under whatever draft had been written."""
-        draft = f"<span style='color:gray'>{html.escape(self.streaming)}</span>" if self.streaming else ""
+        draft = (
+            f"<span style='color:gray'>{html.escape(self.streaming)}</span>"
+            if self.streaming
+            else ""
+        )
         self.rationale.setHtml(f"{draft}<p><b>{html.escape(message)}</b></p>")
 
     def show_probabilities(self, probabilities: dict) -> None:
         """The label as soon as it is scored, before the rationale is written."""
-        self._set_bars(probabilities, max(probabilities, key=probabilities.get) if probabilities else None)
+        self._set_bars(
+            probabilities, max(probabilities, key=probabilities.get) if probabilities else None
+        )
 
     def show_cues(self, cues: dict) -> None:
-        self.descriptor.setText(f"<b>{html.escape(cues.get('descriptor', ''))}</b>  "
-                                f"<span style='color:gray'>(baseline: {html.escape(cues.get('baseline', ''))})</span>")
+        self.descriptor.setText(
+            f"<b>{html.escape(cues.get('descriptor', ''))}</b>  "
+            f"<span style='color:gray'>(baseline: {html.escape(cues.get('baseline', ''))})</span>"
+        )
         rows = list(cues.get("cues", {}).values())
         self.cue_table.setRowCount(len(rows))
         for row, cue in enumerate(rows):
@@ -202,14 +226,20 @@ class ResultsPanel(QWidget):
     @staticmethod
     def transcript_html(words: list[dict], reliability: dict | None) -> str:
         """The clickable words, after a warning when the recogniser doubts them."""
-        text = " ".join(
-            f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
-            for i, w in enumerate(words)) or "<i>(no speech transcribed)</i>"
+        text = (
+            " ".join(
+                f'<a href="word:{i}" style="text-decoration:none">{html.escape(w["word"])}</a>'
+                for i, w in enumerate(words)
+            )
+            or "<i>(no speech transcribed)</i>"
+        )
         if reliability and not reliability.get("reliable", True):
             reasons = "; ".join(html.escape(r) for r in reliability.get("reasons", []))
-            text = (f'<p style="color:{VERDICT_COLOURS["transcript unreliable"]}"><b>Unreliable transcript</b>: '
-                    f"{reasons}. The default recogniser (Whisper tiny.en) knows English only; quotes of "
-                    "these words are not evidence.</p>" + text)
+            text = (
+                f'<p style="color:{VERDICT_COLOURS["transcript unreliable"]}"><b>Unreliable transcript</b>: '
+                f"{reasons}. The default recogniser (Whisper tiny.en) knows English only; quotes of "
+                "these words are not evidence.</p>" + text
+            )
         return text
 
     def show_review(self, review: dict | None) -> None:
@@ -236,13 +266,21 @@ class ResultsPanel(QWidget):
             parts.append(html.escape(text[cursor:start]))
             colour = VERDICT_COLOURS.get(citation["verdict"], "#8a8f98")
             mark, why = stance_mark(citation)
-            title = html.escape(f"{citation['claim']}: {citation['verdict']}. {citation['evidence']}. {why}".strip())
-            parts.append(f'<a href="citation:{index}" title="{title}" style="color:{colour};'
-                         f'font-weight:bold;text-decoration:underline">{html.escape(text[start:end])}</a>')
+            title = html.escape(
+                f"{citation['claim']}: {citation['verdict']}. {citation['evidence']}. {why}".strip()
+            )
+            parts.append(
+                f'<a href="citation:{index}" title="{title}" style="color:{colour};'
+                f'font-weight:bold;text-decoration:underline">{html.escape(text[start:end])}</a>'
+            )
             if mark:
-                badge = STANCE_BADGES["inconsistent" if citation.get("inconsistent") else citation["stance"]]
-                parts.append(f'<span title="{html.escape(why)}" style="background-color:{badge};{MARK_STYLE}">'
-                             f"&nbsp;{html.escape(mark)}&nbsp;</span>")
+                badge = STANCE_BADGES[
+                    "inconsistent" if citation.get("inconsistent") else citation["stance"]
+                ]
+                parts.append(
+                    f'<span title="{html.escape(why)}" style="background-color:{badge};{MARK_STYLE}">'
+                    f"&nbsp;{html.escape(mark)}&nbsp;</span>"
+                )
             cursor = end
         parts.append(html.escape(text[cursor:]))
         return f"<p style='font-size:11pt'>{''.join(parts)}</p>"

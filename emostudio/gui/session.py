@@ -47,9 +47,13 @@ class Session(QObject):
     annotations_changed = Signal(int)
     baseline_changed = Signal(object, int)  # SpeakerBaseline in use, recordings behind the voice
 
-    def __init__(self, model_service: workers.ModelService | None = None, audio_cache: Path | None = None):
+    def __init__(
+        self, model_service: workers.ModelService | None = None, audio_cache: Path | None = None
+    ):
         super().__init__()
-        self.audio_cache = Path(audio_cache) if audio_cache else Path(tempfile.gettempdir()) / "emostudio-audio"
+        self.audio_cache = (
+            Path(audio_cache) if audio_cache else Path(tempfile.gettempdir()) / "emostudio-audio"
+        )
         self.recording: Recording | None = None
         self.envelope: Envelope | None = None
         self.tracks: dict[str, Track] = {}
@@ -138,8 +142,13 @@ class Session(QObject):
         self.busy.emit("restoring from the project...")
         workers.start(restore, done=done, failed=self._failed)
 
-    def open_recording(self, recording: Recording, result: AnalysisResult | None = None,
-                       analysis_id: int | None = None, tracks: dict[str, Track] | None = None) -> None:
+    def open_recording(
+        self,
+        recording: Recording,
+        result: AnalysisResult | None = None,
+        analysis_id: int | None = None,
+        tracks: dict[str, Track] | None = None,
+    ) -> None:
         """Show a recording already in memory (a take, or one from the project)."""
         self._decoded_part(("recording", recording))
         self.busy.emit("drawing...")
@@ -149,8 +158,11 @@ class Session(QObject):
             if tracks:  # else measuring goes on, and clears the message when it ends
                 self.busy.emit("")
 
-        workers.start(lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
-                      done=drawn, failed=self._failed)
+        workers.start(
+            lambda report, cancelled: envelope(recording.mono, recording.sample_rate),
+            done=drawn,
+            failed=self._failed,
+        )
         if tracks:
             self.tracks = tracks
             self.tracks_ready.emit(tracks)
@@ -205,7 +217,12 @@ class Session(QObject):
         if recording is None or width > DETAIL_SPECTROGRAM_SECONDS:
             return
         covered = self.detail_span
-        if covered and covered[0] <= start and end <= covered[1] and covered[1] - covered[0] <= 3.5 * width:
+        if (
+            covered
+            and covered[0] <= start
+            and end <= covered[1]
+            and covered[1] - covered[0] <= 3.5 * width
+        ):
             return
         first_s, last_s = max(0.0, start - width), min(recording.duration, end + width)
         self.detail_span = (first_s, last_s)
@@ -215,11 +232,17 @@ class Session(QObject):
             samples = recording.for_model[first:last]
             if len(samples) < 0.01 * MODEL_SAMPLE_RATE:
                 return None
-            track = praat_spectrogram(praat_sound(samples, MODEL_SAMPLE_RATE, first / MODEL_SAMPLE_RATE))
+            track = praat_spectrogram(
+                praat_sound(samples, MODEL_SAMPLE_RATE, first / MODEL_SAMPLE_RATE)
+            )
             return track.times, track.bins, spectrogram_image(track.values), first_s, last_s
 
         def done(value):
-            if value is not None and self.recording is recording and self.detail_span == (first_s, last_s):
+            if (
+                value is not None
+                and self.recording is recording
+                and self.detail_span == (first_s, last_s)
+            ):
                 self.spectrogram_ready.emit(value)
 
         workers.start(compute, done=done, failed=self._failed)
@@ -262,7 +285,9 @@ class Session(QObject):
             self.error.emit("open or record something first: a baseline belongs to a recording")
             return
         if choice.kind == SPEAKER and self.project is None:
-            self.error.emit("speakers are kept in a project: open or create one (File > New project)")
+            self.error.emit(
+                "speakers are kept in a project: open or create one (File > New project)"
+            )
             return
         project_path = self.project.path if self.project is not None else None
         cache, rerun = self.audio_cache, self.result is not None
@@ -300,8 +325,14 @@ class Session(QObject):
         self.analysis_started.emit()
         recording, speaker = self.recording, self.speaker() if self.baseline is None else None
         if not speaker or self.voice_recordings:
-            self.model.analyze(recording, start, end, self.current_baseline(),
-                               voice_recordings=self.voice_recordings, measured=self.measured)
+            self.model.analyze(
+                recording,
+                start,
+                end,
+                self.current_baseline(),
+                voice_recordings=self.voice_recordings,
+                measured=self.measured,
+            )
             return
         # A recording filed under a speaker: the label head reads it against their voice,
         # from their recordings in the project (loaded off the GUI thread, once).
@@ -318,13 +349,26 @@ class Session(QObject):
             if self.recording is recording:
                 self.voice_recordings = voices
                 self.baseline_changed.emit(self.current_baseline(), len(voices))
-            self.model.analyze(recording, start, end, self.current_baseline(), voice_recordings=voices,
-                               measured=self.measured if self.recording is recording else None)
+            self.model.analyze(
+                recording,
+                start,
+                end,
+                self.current_baseline(),
+                voice_recordings=voices,
+                measured=self.measured if self.recording is recording else None,
+            )
 
         def not_gathered(message: str) -> None:
-            self.error.emit(f"{speaker}'s recordings could not be read ({message}); analysing without their voice")
-            self.model.analyze(recording, start, end, self.current_baseline(),
-                               measured=self.measured if self.recording is recording else None)
+            self.error.emit(
+                f"{speaker}'s recordings could not be read ({message}); analysing without their voice"
+            )
+            self.model.analyze(
+                recording,
+                start,
+                end,
+                self.current_baseline(),
+                measured=self.measured if self.recording is recording else None,
+            )
 
         workers.start(gather, done=gathered, failed=not_gathered)
 
@@ -349,7 +393,9 @@ class Session(QObject):
         project_path, recording, result = self.project.path, self.recording, self.result
         tracks = list(self.tracks.values())
 
-        def save(report, cancelled):  # at once, off the GUI thread: nothing is lost if the app stops
+        def save(
+            report, cancelled
+        ):  # at once, off the GUI thread: nothing is lost if the app stops
             with Project(project_path, actor="emostudio gui") as project:
                 return project.add_recording(recording, tracks=tracks, analysis=result, kind="full")
 
@@ -372,24 +418,45 @@ class Session(QObject):
         if message != "analysis cancelled":
             self.error.emit(message)
 
-    def annotate(self, analysis_id: int, annotator: str, label: str, accepted: bool, notes: str,
-                 judgements: list[dict]) -> None:
+    def annotate(
+        self,
+        analysis_id: int,
+        annotator: str,
+        label: str,
+        accepted: bool,
+        notes: str,
+        judgements: list[dict],
+    ) -> None:
         """Append an annotation of ``analysis_id``, which must be the analysis on screen."""
         if self.project is None:
-            self.error.emit("annotations are kept in a project: open or create one (File > New project)")
+            self.error.emit(
+                "annotations are kept in a project: open or create one (File > New project)"
+            )
             return
         if self.analysis_id is None:
-            self.error.emit("the analysis on screen is not in the open project: analyse the recording again "
-                            "to save it there, then annotate it")
+            self.error.emit(
+                "the analysis on screen is not in the open project: analyse the recording again "
+                "to save it there, then annotate it"
+            )
             return
-        if analysis_id != self.analysis_id:  # a form left over from another recording: refuse, never mix up
-            self.error.emit("the annotation form belonged to another analysis; it has been reloaded for the "
-                            "one on screen: check it and save again")
+        if (
+            analysis_id != self.analysis_id
+        ):  # a form left over from another recording: refuse, never mix up
+            self.error.emit(
+                "the annotation form belonged to another analysis; it has been reloaded for the "
+                "one on screen: check it and save again"
+            )
             self.annotations_changed.emit(self.analysis_id)
             return
         try:
-            self.project.annotate(self.analysis_id, annotator, label, accepted=accepted, notes=notes,
-                                  judgements=judgements)
+            self.project.annotate(
+                self.analysis_id,
+                annotator,
+                label,
+                accepted=accepted,
+                notes=notes,
+                judgements=judgements,
+            )
         except Exception as err:
             self.error.emit(str(err))
             return

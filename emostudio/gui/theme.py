@@ -7,10 +7,28 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES = {
-    "light": {"window": "#f4f5f7", "base": "#ffffff", "text": "#1f2328", "alt": "#eef0f3", "button": "#e9ebef",
-              "highlight": "#3b7dd8", "plot": "#ffffff", "axis": "#4b5563", "muted": "#6b7280"},
-    "dark": {"window": "#1f2227", "base": "#16181c", "text": "#e6e8eb", "alt": "#23262c", "button": "#2b2f36",
-             "highlight": "#4f8fe6", "plot": "#121417", "axis": "#aab0b8", "muted": "#9aa1aa"},
+    "light": {
+        "window": "#f4f5f7",
+        "base": "#ffffff",
+        "text": "#1f2328",
+        "alt": "#eef0f3",
+        "button": "#e9ebef",
+        "highlight": "#3b7dd8",
+        "plot": "#ffffff",
+        "axis": "#4b5563",
+        "muted": "#6b7280",
+    },
+    "dark": {
+        "window": "#1f2227",
+        "base": "#16181c",
+        "text": "#e6e8eb",
+        "alt": "#23262c",
+        "button": "#2b2f36",
+        "highlight": "#4f8fe6",
+        "plot": "#121417",
+        "axis": "#aab0b8",
+        "muted": "#9aa1aa",
+    },
 }
 
 STYLE = """
@@ -31,11 +49,17 @@ def apply_theme(app: QApplication, name: str) -> None:
     app.setStyle("Fusion")
     palette = QPalette()
     roles = {
-        QPalette.ColorRole.Window: "window", QPalette.ColorRole.Base: "base", QPalette.ColorRole.Text: "text",
-        QPalette.ColorRole.WindowText: "text", QPalette.ColorRole.AlternateBase: "alt",
-        QPalette.ColorRole.Button: "button", QPalette.ColorRole.ButtonText: "text",
-        QPalette.ColorRole.Highlight: "highlight", QPalette.ColorRole.ToolTipBase: "base",
-        QPalette.ColorRole.ToolTipText: "text", QPalette.ColorRole.PlaceholderText: "muted",
+        QPalette.ColorRole.Window: "window",
+        QPalette.ColorRole.Base: "base",
+        QPalette.ColorRole.Text: "text",
+        QPalette.ColorRole.WindowText: "text",
+        QPalette.ColorRole.AlternateBase: "alt",
+        QPalette.ColorRole.Button: "button",
+        QPalette.ColorRole.ButtonText: "text",
+        QPalette.ColorRole.Highlight: "highlight",
+        QPalette.ColorRole.ToolTipBase: "base",
+        QPalette.ColorRole.ToolTipText: "text",
+        QPalette.ColorRole.PlaceholderText: "muted",
     }
     for role, key in roles.items():
         palette.setColor(role, QColor(colours[key]))

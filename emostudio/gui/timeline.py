@@ -23,8 +23,14 @@ from emostudio.readout import (
 )
 from model_core.cues.catalog import PLOT_OF_ASPECT
 
-VERDICT_COLOURS = {"supported": "#2e9e44", "contradicted": "#d03b3b", "not measurable": "#8a8f98",
-                   "not found": "#e08a00", "transcript unreliable": "#b45309", "unchecked": "#7c3aed"}
+VERDICT_COLOURS = {
+    "supported": "#2e9e44",
+    "contradicted": "#d03b3b",
+    "not measurable": "#8a8f98",
+    "not found": "#e08a00",
+    "transcript unreliable": "#b45309",
+    "unchecked": "#7c3aed",
+}
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300
 WORD_TIER_HEIGHT = 56  # px: the axis (time) and one line of words
@@ -43,7 +49,10 @@ class SelectingViewBox(pg.ViewBox):
         self.setMouseEnabled(x=True, y=False)
 
     def mouseDragEvent(self, event, axis=None):
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and event.button() == Qt.MouseButton.LeftButton:
+        if (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             event.accept()
             start = self.mapSceneToView(event.buttonDownScenePos()).x()
             end = self.mapSceneToView(event.scenePos()).x()
@@ -75,9 +84,15 @@ class Timeline(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         # Minimum heights that fit a 1280x720 screen; the plots share what is left by their
         # stretch, and the word tier keeps a fixed height so it never shrinks to a sliver.
-        for row, (name, label, height, stretch) in enumerate((
-                ("waveform", "amplitude", 60, 3), ("spectrogram", "Hz", 70, 4), ("pitch", "F0 (Hz)", 60, 3),
-                ("intensity", "dB", 50, 2), ("words", "words", WORD_TIER_HEIGHT, 0))):
+        for row, (name, label, height, stretch) in enumerate(
+            (
+                ("waveform", "amplitude", 60, 3),
+                ("spectrogram", "Hz", 70, 4),
+                ("pitch", "F0 (Hz)", 60, 3),
+                ("intensity", "dB", 50, 2),
+                ("words", "words", WORD_TIER_HEIGHT, 0),
+            )
+        ):
             plot = self.graphics.addPlot(row=row, col=0, viewBox=SelectingViewBox(self))
             plot.setLabel("left", label)
             plot.setMinimumHeight(height)
@@ -86,12 +101,18 @@ class Timeline(QWidget):
                 plot.setMaximumHeight(height + 20)
             plot.showGrid(x=True, y=name != "words", alpha=0.15)
             plot.getAxis("left").setWidth(52)
-            plot.getAxis("left").enableAutoSIPrefix(False)  # values in their units, never "(x0.001)"
+            plot.getAxis("left").enableAutoSIPrefix(
+                False
+            )  # values in their units, never "(x0.001)"
             if name != "words":
-                plot.hideAxis("bottom")  # one time axis, at the bottom: fewer axes to repaint on pan
+                plot.hideAxis(
+                    "bottom"
+                )  # one time axis, at the bottom: fewer axes to repaint on pan
             else:
                 plot.setLabel("bottom", "time (s)")
-                plot.getAxis("bottom").enableAutoSIPrefix(False)  # seconds stay seconds, never "x0.001"
+                plot.getAxis("bottom").enableAutoSIPrefix(
+                    False
+                )  # seconds stay seconds, never "x0.001"
                 plot.getAxis("left").setTicks([[]])
                 plot.setYRange(0, 1)
             if self.plots:
@@ -105,7 +126,9 @@ class Timeline(QWidget):
         # Lines broken at NaN (unvoiced frames), drawn only where visible and thinned to the
         # screen's width: an hour of pitch is 360,000 frames.
         self.pitch = self.plots["pitch"].plot(pen=pg.mkPen("#c2410c", width=2), connect="finite")
-        self.intensity = self.plots["intensity"].plot(pen=pg.mkPen("#15803d", width=1.5), connect="finite")
+        self.intensity = self.plots["intensity"].plot(
+            pen=pg.mkPen("#15803d", width=1.5), connect="finite"
+        )
         for curve in (self.pitch, self.intensity):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -164,7 +187,11 @@ class Timeline(QWidget):
         for plot in self.plots.values():
             plot.setLimits(xMin=0, xMax=max(envelope.duration, 0.01))
         self.plots["waveform"].setXRange(0, envelope.duration, padding=0)
-        peak = float(max(abs(envelope.levels[-1].minimum.min()), abs(envelope.levels[-1].maximum.max()), 1e-4))
+        peak = float(
+            max(
+                abs(envelope.levels[-1].minimum.min()), abs(envelope.levels[-1].maximum.max()), 1e-4
+            )
+        )
         self.plots["waveform"].setYRange(-peak, peak)
         self._redraw_range()
 
@@ -208,14 +235,19 @@ class Timeline(QWidget):
             self.plots["pitch"].setYRange(low - margin, high + margin)
 
     def set_spectrogram(self, value) -> None:
-        times, freqs, image, _start, _end = value  # image: (n_times, n_freqs) uint8 (display.spectrogram_image)
+        times, freqs, image, _start, _end = (
+            value  # image: (n_times, n_freqs) uint8 (display.spectrogram_image)
+        )
         if len(times) < 2 or len(freqs) < 2:
             return
         self.image.setImage(image, autoLevels=False, levels=(0, 255))
         step_t = (times[-1] - times[0]) / (len(times) - 1)
         step_f = (freqs[-1] - freqs[0]) / (len(freqs) - 1)
-        self.image.setRect(pg.QtCore.QRectF(times[0] - step_t / 2, freqs[0], step_t * len(times),
-                                            step_f * len(freqs)))
+        self.image.setRect(
+            pg.QtCore.QRectF(
+                times[0] - step_t / 2, freqs[0], step_t * len(times), step_f * len(freqs)
+            )
+        )
 
     def set_words(self, words: list[dict]) -> None:
         self.words = words
@@ -230,9 +262,13 @@ class Timeline(QWidget):
         width = self.plots["words"].vb.width() or self.graphics.width()
         visible = fitting_labels(words, (start, end), width)[:MAX_WORD_LABELS]
         for word in visible:
-            item = pg.TextItem(word["word"], anchor=(0, 0.5), color="#222" if not self._dark() else "#ddd")
+            item = pg.TextItem(
+                word["word"], anchor=(0, 0.5), color="#222" if not self._dark() else "#ddd"
+            )
             item.setPos(word["start"], 0.5)
-            item.setToolTip(f"{word['word']}  {word['start']:.2f}-{word['end']:.2f} s  (click to play from here)")
+            item.setToolTip(
+                f"{word['word']}  {word['start']:.2f}-{word['end']:.2f} s  (click to play from here)"
+            )
             self.plots["words"].addItem(item)
             self.word_items.append(item)
 
@@ -244,7 +280,9 @@ class Timeline(QWidget):
         start, end = self.plots["waveform"].viewRange()[0]
         if self.envelope is not None:
             width = max(200, int(self.graphics.width()))
-            times, values = self.envelope.curve(max(0.0, start), min(self.duration, end), max_points=4 * width)
+            times, values = self.envelope.curve(
+                max(0.0, start), min(self.duration, end), max_points=4 * width
+            )
             self.wave.setData(times, values)
         if self.words:
             self._set_words(self.words)
@@ -256,7 +294,9 @@ class Timeline(QWidget):
         start, end = self.plots["waveform"].viewRange()[0]
         centre = (start + end) / 2 if centre is None else centre
         half = max(0.005, (end - start) * factor / 2)
-        self.plots["waveform"].setXRange(max(0.0, centre - half), min(self.duration, centre + half), padding=0)
+        self.plots["waveform"].setXRange(
+            max(0.0, centre - half), min(self.duration, centre + half), padding=0
+        )
 
     def pan(self, fraction: float) -> None:
         start, end = self.plots["waveform"].viewRange()[0]
@@ -273,8 +313,9 @@ class Timeline(QWidget):
         width = max(view_end - view_start, (end - start) * 1.5, 0.5)
         if start < view_start or end > view_end:
             centre = (start + end) / 2
-            self.plots["waveform"].setXRange(max(0.0, centre - width / 2), min(self.duration, centre + width / 2),
-                                             padding=0)
+            self.plots["waveform"].setXRange(
+                max(0.0, centre - width / 2), min(self.duration, centre + width / 2), padding=0
+            )
 
     def keyPressEvent(self, event):
         key = event.key()
@@ -330,7 +371,9 @@ class Timeline(QWidget):
         shown = []
         for start, end in citation["spans"]:
             for name in {target, "waveform"}:
-                item = pg.LinearRegionItem((start, end), movable=False, brush=colour, pen=pg.mkPen(None))
+                item = pg.LinearRegionItem(
+                    (start, end), movable=False, brush=colour, pen=pg.mkPen(None)
+                )
                 item.setZValue(-5)
                 self.plots[name].addItem(item)
                 self.highlights.append((self.plots[name], item))

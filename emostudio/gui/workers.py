@@ -25,7 +25,9 @@ class _TaskSignals(QObject):
     progress = Signal(object)
 
 
-_running: set[Task] = set()  # each task's Python side (and its signals) until its result is delivered
+_running: set[Task] = (
+    set()
+)  # each task's Python side (and its signals) until its result is delivered
 
 
 class Task(QRunnable):
@@ -46,7 +48,9 @@ class Task(QRunnable):
             result = self.fn(self.signals.progress.emit, self.cancel_flag.is_set)
         except Cancelled:
             self.signals.failed.emit("cancelled")
-        except Exception as err:  # reported in the GUI's error panel, with the traceback for bug reports
+        except (
+            Exception
+        ) as err:  # reported in the GUI's error panel, with the traceback for bug reports
             self.signals.failed.emit(_describe(err))
         else:
             self.signals.done.emit(result)
@@ -62,8 +66,14 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}\n{''.join(traceback.format_exception(err)[-3:])}"
 
 
-def start(fn: Callable[..., Any], *, done: Callable | None = None, failed: Callable | None = None,
-          progress: Callable | None = None, pool: QThreadPool | None = None) -> Task:
+def start(
+    fn: Callable[..., Any],
+    *,
+    done: Callable | None = None,
+    failed: Callable | None = None,
+    progress: Callable | None = None,
+    pool: QThreadPool | None = None,
+) -> Task:
     """Start ``fn(report, cancelled)`` on a pool thread and wire its signals."""
     task = Task(fn)
     if done:
@@ -134,13 +144,23 @@ class ModelService(QObject):
     def load(self, spec: str, device: str) -> None:
         self._load.emit(spec, device)
 
-    def analyze(self, recording, start: float | None, end: float | None, baseline=None,
-                rationale: bool = True, voice_recordings=(), measured=None) -> None:
+    def analyze(
+        self,
+        recording,
+        start: float | None,
+        end: float | None,
+        baseline=None,
+        rationale: bool = True,
+        voice_recordings=(),
+        measured=None,
+    ) -> None:
         """Analyse on the model thread; ``voice_recordings`` (the speaker's) let the label
         head read the clip against the speaker's own voice; ``measured`` (the whole
         recording's AcousticAnalysis, as the window measured it) is not measured again."""
         self.cancel_flag.clear()
-        self._analyze.emit((recording, start, end, baseline, rationale, tuple(voice_recordings), measured))
+        self._analyze.emit(
+            (recording, start, end, baseline, rationale, tuple(voice_recordings), measured)
+        )
 
     def cancel(self) -> None:
         self.cancel_flag.set()
@@ -215,7 +235,9 @@ class ModelService(QObject):
         try:
             voice = self._voice(voice_recordings)
             clip = self._clip(recording, start, end, baseline, voice, measured)
-            (result,) = self.analyzer.analyze([clip], rationale=rationale, on_text=on_text, on_stage=on_stage)
+            (result,) = self.analyzer.analyze(
+                [clip], rationale=rationale, on_text=on_text, on_stage=on_stage
+            )
             if self.cancel_flag.is_set():
                 raise Cancelled
             self.finished.emit(result.to_dict())

@@ -67,7 +67,9 @@ def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Data
     existed = path.exists() and path.stat().st_size > 0
     if not existed:
         if not create:
-            problem = "the project file is empty (0 bytes)" if path.exists() else "no such project file"
+            problem = (
+                "the project file is empty (0 bytes)" if path.exists() else "no such project file"
+            )
             raise StoreError(f"{path}: {problem}")
         try:
             _create_private(path)

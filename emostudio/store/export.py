@@ -188,7 +188,9 @@ def export(
         raise StoreError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise StoreError(f"{out}: not a folder (a file of that name exists); give a folder to write into")
+        raise StoreError(
+            f"{out}: not a folder (a file of that name exists); give a folder to write into"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:

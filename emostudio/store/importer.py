@@ -69,7 +69,9 @@ class ImportSummary:
     ignored: int = 0  # files that are not audio (by suffix)
     seconds: float = 0.0
     cancelled: bool = False
-    speakers: dict[str, int] = field(default_factory=dict)  # baselines recomputed: speaker -> recordings
+    speakers: dict[str, int] = field(
+        default_factory=dict
+    )  # baselines recomputed: speaker -> recordings
 
     @property
     def handled(self) -> int:
@@ -81,11 +83,14 @@ class ImportSummary:
         lines = [
             f"{self.candidates} audio files: {self.imported} imported, {self.already} already in the project, "
             f"{len(self.failed)} failed; {self.ignored} other files ignored; {self.seconds:.1f} s "
-            f"({rate:.1f} files/s)" + ("; cancelled: run the same import again to resume" if self.cancelled else "")
+            f"({rate:.1f} files/s)"
+            + ("; cancelled: run the same import again to resume" if self.cancelled else "")
         ]
         if self.speakers:
-            lines.append("  speaker baselines: " + ", ".join(f"{name} ({n} recordings)"
-                                                          for name, n in self.speakers.items()))
+            lines.append(
+                "  speaker baselines: "
+                + ", ".join(f"{name} ({n} recordings)" for name, n in self.speakers.items())
+            )
         lines += [f"  failed: {failure_text(path, error)}" for path, error in self.failed[:50]]
         if len(self.failed) > 50:
             lines.append(
@@ -322,7 +327,10 @@ def run_import(
     except sqlite3.OperationalError as err:
         name = getattr(err, "sqlite_errorname", "")
         if name in NO_SPACE_ERRORS:
-            problem, fix = f"{err}: no space left on its disk, or the file may not grow", "free space"
+            problem, fix = (
+                f"{err}: no space left on its disk, or the file may not grow",
+                "free space",
+            )
         else:
             problem, fix = str(err), "free space or fix permissions"
         raise StoreError(
@@ -333,13 +341,22 @@ def run_import(
     return summary
 
 
-def _speaker_pass(project: Project, summary: ImportSummary, here: dict, analyzer, note, cancelled) -> None:
+def _speaker_pass(
+    project: Project, summary: ImportSummary, here: dict, analyzer, note, cancelled
+) -> None:
     """Recompute the baselines of this folder's speakers; then, for a model import, analyse
     each recording that lacks a model analysis against its speaker's baseline."""
-    summary.speakers = refresh_baselines(project, {speaker for _, speaker in here.values() if speaker})
+    summary.speakers = refresh_baselines(
+        project, {speaker for _, speaker in here.values() if speaker}
+    )
     if analyzer is None:
         return
-    done = {sha for (sha,) in project.conn.execute("SELECT DISTINCT sha256 FROM analyses WHERE kind = 'full'")}
+    done = {
+        sha
+        for (sha,) in project.conn.execute(
+            "SELECT DISTINCT sha256 FROM analyses WHERE kind = 'full'"
+        )
+    }
     pending = [(sha, path, speaker) for sha, (path, speaker) in here.items() if sha not in done]
 
     def failed(path: str, error: str) -> None:
@@ -348,7 +365,9 @@ def _speaker_pass(project: Project, summary: ImportSummary, here: dict, analyzer
         note(path)
 
     note(f"analysing {len(pending)} recordings against their speakers' baselines")
-    model_pass(project, pending, analyzer, batch=MODEL_BATCH, note=note, failed=failed, cancelled=cancelled)
+    model_pass(
+        project, pending, analyzer, batch=MODEL_BATCH, note=note, failed=failed, cancelled=cancelled
+    )
 
 
 def _remember_path(project: Project, sha256: str, path: str) -> None:

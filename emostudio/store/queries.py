@@ -66,7 +66,6 @@ class Filters:
     human_label: str | None = None  # the latest human judgement's label
 
 
-
 class ProjectQueries:
     """The queries of a project (see the module's notes)."""
 
@@ -91,8 +90,10 @@ class ProjectQueries:
                 filters.until if "T" in filters.until else filters.until + "T23:59:59.999"
             )
         if not filters.superseded:
-            clauses.append("NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "
-                           "WHERE f.sha256 = a.sha256 AND f.kind = 'full'))")
+            clauses.append(
+                "NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "
+                "WHERE f.sha256 = a.sha256 AND f.kind = 'full'))"
+            )
         if filters.text:
             clauses.append("a.id IN (" + self._search_sql() + ")")
             params += [filters.text, filters.text]
@@ -172,4 +173,3 @@ class ProjectQueries:
         baseline = SpeakerBaseline.from_measurements(speaker, values)
         self.save_speaker(baseline)
         return baseline
-

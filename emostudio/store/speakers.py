@@ -63,14 +63,16 @@ def model_pass(
         if cancelled is not None and cancelled():
             break
         clips, kept = [], []
-        for sha, path, speaker in pending[first:first + batch]:
+        for sha, path, speaker in pending[first : first + batch]:
             try:
                 recording = load_audio(path)
             except AudioError as err:  # moved or changed since it was measured
                 failed(path, str(err))
                 continue
             if recording.sha256 != sha:
-                failed(path, f"{path}: the file changed while it was being imported; import it again")
+                failed(
+                    path, f"{path}: the file changed while it was being imported; import it again"
+                )
                 continue
             baseline = project.speaker(speaker) if speaker else None
             clips.append(Clip(recording, baseline=baseline))

@@ -55,7 +55,9 @@ def type_problem(kind: type, data: dict[str, Any]) -> str | None:
     hints = typing.get_type_hints(kind)
     for name, value in data.items():
         if name in hints and not _conforms(value, hints[name]):
-            wanted = getattr(hints[name], "__name__", None) if isinstance(hints[name], type) else None
+            wanted = (
+                getattr(hints[name], "__name__", None) if isinstance(hints[name], type) else None
+            )
             wanted = wanted or str(hints[name]).replace("typing.", "")
             return f"{name} must be {wanted}, got {value!r}"
     return None
@@ -136,7 +138,9 @@ class EmoReasonerConfig:
         """Build from a dict; unknown keys and values of the wrong type are a ValueError
         naming the key (a typo must not pass silently)."""
         if not isinstance(data, dict):
-            raise ValueError(f"an EmoReasoner config is a mapping of keys, got {type(data).__name__}")
+            raise ValueError(
+                f"an EmoReasoner config is a mapping of keys, got {type(data).__name__}"
+            )
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
@@ -148,9 +152,13 @@ class EmoReasonerConfig:
         try:  # nested configs may hold any TOML value (a date): refuse it now, not at save time
             json.dumps(config.to_dict(), allow_nan=False)
         except (TypeError, ValueError) as err:
-            raise ValueError(f"EmoReasoner config values must be JSON numbers, text, lists or tables: {err}") from err
+            raise ValueError(
+                f"EmoReasoner config values must be JSON numbers, text, lists or tables: {err}"
+            ) from err
         if config.whisper_context not in WHISPER_CONTEXTS:
-            raise ValueError(f"whisper_context must be one of {WHISPER_CONTEXTS}, not {config.whisper_context!r}")
+            raise ValueError(
+                f"whisper_context must be one of {WHISPER_CONTEXTS}, not {config.whisper_context!r}"
+            )
         if not 0.0 <= config.whisper_tail_s <= 30.0:
             raise ValueError(f"whisper_tail_s must be 0 to 30 seconds, not {config.whisper_tail_s}")
         labels = config.labels
@@ -161,7 +169,9 @@ class EmoReasonerConfig:
             unknown = set(prosody) - {f.name for f in fields(ProsodyEncoderConfig)}
             problem = type_problem(ProsodyEncoderConfig, prosody)
             if unknown or problem:
-                raise ValueError(f"emotion_encoder_config: {problem or f'unknown keys {sorted(unknown)}'}")
+                raise ValueError(
+                    f"emotion_encoder_config: {problem or f'unknown keys {sorted(unknown)}'}"
+                )
         return config
 
     def save(self, folder: Path) -> Path:

@@ -45,7 +45,9 @@ def run_cli(argv: list) -> Outcome:
     argv = [str(a) for a in argv]
     main = train_main if argv[0] in TRAIN_COMMANDS else emostudio_main
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
+    err = io.TextIOWrapper(
+        io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
     with redirect_stdout(out), redirect_stderr(err):
         try:
             status = main(argv)
@@ -53,7 +55,9 @@ def run_cli(argv: list) -> Outcome:
             if isinstance(exit_.code, str):
                 print(exit_.code, file=sys.stderr)
             status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    return Outcome(status, *(s.buffer.getvalue().decode("utf-8", "backslashreplace") for s in (out, err)))
+    return Outcome(
+        status, *(s.buffer.getvalue().decode("utf-8", "backslashreplace") for s in (out, err))
+    )
 
 
 def assert_refused(expect: Refused, built: Built, text: str, status: int | None) -> None:
@@ -120,7 +124,6 @@ def rows_in(path: Path, table: str = "analyses") -> int:
         return 0
 
 
-
 # ----------------------------------------------------------------- the desktop app
 def messages(window) -> list[str]:
     return [window.messages.item(i).text() for i in range(window.messages.count())]
@@ -158,13 +161,20 @@ def open_each(inputs: dict[str, tuple[Built, bool]], qapp, folder: Path) -> dict
     QCoreApplication.setOrganizationName("EmoStudioTests")
     QCoreApplication.setApplicationName("EmoStudioTests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "settings")
+    )
     QSettings().clear()
     QSettings().setValue("project", str(folder / "test.emostudio"))
     gc.collect()
     gc.disable()  # as make_window: Qt cycles must not be collected on worker threads
-    window = MainWindow(data_dir=folder / "data", input_factory=FakeInput, output_factory=FakeOutput,
-                        list_devices=lambda: [(0, "fake microphone")], load_model=False)
+    window = MainWindow(
+        data_dir=folder / "data",
+        input_factory=FakeInput,
+        output_factory=FakeOutput,
+        list_devices=lambda: [(0, "fake microphone")],
+        load_model=False,
+    )
     window.show()
     opened: dict[str, Opened] = {}
     try:
@@ -176,18 +186,28 @@ def open_each(inputs: dict[str, tuple[Built, bool]], qapp, folder: Path) -> dict
 
             window.open_file(str(item.path))
             if accepted:
-                finished = _wait(qapp, lambda item=item, session=session: session.recording is not None
-                                 and session.recording.path == item.path and bool(session.tracks))
+                finished = _wait(
+                    qapp,
+                    lambda item=item, session=session: (
+                        session.recording is not None
+                        and session.recording.path == item.path
+                        and bool(session.tracks)
+                    ),
+                )
             else:
-                finished = _wait(qapp, lambda item=item: any(item.names in m for m in new_messages()))
+                finished = _wait(
+                    qapp, lambda item=item: any(item.names in m for m in new_messages())
+                )
             recording = window.session.recording
-            opened[name] = Opened(new_messages(), recording.path if recording else None,
-                                  QApplication.activeModalWidget() is not None, finished)
+            opened[name] = Opened(
+                new_messages(),
+                recording.path if recording else None,
+                QApplication.activeModalWidget() is not None,
+                finished,
+            )
     finally:
         window.close()
         qapp.processEvents()
         gc.collect()
         gc.enable()
     return opened
-
-

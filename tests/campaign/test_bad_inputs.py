@@ -81,7 +81,11 @@ def bad(tmp_path_factory, tiny_checkpoint) -> Context:
 
 
 def audio_kinds(bad: Context, entry: str) -> list[str]:
-    return [n for n, k in KINDS.items() if k.group == "audio" and entry in k.expect and not bad.built[n].skip]
+    return [
+        n
+        for n, k in KINDS.items()
+        if k.group == "audio" and entry in k.expect and not bad.built[n].skip
+    ]
 
 
 def manifest_of_all(bad: Context, entry: str, folder: Path) -> Path:
@@ -103,18 +107,27 @@ def analyze_run(bad, tmp_path_factory) -> Outcome:
     from tests.helpers.tiny_models import tiny_config
 
     folder = tmp_path_factory.mktemp("whisper-tiny")
-    config = tiny_config(folder, labels=list(LABELS), speech_encoder="whisper-tiny.en",
-                         speech_encoder_config=None, max_rationale_tokens=4)
+    config = tiny_config(
+        folder,
+        labels=list(LABELS),
+        speech_encoder="whisper-tiny.en",
+        speech_encoder_config=None,
+        max_rationale_tokens=4,
+    )
     model = EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "model")
     paths = [bad.built[n].path for n in audio_kinds(bad, ANALYZE)]
-    return run_cli(["analyze", "--json", "--no-rationale", "--device", "cpu", "--model", model, *paths])
+    return run_cli(
+        ["analyze", "--json", "--no-rationale", "--device", "cpu", "--model", model, *paths]
+    )
 
 
 @pytest.fixture(scope="module")
 def fit_run(bad, tiny_checkpoint, tmp_path_factory) -> Outcome:
     folder = tmp_path_factory.mktemp("fit-all")
     manifest = manifest_of_all(bad, FIT, folder)
-    return run_cli(["fit", "--config", fit_config(folder, [f"manifest:{manifest}"], tiny_checkpoint)])
+    return run_cli(
+        ["fit", "--config", fit_config(folder, [f"manifest:{manifest}"], tiny_checkpoint)]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +156,9 @@ def check_project_after(kind: Kind, item: Built, expect, db: Path, before: tuple
         return
     if db.is_file():
         mode = db.stat().st_mode & 0o777
-        assert mode & 0o222 == before[1] & 0o222, f"{db.name}: permissions {before[1]:o} -> {mode:o}"
+        assert mode & 0o222 == before[1] & 0o222, (
+            f"{db.name}: permissions {before[1]:o} -> {mode:o}"
+        )
     wanted = item.analyses if kind.group == "database" else 1
     assert rows_in(db) >= wanted, f"{db.name}: stored analyses were lost"
 
@@ -177,14 +192,18 @@ def try_import(kind, item, expect, bad, tmp_path, request) -> None:
     db = project_for(kind, item, bad, tmp_path)
     before = file_state(db)
     folder = item.path.parent if kind.group == "audio" else clip_folder(bad, tmp_path)
-    model = ["--model", item.path, "--device", "cpu"] if kind.group == "checkpoint" else ["--cues-only"]
+    model = (
+        ["--model", item.path, "--device", "cpu"] if kind.group == "checkpoint" else ["--cues-only"]
+    )
     outcome = run_cli(["import", folder, "--db", db, "--quiet", "--workers", "1", *model])
     if expect is ACCEPTED:
         assert_accepted(outcome)
         assert " 0 failed" in outcome.out
     else:
         assert_refused(expect, item, outcome.text, outcome.status)
-        if kind.group == "audio":  # each failure is kept in the project too (a link loop is two files)
+        if (
+            kind.group == "audio"
+        ):  # each failure is kept in the project too (a link loop is two files)
             assert rows_in(db, "import_errors") == len(list(folder.iterdir()))
     check_project_after(kind, item, expect, db, before)
 
@@ -300,7 +319,9 @@ def gui_open_run(bad, qapp, tmp_path_factory) -> dict[str, Opened]:
     """Every audio input opened in turn in one window, as when going through a folder: each
     must be reported (or shown) and leave the app ready for the next one."""
     pytest.importorskip("PySide6")
-    inputs = {n: (bad.built[n], KINDS[n].expect[GUI_OPEN] is ACCEPTED) for n in audio_kinds(bad, GUI_OPEN)}
+    inputs = {
+        n: (bad.built[n], KINDS[n].expect[GUI_OPEN] is ACCEPTED) for n in audio_kinds(bad, GUI_OPEN)
+    }
     return open_each(inputs, qapp, tmp_path_factory.mktemp("gui-open"))
 
 
@@ -326,10 +347,14 @@ def try_gui_project(kind, item, expect, bad, tmp_path, request) -> None:
     if expect is ACCEPTED:
         assert window.session.project is not None and window.session.project.path == db
         try:
-            qtbot.waitUntil(lambda: window.browser.table.rowCount() == item.analyses, timeout=TIMEOUT_MS)
+            qtbot.waitUntil(
+                lambda: window.browser.table.rowCount() == item.analyses, timeout=TIMEOUT_MS
+            )
         except QtTimeoutError:  # say what the browser said (an error, or still searching)
-            pytest.fail(f"the browser lists {window.browser.table.rowCount()} analyses, not {item.analyses}; "
-                        f"its status: {window.browser.status.text()!r}")
+            pytest.fail(
+                f"the browser lists {window.browser.table.rowCount()} analyses, not {item.analyses}; "
+                f"its status: {window.browser.status.text()!r}"
+            )
         if db.is_file():
             assert db.stat().st_mode & 0o222 == before[1] & 0o222
         return
@@ -347,11 +372,18 @@ def try_gui_drop(kind, item, expect, bad, tmp_path, request) -> None:
     paths = item.paths or (item.path,)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)
     if expect is ACCEPTED:  # a folder: the import dialog opens on it
-        assert window.import_dialog.isVisible() and window.import_dialog.folder.text() == str(item.path)
+        assert window.import_dialog.isVisible() and window.import_dialog.folder.text() == str(
+            item.path
+        )
         return
     _gui_refused(window, qtbot, item, expect)
     if len(paths) > 1:  # the first file is opened all the same
@@ -399,6 +431,8 @@ def test_the_corpus_covers_every_kind_and_entry_point(capsys):
     assert len(KINDS) == len(corpus.KINDS)  # every name is unique
     pairs = corpus.pairs()
     with capsys.disabled():
-        print(f"\nbad-input campaign: {len(KINDS)} kinds of input "
-              f"({', '.join(f'{n} {g}' for g, n in sorted(groups.items()))}), "
-              f"{len(pairs)} (input, entry point) pairs")
+        print(
+            f"\nbad-input campaign: {len(KINDS)} kinds of input "
+            f"({', '.join(f'{n} {g}' for g, n in sorted(groups.items()))}), "
+            f"{len(pairs)} (input, entry point) pairs"
+        )

@@ -27,7 +27,12 @@ def stamp(model: EmoReasoner, value: int) -> None:
 
 def stamps(model: EmoReasoner) -> set[float]:
     """The values of the tensors a checkpoint holds (one value when it was saved whole)."""
-    return {v for part in model.trainable_state().values() for t in part.values() for v in t.unique().tolist()}
+    return {
+        v
+        for part in model.trainable_state().values()
+        for t in part.values()
+        for v in t.unique().tolist()
+    }
 
 
 if __name__ == "__main__":

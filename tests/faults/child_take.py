@@ -28,7 +28,9 @@ def block(index: int) -> np.ndarray:
 def expected(frames: int) -> np.ndarray:
     """The first ``frames`` samples fed."""
     count = -(-frames // BLOCK)
-    return np.concatenate([block(i) for i in range(count)] or [np.zeros((0, 1), np.float32)])[:frames, 0]
+    return np.concatenate([block(i) for i in range(count)] or [np.zeros((0, 1), np.float32)])[
+        :frames, 0
+    ]
 
 
 class KnownInput:

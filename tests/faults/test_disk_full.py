@@ -35,10 +35,30 @@ def folder_with_a_long_take(root):
 
 
 def run_import(folder, db, preexec_fn=None):
-    command = [sys.executable, "-m", "emostudio", "import", str(folder), "--db", str(db), "--recursive",
-               "--cues-only", "--copy", "--workers", "1", "--quiet"]
-    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=300,
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"), preexec_fn=preexec_fn)
+    command = [
+        sys.executable,
+        "-m",
+        "emostudio",
+        "import",
+        str(folder),
+        "--db",
+        str(db),
+        "--recursive",
+        "--cues-only",
+        "--copy",
+        "--workers",
+        "1",
+        "--quiet",
+    ]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        env=dict(os.environ, PYTHONWARNINGS="ignore"),
+        preexec_fn=preexec_fn,
+    )
 
 
 def check_stopped_cleanly(result, db):
@@ -74,8 +94,19 @@ def test_an_import_onto_a_full_filesystem_stops_and_resumes(tmp_path):
     names, broken, duplicate = folder_with_a_long_take(tmp_path / "data")
     disk = tmp_path / "disk"
     disk.mkdir()
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={ROOM}", f"emostudio-{uuid.uuid4().hex[:8]}",
-                            str(disk)], capture_output=True, text=True)
+    mount = subprocess.run(
+        [
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            f"size={ROOM}",
+            f"emostudio-{uuid.uuid4().hex[:8]}",
+            str(disk),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if mount.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mount.stderr.strip()}")
     try:

@@ -21,8 +21,15 @@ KILLS = 3  # two during the steps and their saves, one around the final save
 STEPS = 12
 WEIGHTS = ("adapters.safetensors", "emotion_encoder.safetensors", "lora/adapter_model.safetensors")
 CHECKPOINT_FILES = (
-    STATE_FILE, "optimizer.safetensors", "optimizer.json", "scheduler.json", "rng.safetensors", "rng.json",
-    "model/emostudio_config.json", "model/adapters.safetensors", "model/lora/adapter_model.safetensors",
+    STATE_FILE,
+    "optimizer.safetensors",
+    "optimizer.json",
+    "scheduler.json",
+    "rng.safetensors",
+    "rng.json",
+    "model/emostudio_config.json",
+    "model/adapters.safetensors",
+    "model/lora/adapter_model.safetensors",
     "model/lora/adapter_config.json",
 )
 
@@ -31,7 +38,10 @@ def wait_for_step(log, step: int, process) -> None:
     """Wait until the run has logged step ``step`` or a later one (or has ended)."""
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
-        if any(int(n) >= step for n in re.findall(rf"step (\d+)/{STEPS} ", log.read_text(errors="replace"))):
+        if any(
+            int(n) >= step
+            for n in re.findall(rf"step (\d+)/{STEPS} ", log.read_text(errors="replace"))
+        ):
             return
         time.sleep(0.02)
     assert process.poll() is not None, f"no step {step} in 300 s:\n{log.read_text()[-3000:]}"
@@ -52,7 +62,9 @@ def configs(tmp_path):
     from tests.train.test_training import _to_toml, fit_config
 
     manifest = pitch_task(tmp_path / "data", n_per_class=6)
-    options = dict(epochs=3, max_steps=STEPS, save_every=1, batch_size=2, cache_dir=str(tmp_path / "features"))
+    options = dict(
+        epochs=3, max_steps=STEPS, save_every=1, batch_size=2, cache_dir=str(tmp_path / "features")
+    )
     reference = fit_config(tmp_path / "reference", manifest, **options)
     killed = fit_config(tmp_path / "killed", manifest, **options)
     toml = tmp_path / "fit.toml"
@@ -95,7 +107,9 @@ def test_killed_training_resumes_and_ends_as_if_never_killed(tmp_path):
     process = start(command, log, env={"OMP_NUM_THREADS": "1"})
     assert process.wait(timeout=300) == 0, log.read_text()[-3000:]
     resumed = re.search(r"resuming from (\S+)", log.read_text())
-    assert (resumed and resumed.group(1)) == (str(newest) if newest else None), log.read_text()[-2000:]
+    assert (resumed and resumed.group(1)) == (str(newest) if newest else None), log.read_text()[
+        -2000:
+    ]
     for name in WEIGHTS:
         a, b = load_file(str(expected / name)), load_file(str(run / "final" / name))
         assert a.keys() == b.keys()
@@ -115,7 +129,9 @@ def test_what_a_kill_leaves_beside_checkpoints_is_put_back_or_removed(tmp_path):
         return checkpoints / name
 
     checkpoint("step-0000002")
-    checkpoint(".step-0000004.old")  # killed between moving step 4 aside and renaming the new one in
+    checkpoint(
+        ".step-0000004.old"
+    )  # killed between moving step 4 aside and renaming the new one in
     checkpoint(".step-0000004.tmp-abc")  # the new one, never renamed: not trusted
     checkpoint(".step-0000001.deleting", whole=False)  # killed while pruning step 1
     assert latest_checkpoint(checkpoints) == checkpoints / "step-0000004"

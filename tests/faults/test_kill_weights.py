@@ -35,7 +35,9 @@ def whole_or_absent(models) -> set[str]:
             assert handle.keys()
     # Only whole folders, their locks and a killed conversion's temporary folder: nothing half.
     for entry in models.iterdir() if models.exists() else []:
-        assert entry.name.startswith(".") or entry.name in {s.cache_folder().name for s in PACKAGED.values()}
+        assert entry.name.startswith(".") or entry.name in {
+            s.cache_folder().name for s in PACKAGED.values()
+        }
     return present
 
 
@@ -75,6 +77,9 @@ def _check_loadable():
         ("smollm2-135m-instruct", AutoModelForCausalLM),
     ):
         _, info = cls.from_pretrained(
-            PACKAGED[source].cache_folder(), dtype=torch.float32, use_safetensors=True, output_loading_info=True
+            PACKAGED[source].cache_folder(),
+            dtype=torch.float32,
+            use_safetensors=True,
+            output_loading_info=True,
         )
         assert not info["missing_keys"] and not info["unexpected_keys"], (source, info)

@@ -73,8 +73,12 @@ def test_the_model_cache_is_private(tmp_path, monkeypatch, usual_umask):
         (out / "tokenizer").mkdir()
         (out / "tokenizer" / "vocab.json").write_text("{}")
 
-    source = replace(PACKAGED["smollm2-135m-instruct"], locate=lambda: package,
-                     sha256=hashlib.sha256(b"weights").hexdigest(), convert=convert)
+    source = replace(
+        PACKAGED["smollm2-135m-instruct"],
+        locate=lambda: package,
+        sha256=hashlib.sha256(b"weights").hexdigest(),
+        convert=convert,
+    )
     folder = source.prepare()
     for root, _folders, files in os.walk(tmp_path / "cache"):
         assert mode(root) == 0o700, root

@@ -38,10 +38,14 @@ class UnpluggedInput(FakeInput):
     def stop(self):
         super().stop()
         if self.reports:
-            raise RuntimeError("Error stopping stream: Unanticipated host error [PaErrorCode -9999]")
+            raise RuntimeError(
+                "Error stopping stream: Unanticipated host error [PaErrorCode -9999]"
+            )
 
 
-@pytest.mark.parametrize("reports", [True, False], ids=["stream-turns-inactive", "stream-goes-silent"])
+@pytest.mark.parametrize(
+    "reports", [True, False], ids=["stream-turns-inactive", "stream-goes-silent"]
+)
 def test_an_unplugged_microphone_stops_the_take_and_keeps_it(make_window, qtbot, reports):  # noqa: F811
     window = make_window()
     streams = []
@@ -74,10 +78,14 @@ def test_a_take_killed_mid_write_is_recovered_whole_at_the_next_start(make_windo
     takes = tmp_path / "data" / "takes"
     takes.mkdir(parents=True)
     voice = 0.25 * np.sin(2 * np.pi * 180 * np.arange(36000) / 48000)
-    with sf.SoundFile(takes / "take-1.wav", "w", samplerate=48000, channels=1, subtype="PCM_16") as writing:
+    with sf.SoundFile(
+        takes / "take-1.wav", "w", samplerate=48000, channels=1, subtype="PCM_16"
+    ) as writing:
         writing.write(voice)
         writing.flush()
-        killed = (takes / "take-1.wav").read_bytes()  # what a kill -9 leaves: header says "no audio yet"
+        killed = (
+            takes / "take-1.wav"
+        ).read_bytes()  # what a kill -9 leaves: header says "no audio yet"
     (takes / "take-1.wav").write_bytes(killed)
     (takes / f"take-1.wav{audio_io.RECORDING_MARK}").touch()
     with pytest.raises(wave.Error), wave.open(str(takes / "take-1.wav")):

@@ -21,7 +21,9 @@ def fuzz(max_examples: int) -> settings:
     # At the default scale the examples are derandomized, so CI runs the same inputs every
     # time and a red CI always means a change broke something; a deeper run explores anew.
     return settings(
-        max_examples=max(1, round(max_examples * SCALE)), deadline=None, database=None,
+        max_examples=max(1, round(max_examples * SCALE)),
+        deadline=None,
+        database=None,
         derandomize=SCALE == 1,
     )
 

@@ -49,8 +49,13 @@ def test_transcript_lines_give_pairs_of_existing_prompts_and_their_words(speech_
         (speech_dir / f"{name}.wav", text)
         for line in lines
         for name, colon, text in [line.partition(":")]
-        if name in PROMPTS and colon and "\n" not in line and "\r" not in line
-        and text.strip() and text.strip() == text.strip(" ")
-        and not text.strip().startswith("[") and ":" not in text
+        if name in PROMPTS
+        and colon
+        and "\n" not in line
+        and "\r" not in line
+        and text.strip()
+        and text.strip() == text.strip(" ")
+        and not text.strip().startswith("[")
+        and ":" not in text
     ]
     assert all((path, text.strip()) in pairs for path, text in wanted)

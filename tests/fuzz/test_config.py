@@ -117,9 +117,11 @@ def toml_value(value) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value if v is not None) + "]"
-    return "{" + ", ".join(
-        f"{toml_value(k)} = {toml_value(v)}" for k, v in value.items() if v is not None
-    ) + "}"
+    return (
+        "{"
+        + ", ".join(f"{toml_value(k)} = {toml_value(v)}" for k, v in value.items() if v is not None)
+        + "}"
+    )
 
 
 def toml_document(document: dict) -> str:
@@ -127,7 +129,9 @@ def toml_document(document: dict) -> str:
     for name, body in document.items():
         if isinstance(body, dict):
             lines.append(f"[{name}]")
-            lines += [f"{toml_value(k)} = {toml_value(v)}" for k, v in body.items() if v is not None]
+            lines += [
+                f"{toml_value(k)} = {toml_value(v)}" for k, v in body.items() if v is not None
+            ]
         elif body is not None:
             lines.insert(0, f"{name} = {toml_value(body)}")
     return "\n".join(lines) + "\n"
@@ -199,7 +203,9 @@ def test_model_config_dicts_give_a_config_or_a_value_error(data):
 
 
 @fuzz(100)
-@given(data=st.binary(max_size=200) | MODEL_DICTS.map(lambda d: json.dumps(d, default=str).encode()))
+@given(
+    data=st.binary(max_size=200) | MODEL_DICTS.map(lambda d: json.dumps(d, default=str).encode())
+)
 @example(data=b'{"name": "\xff"}')
 def test_model_config_files_give_a_config_or_a_value_error(folder, data):
     checkpoint = folder / "checkpoint"

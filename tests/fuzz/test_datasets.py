@@ -27,8 +27,27 @@ from train.datasets.manifest import AUDIO_SUFFIXES, COLUMNS, read_label_folders,
 from train.datasets.meld import EMOTIONS, REQUIRED, SENTIMENTS, read_meld
 
 BYTES = st.binary(max_size=300) | SOME_TEXT.map(lambda t: t.encode("utf-8"))
-CELL = st.sampled_from(["", " ", "a.wav", "angry", "train", "dev", "test", "1.5", "-1", "nan",
-                        "inf", "2", "0", "x"]) | SOME_TEXT
+CELL = (
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "a.wav",
+            "angry",
+            "train",
+            "dev",
+            "test",
+            "1.5",
+            "-1",
+            "nan",
+            "inf",
+            "2",
+            "0",
+            "x",
+        ]
+    )
+    | SOME_TEXT
+)
 JSON_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | CELL,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
@@ -253,10 +272,19 @@ def test_meld_csvs_give_records_or_name_the_line(folder, header, rows, raw, task
 
 @fuzz(60)
 @given(
-    kind=st.sampled_from(["", "manifest:", "folders:", "iemocap:", "meld:", "iemocap-full:",
-                          "meld-sentiment:", "nonsense:"]),
-    name=st.sampled_from(["good.csv", "labels", "missing.csv", "missing", "notes.txt", ""])
-    | NAMES,
+    kind=st.sampled_from(
+        [
+            "",
+            "manifest:",
+            "folders:",
+            "iemocap:",
+            "meld:",
+            "iemocap-full:",
+            "meld-sentiment:",
+            "nonsense:",
+        ]
+    ),
+    name=st.sampled_from(["good.csv", "labels", "missing.csv", "missing", "notes.txt", ""]) | NAMES,
 )
 @example(kind="", name="")  # an empty spec must not read the working folder
 def test_data_specs_give_examples_or_a_clear_error(folder, kind, name):

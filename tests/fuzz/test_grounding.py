@@ -48,9 +48,7 @@ PHRASES = (
     "K",
     "ﬁ",
 )
-RATIONALES = (
-    st.lists(st.sampled_from(PHRASES) | NASTY_TEXT, max_size=14).map(" ".join) | SOME_TEXT
-)
+RATIONALES = st.lists(st.sampled_from(PHRASES) | NASTY_TEXT, max_size=14).map(" ".join) | SOME_TEXT
 TIMES = st.floats(-2.0, 12.0) | st.sampled_from([0.0, math.nan, 1.0])
 WORDS = st.lists(
     st.fixed_dictionaries(

@@ -20,8 +20,32 @@ from emostudio.store.importer import ImportOptions, find_files, speaker_of, spea
 from tests.fuzz.strategies import TEXT, fuzz
 
 REGEX_BITS = st.sampled_from(
-    ["(", ")", "(?P<speaker>", "[", "]", "^", "$", "*", "+", "?", "{2}", "{1,", "\\", "\\w+",
-     "\\d", ".", "|", "/", "_", "spk", "(?:", "(?P<other>", "[^/]+", "a"]
+    [
+        "(",
+        ")",
+        "(?P<speaker>",
+        "[",
+        "]",
+        "^",
+        "$",
+        "*",
+        "+",
+        "?",
+        "{2}",
+        "{1,",
+        "\\",
+        "\\w+",
+        "\\d",
+        ".",
+        "|",
+        "/",
+        "_",
+        "spk",
+        "(?:",
+        "(?P<other>",
+        "[^/]+",
+        "a",
+    ]
 )
 PATTERNS = st.lists(REGEX_BITS | TEXT, max_size=6).map("".join)
 NAMES = st.text(st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1, max_size=12)
@@ -54,14 +78,20 @@ def folder():
         root = Path(name)
         corpus = root / "corpus"
         (corpus / "spk1" / "deep").mkdir(parents=True)
-        for path in ("corpus/a.wav", "corpus/notes.txt", "corpus/spk1/b.flac",
-                     "corpus/spk1/deep/c.WAV", "outside.wav"):
+        for path in (
+            "corpus/a.wav",
+            "corpus/notes.txt",
+            "corpus/spk1/b.flac",
+            "corpus/spk1/deep/c.WAV",
+            "outside.wav",
+        ):
             (root / path).write_bytes(b"")
         yield corpus
 
 
-GLOB_BITS = st.sampled_from(["*", "**", "?", "[", "]", "[!a]", "/", "..", ".", "*.wav", "spk1",
-                             "a", "deep", "\x00", "~"])
+GLOB_BITS = st.sampled_from(
+    ["*", "**", "?", "[", "]", "[!a]", "/", "..", ".", "*.wav", "spk1", "a", "deep", "\x00", "~"]
+)
 GLOBS = st.lists(GLOB_BITS | TEXT, max_size=5).map("".join)
 
 

@@ -41,8 +41,18 @@ def folder():
 
 
 def record(**fields) -> RationaleRecord:
-    base = dict(id="ex0", label="sad", rationale="", style="plain", question_variant=0,
-                teacher="t", prompt="p", seed=0, tries=1, fallback=False)
+    base = dict(
+        id="ex0",
+        label="sad",
+        rationale="",
+        style="plain",
+        question_variant=0,
+        teacher="t",
+        prompt="p",
+        seed=0,
+        tries=1,
+        fallback=False,
+    )
     return RationaleRecord(**{**base, **fields})
 
 
@@ -61,9 +71,13 @@ def test_records_as_the_generator_writes_them_read_back(folder, records, cut):
 
 
 @fuzz(150)
-@given(data=st.binary(max_size=300) | st.lists(SOME_TEXT, max_size=4).map("\n".join).map(str.encode))
-@example(data=b'{"id": ["a"], "label": "x", "rationale": "", "style": "", "question_variant": 0, '
-              b'"teacher": "", "prompt": "", "seed": 0, "tries": 0, "fallback": false}\n')
+@given(
+    data=st.binary(max_size=300) | st.lists(SOME_TEXT, max_size=4).map("\n".join).map(str.encode)
+)
+@example(
+    data=b'{"id": ["a"], "label": "x", "rationale": "", "style": "", "question_variant": 0, '
+    b'"teacher": "", "prompt": "", "seed": 0, "tries": 0, "fallback": false}\n'
+)
 @example(data=b"\xff\n{}")  # a complete line that is not UTF-8
 def test_any_file_gives_records_or_names_the_line(folder, data):
     path = folder / "any.jsonl"

@@ -23,8 +23,28 @@ from model_core.result import AnalysisResult
 from tests.fuzz.strategies import SOME_TEXT, fuzz
 
 FTS_BITS = st.sampled_from(
-    ['"', "*", "AND", "OR", "NOT", "NEAR", "(", ")", ":", "-", "^", "+", "please", "stop",
-     "rationale:", "{", "}", " ", "\x00", "'"]
+    [
+        '"',
+        "*",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "(",
+        ")",
+        ":",
+        "-",
+        "^",
+        "+",
+        "please",
+        "stop",
+        "rationale:",
+        "{",
+        "}",
+        " ",
+        "\x00",
+        "'",
+    ]
 )
 QUERIES = st.lists(FTS_BITS | SOME_TEXT, max_size=6).map(" ".join) | SOME_TEXT
 
@@ -32,11 +52,20 @@ QUERIES = st.lists(FTS_BITS | SOME_TEXT, max_size=6).map(" ".join) | SOME_TEXT
 @pytest.fixture(scope="module")
 def project():
     with tempfile.TemporaryDirectory() as name, Project(Path(name) / "p.emostudio") as opened:
-        for index, (words, speaker) in enumerate([("please just stop", "Ann"), ("fine, thanks", None)]):
+        for index, (words, speaker) in enumerate(
+            [("please just stop", "Ann"), ("fine, thanks", None)]
+        ):
             recording = Recording(np.zeros((1000, 1), np.float32), 1000, sha256=f"{index:064x}")
             result = AnalysisResult(
-                None, recording.sha256, 1.0, 1000, 0.0, 1.0, label="angry",
-                transcript=words, rationale=f'She says "{words}" loudly.',
+                None,
+                recording.sha256,
+                1.0,
+                1000,
+                0.0,
+                1.0,
+                label="angry",
+                transcript=words,
+                rationale=f'She says "{words}" loudly.',
             )
             analysis = opened.add_recording(recording, speaker=speaker, analysis=result)
             opened.annotate(analysis, "bob", "sad", accepted=False, notes="shouting? maybe")

@@ -77,7 +77,9 @@ def csv_rows(*rows: tuple[str, str]) -> str:
 
 @kind("manifest/missing-columns", "manifest", manifests(refuse("'path' column", status=2)))
 def _missing_columns(ctx):
-    return _manifest(ctx, "manifest/missing-columns", "cols.csv", f"file,emotion\n{ctx.good},neutral\n")
+    return _manifest(
+        ctx, "manifest/missing-columns", "cols.csv", f"file,emotion\n{ctx.good},neutral\n"
+    )
 
 
 @kind(
@@ -92,8 +94,11 @@ def _unknown_label(ctx):
 @kind(
     "manifest/path-escaping-its-folder",
     "manifest",
-    manifests(refuse("not a recognised"), refuse("not a recognised", status=2),
-              refuse("not a recognised", status=2)),
+    manifests(
+        refuse("not a recognised"),
+        refuse("not a recognised", status=2),
+        refuse("not a recognised", status=2),
+    ),
 )
 def _escaping(ctx):
     inner = ctx.own("manifest/path-escaping-its-folder", "inner")
@@ -106,7 +111,9 @@ def _escaping(ctx):
 
 @kind("manifest/utf8-bom-csv", "manifest", manifests(ACCEPTED))
 def _bom_csv(ctx):
-    return _manifest(ctx, "manifest/utf8-bom-csv", "bom.csv", "\ufeff" + csv_rows((ctx.good, "neutral")))
+    return _manifest(
+        ctx, "manifest/utf8-bom-csv", "bom.csv", "\ufeff" + csv_rows((ctx.good, "neutral"))
+    )
 
 
 @kind("manifest/utf8-bom-jsonl", "manifest", manifests(ACCEPTED))
@@ -147,8 +154,9 @@ def _duplicates(ctx):
 @kind(
     "manifest/missing-files",
     "manifest",
-    manifests(refuse("no such file"), refuse("no such file", status=2),
-              refuse("no such file", status=2)),
+    manifests(
+        refuse("no such file"), refuse("no such file", status=2), refuse("no such file", status=2)
+    ),
 )
 def _missing_files(ctx):
     built = _manifest(ctx, "manifest/missing-files", "gone.csv", csv_rows(("gone.wav", "neutral")))
@@ -159,7 +167,9 @@ def _missing_files(ctx):
 @kind("manifest/broken-json-line", "manifest", manifests(refuse("not valid JSON", status=2)))
 def _broken_json(ctx):
     row = json.dumps({"path": str(ctx.good), "label": "neutral"})
-    return _manifest(ctx, "manifest/broken-json-line", "torn.jsonl", f'{row}\n{{"path": "x.wav", "lab\n')
+    return _manifest(
+        ctx, "manifest/broken-json-line", "torn.jsonl", f'{row}\n{{"path": "x.wav", "lab\n'
+    )
 
 
 @kind("manifest/not-a-manifest", "manifest", manifests(refuse("not a data spec", status=2)))
@@ -211,7 +221,11 @@ def _no_config(ctx):
     return Built(folder, names="missing-config")
 
 
-@kind("checkpoint/config-of-another-class", "checkpoint", checkpoints("unknown EmoReasoner config keys"))
+@kind(
+    "checkpoint/config-of-another-class",
+    "checkpoint",
+    checkpoints("unknown EmoReasoner config keys"),
+)
 def _other_config(ctx):
     folder = _copy_checkpoint(ctx, "checkpoint/config-of-another-class")
     llama = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 64}

@@ -53,7 +53,11 @@ def _random_db(ctx):
     return Built(path)
 
 
-@kind("database/another-apps-sqlite", "database", databases(refuse("not an EmoStudio project", status=2)))
+@kind(
+    "database/another-apps-sqlite",
+    "database",
+    databases(refuse("not an EmoStudio project", status=2)),
+)
 def _other_db(ctx):
     path = ctx.own("database/another-apps-sqlite", "notes.emostudio")
     with sqlite3.connect(path) as conn:
@@ -67,7 +71,9 @@ def _other_db(ctx):
 def _newer_db(ctx):
     path = _project_copy(ctx, "database/newer-schema", "future.emostudio")
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT OR IGNORE INTO _migrations VALUES (99, 'from the future', '2099-01-01')")
+        conn.execute(
+            "INSERT OR IGNORE INTO _migrations VALUES (99, 'from the future', '2099-01-01')"
+        )
     conn.close()
     # Not in WAL mode (as after a copy by another tool): switching it would write the file.
     with sqlite3.connect(path) as conn:
@@ -81,7 +87,9 @@ def _damaged_db(ctx):
     path = _project_copy(ctx, "database/damaged-page", "damaged.emostudio")
     with sqlite3.connect(path) as conn:
         page = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'analyses'").fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'analyses'"
+        ).fetchone()[0]
     conn.close()
     data = bytearray(path.read_bytes())
     start = (root - 1) * page
@@ -183,8 +191,19 @@ def _evaluate_out_file(ctx):
     manifest.write_text(csv_rows((ctx.good, "neutral")))
     if ctx.checkpoint is None:
         return Built(None, skip="no checkpoint to evaluate")
-    argv = ["evaluate", f"manifest:{manifest}", "--model", ctx.checkpoint, "--out", out,
-            "--rationales", "0", "--device", "cpu", "--no-card"]
+    argv = [
+        "evaluate",
+        f"manifest:{manifest}",
+        "--model",
+        ctx.checkpoint,
+        "--out",
+        out,
+        "--rationales",
+        "0",
+        "--device",
+        "cpu",
+        "--no-card",
+    ]
     return _cli(argv, "eval.md")
 
 
@@ -224,7 +243,11 @@ def _drop_folder(ctx):
 
 
 # FFmpeg takes plain text for a "tty" file (ANSI art) without audio.
-@kind("drop/not-audio", "drop", {GUI_DROP: refuse("not a recognised", "not an audio file: it holds text")})
+@kind(
+    "drop/not-audio",
+    "drop",
+    {GUI_DROP: refuse("not a recognised", "not an audio file: it holds text")},
+)
 def _drop_text(ctx):
     path = ctx.own("drop/not-audio", "notes.txt")
     path.write_text("minutes of the meeting\n" * 20)

@@ -26,7 +26,9 @@ def _example(row: dict, base: Path, where: str, index: int) -> Example:
             f"{where}: unknown columns {sorted(unknown)} (known: {', '.join(COLUMNS)})"
         )
     for name, value in row.items():  # JSONL can hold anything: true, lists, objects
-        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, str | int | float)
+        ):
             shown = json.dumps(value)
             raise DatasetError(f"{where}: {name} must be text or a number, got {shown[:40]}")
     path = str(row.get("path") or "").strip()
@@ -118,7 +120,9 @@ def read_manifest(path: str | Path) -> list[Example]:
             reader = csv.DictReader(handle)
             try:
                 if not reader.fieldnames:
-                    raise DatasetError(f"{path}: no rows (the manifest is empty, not even a header)")
+                    raise DatasetError(
+                        f"{path}: no rows (the manifest is empty, not even a header)"
+                    )
                 if "path" not in reader.fieldnames:
                     raise DatasetError(f"{path}:1: the header must name a 'path' column")
                 for number, row in enumerate(reader, 2):
@@ -144,8 +148,15 @@ def _refuse_repeated_rows(examples: list[Example]) -> None:
     first: dict[tuple, str] = {}
     for example in examples:
         key = (
-            example.audio, example.label, example.transcript, example.speaker, example.split,
-            example.start, example.end, example.question, example.answer,
+            example.audio,
+            example.label,
+            example.transcript,
+            example.speaker,
+            example.split,
+            example.start,
+            example.end,
+            example.question,
+            example.answer,
         )
         if key in first:
             line = first[key].rsplit(":", 1)[-1]

@@ -65,7 +65,9 @@ def read_meld(
             try:
                 rows = list(enumerate(reader, 2))
             except csv.Error as err:  # e.g. a field over csv's size limit
-                raise DatasetError(f"{csv_path}:{reader.line_num}: not readable CSV ({err})") from err
+                raise DatasetError(
+                    f"{csv_path}:{reader.line_num}: not readable CSV ({err})"
+                ) from err
             for number, row in rows:
                 if any(row[c] is None for c in REQUIRED):
                     raise DatasetError(f"{csv_path}:{number}: fewer fields than the header has")

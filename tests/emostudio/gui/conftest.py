@@ -75,7 +75,9 @@ def settings(tmp_path, qapp):
     QCoreApplication.setOrganizationName("EmoStudioTests")
     QCoreApplication.setApplicationName("EmoStudioTests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
     settings = QSettings()
     settings.clear()
     settings.setValue("project", str(tmp_path / "test.emostudio"))
@@ -98,8 +100,13 @@ def make_window(qtbot, qapp, settings, tmp_path):
 
     def make(devices=((0, "fake microphone"),), **options):
         options.setdefault("load_model", False)
-        window = MainWindow(data_dir=tmp_path / "data", input_factory=FakeInput, output_factory=FakeOutput,
-                            list_devices=lambda: list(devices), **options)
+        window = MainWindow(
+            data_dir=tmp_path / "data",
+            input_factory=FakeInput,
+            output_factory=FakeOutput,
+            list_devices=lambda: list(devices),
+            **options,
+        )
         qtbot.addWidget(window)
         window.show()
         windows.append(window)

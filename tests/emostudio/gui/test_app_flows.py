@@ -24,7 +24,9 @@ def test_opening_a_file_fills_every_plot(make_window, qtbot, tmp_path):
     window = make_window()
     path = speechlike(tmp_path / "clip.wav")
     window.open_file(str(path))
-    qtbot.waitUntil(lambda: bool(window.session.tracks) and window.overview is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: bool(window.session.tracks) and window.overview is not None, timeout=TIMEOUT_MS
+    )
     timeline = window.timeline
     times, values = timeline.wave.getData()
     assert len(times) > 100 and np.max(np.abs(values)) > 0.05
@@ -61,14 +63,19 @@ def test_a_take_streams_to_disk_and_is_kept_in_the_project(make_window, qtbot, t
     assert path.with_name(path.name + audio_io.RECORDING_MARK).exists()
     # While recording, the file on disk is already valid up to the last flush (a crash keeps it).
     assert sf.info(path).frames >= audio_io.TAKE_SAMPLE_RATE * audio_io.FLUSH_SECONDS
-    qtbot.waitUntil(lambda: recorder.meter.value() > 20, timeout=TIMEOUT_MS)  # the tone's peak is 0.3
+    qtbot.waitUntil(
+        lambda: recorder.meter.value() > 20, timeout=TIMEOUT_MS
+    )  # the tone's peak is 0.3
     window.actions_by_name["record"].trigger()
     assert not recorder.recording and recorder.keep.isVisible()
     take = load_audio(path)
     assert take.duration > 1.3
     assert abs(np.sqrt(2) * np.std(take.mono) - 0.3) < 0.02
     recorder.keep.click()
-    qtbot.waitUntil(lambda: window.session.recording is not None and bool(window.session.tracks), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.session.recording is not None and bool(window.session.tracks),
+        timeout=TIMEOUT_MS,
+    )
     with Project(window.session.project.path, create=False) as project:
         stored = project.recording(take.sha256)
         assert stored is not None and stored["stored"]  # the project file holds the audio itself
@@ -123,15 +130,19 @@ def test_playback_moves_the_cursor_and_plays_the_selection(make_window, qtbot, t
     window.actions_by_name["play_selection"].trigger()
     playback = window.playback
     assert playback is not None
-    qtbot.waitUntil(lambda: window.playback is None, timeout=TIMEOUT_MS)  # stops by itself at the end
+    qtbot.waitUntil(
+        lambda: window.playback is None, timeout=TIMEOUT_MS
+    )  # stops by itself at the end
     played = np.concatenate(playback.stream.played)[:, 0]
-    expected = window.session.recording.mono[int(0.5 * RATE): int(0.9 * RATE)]
+    expected = window.session.recording.mono[int(0.5 * RATE) : int(0.9 * RATE)]
     np.testing.assert_allclose(played, expected, atol=1e-6)
     assert abs(window.timeline.cursors[0].value() - 0.9) < 0.05
     assert window.statusBar().currentMessage().startswith("selection 0.50-0.90 s (0.40 s)")
 
 
-def test_without_speakers_playback_says_so_in_plain_words(make_window, qtbot, tmp_path, monkeypatch):
+def test_without_speakers_playback_says_so_in_plain_words(
+    make_window, qtbot, tmp_path, monkeypatch
+):
     class NoDevices:
         class OutputStream:
             def __init__(self, **_options):
@@ -150,23 +161,35 @@ def test_without_speakers_playback_says_so_in_plain_words(make_window, qtbot, tm
 def _stored_analysis(project_path, audio_path, speaker="ana") -> int:
     recording = load_audio(audio_path)
     _, summary = analyze_clip(recording)
-    result = AnalysisResult(file=str(audio_path), sha256=recording.sha256, duration=recording.duration,
-                            sample_rate=recording.sample_rate, start=0.0, end=recording.duration, label="sad",
-                            probabilities={"neutral": 0.2, "happy": 0.1, "sad": 0.6, "angry": 0.1},
-                            rationale="sad. The voice is quiet and the pitch is low.", cues=summary.to_dict())
+    result = AnalysisResult(
+        file=str(audio_path),
+        sha256=recording.sha256,
+        duration=recording.duration,
+        sample_rate=recording.sample_rate,
+        start=0.0,
+        end=recording.duration,
+        label="sad",
+        probabilities={"neutral": 0.2, "happy": 0.1, "sad": 0.6, "angry": 0.1},
+        rationale="sad. The voice is quiet and the pitch is low.",
+        cues=summary.to_dict(),
+    )
     with Project(project_path) as project:
         return project.add_recording(recording, speaker=speaker, analysis=result)
 
 
-def test_the_browser_restores_an_analysis_and_annotations_are_appended(make_window, qtbot, tmp_path, settings):
+def test_the_browser_restores_an_analysis_and_annotations_are_appended(
+    make_window, qtbot, tmp_path, settings
+):
     analysis_id = _stored_analysis(settings.value("project"), speechlike(tmp_path / "stored.wav"))
     window = make_window()
     browser = window.browser
     qtbot.waitUntil(lambda: browser.table.rowCount() == 1, timeout=TIMEOUT_MS)
     assert browser.table.item(0, 2).text() == "sad"
     browser.table.cellDoubleClicked.emit(0, 0)
-    qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id and bool(window.session.tracks),
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.session.analysis_id == analysis_id and bool(window.session.tracks),
+        timeout=TIMEOUT_MS,
+    )
     assert window.results.probability_bars()["sad"] == 0.6
     panel = window.annotation
     assert panel.save.isEnabled()
@@ -178,8 +201,10 @@ def test_the_browser_restores_an_analysis_and_annotations_are_appended(make_wind
     panel.save.click()
     with Project(settings.value("project"), create=False) as project:
         rows = project.annotations(analysis_id)
-    assert [(r["annotator"], r["label"], r["accepted"]) for r in rows] == [("dr. lee", "neutral", False),
-                                                                          ("dr. lee", "sad", True)]
+    assert [(r["annotator"], r["label"], r["accepted"]) for r in rows] == [
+        ("dr. lee", "neutral", False),
+        ("dr. lee", "sad", True),
+    ]
     assert rows[0]["notes"] == "sounds tired, not sad"
     assert panel.history.toPlainText().count("dr. lee") == 2
     assert window.settings.value("annotator") == "dr. lee"
@@ -209,10 +234,14 @@ def test_a_stored_analysis_whose_audio_moved_still_opens(make_window, qtbot, tmp
     window.session.open_analysis(analysis_id)
     qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id, timeout=TIMEOUT_MS)
     assert window.results.probability_bars()["sad"] == 0.6
-    assert any("no longer there" in window.messages.item(i).text() for i in range(window.messages.count()))
+    assert any(
+        "no longer there" in window.messages.item(i).text() for i in range(window.messages.count())
+    )
 
 
-def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(make_window, qtbot, tmp_path):
+def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(
+    make_window, qtbot, tmp_path
+):
     folder = tmp_path / "batch"
     folder.mkdir()
     for i in range(3):
@@ -226,11 +255,17 @@ def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(make_win
     dialog.start()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     assert dialog.summary.imported == 3 and len(dialog.summary.failed) == 1
-    failures = [line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")]
-    assert failures and all(line.count("broken.wav") == 1 for line in failures)  # named once, with its problem
+    failures = [
+        line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")
+    ]
+    assert failures and all(
+        line.count("broken.wav") == 1 for line in failures
+    )  # named once, with its problem
     assert "not a recognised audio" in failures[0]
     messages = [window.messages.item(i).text() for i in range(window.messages.count())]
-    assert any("broken.wav" in m and "not a recognised audio" in m for m in messages)  # not only in the dialog
+    assert any(
+        "broken.wav" in m and "not a recognised audio" in m for m in messages
+    )  # not only in the dialog
     qtbot.waitUntil(lambda: window.browser.table.rowCount() == 3, timeout=TIMEOUT_MS)
 
 
@@ -282,8 +317,11 @@ def test_a_stale_browser_query_never_overwrites_a_newer_one(make_window, monkeyp
 
     window = make_window()
     answers = []
-    monkeypatch.setattr(browser.workers, "start",
-                        lambda fn, done=None, failed=None, **_: answers.append((done, failed)))
+    monkeypatch.setattr(
+        browser.workers,
+        "start",
+        lambda fn, done=None, failed=None, **_: answers.append((done, failed)),
+    )
     window.browser.refresh()  # e.g. for the project that was open
     window.browser.refresh()  # for the one just opened
     answers[1][0]([])  # the newer query answers first: nothing stored yet
@@ -293,7 +331,9 @@ def test_a_stale_browser_query_never_overwrites_a_newer_one(make_window, monkeyp
     assert window.browser.status.text().startswith("0 analyses")
 
 
-def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot, tmp_path, settings):
+def test_the_annotation_form_follows_the_recording_on_screen(
+    make_window, qtbot, tmp_path, settings
+):
     analysis_id = _stored_analysis(settings.value("project"), speechlike(tmp_path / "stored.wav"))
     window = make_window()
     panel = window.annotation
@@ -308,8 +348,10 @@ def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot,
     with Project(settings.value("project"), create=False) as project:
         assert len(project.annotations(analysis_id)) == 1
     browser = window.browser  # the model's and the human's labels, each in its own column
-    qtbot.waitUntil(lambda: browser.table.rowCount() == 1 and browser.table.item(0, 3).text() == "neutral",
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: browser.table.rowCount() == 1 and browser.table.item(0, 3).text() == "neutral",
+        timeout=TIMEOUT_MS,
+    )
     assert browser.table.item(0, 2).text() == "sad"
     browser.label.setCurrentText("sad")  # as it stands, the clip is neutral now
     qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
@@ -317,16 +359,22 @@ def test_the_annotation_form_follows_the_recording_on_screen(make_window, qtbot,
     qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
     browser.label.setCurrentText("any")
     window.open_file(str(speechlike(tmp_path / "other.wav", f0=120.0)))
-    qtbot.waitUntil(lambda: panel.analysis_id is None and bool(window.session.tracks), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: panel.analysis_id is None and bool(window.session.tracks), timeout=TIMEOUT_MS
+    )
     assert not panel.save.isEnabled() and panel.label.count() == 0
     assert panel.history.toPlainText() == "" and "Nothing to annotate yet" in panel.status.text()
-    window.session.open_analysis(analysis_id)  # restored: the latest human judgement, not the model's
+    window.session.open_analysis(
+        analysis_id
+    )  # restored: the latest human judgement, not the model's
     qtbot.waitUntil(lambda: panel.analysis_id == analysis_id, timeout=TIMEOUT_MS)
     assert panel.label.currentText() == "neutral"
     assert panel.notes.toPlainText() == "tired, not sad"
     assert "latest judgement: dr. lee" in panel.status.text()
     panel.submitted.emit(analysis_id + 1, "dr. lee", "angry", False, "", [])  # a stale form
-    assert "belonged to another analysis" in window.messages.item(window.messages.count() - 1).text()
+    assert (
+        "belonged to another analysis" in window.messages.item(window.messages.count() - 1).text()
+    )
     with Project(settings.value("project"), create=False) as project:
         assert [r["label"] for r in project.annotations(analysis_id)] == ["neutral"]
 
@@ -340,10 +388,14 @@ def test_the_window_is_usable_on_a_1280x720_screen(make_window, qtbot):
     qtbot.waitUntil(lambda: window.height() <= 720, timeout=TIMEOUT_MS)
     plots = window.timeline.plots
     assert plots["words"].height() >= 50  # a line of words and the time axis, not a sliver
-    assert all(plots[name].height() >= 50 for name in ("waveform", "spectrogram", "pitch", "intensity"))
+    assert all(
+        plots[name].height() >= 50 for name in ("waveform", "spectrogram", "pitch", "intensity")
+    )
 
 
-def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(make_window, qtbot, tmp_path, monkeypatch):
+def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(
+    make_window, qtbot, tmp_path, monkeypatch
+):
     from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
 
     window = make_window()
@@ -351,16 +403,27 @@ def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(make_window, q
     window.open_file(str(speechlike(tmp_path / "clip.wav", f0=200.0)))
     qtbot.waitUntil(lambda: bool(session.tracks), timeout=TIMEOUT_MS)
     assert "population (sex unknown) priors: less reliable" in shown.text()
-    others = [str(speechlike(tmp_path / f"same{i}.wav", n=6 + i, f0=190.0 + 10 * i)) for i in range(2)]
+    others = [
+        str(speechlike(tmp_path / f"same{i}.wav", n=6 + i, f0=190.0 + 10 * i)) for i in range(2)
+    ]
     with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
         session.set_baseline(BaselineChoice(FILES, files=(*others, str(tmp_path / "missing.wav"))))
     assert "these recordings (3 recordings" in shown.text()
-    assert any("missing.wav" in window.messages.item(i).text() for i in range(window.messages.count()))
+    assert any(
+        "missing.wav" in window.messages.item(i).text() for i in range(window.messages.count())
+    )
     analysed = []
     monkeypatch.setattr(session, "analyze", lambda *span: analysed.append(span))
     session.result = AnalysisResult(  # an analysis on screen is re-run against the new baseline
-        file=None, sha256=session.recording.sha256, duration=1.0, sample_rate=RATE, start=0.0, end=1.0,
-        label="sad", probabilities={"sad": 1.0})
+        file=None,
+        sha256=session.recording.sha256,
+        duration=1.0,
+        sample_rate=RATE,
+        start=0.0,
+        end=1.0,
+        label="sad",
+        probabilities={"sad": 1.0},
+    )
     with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
         session.set_baseline(BaselineChoice(SPEAKER, speaker="ann"))
     assert "ann (1 recording" in shown.text() and analysed == [()]
@@ -374,7 +437,9 @@ def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(make_window, q
     qtbot.waitUntil(lambda: "sex unknown" in shown.text(), timeout=TIMEOUT_MS)
 
 
-def test_a_recording_filed_under_a_speaker_is_read_against_their_voice(make_window, qtbot, tmp_path, settings):
+def test_a_recording_filed_under_a_speaker_is_read_against_their_voice(
+    make_window, qtbot, tmp_path, settings
+):
     stored = [speechlike(tmp_path / f"ana{i}.wav", n=6 + i, f0=170.0 + 10 * i) for i in range(2)]
     ids = [_stored_analysis(settings.value("project"), path) for path in stored]
     with Project(settings.value("project")) as project:
@@ -384,7 +449,9 @@ def test_a_recording_filed_under_a_speaker_is_read_against_their_voice(make_wind
     requests = []
     session.model.analyze = lambda *args, **options: requests.append(options["voice_recordings"])
     session.open_analysis(ids[0])
-    qtbot.waitUntil(lambda: session.analysis_id == ids[0] and bool(session.tracks), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: session.analysis_id == ids[0] and bool(session.tracks), timeout=TIMEOUT_MS
+    )
     session.analyze()
     qtbot.waitUntil(lambda: bool(requests), timeout=TIMEOUT_MS)
     assert sorted(r.sha256 for r in requests[0]) == sorted(load_audio(p).sha256 for p in stored)

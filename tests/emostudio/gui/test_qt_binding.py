@@ -13,7 +13,9 @@ class Emitter(QObject):
     changed = Signal(object)
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="True and False are immortal from Python 3.12")
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="True and False are immortal from Python 3.12"
+)
 def test_emitting_signals_keeps_the_refcounts_of_true_and_false(qapp):
     emitter = Emitter()
     received = []

@@ -18,8 +18,11 @@ def test_a_result_reaches_a_lambda_even_when_the_caller_keeps_no_task(qtbot):
         report("half way")
         return threading.current_thread().name
 
-    workers.start(work, done=lambda value: (received.append(value), threads.append(threading.current_thread())),
-                  progress=lambda value: received.append(value))
+    workers.start(
+        work,
+        done=lambda value: (received.append(value), threads.append(threading.current_thread())),
+        progress=lambda value: received.append(value),
+    )
     gc.collect()  # the caller dropped the task: its signals must live until the result is delivered
     qtbot.waitUntil(lambda: len(received) == 2, timeout=10_000)
     assert received[0] == "half way"

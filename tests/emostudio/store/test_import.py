@@ -178,10 +178,14 @@ def test_a_model_that_cannot_transcribe_is_refused_in_one_line(tmp_path, capsys)
     from model_core.model.reasoner import EmoReasoner
     from tests.helpers.tiny_models import tiny_config
 
-    checkpoint = EmoReasoner(tiny_config(tmp_path), pick_placement("cpu")).save_pretrained(tmp_path / "ckpt")
+    checkpoint = EmoReasoner(tiny_config(tmp_path), pick_placement("cpu")).save_pretrained(
+        tmp_path / "ckpt"
+    )
     make_folder(tmp_path / "data", good=2)
     db = tmp_path / "p.emostudio"
-    status = main(["import", str(tmp_path / "data"), "--db", str(db), "--model", str(checkpoint), "--quiet"])
+    status = main(
+        ["import", str(tmp_path / "data"), "--db", str(db), "--model", str(checkpoint), "--quiet"]
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert "Traceback" not in err and "Whisper tokenizer" in err and "tiny-test" in err
@@ -196,6 +200,12 @@ def test_dangling_and_looping_links_are_reported_not_skipped(tmp_path):
     with Project(tmp_path / "p.emostudio") as project:
         summary = run_import(project, folder, ImportOptions(cues_only=True, workers=1))
         failed = dict(summary.failed)
-        assert summary.imported == 1 and set(failed) == {str(folder / "gone.wav"), str(folder / "loop.wav")}
-        assert "gone.wav" in failed[str(folder / "gone.wav")] and "loop.wav" in failed[str(folder / "loop.wav")]
+        assert summary.imported == 1 and set(failed) == {
+            str(folder / "gone.wav"),
+            str(folder / "loop.wav"),
+        }
+        assert (
+            "gone.wav" in failed[str(folder / "gone.wav")]
+            and "loop.wav" in failed[str(folder / "loop.wav")]
+        )
         assert set(dict(project.import_errors())) == set(failed)

@@ -35,10 +35,19 @@ class CueReadingModel:
             _analysis, summary = analyze_clip(clip.recording, baseline=clip.baseline)
             z = summary.cues["f0_mean"].z
             label = "sad" if z < 0 else "happy"
-            results.append(AnalysisResult(
-                file=str(clip.recording.path), sha256=clip.recording.sha256, duration=clip.recording.duration,
-                sample_rate=clip.recording.sample_rate, start=summary.start, end=summary.end,
-                cues=summary.to_dict(), label=label, probabilities={label: 1.0}))
+            results.append(
+                AnalysisResult(
+                    file=str(clip.recording.path),
+                    sha256=clip.recording.sha256,
+                    duration=clip.recording.duration,
+                    sample_rate=clip.recording.sample_rate,
+                    start=summary.start,
+                    end=summary.end,
+                    cues=summary.to_dict(),
+                    label=label,
+                    probabilities={label: 1.0},
+                )
+            )
         return results
 
 
@@ -53,7 +62,9 @@ def two_speakers(root):
     for speaker, f0 in SPEAKERS.items():
         (root / speaker).mkdir(parents=True)
         for i in range(3):
-            sf.write(root / speaker / f"take{i}.wav", syllable_train(8 + i, f0=f0 * (1 + 0.03 * i)), RATE)
+            sf.write(
+                root / speaker / f"take{i}.wav", syllable_train(8 + i, f0=f0 * (1 + 0.03 * i)), RATE
+            )
     return root
 
 
@@ -74,27 +85,41 @@ def test_the_model_runs_against_each_speakers_own_baseline(tmp_path, model):
         assert "speaker baselines: high (3 recordings), low (3 recordings)" in summary.text()
         analyses = full_analyses(project)
         # Every clip went to the model with its own speaker's baseline, after all were measured.
-        assert sorted(name for batch in model.batches for name in batch) == ["high"] * 3 + ["low"] * 3
+        assert (
+            sorted(name for batch in model.batches for name in batch) == ["high"] * 3 + ["low"] * 3
+        )
         assert len(analyses) == 6  # one model analysis a recording
         for result, speaker in analyses:
             assert result.cues["baseline"] == speaker and result.label is not None
             # Against their own baseline neither speaker's pitch stands out.
             assert abs(result.cues["cues"]["f0_mean"]["z"]) < 1.0
         # Pitch relative to the speaker: each speaker's lowest take reads as low.
-        lowest = {speaker: min((r for r, s in analyses if s == speaker),
-                               key=lambda r: r.cues["cues"]["f0_mean"]["value"]) for speaker in SPEAKERS}
+        lowest = {
+            speaker: min(
+                (r for r, s in analyses if s == speaker),
+                key=lambda r: r.cues["cues"]["f0_mean"]["value"],
+            )
+            for speaker in SPEAKERS
+        }
         assert {speaker: r.label for speaker, r in lowest.items()} == {"high": "sad", "low": "sad"}
-        cues_only = project.conn.execute("SELECT count(*) FROM analyses WHERE kind = 'cues'").fetchone()[0]
+        cues_only = project.conn.execute(
+            "SELECT count(*) FROM analyses WHERE kind = 'cues'"
+        ).fetchone()[0]
         assert cues_only == 6  # the measuring pass, against population priors, is kept too
         listed = project.list_analyses(Filters())
-        assert len(listed) == 6 and {r.label is not None for _, r, _ in listed} == {True}  # but not listed
+        assert len(listed) == 6 and {r.label is not None for _, r, _ in listed} == {
+            True
+        }  # but not listed
         assert len(project.list_analyses(Filters(superseded=True))) == 12
         counts = project.counts()
 
     with Project(tmp_path / "p.emostudio") as project:  # a rerun adds nothing
         again = run_import(project, folder, options)
         assert again.imported == 0 and again.already == 6
-        assert again.speakers == {"high": 3, "low": 3}  # each recording counts once, however often analysed
+        assert again.speakers == {
+            "high": 3,
+            "low": 3,
+        }  # each recording counts once, however often analysed
         assert project.counts() == counts
 
 
