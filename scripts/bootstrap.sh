@@ -90,6 +90,7 @@ case "$ACTION" in
   test)
     say "Lint (ruff) and tests (pytest)"
     "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
     QT_QPA_PLATFORM=offscreen EMOSTUDIO_REQUIRE_REAL_DATA=1 "$VENV/bin/python" -m pytest
     ;;
   *)
