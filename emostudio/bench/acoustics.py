@@ -10,6 +10,7 @@ import glob
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 
 from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import (
@@ -50,6 +51,19 @@ def real_speech(minutes: float, speech_dir: Path = ASTERISK_DIR) -> np.ndarray:
             if total >= needed:
                 break
     return np.concatenate(chunks)[:needed]
+
+
+def write_clips(folder: Path, count: int, seconds: float, speech_dir: Path) -> list[Path]:
+    """``count`` WAV files of ``seconds`` of real speech each (different stretches)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    speech = real_speech(count * seconds / 60 + 0.1, speech_dir)
+    step = int(seconds * MODEL_SAMPLE_RATE)
+    paths = []
+    for i in range(count):
+        path = folder / f"clip{i:03d}.wav"
+        sf.write(path, speech[i * step : (i + 1) * step], MODEL_SAMPLE_RATE, subtype="PCM_16")
+        paths.append(path)
+    return paths
 
 
 def full_cues(samples: np.ndarray) -> None:

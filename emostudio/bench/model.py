@@ -17,13 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 import torch
 
-from emostudio.bench.acoustics import ASTERISK_DIR, real_speech
+from emostudio.bench.acoustics import ASTERISK_DIR, write_clips
 from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import Timing, machine_line
-from model_core.audio import MODEL_SAMPLE_RATE, load_audio
+from model_core.audio import load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement, quiet_libraries
 from model_core.model.config import RANDOM, EmoReasonerConfig
@@ -184,18 +183,6 @@ def peak_memory(placement: Placement) -> str:
     return text
 
 
-def _clips(count: int, folder: Path, speech_dir: Path) -> list[Path]:
-    """``count`` WAV files of 5 s of real speech (different stretches), written to ``folder``."""
-    speech = real_speech(count * CLIP_SECONDS / 60 + 0.1, speech_dir)
-    step = int(CLIP_SECONDS * MODEL_SAMPLE_RATE)
-    paths = []
-    for i in range(count):
-        path = folder / f"clip{i:02d}.wav"
-        sf.write(path, speech[i * step : (i + 1) * step], MODEL_SAMPLE_RATE, subtype="PCM_16")
-        paths.append(path)
-    return paths
-
-
 def _stages(
     model: EmoReasoner,
     paths: list[Path],
@@ -277,7 +264,7 @@ def model_section(
     parameters = sum(p.numel() for p in model.parameters()) / 1e6
     single, many = Timer(placement, repeats), Timer(placement, repeats)
     with tempfile.TemporaryDirectory() as folder, torch.inference_mode():
-        paths = _clips(batch, Path(folder), speech_dir)
+        paths = write_clips(Path(folder), batch, CLIP_SECONDS, speech_dir)
         one = _stages(model, paths[:1], single, "", tokens)
         whole = _stages(model, paths, many, "", tokens)
     label_path = [k for k in one if not k.startswith("generation")]

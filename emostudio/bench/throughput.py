@@ -17,31 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import soundfile as sf
-
-from emostudio.bench.acoustics import ASTERISK_DIR, real_speech
+from emostudio.bench.acoustics import ASTERISK_DIR, write_clips
 from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import machine_line
-from model_core.audio import MODEL_SAMPLE_RATE, load_audio
+from model_core.audio import load_audio
 from model_core.devices import pick_placement, quiet_libraries
 from model_core.pipeline import Analyzer, Clip, load_model, model_folder
 
 SHORT_SECONDS, ONE_CLIP_SECONDS, TOKENS = 3.0, 5.0, 60
 LABEL_RATE_TARGET, ONE_CLIP_TARGET, RATIONALE_RATE_TARGET, IMPORT_RATE_TARGET = 5.0, 0.4, 1.5, 2.0
 PROBABILITY_TOLERANCE = 1e-3
-
-
-def write_clips(folder: Path, count: int, seconds: float, speech_dir: Path) -> list[Path]:
-    """``count`` WAV files of ``seconds`` of real speech each (different stretches)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    speech = real_speech(count * seconds / 60 + 0.1, speech_dir)
-    step = int(seconds * MODEL_SAMPLE_RATE)
-    paths = []
-    for i in range(count):
-        path = folder / f"clip{i:03d}.wav"
-        sf.write(path, speech[i * step : (i + 1) * step], MODEL_SAMPLE_RATE, subtype="PCM_16")
-        paths.append(path)
-    return paths
 
 
 def _label_run(analyzer: Analyzer, paths: list[Path], rationale: bool = False):
