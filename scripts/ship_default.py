@@ -292,9 +292,10 @@ CC BY-NC-SA 4.0 for the head, inherited from RAVDESS: see `LICENSE` in this fold
   48 kHz studio recordings; four classes, neutral (with calm), happy, sad, angry: 864 of
   the 1440 clips (fearful, disgust and surprised left out). The head is trained on all
   24 actors. Get RAVDESS from Zenodo record 1188976 (`Audio_Speech_Actors_01-24.zip`).
-- **Debian's asterisk prompts** (`asterisk-core-sounds-en-wav`, CC BY-SA 3.0): 463 real
-  recordings of one professional female speaker, 8 kHz, all neutral, also in the head's
-  training (`--train-only asterisk-train`); the 100 held-out prompts never.
+- **Debian's asterisk prompts** (`asterisk-core-sounds-en-wav`, CC BY-SA 3.0): {prompts} of
+  the 463 real recordings of one professional female speaker (8 kHz, all neutral) in the
+  head's training (`--train-only asterisk-train --train-only-sample {prompts}`); the 100
+  held-out prompts never.
 - The LLM, adapters and prosody encoder are the synthetic-prosody model's
   (`assets/models/synthetic`: a synthetic corpus and Debian's asterisk prompts, data that
   allow any use), unchanged: the LLM has never heard RAVDESS.
