@@ -2,6 +2,8 @@
 
 usage: python scripts/anchor_probe.py RAVDESS_DATA --cache DIR --cross ASED_DATA
        [--cross-sample 481] [--base synthetic] [--out FILE]
+       [--prompts 0,12,24] [--weights 1,0.75,0.5] [--anchors 0,0.5,1,1.5]
+       [--c-whisper 0.01] [--c-acoustic 0.02]
 
 For each setting: RAVDESS pooled UA over four folds by actor (each held-out actor against
 their own voice), and, for a head trained on all of RAVDESS, the UA on the other corpus
@@ -24,12 +26,24 @@ from model_core.pipeline import load_model
 from train.compare import sample
 from train.datasets import load_examples
 from train.evaluate import classification_metrics
-from train.head import HEAD_CACHE, crossval_head, fit_label_head, head_features, middle_layer
+from train.head import (
+    DEFAULT_C,
+    HEAD_CACHE,
+    crossval_head,
+    fit_label_head,
+    head_features,
+    middle_layer,
+)
 from train.speaker_cv import speaker_folds, summarise
 
-ANCHORS = (0.0, 0.5, 1.0, 1.5)
-WHISPER_WEIGHTS = (1.0, 0.75, 0.5)
-PROMPTS = (0, 12, 24, 48, 96)
+ANCHORS = "0,0.5,1,1.5"
+WHISPER_WEIGHTS = "1,0.75,0.5"
+PROMPTS = "0,12,24,48,96"
+
+
+def numbers(text: str, kind=float) -> list:
+    """``"0,0.5"`` -> ``[0.0, 0.5]``: one grid axis from the command line."""
+    return [kind(part) for part in text.split(",") if part.strip()]
 
 
 def own_voice_reading(head, features, speakers) -> list[str]:
@@ -48,6 +62,11 @@ def main() -> None:
     parser.add_argument("--cross-sample", type=int, default=481)
     parser.add_argument("--base", default="synthetic")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--prompts", default=PROMPTS, help="asterisk prompts in training")
+    parser.add_argument("--weights", default=WHISPER_WEIGHTS, help="Whisper block weights")
+    parser.add_argument("--anchors", default=ANCHORS, help="population anchors")
+    parser.add_argument("--c-whisper", default=str(DEFAULT_C["whisper"]), help="inverse L2")
+    parser.add_argument("--c-acoustic", default=str(DEFAULT_C["acoustic"]), help="inverse L2")
     args = parser.parse_args()
 
     model = load_model(args.base, pick_placement("auto"))
@@ -69,11 +88,18 @@ def main() -> None:
         f"Anchor probe: {args.data} ({len(train[1])} clips, 4 folds by speaker), "
         f"{args.cross} ({len(cross[1])} clips), asterisk-test ({len(calm[1])} prompts)",
         "",
-        "| asterisk prompts | Whisper weight | anchor | RAVDESS own voice | cross-corpus UA "
-        "| asterisk neutral |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| asterisk prompts | Whisper weight | anchor | C Whisper | C acoustic "
+        "| RAVDESS own voice | cross-corpus UA | asterisk neutral |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for count, weight, anchor in itertools.product(PROMPTS, WHISPER_WEIGHTS, ANCHORS):
+    grid = itertools.product(
+        numbers(args.prompts, int),
+        numbers(args.weights),
+        numbers(args.anchors),
+        numbers(args.c_whisper),
+        numbers(args.c_acoustic),
+    )
+    for count, weight, anchor, c_whisper, c_acoustic in grid:
         extra = (
             features_of(sample(prompts, count))
             if count
@@ -83,6 +109,7 @@ def main() -> None:
             layer=layer,
             block_weights={"whisper": weight, "acoustic": 1.0},
             population_anchor=anchor,
+            c={"whisper": c_whisper, "acoustic": c_acoustic},
         )
         results, temperatures = crossval_head(
             *train[:3], folds, labels, lambda _: None, always=extra[:3], **options
@@ -101,7 +128,10 @@ def main() -> None:
         neutral = np.mean(
             [label == "neutral" for label in own_voice_reading(head, calm[0], calm[2])]
         )
-        lines.append(f"| {count} | {weight} | {anchor} | {own:.1%} | {other:.1%} | {neutral:.0%} |")
+        lines.append(
+            f"| {count} | {weight} | {anchor} | {c_whisper} | {c_acoustic} "
+            f"| {own:.1%} | {other:.1%} | {neutral:.0%} |"
+        )
         print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
     if args.out:

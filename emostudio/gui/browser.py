@@ -123,16 +123,7 @@ class SessionBrowser(QWidget):
         self.label.addItem("any")
         self.speaker.addItem("any")
         if project is not None:
-            self.label.addItems(
-                sorted(
-                    {
-                        row[0]
-                        for row in project.conn.execute(
-                            "SELECT label FROM analyses WHERE label IS NOT NULL UNION SELECT label FROM annotations"
-                        )
-                    }
-                )
-            )
+            self.label.addItems(project.labels())
             self.speaker.addItems(project.speakers())
         self.label.blockSignals(False)
         self.speaker.blockSignals(False)

@@ -254,12 +254,7 @@ def run_import(
     # With known speakers the model waits for their baselines: cues first, model after.
     by_speaker = pattern is not None and not options.cues_only
     kind = "cues" if options.cues_only or by_speaker else "full"
-    done = {
-        sha
-        for (sha,) in project.conn.execute(
-            "SELECT DISTINCT sha256 FROM analyses WHERE kind IN ('full', ?)", (kind,)
-        )
-    }
+    done = project.analysed(kind)
     analyzer = None
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
@@ -310,7 +305,7 @@ def run_import(
                 summary.failed.append((path, item["error"]))
                 note(path)
             elif item["status"] == "already" or item["sha256"] in seen:
-                _remember_path(project, item["sha256"], path)
+                project.remember_path(item["sha256"], path)
                 summary.already += 1
                 note(path)
             elif analyzer is None or by_speaker:
@@ -351,12 +346,7 @@ def _speaker_pass(
     )
     if analyzer is None:
         return
-    done = {
-        sha
-        for (sha,) in project.conn.execute(
-            "SELECT DISTINCT sha256 FROM analyses WHERE kind = 'full'"
-        )
-    }
+    done = project.analysed("full")
     pending = [(sha, path, speaker) for sha, (path, speaker) in here.items() if sha not in done]
 
     def failed(path: str, error: str) -> None:
@@ -368,9 +358,3 @@ def _speaker_pass(
     model_pass(
         project, pending, analyzer, batch=MODEL_BATCH, note=note, failed=failed, cancelled=cancelled
     )
-
-
-def _remember_path(project: Project, sha256: str, path: str) -> None:
-    with project.transaction() as conn:
-        if conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha256,)).fetchone():
-            conn.execute("INSERT OR IGNORE INTO recording_paths VALUES (?, ?)", (sha256, path))

@@ -30,6 +30,8 @@ from model_core.audio import Recording
 from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
 
+_REMEMBER_PATH = "INSERT OR IGNORE INTO recording_paths(sha256, path) VALUES (?, ?)"
+
 
 def _pack(array: np.ndarray, dtype) -> bytes:
     return zlib.compress(np.ascontiguousarray(array, dtype=dtype).tobytes(), 6)
@@ -100,27 +102,29 @@ class Project(ProjectQueries):
             if not known:
                 audio = recording.path.read_bytes() if store_audio and recording.path else None
                 conn.execute(
-                    "INSERT INTO recordings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        recording.sha256,
-                        recording.name,
-                        str(recording.path) if recording.path else None,
-                        recording.duration,
-                        recording.sample_rate,
-                        recording.n_channels,
-                        f"{recording.format}/{recording.subtype}",
-                        speaker,
-                        now(),
-                        audio,
-                        recording.path.suffix.lstrip(".").lower() if audio is not None else None,
-                    ),
+                    "INSERT INTO recordings(sha256, name, path, duration, sample_rate, channels,"
+                    " format, speaker, added, audio, audio_format) VALUES (:sha256, :name, :path,"
+                    " :duration, :sample_rate, :channels, :format, :speaker, :added, :audio,"
+                    " :audio_format)",
+                    {
+                        "sha256": recording.sha256,
+                        "name": recording.name,
+                        "path": str(recording.path) if recording.path else None,
+                        "duration": recording.duration,
+                        "sample_rate": recording.sample_rate,
+                        "channels": recording.n_channels,
+                        "format": f"{recording.format}/{recording.subtype}",
+                        "speaker": speaker,
+                        "added": now(),
+                        "audio": audio,
+                        "audio_format": (
+                            recording.path.suffix.lstrip(".").lower() if audio is not None else None
+                        ),
+                    },
                 )
                 self._audit("add recording", {"sha256": recording.sha256, "name": recording.name})
             if recording.path:
-                conn.execute(
-                    "INSERT OR IGNORE INTO recording_paths VALUES (?, ?)",
-                    (recording.sha256, str(recording.path)),
-                )
+                conn.execute(_REMEMBER_PATH, (recording.sha256, str(recording.path)))
                 conn.execute("DELETE FROM import_errors WHERE path = ?", (str(recording.path),))
             for track in tracks:
                 self._add_track(recording.sha256, track)
@@ -236,7 +240,8 @@ class Project(ProjectQueries):
     def record_import_error(self, path: str, error: str) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO import_errors VALUES (?, ?, ?)", (path, error, now())
+                "INSERT OR REPLACE INTO import_errors(path, error, at) VALUES (?, ?, ?)",
+                (path, error, now()),
             )
 
     def set_speaker(self, sha256: str, speaker: str | None) -> None:
@@ -267,7 +272,8 @@ class Project(ProjectQueries):
     def save_speaker(self, baseline: SpeakerBaseline) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO speakers(name, baseline, recordings, updated)"
+                " VALUES (?, ?, ?, ?)",
                 (baseline.name, json.dumps(baseline.to_dict()), baseline.n_recordings, now()),
             )
             self._audit(
@@ -276,8 +282,25 @@ class Project(ProjectQueries):
 
     # ----------------------------------------------------------------- reading
     def has_analysis(self, sha256: str, kind: str) -> bool:
-        query = "SELECT 1 FROM analyses WHERE sha256 = ? AND kind IN ('full', ?) LIMIT 1"
-        return self.conn.execute(query, (sha256, kind)).fetchone() is not None
+        """Whether the recording has a whole-recording analysis of ``kind`` (a ``full``
+        analysis counts for every kind)."""
+        return sha256 in self.analysed(kind, sha256)
+
+    def analysed(self, kind: str, sha256: str | None = None) -> set[str]:
+        """The recordings (all, or just ``sha256``) with an analysis of ``kind`` or ``full``."""
+        query = "SELECT DISTINCT sha256 FROM analyses WHERE kind IN ('full', ?)"
+        params: tuple = (kind,)
+        if sha256 is not None:
+            query, params = query + " AND sha256 = ?", (kind, sha256)
+        return {sha for (sha,) in self.conn.execute(query, params)}
+
+    def remember_path(self, sha256: str, path: str) -> bool:
+        """Remember another path of a stored recording; False when it is not stored."""
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha256,)).fetchone():
+                return False
+            conn.execute(_REMEMBER_PATH, (sha256, path))
+            return True
 
     def recording(self, sha256: str) -> dict[str, Any] | None:
         row = self.conn.execute(

@@ -149,6 +149,14 @@ class ProjectQueries:
             )
         ]
 
+    def labels(self) -> list[str]:
+        """Every label a model or an annotator has given, sorted."""
+        query = (
+            "SELECT label FROM analyses WHERE label IS NOT NULL"
+            " UNION SELECT label FROM annotations ORDER BY label"
+        )
+        return [label for (label,) in self.conn.execute(query)]
+
     def recompute_baseline(self, speaker: str) -> SpeakerBaseline:
         """A speaker's baseline from the raw cue values of their recordings.
 

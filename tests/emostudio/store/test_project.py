@@ -123,6 +123,26 @@ def test_same_content_under_two_names_is_stored_once(tmp_path):
         assert project.counts()["recordings"] == 1
         assert project.recording(recording.sha256)["paths"] == [str(tmp_path / "a.wav"), str(copy)]
 
+        third = tmp_path / "c.wav"
+        third.write_bytes(copy.read_bytes())
+        assert project.remember_path(recording.sha256, str(third))
+        assert project.recording(recording.sha256)["paths"][-1] == str(third)
+        assert not project.remember_path("0" * 64, str(third))  # not stored: nothing kept
+        assert project.analysed("cues") == {recording.sha256}
+        assert project.analysed("full") == set()  # a cue analysis is not a model analysis
+        assert project.has_analysis(recording.sha256, "cues")
+        assert not project.has_analysis(recording.sha256, "full")
+
+
+def test_labels_of_models_and_annotators_are_listed_once(tmp_path):
+    with Project(tmp_path / "p.emostudio") as project:
+        analysis_id, _ = _add(project, tmp_path, "a.wav")
+        assert project.labels() == []  # a cue analysis gives no label
+        project.annotate(analysis_id, "ann", "sad", accepted=False)
+        project.annotate(analysis_id, "bob", "angry", accepted=False)
+        project.annotate(analysis_id, "cid", "sad", accepted=False)
+        assert project.labels() == ["angry", "sad"]
+
 
 def test_annotations_are_append_only_with_history(tmp_path):
     with Project(tmp_path / "p.emostudio") as project:
