@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import torch
+from model_core.errors import EmoStudioError
+
+if TYPE_CHECKING:  # torch is imported where a device is chosen: commands without a model
+    import torch  # start without it
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+class DeviceError(EmoStudioError, ValueError):
+    """The requested device is unknown or not available here."""
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,8 @@ class Placement:
     dtype: torch.dtype
 
     def describe(self) -> str:
+        import torch
+
         name = str(self.device)
         if self.device.type == "cuda":
             name += f" ({torch.cuda.get_device_name(self.device)})"
@@ -31,11 +41,13 @@ def pick_placement(choice: str = "auto") -> Placement:
 
     Raises
     ------
-    ValueError
-        When the requested device is not available here.
+    DeviceError
+        When the requested device is unknown or not available here.
     """
+    import torch
+
     if choice not in DEVICE_CHOICES:
-        raise ValueError(f"device must be one of {DEVICE_CHOICES}, got {choice!r}")
+        raise DeviceError(f"device must be one of {DEVICE_CHOICES}, got {choice!r}")
     if choice == "auto":
         if torch.cuda.is_available():
             choice = "cuda"
@@ -45,12 +57,12 @@ def pick_placement(choice: str = "auto") -> Placement:
             choice = "cpu"
     if choice == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError("device cuda requested, but no CUDA GPU is available")
+            raise DeviceError("device cuda requested, but no CUDA GPU is available")
         dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         return Placement(torch.device("cuda"), dtype)
     if choice == "mps":
         if not torch.backends.mps.is_available():
-            raise ValueError("device mps requested, but Apple's MPS is not available")
+            raise DeviceError("device mps requested, but Apple's MPS is not available")
         return Placement(torch.device("mps"), torch.float16)
     return Placement(torch.device("cpu"), torch.float32)
 

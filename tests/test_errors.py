@@ -56,3 +56,31 @@ def test_the_cli_prints_an_emostudio_error_as_one_line(tmp_path, capsys):
     status = main(["list", "--db", str(tmp_path / "nowhere" / "p.emostudio")])
     err = capsys.readouterr().err
     assert status == 2 and "Traceback" not in err and err.count("\n") == 1
+
+
+def _broken(args):
+    raise ZeroDivisionError("a bug")
+
+
+def test_an_internal_error_is_one_line_and_its_traceback_only_with_debug(
+    tmp_path, capsys, monkeypatch
+):
+    import pytest
+
+    from emostudio.cli.main import main as app_main
+    from model_core.errors import UNEXPECTED_STATUS
+    from train import cli as train_cli
+
+    monkeypatch.setattr("emostudio.cli.project.run_list", _broken)
+    command = ["list", "--db", str(tmp_path / "p.emostudio")]
+    assert app_main(command) == UNEXPECTED_STATUS
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ZeroDivisionError: a bug" in err and "--debug" in err
+    with pytest.raises(ZeroDivisionError):
+        app_main([*command, "--debug"])
+
+    monkeypatch.setitem(train_cli.COMMANDS, "validate", _broken)
+    assert train_cli.main(["validate", "asterisk"]) == UNEXPECTED_STATUS
+    assert "ZeroDivisionError: a bug" in capsys.readouterr().err
+    with pytest.raises(ZeroDivisionError):
+        train_cli.main(["validate", "asterisk", "--debug"])

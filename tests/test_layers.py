@@ -91,3 +91,13 @@ def test_the_checker_sees_imports():
     """Guard against a checker that passes because it reads nothing."""
     roots = imported_roots(ROOT / "model_core" / "acoustics" / "pitch.py")
     assert {"numpy", "parselmouth", "model_core"} <= roots
+
+
+def test_the_command_line_starts_without_torch_or_scipy_stats():
+    """Commands without a model (cues, list, export, --help) must not pay torch's 3 s start."""
+    import subprocess
+    import sys
+
+    probe = "import sys, emostudio.cli.main, train.cli; print(sorted({'torch', 'scipy.stats'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from model_core.errors import add_debug_options
 from train import __version__
 
 PROG = "emostudio-train"
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cv.add_argument("--iemocap", type=Path, required=True, help="IEMOCAP_full_release folder")
     cv.add_argument("--full", action="store_true", help="every label instead of the 4-class set")
+    add_debug_options(parser)
     return parser
 
 
@@ -235,7 +237,7 @@ def _train_only_examples(args, labels: list[str] | None = None) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     from model_core.devices import quiet_libraries
-    from model_core.errors import EmoStudioError
+    from model_core.errors import EmoStudioError, report_unexpected
 
     args = build_parser().parse_args(argv)
     quiet_libraries()
@@ -245,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         return error(str(err))
     except KeyboardInterrupt:
         return error("interrupted; rerun the same command to resume")
+    except Exception as err:  # a bug: one line, and the traceback with --debug
+        if args.debug:
+            raise
+        return report_unexpected(PROG, err)
 
 
 def _validate(args) -> int:

@@ -12,6 +12,7 @@ import sys
 
 from emostudio import __version__
 from emostudio.cli import analyze, baseline, bench, cues, gui, models, project
+from model_core.errors import add_debug_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (gui, analyze, cues, baseline, project, models, bench):
         module.add_parser(subparsers)
+    add_debug_options(parser)
     return parser
 
 
@@ -52,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
-    from model_core.errors import EmoStudioError
+    from model_core.errors import EmoStudioError, report_unexpected
 
     try:
         return int(args.run(args))
@@ -67,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         # /dev/null so that Python's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # a bug: one line, and the traceback with --debug
+        if getattr(args, "debug", False):
+            raise
+        return report_unexpected("emostudio", err)
 
 
 if __name__ == "__main__":

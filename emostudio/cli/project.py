@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from emostudio.cli.common import report_error, whole_number
+from emostudio.store.export import FORMATS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     exporter = subparsers.add_parser("export", help="export analyses: TextGrid, EAF, CSV or JSON")
     exporter.add_argument("--db", type=Path, required=True)
-    exporter.add_argument("--format", required=True, choices=("textgrid", "eaf", "csv", "json"))
+    exporter.add_argument("--format", required=True, choices=FORMATS)
     exporter.add_argument(
         "--out", type=Path, required=True, help="folder (files are written only inside it)"
     )

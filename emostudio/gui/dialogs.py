@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.store.export import FORMATS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -221,7 +222,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.format = QComboBox()
-        self.format.addItems(["textgrid", "eaf", "csv", "json"])
+        self.format.addItems(list(FORMATS))
         self.format.setToolTip(
             "TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file"
         )
