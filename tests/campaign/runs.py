@@ -16,7 +16,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers.bad_inputs import Built, Refused
+from tests.campaign.bad_inputs import Built, Refused
 
 TIMEOUT_MS = 30_000
 TRAIN_COMMANDS = ("validate", "fit", "evaluate")

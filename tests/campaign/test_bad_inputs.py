@@ -1,5 +1,5 @@
 """The bad-input campaign: every kind of broken, odd or hostile input of
-:mod:`tests.helpers.bad_inputs`, through every entry point it applies to.
+:mod:`tests.campaign.bad_inputs`, through every entry point it applies to.
 
 A refused input must give a line that names it and the problem, the documented exit
 status, no traceback, and nothing already stored may be lost (a refused project file keeps
@@ -17,24 +17,8 @@ from pathlib import Path
 import pytest
 from pytestqt.exceptions import TimeoutError as QtTimeoutError
 
-from tests.campaign.runs import (
-    TIMEOUT_MS,
-    Opened,
-    Outcome,
-    assert_accepted,
-    assert_refused,
-    data_spec,
-    evaluate_argv,
-    file_state,
-    fit_config,
-    fresh_copy,
-    messages,
-    open_each,
-    rows_in,
-    run_cli,
-)
-from tests.helpers import bad_inputs as corpus
-from tests.helpers.bad_inputs import (
+from tests.campaign import bad_inputs as corpus
+from tests.campaign.bad_inputs import (
     ACCEPTED,
     ANALYZE,
     BASELINE,
@@ -51,6 +35,22 @@ from tests.helpers.bad_inputs import (
     Built,
     Context,
     Kind,
+)
+from tests.campaign.runs import (
+    TIMEOUT_MS,
+    Opened,
+    Outcome,
+    assert_accepted,
+    assert_refused,
+    data_spec,
+    evaluate_argv,
+    file_state,
+    fit_config,
+    fresh_copy,
+    messages,
+    open_each,
+    rows_in,
+    run_cli,
 )
 
 # The app's own GUI fixtures (a window with fake sound devices, private settings); without

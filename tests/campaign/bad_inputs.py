@@ -279,8 +279,8 @@ def _odd_name(ctx: Context) -> Built:
 
 # ----------------------------------------------------------------- the rest
 # Manifests and checkpoints, then projects, command lines and drops register their kinds there.
-from tests.helpers import bad_inputs_more as _more  # noqa: E402
-from tests.helpers import bad_inputs_projects as _projects  # noqa: E402, F401
+from tests.campaign import bad_inputs_more as _more  # noqa: E402
+from tests.campaign import bad_inputs_projects as _projects  # noqa: E402, F401
 
 
 def build(folder: Path, checkpoint: Path | None = None) -> Context:

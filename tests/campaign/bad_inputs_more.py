@@ -1,6 +1,6 @@
 """The bad-input corpus, continued: manifests and checkpoint folders (see
-:mod:`tests.helpers.bad_inputs`; projects, command lines and drops are in
-:mod:`tests.helpers.bad_inputs_projects`)."""
+:mod:`tests.campaign.bad_inputs`; projects, command lines and drops are in
+:mod:`tests.campaign.bad_inputs_projects`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.helpers.bad_inputs import (
+from tests.campaign.bad_inputs import (
     ACCEPTED,
     ANALYZE,
     EVALUATE,

@@ -1,5 +1,5 @@
 """The bad-input corpus, continued: project databases, command-line arguments and files
-dropped on the app (see :mod:`tests.helpers.bad_inputs`)."""
+dropped on the app (see :mod:`tests.campaign.bad_inputs`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.helpers.bad_inputs import (
+from tests.campaign.bad_inputs import (
     ACCEPTED,
     BASELINE,
     CUES,
@@ -23,7 +23,7 @@ from tests.helpers.bad_inputs import (
     kind,
     refuse,
 )
-from tests.helpers.bad_inputs_more import ROOT_SKIP, analysis_of, csv_rows
+from tests.campaign.bad_inputs_more import ROOT_SKIP, analysis_of, csv_rows
 
 
 # ----------------------------------------------------------------- project databases
