@@ -35,8 +35,8 @@ MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "mod
 # Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
 SHIPPED_MODELS = {
     "default": MODELS_FOLDER / "default",  # the shipped default
-    # The synthetic-prosody model (data that allow any use); while it is the default, this
-    # folder is a link to default's.
+    # The synthetic-prosody model (data that allow any use); the default holds a copy of its
+    # adapters, encoder and LoRA, with a label head trained on RAVDESS.
     "synthetic": MODELS_FOLDER / "synthetic",
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
