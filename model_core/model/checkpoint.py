@@ -132,6 +132,11 @@ def load_checkpoint(folder: str | Path, placement: Placement):
     model = EmoReasoner(config, placement)
     load_trainable_parts(model, folder)
     model.head = load_head(folder)
+    if model.head is not None and list(model.head.labels) != list(config.labels):
+        raise CheckpointError(
+            f"{folder}: its label head gives {', '.join(model.head.labels)} but the model's "
+            f"labels are {', '.join(config.labels)}; refit the head (emostudio-train fit-head)"
+        )
     model.to(device=placement.device, dtype=placement.dtype)
     return model.eval()
 

@@ -10,6 +10,7 @@ import pytest
 
 from model_core.audio import load_audio
 from model_core.devices import pick_placement
+from model_core.model.checkpoint import CheckpointError
 from model_core.model.head import HEAD_FILE
 from model_core.model.reasoner import EmoReasoner
 from model_core.pipeline import Analyzer, Clip
@@ -114,6 +115,11 @@ def test_a_fitted_head_ships_in_a_model_folder_and_the_pipeline_reads_it_as_trai
 
     saved = model.save_pretrained(tmp_path / "saved")
     assert (saved / HEAD_FILE).exists()
+    config_file = saved / "emostudio_config.json"
+    config = json.loads(config_file.read_text())
+    config_file.write_text(json.dumps({**config, "labels": ["high", "low"]}))
+    with pytest.raises(CheckpointError, match="its label head gives low, high"):
+        EmoReasoner.from_pretrained(saved, pick_placement("cpu"))
 
 
 def test_fit_head_refuses_data_without_the_models_labels(corpus, base, tmp_path, capsys):
