@@ -1,7 +1,7 @@
 """The label head's anchor, block weights and asterisk prompts against three checks, one run.
 
 usage: python scripts/anchor_probe.py RAVDESS_DATA --cache DIR --cross ASED_DATA
-       [--cross-sample 481] [--base synthetic] [--out FILE]
+       [--cross-sample 481] [--cross-part 0] [--base synthetic] [--out FILE]
        [--prompts 0,12,24] [--weights 1,0.75,0.5] [--anchors 0,0.5,1,1.5]
        [--c-whisper 0.01] [--c-acoustic 0.02]
 
@@ -60,6 +60,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--cross", required=True)
     parser.add_argument("--cross-sample", type=int, default=481)
+    parser.add_argument(
+        "--cross-part", type=int, default=0, help="which sample of the other corpus (0, 1, ...)"
+    )
     parser.add_argument("--base", default="synthetic")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--prompts", default=PROMPTS, help="asterisk prompts in training")
@@ -79,7 +82,11 @@ def main() -> None:
 
     train = features_of([e for e in load_examples(args.data) if e.label in labels])
     cross = features_of(
-        sample([e for e in load_examples(args.cross) if e.label in labels], args.cross_sample)
+        sample(
+            [e for e in load_examples(args.cross) if e.label in labels],
+            args.cross_sample,
+            part=args.cross_part,
+        )
     )
     calm = features_of(load_examples("asterisk-test"))
     prompts = [e for e in load_examples("asterisk-train") if e.label in labels]

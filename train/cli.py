@@ -162,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="score a fixed sample of N test clips (labels keep their shares; seed 0)",
     )
+    compare.add_argument(
+        "--sample-part",
+        type=int,
+        default=0,
+        metavar="K",
+        help="the K-th sample of N from the same shuffle (parts share no clip; default 0)",
+    )
     compare.add_argument("--rationales", type=int, default=0, help="rationales per model")
     compare.add_argument("--cache", type=Path, help="feature cache folder")
     compare.add_argument("--out", type=Path, required=True, metavar="DIR")
@@ -509,7 +516,11 @@ def _compare(args) -> int:
         return error("nothing to compare: give --model and/or --peer-train")
     test = [e for spec in args.data for e in load_examples(spec) if e.label]
     if args.sample:
-        test = sample(test, args.sample)
+        test = sample(test, args.sample, part=args.sample_part)
+        if not test:
+            return error(f"--sample-part {args.sample_part}: the data hold no clip for that part")
+    elif args.sample_part:
+        return error("--sample-part needs --sample")
     peer_train = [e for spec in args.peer_train for e in load_examples(spec)] or None
     try:
         rows = compare(
@@ -517,7 +528,8 @@ def _compare(args) -> int:
         )
     except PeerUnavailableError as err:
         return error(str(err))
-    sampled = f" (a sample of {len(test)} clips)" if args.sample else ""
+    part = f", part {args.sample_part}" if args.sample_part else ""
+    sampled = f" (a sample of {len(test)} clips{part})" if args.sample else ""
     trained_on = f"; peer trained on {', '.join(args.peer_train)}" if args.peer_train else ""
     path = write(rows, args.out, f"Compared on {', '.join(args.data)}{sampled}{trained_on}")
     say(path.read_text())

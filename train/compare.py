@@ -86,11 +86,18 @@ def model_row(
     )
 
 
-def sample(examples: list[Example], size: int, seed: int = 0) -> list[Example]:
+def sample(examples: list[Example], size: int, seed: int = 0, part: int = 0) -> list[Example]:
     """A deterministic sample of ``size`` examples, each label keeping its share (when
-    compute is short; every system then scores the same clips)."""
+    compute is short; every system then scores the same clips).
+
+    ``part`` k takes the k-th run of ``size`` from the same shuffle, so parts never share a
+    clip: choose a recipe on part 0 and confirm it on part 1. Part 0 is the sample this
+    function always gave. A part past the end is empty.
+    """
+    if part < 0:
+        raise ValueError(f"a sample part is 0 or more, not {part}")
     if size >= len(examples):
-        return list(examples)
+        return list(examples) if part == 0 else []
     rng = np.random.default_rng(seed)
     by_label: dict[str | None, list[Example]] = {}
     for example in examples:
@@ -98,7 +105,8 @@ def sample(examples: list[Example], size: int, seed: int = 0) -> list[Example]:
     chosen = []
     for items in by_label.values():
         take = round(size * len(items) / len(examples))
-        chosen += [items[i] for i in sorted(rng.permutation(len(items))[:take])]
+        order = rng.permutation(len(items))[part * take : (part + 1) * take]
+        chosen += [items[i] for i in sorted(order)]
     return sorted(chosen, key=examples.index)
 
 

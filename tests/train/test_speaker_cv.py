@@ -130,3 +130,16 @@ def test_a_sample_keeps_each_labels_share_and_is_the_same_every_time():
     chosen = sample(examples, 20)
     assert [e.label for e in chosen].count("a") == 15 and len(chosen) == 20
     assert chosen == sample(examples, 20) and sample(examples, 99) == examples
+
+
+def test_sample_parts_share_no_clip_and_part_zero_is_the_old_sample():
+    from train.compare import sample
+
+    examples = [Example(f"e{i}", "x.wav", "a" if i < 30 else "b", speaker="s") for i in range(40)]
+    first, second = sample(examples, 20), sample(examples, 20, part=1)
+    assert first == sample(examples, 20, part=0)
+    assert not {e.id for e in first} & {e.id for e in second}
+    assert len(second) == 20 and [e.label for e in second].count("a") == 15
+    assert sample(examples, 20, part=2) == [] and sample(examples, 99, part=1) == []
+    with pytest.raises(ValueError, match="0 or more"):
+        sample(examples, 20, part=-1)
