@@ -305,7 +305,7 @@ class Project(ProjectQueries):
     def recording(self, sha256: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT sha256, name, path, duration, sample_rate, channels, format, speaker, added,"
-            " audio IS NOT NULL FROM recordings WHERE sha256 = ?",
+            " audio IS NOT NULL, recorded, recorded_source FROM recordings WHERE sha256 = ?",
             (sha256,),
         ).fetchone()
         if row is None:
@@ -321,6 +321,8 @@ class Project(ProjectQueries):
             "speaker",
             "added",
             "stored",
+            "recorded",
+            "recorded_source",
         )
         data = dict(zip(keys, row, strict=True))
         data["paths"] = [

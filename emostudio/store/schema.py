@@ -112,6 +112,23 @@ INITIAL = """
 """
 
 
+FEATURES_AND_DATES = """
+    CREATE TABLE features (              -- one feature set's functionals of one recording
+        sha256 TEXT NOT NULL REFERENCES recordings(sha256),
+        feature_set TEXT NOT NULL,       -- e.g. 'eGeMAPSv02'
+        names TEXT NOT NULL,             -- JSON list, the set's own order
+        units TEXT NOT NULL,             -- JSON list, one per name
+        feature_values BLOB NOT NULL,    -- zlib-compressed float64, NaN: not measurable
+        start REAL NOT NULL,             -- s, the part measured
+        end REAL NOT NULL,
+        versions TEXT NOT NULL,          -- JSON: library versions that computed it
+        created TEXT NOT NULL,
+        PRIMARY KEY (sha256, feature_set)
+    );
+    ALTER TABLE recordings ADD COLUMN recorded TEXT;         -- ISO 8601 date or time; NULL unknown
+    ALTER TABLE recordings ADD COLUMN recorded_source TEXT;  -- 'name', 'file time', 'edited'
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -122,6 +139,11 @@ MIGRATIONS: list[Migration] = [
         2,
         "analyses keep the rationale's review: its source, the model's draft, why rejected",
         "ALTER TABLE analyses ADD COLUMN rationale_review TEXT;  -- JSON, NULL: none asked",
+    ),
+    (
+        3,
+        "standard feature sets per recording (eGeMAPS) and the date each recording was made",
+        FEATURES_AND_DATES,
     ),
 ]
 LATEST = MIGRATIONS[-1][0]

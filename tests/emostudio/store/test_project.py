@@ -37,11 +37,11 @@ def test_new_project_is_private_and_migrated(tmp_path):
     with Project(path) as project:
         assert project.integrity() == "ok"
         versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
-        assert versions == [(1,), (2,)]
+        assert versions == [(1,), (2,), (3,)]
         assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with Project(path) as again:  # reopening applies nothing twice
-        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 3
 
 
 def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monkeypatch):
@@ -93,6 +93,9 @@ def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monk
         result.rationale_review = {"source": "composer", "draft": "x", "problems": ["y"]}
         again = project.add_analysis(result.sha256, result)
         assert project.analysis(again).rationale_review == result.rationale_review
+        # Migration 3: the old recording has no date yet, and feature sets have a table.
+        assert project.recording(sha256)["recorded"] is None
+        assert project.conn.execute("SELECT count(*) FROM features").fetchone()[0] == 0
 
 
 def test_recordings_tracks_and_analyses_round_trip(tmp_path):
