@@ -1,0 +1,280 @@
+"""Annotator agreement: hand-computed kappa and alpha, the library's alpha, what counts, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from emostudio.store import Project
+from emostudio.store.agreement import (
+    NO_SHARED,
+    ONE_LABEL,
+    AgreementError,
+    agreement,
+    kappa_from_confusion,
+    krippendorff_alpha,
+)
+from model_core.audio import Recording
+from model_core.result import AnalysisResult
+
+RATE = 16_000
+LABELS = ("neutral", "happy", "sad", "angry")
+
+
+def recording(number: int, seconds: float = 1.0) -> Recording:
+    """A silent recording with a hash of its own (no decoding: these tests are about labels)."""
+    samples = np.zeros((int(seconds * RATE), 1), dtype=np.float32)
+    return Recording(samples, RATE, f"{number:064x}")
+
+
+def result(rec: Recording, label: str | None = "neutral", *, model="m", start=0.0, end=None):
+    return AnalysisResult(
+        file=None,
+        sha256=rec.sha256,
+        duration=rec.duration,
+        sample_rate=RATE,
+        start=start,
+        end=rec.duration if end is None else end,
+        label=label,
+        probabilities={name: 0.25 for name in LABELS} if label else {},
+        citations=[{"claim": f"claim {i}"} for i in range(3)],
+        model={"name": model, "version": "1", "trained": True} if model else {},
+    )
+
+
+def add_items(project: Project, model_labels) -> list[int]:
+    """One recording and one whole-recording analysis per model label; the analysis ids."""
+    return [
+        project.add_recording(recording(i), analysis=result(recording(i), label))
+        for i, label in enumerate(model_labels)
+    ]
+
+
+def rate(project, ids, annotator, labels, **options):
+    for analysis_id, label in zip(ids, labels, strict=True):
+        if label is not None:
+            project.annotate(analysis_id, annotator, label, accepted=False, **options)
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project(tmp_path / "agree.emostudio") as opened:
+        yield opened
+
+
+# Ten items, two annotators (n: neutral, h: happy, s: sad, a: angry):
+#   ann  n n n n h h h s s a
+#   bob  n n n h h h s s s n
+# They agree on items 1-3, 5-6, 8-9: p_o = 7/10.
+# Marginals: ann n4 h3 s2 a1; bob n4 h3 s3 a0.
+# p_e = (4*4 + 3*3 + 2*3 + 1*0) / 10**2 = 31/100.
+# kappa = (0.70 - 0.31) / (1 - 0.31) = 0.39 / 0.69 = 13/23.
+ANN = ["neutral", "neutral", "neutral", "neutral", "happy", "happy", "happy", "sad", "sad", "angry"]
+BOB = ["neutral", "neutral", "neutral", "happy", "happy", "happy", "sad", "sad", "sad", "neutral"]
+
+
+def test_two_raters_ten_items_kappa_by_hand(project):
+    ids = add_items(project, ["neutral"] * 10)
+    rate(project, ids, "ann", ANN)
+    rate(project, ids, "bob", BOB)
+    report = agreement(project)
+    assert report.raters == ["ann", "bob"]
+    (pair,) = report.pairs
+    assert (pair.shared, pair.agreeing) == (10, 7)
+    assert pair.kappa == pytest.approx(13 / 23, abs=1e-9)
+    assert pair.percent == pytest.approx(70.0, abs=1e-9)
+    assert report.percent == pytest.approx(70.0, abs=1e-9)  # one pair per item
+    # Rows ann, columns bob, in the label set's order (neutral, happy, sad, angry).
+    assert pair.confusion == [[3, 1, 0, 0], [0, 2, 1, 0], [0, 0, 2, 0], [1, 0, 0, 0]]
+    assert report.coverage == {"ann": 10, "bob": 10} and report.multi_rated == 10
+    assert report.outside == {} and report.notes == []
+
+
+@pytest.mark.filterwarnings("ignore:.*cohen_kappa_score. is undefined")
+def test_kappa_matches_scikit_learn_on_random_labels():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(18)
+    for _ in range(50):
+        n, k = int(rng.integers(2, 60)), int(rng.integers(2, 6))
+        a, b = rng.integers(0, k, n), rng.integers(0, k, n)
+        b = np.where(rng.random(n) < 0.5, a, b)  # some agreement, not all
+        confusion = np.zeros((k, k), dtype=int)
+        np.add.at(confusion, (a, b), 1)
+        expected = metrics.cohen_kappa_score(a, b, labels=list(range(k)))
+        mine = kappa_from_confusion(confusion)
+        if np.isnan(expected):
+            assert mine is None
+        else:
+            assert mine == pytest.approx(expected, abs=1e-12)
+    # Both raters used one label: scikit-learn's NaN is our None.
+    assert np.isnan(metrics.cohen_kappa_score([1, 1, 1], [1, 1, 1], labels=[0, 1]))
+    assert kappa_from_confusion(np.array([[0, 0], [0, 3]])) is None
+
+
+def test_kappa_is_undefined_when_both_raters_used_one_label(project):
+    ids = add_items(project, ["neutral"] * 3)
+    rate(project, ids, "ann", ["sad"] * 3)
+    rate(project, ids, "bob", ["sad"] * 3)
+    report = agreement(project)
+    (pair,) = report.pairs
+    assert pair.kappa is None and pair.note == ONE_LABEL and pair.percent == 100.0
+    assert report.alpha is None and report.alpha_note == ONE_LABEL
+    assert "undefined" in report.to_markdown() and "nan" not in report.to_markdown().lower()
+    assert kappa_from_confusion(np.zeros((2, 2))) is None
+
+
+# Krippendorff's alpha by hand: two raters, four items.
+#   ann  n n s s
+#   bob  n s s s
+# Coincidences (each item with two values adds 1/(m-1) = 1 per ordered pair):
+#   o_nn = 2, o_ns = o_sn = 1, o_ss = 4; n_n = 3, n_s = 5, n = 8.
+# alpha = 1 - (n - 1) * (o_ns + o_sn) / (n_n n_s + n_s n_n) = 1 - 7 * 2 / 30 = 8/15.
+def test_alpha_by_hand(project):
+    ids = add_items(project, ["neutral"] * 4)
+    rate(project, ids, "ann", ["neutral", "neutral", "sad", "sad"])
+    rate(project, ids, "bob", ["neutral", "sad", "sad", "sad"])
+    assert agreement(project).alpha == pytest.approx(8 / 15, abs=1e-12)
+
+
+def test_alpha_matches_the_library_on_random_data_with_gaps():
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(7)
+    raters = ["a", "b", "c", "d"]
+    for _ in range(30):
+        data = rng.integers(0, 4, (len(raters), 25)).astype(float)
+        data[rng.random(data.shape) < 0.3] = np.nan
+        items = [
+            {r: LABELS[int(data[i, j])] for i, r in enumerate(raters) if not np.isnan(data[i, j])}
+            for j in range(data.shape[1])
+        ]
+        expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        alpha, note = krippendorff_alpha(items, raters)
+        assert note == "" and alpha == pytest.approx(expected, abs=1e-12)
+
+
+def test_only_the_latest_annotation_of_each_annotator_counts(project):
+    ids = add_items(project, ["neutral"] * 2)
+    rate(project, ids, "ann", ["sad", "sad"])
+    rate(project, ids, "bob", ["happy", "happy"])
+    rate(project, ids, "bob", ["sad", "sad"])  # bob changes his mind: the history stays
+    report = agreement(project)
+    assert report.pairs[0].agreeing == 2
+    assert any("2 earlier annotation(s)" in note for note in report.notes)
+    assert len(project.annotations(ids[0])) == 3
+
+
+def test_a_recording_counts_once_through_its_latest_annotated_analysis(project):
+    rec = recording(1)
+    first = project.add_recording(rec, analysis=result(rec, "happy"))
+    second = project.add_analysis(rec.sha256, result(rec, "sad"))
+    part = project.add_analysis(rec.sha256, result(rec, "angry", end=0.5))  # a selection
+    project.add_analysis(rec.sha256, result(rec, "neutral"))  # newest, nobody annotated it
+    project.annotate(first, "ann", "happy", accepted=True)
+    project.annotate(second, "bob", "sad", accepted=True)
+    project.annotate(second, "ann", "sad", accepted=True)
+    project.annotate(part, "bob", "angry", accepted=True)
+    report = agreement(project, include_model=True)
+    (item,) = report.items
+    assert item.analysis_id == second
+    assert item.ratings == {"ann": "sad", "bob": "sad", "model:m": "sad"}
+    assert any("1 annotation(s) of an earlier analysis" in n for n in report.notes)
+    assert any("1 annotation(s) of selections" in n for n in report.notes)
+
+
+def test_the_model_is_one_more_rater(project):
+    ids = add_items(project, BOB)
+    rate(project, ids, "ann", ANN)
+    report = agreement(project, include_model=True)
+    assert report.raters == ["ann", "model:m"]
+    assert report.pairs[0].kappa == pytest.approx(13 / 23, abs=1e-9)
+    with pytest.raises(AgreementError, match=r"two raters.*--include-model"):
+        agreement(project)
+
+
+def test_items_rated_by_only_some_and_pairs_without_shared_items(project):
+    ids = add_items(project, ["neutral"] * 6)
+    rate(project, ids, "ann", ["sad", "sad", "happy", "happy", None, None])
+    rate(project, ids, "bob", ["sad", "happy", None, None, None, None])
+    rate(project, ids, "cid", [None, None, None, None, "sad", "angry"])
+    report = agreement(project)
+    pairs = {(p.first, p.second): p for p in report.pairs}
+    assert pairs["ann", "bob"].shared == 2 and pairs["ann", "bob"].agreeing == 1
+    # ann sad,sad / bob sad,happy: p_o = 1/2, p_e = (2*1 + 0*1)/4 = 1/2, kappa = 0.
+    assert pairs["ann", "bob"].kappa == pytest.approx(0.0, abs=1e-12)
+    for other in (("ann", "cid"), ("bob", "cid")):
+        assert pairs[other].shared == 0 and pairs[other].kappa is None
+        assert pairs[other].note == NO_SHARED and pairs[other].percent is None
+    assert report.coverage == {"ann": 4, "bob": 2, "cid": 2} and report.multi_rated == 2
+    assert NO_SHARED in report.to_markdown()
+
+
+def test_labels_outside_the_label_set_are_counted_and_compared_as_text(project):
+    ids = add_items(project, ["neutral"] * 3)
+    rate(project, ids, "ann", ["Sad", "bored", "happy"])
+    rate(project, ids, "bob", ["sad", "bored", "happy"])
+    report = agreement(project)
+    assert report.outside == {"Sad": 1, "bored": 2}
+    assert report.labels == [*LABELS, "Sad", "bored"]
+    assert report.pairs[0].agreeing == 2  # "Sad" is not "sad"
+    assert any("plain strings" in note for note in report.notes)
+
+
+def test_claim_judgements_are_compared_where_both_judged(project):
+    ids = add_items(project, ["neutral"] * 2)
+
+    def judged(*pairs):
+        return [{"citation": c, "agree": a} for c, a in pairs]
+
+    project.annotate(ids[0], "ann", "sad", accepted=False, judgements=judged((0, True), (1, False)))
+    project.annotate(ids[0], "bob", "sad", accepted=False, judgements=judged((0, True), (1, True)))
+    project.annotate(ids[1], "ann", "sad", accepted=False, judgements=judged((0, False), (2, True)))
+    project.annotate(ids[1], "bob", "sad", accepted=False, judgements=judged((0, False)))
+    (claims,) = agreement(project).claims
+    # Shared claims (ann, bob): (T, T), (F, T), (F, F); claim 2 only ann judged.
+    # p_o = 2/3; ann T1 F2, bob T2 F1: p_e = (1*2 + 2*1)/9 = 4/9; kappa = (6/9 - 4/9)/(5/9) = 2/5.
+    assert (claims.judged, claims.agreeing) == (3, 2)
+    assert claims.kappa == pytest.approx(0.4, abs=1e-12)
+
+
+def test_annotator_filter_and_unknown_annotators(project):
+    ids = add_items(project, ["neutral"] * 10)
+    rate(project, ids, "ann", ANN)
+    rate(project, ids, "bob", BOB)
+    rate(project, ids, "cid", ANN)
+    report = agreement(project, annotators=["ann", " bob "])
+    assert report.raters == ["ann", "bob"]
+    assert report.pairs[0].kappa == pytest.approx(13 / 23, abs=1e-9)
+    with pytest.raises(AgreementError, match=r"no annotations by 'dora'.*ann, bob, cid"):
+        agreement(project, annotators=["ann", "dora"])
+    with pytest.raises(AgreementError, match="two raters"):
+        agreement(project, annotators=["ann"])
+    with pytest.raises(AgreementError, match="no annotator named"):
+        agreement(project, annotators=[" ", ""])
+
+
+def test_a_project_without_annotations_is_a_clear_error(project):
+    add_items(project, ["neutral"])
+    with pytest.raises(AgreementError, match="no annotations"):
+        agreement(project, include_model=True)
+
+
+def test_csv_rows_hold_every_measure_and_the_table(project):
+    ids = add_items(project, ["neutral"] * 10)
+    rate(project, ids, "ann", ANN)
+    rate(project, ids, "bob", BOB)
+    report = agreement(project)
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    assert rows == [
+        dict(zip(report.to_csv_rows()[0], r, strict=True)) for r in report.to_csv_rows()[1:]
+    ]
+    kappa = next(r for r in rows if r["measure"] == "cohen kappa")
+    assert float(kappa["value"]) == pytest.approx(13 / 23, abs=1e-12) and kappa["n"] == "10"
+    ratings = [r for r in rows if r["measure"] == "rating"]
+    assert len(ratings) == 20 and {r["item"] for r in ratings} == {str(i) for i in ids}
+    confusion = {
+        (r["label"], r["other_label"]): r["value"] for r in rows if r["measure"] == "confusion"
+    }
+    assert confusion[("angry", "neutral")] == "1" and sum(map(int, confusion.values())) == 10
