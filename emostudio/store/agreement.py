@@ -43,6 +43,7 @@ MODEL_PREFIX = "model:"
 NO_SHARED = "no shared items"
 NO_SHARED_CLAIMS = "no claim judged by both"
 ONE_LABEL = "undefined: every rating was the same label"
+ONE_JUDGEMENT = "undefined: every judgement was the same"
 WHOLE_START, WHOLE_END = 1e-3, 1e-2  # s: the tolerance of "the whole recording" (as baselines)
 
 CSV_HEADER = (
@@ -357,7 +358,7 @@ def _claims(first: str, second: str, items: list[Item]) -> ClaimAgreement:
             confusion[int(mine[citation]), int(theirs[citation])] += 1
     judged = int(confusion.sum())
     kappa = kappa_from_confusion(confusion)
-    note = NO_SHARED_CLAIMS if not judged else (ONE_LABEL if kappa is None else "")
+    note = NO_SHARED_CLAIMS if not judged else (ONE_JUDGEMENT if kappa is None else "")
     return ClaimAgreement(first, second, judged, int(np.trace(confusion)), kappa, note)
 
 

@@ -17,46 +17,16 @@ from emostudio.store.agreement import (
     kappa_from_confusion,
     krippendorff_alpha,
 )
-from model_core.audio import Recording
-from model_core.result import AnalysisResult
-
-RATE = 16_000
-LABELS = ("neutral", "happy", "sad", "angry")
-
-
-def recording(number: int, seconds: float = 1.0) -> Recording:
-    """A silent recording with a hash of its own (no decoding: these tests are about labels)."""
-    samples = np.zeros((int(seconds * RATE), 1), dtype=np.float32)
-    return Recording(samples, RATE, f"{number:064x}")
-
-
-def result(rec: Recording, label: str | None = "neutral", *, model="m", start=0.0, end=None):
-    return AnalysisResult(
-        file=None,
-        sha256=rec.sha256,
-        duration=rec.duration,
-        sample_rate=RATE,
-        start=start,
-        end=rec.duration if end is None else end,
-        label=label,
-        probabilities={name: 0.25 for name in LABELS} if label else {},
-        citations=[{"claim": f"claim {i}"} for i in range(3)],
-        model={"name": model, "version": "1", "trained": True} if model else {},
-    )
-
-
-def add_items(project: Project, model_labels) -> list[int]:
-    """One recording and one whole-recording analysis per model label; the analysis ids."""
-    return [
-        project.add_recording(recording(i), analysis=result(recording(i), label))
-        for i, label in enumerate(model_labels)
-    ]
-
-
-def rate(project, ids, annotator, labels, **options):
-    for analysis_id, label in zip(ids, labels, strict=True):
-        if label is not None:
-            project.annotate(analysis_id, annotator, label, accepted=False, **options)
+from tests.helpers.annotated import (
+    ANN,
+    BOB,
+    KAPPA_ANN_BOB,
+    LABELS,
+    add_items,
+    rate,
+    recording,
+    result,
+)
 
 
 @pytest.fixture
@@ -65,15 +35,7 @@ def project(tmp_path):
         yield opened
 
 
-# Ten items, two annotators (n: neutral, h: happy, s: sad, a: angry):
-#   ann  n n n n h h h s s a
-#   bob  n n n h h h s s s n
-# They agree on items 1-3, 5-6, 8-9: p_o = 7/10.
-# Marginals: ann n4 h3 s2 a1; bob n4 h3 s3 a0.
-# p_e = (4*4 + 3*3 + 2*3 + 1*0) / 10**2 = 31/100.
-# kappa = (0.70 - 0.31) / (1 - 0.31) = 0.39 / 0.69 = 13/23.
-ANN = ["neutral", "neutral", "neutral", "neutral", "happy", "happy", "happy", "sad", "sad", "angry"]
-BOB = ["neutral", "neutral", "neutral", "happy", "happy", "happy", "sad", "sad", "sad", "neutral"]
+# ANN and BOB: ten items, kappa 13/23 by hand (see tests/helpers/annotated.py).
 
 
 def test_two_raters_ten_items_kappa_by_hand(project):
@@ -84,13 +46,17 @@ def test_two_raters_ten_items_kappa_by_hand(project):
     assert report.raters == ["ann", "bob"]
     (pair,) = report.pairs
     assert (pair.shared, pair.agreeing) == (10, 7)
-    assert pair.kappa == pytest.approx(13 / 23, abs=1e-9)
+    assert pair.kappa == pytest.approx(KAPPA_ANN_BOB, abs=1e-9)
     assert pair.percent == pytest.approx(70.0, abs=1e-9)
     assert report.percent == pytest.approx(70.0, abs=1e-9)  # one pair per item
     # Rows ann, columns bob, in the label set's order (neutral, happy, sad, angry).
     assert pair.confusion == [[3, 1, 0, 0], [0, 2, 1, 0], [0, 0, 2, 0], [1, 0, 0, 0]]
     assert report.coverage == {"ann": 10, "bob": 10} and report.multi_rated == 10
     assert report.outside == {} and report.notes == []
+    # Alpha: 20 values, n_n 8, n_h 6, n_s 5, n_a 1; three disagreeing items give 6 off-diagonal
+    # coincidences; sum of n_c n_k over c != k = 20**2 - (64 + 36 + 25 + 1) = 274.
+    # alpha = 1 - (20 - 1) * 6 / 274 = 160/274.
+    assert report.alpha == pytest.approx(160 / 274, abs=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore:.*cohen_kappa_score. is undefined")
@@ -189,7 +155,7 @@ def test_the_model_is_one_more_rater(project):
     rate(project, ids, "ann", ANN)
     report = agreement(project, include_model=True)
     assert report.raters == ["ann", "model:m"]
-    assert report.pairs[0].kappa == pytest.approx(13 / 23, abs=1e-9)
+    assert report.pairs[0].kappa == pytest.approx(KAPPA_ANN_BOB, abs=1e-9)
     with pytest.raises(AgreementError, match=r"two raters.*--include-model"):
         agreement(project)
 
@@ -246,7 +212,7 @@ def test_annotator_filter_and_unknown_annotators(project):
     rate(project, ids, "cid", ANN)
     report = agreement(project, annotators=["ann", " bob "])
     assert report.raters == ["ann", "bob"]
-    assert report.pairs[0].kappa == pytest.approx(13 / 23, abs=1e-9)
+    assert report.pairs[0].kappa == pytest.approx(KAPPA_ANN_BOB, abs=1e-9)
     with pytest.raises(AgreementError, match=r"no annotations by 'dora'.*ann, bob, cid"):
         agreement(project, annotators=["ann", "dora"])
     with pytest.raises(AgreementError, match="two raters"):
@@ -271,7 +237,7 @@ def test_csv_rows_hold_every_measure_and_the_table(project):
         dict(zip(report.to_csv_rows()[0], r, strict=True)) for r in report.to_csv_rows()[1:]
     ]
     kappa = next(r for r in rows if r["measure"] == "cohen kappa")
-    assert float(kappa["value"]) == pytest.approx(13 / 23, abs=1e-12) and kappa["n"] == "10"
+    assert float(kappa["value"]) == pytest.approx(KAPPA_ANN_BOB, abs=1e-12) and kappa["n"] == "10"
     ratings = [r for r in rows if r["measure"] == "rating"]
     assert len(ratings) == 20 and {r["item"] for r in ratings} == {str(i) for i in ids}
     confusion = {
