@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from emostudio import __version__
 from emostudio.gui import audio_io
+from emostudio.gui.agreement_dialog import AgreementDialog
 from emostudio.gui.annotate import AnnotationPanel
 from emostudio.gui.baseline import SPEAKER, BaselineChoice, BaselineDialog
 from emostudio.gui.browser import SessionBrowser
@@ -282,6 +283,13 @@ class MainWindow(PlaybackControl, QMainWindow):
             return
         self.export_dialog = ExportDialog(self.session.project.path, self.browser.filters(), self)
         self.export_dialog.show()
+
+    def show_agreement(self) -> None:
+        if self.session.project is None:
+            self.show_error("open a project to measure its annotators' agreement")
+            return
+        self.agreement_dialog = AgreementDialog(self.session.project.path, self)
+        self.agreement_dialog.show()
 
     # ----------------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event):

@@ -54,6 +54,14 @@ def build_menus(window) -> None:
     menu.addAction(
         a("export", "E&xport...", window.export, "Ctrl+Shift+E", "TextGrid, EAF, CSV or JSON")
     )
+    menu.addAction(
+        a(
+            "agreement",
+            "A&greement...",
+            window.show_agreement,
+            tip="how far the annotators (and the model) agree: Cohen's kappa, Krippendorff's alpha",
+        )
+    )
     menu.addSeparator()
     menu.addAction(a("settings", "&Settings...", window.edit_settings, key.Preferences))
     menu.addAction(a("quit", "&Quit", window.close, key.Quit))
