@@ -27,6 +27,7 @@ from tests.helpers.signals import RATE, syllable_train
 # Entry points.
 ANALYZE, CUES, BASELINE, IMPORT, EXPORT = "analyze", "cues", "baseline", "import", "export"
 VALIDATE, FIT, EVALUATE = "validate", "fit", "evaluate"
+AGREEMENT = "agreement"  # emostudio agreement: reads a project's annotations
 GUI_OPEN, GUI_DROP, GUI_PROJECT = "gui-open", "gui-drop", "gui-project"
 LABELS = ("neutral", "angry")  # the tiny test models' label set
 

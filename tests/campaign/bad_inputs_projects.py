@@ -11,6 +11,7 @@ import numpy as np
 
 from tests.campaign.bad_inputs import (
     ACCEPTED,
+    AGREEMENT,
     BASELINE,
     CUES,
     EVALUATE,
@@ -28,7 +29,7 @@ from tests.campaign.bad_inputs_more import ROOT_SKIP, analysis_of, csv_rows
 
 # ----------------------------------------------------------------- project databases
 def databases(refused=None, **overrides):
-    expect = {IMPORT: refused, EXPORT: refused, GUI_PROJECT: refused}
+    expect = {IMPORT: refused, EXPORT: refused, AGREEMENT: refused, GUI_PROJECT: refused}
     expect.update({k.rstrip("_"): v for k, v in overrides.items()})
     return expect
 
@@ -39,7 +40,11 @@ def _project_copy(ctx: Context, name: str, file: str = "study.emostudio") -> Pat
     return target
 
 
-@kind("database/zero-bytes", "database", databases(ACCEPTED, export=refuse("empty", status=2)))
+@kind(
+    "database/zero-bytes",
+    "database",
+    databases(ACCEPTED, export=refuse("empty", status=2), agreement=refuse("empty", status=2)),
+)
 def _zero_db(ctx):
     path = ctx.own("database/zero-bytes", "new.emostudio")
     path.write_bytes(b"")
@@ -220,6 +225,26 @@ def _export_missing_db(ctx):
     db = ctx.own("cli/export-missing-db", "nowhere") / "study.emostudio"
     argv = ["export", "--db", db, "--format", "json", "--out", db.parent.parent / "out"]
     return _cli(argv, "study.emostudio")
+
+
+@kind("cli/agreement-unknown-annotator", "cli", {AGREEMENT: refuse("no annotations by", status=2)})
+def _agreement_unknown_annotator(ctx):
+    from emostudio.store import Project
+
+    db = _project_copy(ctx, "cli/agreement-unknown-annotator")
+    with Project(db) as project:
+        project.annotate(1, "ann", "neutral", accepted=True)
+    return _cli(["agreement", "--db", db, "--annotators", "ann,dora"], "dora")
+
+
+@kind("cli/agreement-one-annotator", "cli", {AGREEMENT: refuse("needs two raters", status=2)})
+def _agreement_one_annotator(ctx):
+    from emostudio.store import Project
+
+    db = _project_copy(ctx, "cli/agreement-one-annotator")
+    with Project(db) as project:
+        project.annotate(1, "ann", "neutral", accepted=True)
+    return _cli(["agreement", "--db", db], "'ann'")
 
 
 @kind("cli/import-missing-folder", "cli", {IMPORT: refuse("not a folder", status=2)})

@@ -20,6 +20,7 @@ from pytestqt.exceptions import TimeoutError as QtTimeoutError
 from tests.campaign import bad_inputs as corpus
 from tests.campaign.bad_inputs import (
     ACCEPTED,
+    AGREEMENT,
     ANALYZE,
     BASELINE,
     CUES,
@@ -226,6 +227,39 @@ def try_export(kind, item, expect, bad, tmp_path, request) -> None:
     check_project_after(kind, item, expect, db, before)
 
 
+def try_agreement(kind, item, expect, bad, tmp_path, request) -> None:
+    if item.argv:
+        outcome = run_cli(item.argv)
+        assert_refused(expect, item, outcome.text, outcome.status)
+        return
+    db = project_for(kind, item, bad, tmp_path)
+    if expect is ACCEPTED:  # two annotators judge every analysis, through the store
+        _annotate_each(db, ("ann", "bob"))
+    before = file_state(db)
+    outcome = run_cli(["agreement", "--db", db, "--include-model"])
+    if expect is ACCEPTED:
+        assert_accepted(outcome)
+        assert "raters: ann, bob, model:" in outcome.out
+    else:
+        assert_refused(expect, item, outcome.text, outcome.status)
+    check_project_after(kind, item, expect, db, before)
+
+
+def _annotate_each(db: Path, annotators) -> None:
+    """Annotate every analysis of ``db``; a read-only project is made writable for that only."""
+    from emostudio.store import Project
+
+    mode = db.stat().st_mode & 0o777
+    db.chmod(mode | 0o200)
+    try:
+        with Project(db, create=False) as project:
+            for (analysis_id,) in project.conn.execute("SELECT id FROM analyses").fetchall():
+                for name in annotators:
+                    project.annotate(analysis_id, name, "neutral", accepted=True)
+    finally:
+        db.chmod(mode)
+
+
 def try_analyze(kind, item, expect, bad, tmp_path, request) -> None:
     if kind.group != "audio":  # a broken checkpoint: refused before any file is read
         outcome = run_cli(["analyze", "--model", item.path, "--device", "cpu", bad.good])
@@ -396,6 +430,7 @@ ENTRY_POINTS = {
     BASELINE: try_baseline,
     IMPORT: try_import,
     EXPORT: try_export,
+    AGREEMENT: try_agreement,
     ANALYZE: try_analyze,
     VALIDATE: try_validate,
     FIT: try_fit,
