@@ -7,12 +7,13 @@ The table is items x raters:
   Everything about an item then refers to one analysis (the model's label, the citations
   that judgements point at by index). Annotations of a recording's other analyses (an
   earlier analysis, a selection) are not counted; the report says how many there were.
-  The item set does not depend on ``annotators``, so a pair's numbers are the same in a
-  report of two raters and in one of all of them.
+  Which analysis stands for a recording does not depend on ``annotators``, so a pair's
+  numbers are the same in a report of two raters and in one of all of them. Only items
+  that one of the chosen annotators rated are in the table.
 - **A rater** is an annotator. Only their latest annotation of an item counts; earlier
   ones stay in the project (annotations are append-only) and are counted as history.
   With ``include_model`` each model name becomes one more rater, ``model:<name>``, whose
-  rating is the item analysis's label.
+  rating of an item is its analysis's label.
 
 Measures: Cohen's kappa and percentage agreement for each pair of raters over the items
 both rated, with their confusion matrix; Krippendorff's alpha (nominal) over all raters
@@ -443,19 +444,19 @@ def _build_items(
         by_analysis.setdefault(analysis, []).append(row)
     model_rows = {row.analysis: row for row in rows if row.analysis in chosen}
     items = []
-    for analysis in sorted(chosen):
+    # Only items a chosen annotator rated: the model alone on an item is not part of the
+    # study being measured (and would inflate its coverage).
+    for analysis, annotated in sorted(by_analysis.items()):
         ratings, judged = {}, {}
-        for row in by_analysis.get(analysis, []):
+        for row in annotated:
             ratings[row.annotator] = row.label
             claims = _judgements(row.judgements)
             malformed += claims is None
             judged[row.annotator] = claims or {}
-        if include_model and model_rows[analysis].model_label is not None:
-            ratings[_model_rater(model_rows[analysis].model_name)] = model_rows[
-                analysis
-            ].model_label
-        if ratings:
-            items.append(Item(analysis, model_rows[analysis].sha256, ratings, judged))
+        model = model_rows[analysis]
+        if include_model and model.model_label is not None:
+            ratings[_model_rater(model.model_name)] = model.model_label
+        items.append(Item(analysis, model.sha256, ratings, judged))
     _counted_notes(notes, history, earlier, selections, malformed)
     return items
 

@@ -221,6 +221,16 @@ def test_annotator_filter_and_unknown_annotators(project):
         agreement(project, annotators=[" ", ""])
 
 
+def test_the_model_rates_only_the_items_the_chosen_annotators_rated(project):
+    ids = add_items(project, ["sad"] * 4)
+    rate(project, ids, "ann", ["sad", "happy", None, None])
+    rate(project, ids, "bob", [None, "happy", "sad", "sad"])
+    report = agreement(project, annotators=["ann"], include_model=True)
+    assert [item.analysis_id for item in report.items] == ids[:2]
+    assert report.coverage == {"ann": 2, "model:m": 2}
+    assert agreement(project, include_model=True).coverage["model:m"] == 4
+
+
 def test_a_project_without_annotations_is_a_clear_error(project):
     add_items(project, ["neutral"])
     with pytest.raises(AgreementError, match="no annotations"):
