@@ -422,23 +422,29 @@ def _item_analyses(rows: list[_Row]) -> dict[str, int]:
     return chosen
 
 
+def _latest(
+    rows: list[_Row], chosen: set[int], annotators: set[str]
+) -> tuple[dict[tuple[int, str], _Row], Counter]:
+    """Each chosen annotator's latest annotation of each item, and what was left out."""
+    latest: dict[tuple[int, str], _Row] = {}
+    left_out: Counter = Counter()
+    for row in rows:  # oldest first: a later annotation replaces an earlier one
+        if row.annotator not in annotators:
+            continue
+        if row.analysis in chosen:
+            left_out["history"] += (row.analysis, row.annotator) in latest
+            latest[row.analysis, row.annotator] = row
+        else:
+            left_out["earlier" if row.whole else "selections"] += 1
+    return latest, left_out
+
+
 def _build_items(
     rows: list[_Row], annotators: set[str], include_model: bool, notes: list[str]
 ) -> list[Item]:
     chosen = set(_item_analyses(rows).values())
-    latest: dict[tuple[int, str], _Row] = {}
-    selections = earlier = malformed = 0
-    for row in rows:
-        if row.annotator not in annotators:
-            continue
-        if row.analysis not in chosen:
-            selections += not row.whole
-            earlier += row.whole
-        else:
-            latest[row.analysis, row.annotator] = row  # rows come oldest first
-    history = sum(1 for r in rows if r.analysis in chosen and r.annotator in annotators) - len(
-        latest
-    )
+    latest, left_out = _latest(rows, chosen, annotators)
+    malformed = 0
     by_analysis: dict[int, list[_Row]] = {}
     for (analysis, _), row in sorted(latest.items()):
         by_analysis.setdefault(analysis, []).append(row)
@@ -457,7 +463,9 @@ def _build_items(
         if include_model and model.model_label is not None:
             ratings[_model_rater(model.model_name)] = model.model_label
         items.append(Item(analysis, model.sha256, ratings, judged))
-    _counted_notes(notes, history, earlier, selections, malformed)
+    _counted_notes(
+        notes, left_out["history"], left_out["earlier"], left_out["selections"], malformed
+    )
     return items
 
 

@@ -254,3 +254,28 @@ def test_csv_rows_hold_every_measure_and_the_table(project):
         (r["label"], r["other_label"]): r["value"] for r in rows if r["measure"] == "confusion"
     }
     assert confusion[("angry", "neutral")] == "1" and sum(map(int, confusion.values())) == 10
+
+
+def test_unreadable_judgements_are_left_out_and_said(project):
+    ids = add_items(project, ["neutral"])
+    good = [{"citation": 0, "agree": True}]
+    project.annotate(ids[0], "ann", "sad", accepted=False, judgements=good)
+    project.annotate(
+        ids[0], "bob", "sad", accepted=False, judgements=[{"citation": True, "agree": True}]
+    )
+    project.annotate(
+        ids[0], "cid", "sad", accepted=False, judgements=[{"citation": "0", "agree": 1}]
+    )
+    report = agreement(project)
+    assert all(c.judged == 0 for c in report.claims)
+    assert any("2 annotation(s) had unreadable claim judgements" in n for n in report.notes)
+
+
+def test_undefined_values_are_empty_in_csv_with_the_reason(project):
+    ids = add_items(project, ["neutral"] * 2)
+    rate(project, ids, "ann", ["sad", "sad"])
+    rate(project, ids, "bob", ["sad", "sad"])
+    rows = list(csv.DictReader(io.StringIO(agreement(project).to_csv())))
+    kappa = next(r for r in rows if r["measure"] == "cohen kappa")
+    alpha = next(r for r in rows if r["measure"] == "krippendorff alpha")
+    assert kappa["value"] == alpha["value"] == "" and kappa["note"] == alpha["note"] == ONE_LABEL
