@@ -189,6 +189,35 @@ def test_annotator_dates_and_acceptance_filter_annotations(reviewed, tmp_path):
     assert labels("by-speaker", speaker="ann") == {"ann-low": "low", "ann-high": "high"}
 
 
+def test_accepted_only_filters_the_other_formats_by_the_latest_judgement(reviewed, tmp_path):
+    project, ids = reviewed
+    annotate_on("2026-04-01", project, ids["ann-high"], "bob", "low", accepted=False)
+    (table,) = export(project, tmp_path / "out", "csv", Filters(accepted_only=True))
+    with open(table, newline="") as handle:
+        names = {row["recording"] for row in csv.DictReader(handle)}
+    assert names == {"ann-low.wav", "bob-low.wav"}  # ann-high was corrected last
+
+
+def test_one_row_per_clip_and_selections_keep_their_span(reviewed, tmp_path):
+    project, ids = reviewed
+    first = project.analysis(ids["ann-high"])
+    again = project.add_analysis(first.sha256, first)  # the same clip analysed twice
+    annotate_on("2026-04-01", project, again, "dave", "low", accepted=False)
+    part = project.add_analysis(first.sha256, AnalysisResult(**{**first.to_dict(), "end": 0.6}))
+    annotate_on("2026-04-02", project, part, "dave", "high", accepted=True)
+    summary = export_manifest(project, tmp_path / "out")
+    with open(tmp_path / "out" / "manifest.csv", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["id"].startswith("ann-high")]
+    assert [(r["label"], r["start"], r["end"]) for r in rows] == [
+        ("low", "", ""),  # dave's later judgement of the whole clip, once
+        ("high", "0.0", "0.6"),
+    ]
+    assert any(f"analysis {ids['ann-high']}: the same clip" in note for note in summary.notes)
+    examples = load_examples(f"manifest:{tmp_path / 'out' / 'manifest.csv'}")
+    spans = {e.label: (e.start, e.end) for e in examples if e.id.startswith("ann-high")}
+    assert spans == {"low": (None, None), "high": (0.0, 0.6)}
+
+
 def test_nothing_to_export_is_one_clear_error(reviewed, tmp_path):
     project, _ = reviewed
     with pytest.raises(StoreError, match=r"no annotated analyses match the filters.*'dave'"):
