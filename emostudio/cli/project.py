@@ -40,7 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(run=run_import)
 
-    exporter = subparsers.add_parser("export", help="export analyses: TextGrid, EAF, CSV or JSON")
+    exporter = subparsers.add_parser(
+        "export",
+        help="export analyses: TextGrid, EAF, CSV or JSON, or a training manifest",
+    )
     exporter.add_argument("--db", type=Path, required=True)
     exporter.add_argument("--format", required=True, choices=FORMATS)
     exporter.add_argument(
@@ -50,6 +53,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--anonymise", action="store_true", help="replace paths and speaker names by pseudonyms"
     )
     _filter_options(exporter)
+    exporter.add_argument(
+        "--accepted-only",
+        action="store_true",
+        help="only analyses whose latest human judgement accepted the model's label",
+    )
     exporter.set_defaults(run=run_export)
 
     lister = subparsers.add_parser("list", help="list or search a project's analyses")
@@ -90,6 +98,7 @@ def _filters(args):
         since=args.since,
         until=args.until,
         text=args.search,
+        accepted_only=getattr(args, "accepted_only", False),  # export's option only
     )
 
 
@@ -161,17 +170,30 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from emostudio.store import Project, StoreError
     from emostudio.store.export import export
+    from emostudio.store.manifest import export_manifest
 
+    summary = None
     try:
         with Project(args.db, create=False, actor="emostudio export") as project:
-            written = export(
-                project, args.out, args.format, _filters(args), anonymise=args.anonymise
-            )
+            if args.format == "manifest":  # also says what it left out, and why
+                summary = export_manifest(
+                    project, args.out, _filters(args), anonymise=args.anonymise
+                )
+                written = summary.written
+            else:
+                written = export(
+                    project, args.out, args.format, _filters(args), anonymise=args.anonymise
+                )
     except StoreError as err:
         report_error(str(err))
         return 2
     print(f"wrote {len(written)} file(s) to {args.out}")
-    return 0
+    if summary is None:
+        return 0
+    print(summary.headline())
+    for line in summary.warnings():
+        print(line, file=sys.stderr)
+    return 1 if summary.skipped else 0  # some items left out, each named
 
 
 def run_list(args: argparse.Namespace) -> int:

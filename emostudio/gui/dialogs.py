@@ -224,7 +224,8 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
         self.format.setToolTip(
-            "TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file"
+            "TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file;"
+            " manifest: the annotated analyses as training data for emostudio-train"
         )
         self.out = QLineEdit(
             str(QSettings().value("export/folder", str(Path.home() / "emostudio-export")))

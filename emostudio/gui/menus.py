@@ -52,7 +52,13 @@ def build_menus(window) -> None:
         a("import", "&Import folder...", window.import_folder, "Ctrl+I", "analyse a whole folder")
     )
     menu.addAction(
-        a("export", "E&xport...", window.export, "Ctrl+Shift+E", "TextGrid, EAF, CSV or JSON")
+        a(
+            "export",
+            "E&xport...",
+            window.export,
+            "Ctrl+Shift+E",
+            "TextGrid, EAF, CSV, JSON or a training manifest",
+        )
     )
     menu.addAction(
         a(

@@ -1,4 +1,5 @@
-"""Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON.
+"""Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON, and reviewed
+annotations to a training manifest (:mod:`emostudio.store.manifest`).
 
 Each TextGrid or EAF holds the tiers ``words``, ``model label`` (the model's label, its
 name and version), ``human label`` (the latest human judgement and who made it; only when
@@ -28,7 +29,9 @@ from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
 from model_core.result import AnalysisResult
 
-FORMATS = ("textgrid", "eaf", "csv", "json")
+# "manifest" stays before "csv": tests/fuzz/test_export.py takes the last two files
+# written over all formats as the CSV and the JSON.
+FORMATS = ("textgrid", "eaf", "manifest", "csv", "json")
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -159,6 +162,26 @@ def write_eaf(result: AnalysisResult, human: dict | None, path: Path, media: str
     eaf.to_file(str(path))
 
 
+def output_folder(out: str | Path) -> Path:
+    """The folder to export into, created if missing.
+
+    Raises
+    ------
+    StoreError
+        When a file of that name is in the way, or the folder cannot be created.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise StoreError(
+            f"{out}: not a folder (a file of that name exists); give a folder to write into"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{out}: cannot create the folder ({err.strerror or err})") from err
+    return out
+
+
 def _safe_path(out: Path, name: str) -> Path:
     candidate = (out / SAFE.sub("_", name).strip("._")[:120]).resolve()
     if not candidate.is_relative_to(out.resolve()):
@@ -183,18 +206,17 @@ def export(
     """Write the matching analyses in ``fmt``; return the files written.
 
     ``anonymise`` replaces file paths, file names and speaker names by stable pseudonyms.
+    ``manifest`` writes only annotated analyses, for training (see
+    :func:`emostudio.store.manifest.export_manifest`, which also says what was skipped).
     """
     if fmt not in FORMATS:
         raise StoreError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise StoreError(
-            f"{out}: not a folder (a file of that name exists); give a folder to write into"
-        )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"{out}: cannot create the folder ({err.strerror or err})") from err
+    if fmt == "manifest":
+        # Imported here: the manifest module builds on this one's helpers.
+        from emostudio.store.manifest import export_manifest
+
+        return export_manifest(project, out, filters, anonymise=anonymise).written
+    out = output_folder(out)
     rows = project.list_analyses(filters, descending=False)
     records = []
     for analysis_id, result, facts in rows:

@@ -339,6 +339,15 @@ class Project(ProjectQueries):
         ).fetchone()
         return row[0] if row else None
 
+    def stored_audio(self, sha256: str) -> tuple[bytes, str] | None:
+        """The audio a ``--copy`` import stored, and its file suffix (None when not stored)."""
+        row = self.conn.execute(
+            "SELECT audio, audio_format FROM recordings WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return row[0], row[1] or "wav"
+
     def tracks(self, sha256: str) -> dict[str, Track]:
         result = {}
         for row in self.conn.execute(

@@ -21,9 +21,10 @@ FTS_HINT = (
 )
 
 
-# Each analysis's latest human judgement (label, annotator): joined as ``h`` in listings.
+# Each analysis's latest human judgement (label, annotator, accepted): joined as ``h`` in
+# listings.
 LATEST_HUMAN = (
-    "SELECT n.analysis_id, n.label, n.annotator FROM annotations n WHERE n.id ="
+    "SELECT n.analysis_id, n.label, n.annotator, n.accepted FROM annotations n WHERE n.id ="
     " (SELECT max(m.id) FROM annotations m WHERE m.analysis_id = n.analysis_id)"
 )
 
@@ -64,6 +65,8 @@ class Filters:
     superseded: bool = False
     model_label: str | None = None
     human_label: str | None = None  # the latest human judgement's label
+    # Only analyses whose latest human judgement accepted the model's label.
+    accepted_only: bool = False
 
 
 class ProjectQueries:
@@ -89,6 +92,8 @@ class ProjectQueries:
             params.append(
                 filters.until if "T" in filters.until else filters.until + "T23:59:59.999"
             )
+        if filters.accepted_only:
+            clauses.append("h.accepted = 1")
         if not filters.superseded:
             clauses.append(
                 "NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "

@@ -1,10 +1,11 @@
-"""Fuzzing the exporters: TextGrid, EAF, CSV and JSON of analyses with arbitrary text.
+"""Fuzzing the exporters: TextGrid, EAF, manifest, CSV and JSON of analyses with arbitrary text.
 
 Labels, rationales, words and citations with quotes, line ends, tabs, controls, BOMs,
 astral characters and very long runs, on arbitrary valid time spans, must come back:
 the TextGrid through Praat (parselmouth) and praatio, the EAF through an XML parser and
-pympi, the CSV through the csv module and the JSON through json. The only changes are
-the documented ones (:func:`praat_text`, :func:`xml_text`).
+pympi, the manifest, the CSV through the csv module and the JSON through json. The only
+changes are the documented ones (:func:`praat_text`, :func:`xml_text`, and the manifest's
+labels trimmed as the training loader reads them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import parselmouth
 import pytest
+import soundfile as sf
 from hypothesis import example, given
 from hypothesis import strategies as st
 from parselmouth.praat import call
@@ -130,9 +132,11 @@ def recording(folder: Path, case) -> Recording:
 
 
 def stored(project: Project, folder: Path, case) -> tuple[int, AnalysisResult]:
-    """Add the case's analysis and one annotation (the label the files show) to ``project``."""
+    """Add the case's analysis and one annotation (the label the files show) to ``project``;
+    the audio is written too (a manifest points only to files that exist)."""
     _, _, speaker, result, annotator, label = case
     audio = recording(folder, case)
+    sf.write(audio.path, audio.samples, RATE)
     result.sha256 = audio.sha256
     analysis_id = project.add_recording(audio, speaker=speaker, analysis=result)
     project.annotate(analysis_id, annotator, label, accepted=False)
@@ -274,9 +278,17 @@ def test_exports_hold_every_text(project, case):
     _, _, speaker, _, annotator, label = case
     analysis_id, result = stored(opened, folder, case)
     out = folder / "out"
-    written = [path for fmt in FORMATS for path in export(opened, out, fmt)]
+    # A blank label is no training label: a manifest of only those would be refused.
+    formats = [fmt for fmt in FORMATS if fmt != "manifest" or label.strip()]
+    written = [path for fmt in formats for path in export(opened, out, fmt)]
     assert all(path.parent == out.resolve() for path in written)
     table, dump = written[-2:]
+    if label.strip():
+        with open(out / "manifest.csv", newline="", encoding="utf-8") as handle:
+            rows = {int(r["id"].rsplit("-", 1)[1]): r for r in csv.DictReader(handle)}
+        assert rows[analysis_id]["label"] == label.strip()
+        assert rows[analysis_id]["transcript"] == result.transcript
+        assert rows[analysis_id]["speaker"] == (speaker or "")
     with open(table, newline="", encoding="utf-8") as handle:
         row = {int(r["id"]): r for r in csv.DictReader(handle)}[analysis_id]
     assert (row["human_label"], row["human_annotator"]) == (label, annotator)

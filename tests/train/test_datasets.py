@@ -135,6 +135,12 @@ def test_csv_and_jsonl_manifests(tmp_path):
             ".jsonl",
             r"start must be a number",
         ),
+        ('path,label,feedback\na.wav,sad,"{oops"\n', ".csv", r"data\.csv:2: feedback must be"),
+        (
+            '{"path": "a.wav", "label": "sad", "feedback": [1]}\n',
+            ".jsonl",
+            r"data\.jsonl:1: feedback must be a JSON object, got \[1\]",
+        ),
     ],
 )
 def test_manifest_errors_name_file_and_line(tmp_path, content, suffix, message):
@@ -142,6 +148,22 @@ def test_manifest_errors_name_file_and_line(tmp_path, content, suffix, message):
     path.write_text(content)
     with pytest.raises(DatasetError, match=message):
         read_manifest(path)
+
+
+def test_rationale_feedback_is_kept_on_the_example(tmp_path):
+    """What ``emostudio export --format manifest`` writes: JSON text in a CSV cell, an
+    object in JSONL; kept as ``extra["feedback"]``, nothing when the cell is empty."""
+    feedback = {"rationale": "Loud.", "claims": [{"claim": "loudness: loud", "agree": False}]}
+    cell = json.dumps(feedback).replace('"', '""')
+    (tmp_path / "data.csv").write_text(
+        f'id,path,label,feedback\none,a.wav,sad,"{cell}"\ntwo,b.wav,happy,\n'
+    )
+    one, two = read_manifest(tmp_path / "data.csv")
+    assert (one.id, one.extra, two.extra) == ("one", {"feedback": feedback}, {})
+    row = {"path": "a.wav", "label": "sad", "feedback": feedback}
+    (tmp_path / "data.jsonl").write_text(json.dumps(row) + "\n")
+    (example,) = read_manifest(tmp_path / "data.jsonl")
+    assert example.extra["feedback"]["claims"][0]["agree"] is False
 
 
 def test_label_folders(tmp_path):

@@ -3,6 +3,11 @@
 Manifest columns: ``path,label[,transcript,speaker,split,question,answer,start,end]``;
 paths are relative to the manifest's folder unless absolute. A row may leave ``label``
 empty when it only serves ASR (``transcript``) or spoken QA (``question``, ``answer``).
+
+An optional ``id`` names the row, and an optional ``feedback`` (a JSON object: JSON text
+in a CSV cell, an object in JSONL) is a reviewer's verdict on a rationale, as ``emostudio
+export --format manifest`` writes it. It is kept on the example as
+``extra["feedback"]`` for future use; training does not read it yet.
 """
 
 from __future__ import annotations
@@ -17,14 +22,31 @@ from train.datasets.example import SPLITS, DatasetError, Example
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".aac", ".opus", ".aif", ".aiff"}
 COLUMNS = ("path", "label", "transcript", "speaker", "split", "question", "answer", "start", "end")
+OPTIONAL = ("id", "feedback")  # known too, but not fields every corpus row has
+
+
+def _feedback(value, where: str) -> dict:
+    """A row's ``feedback``: an object, given as one or as JSON text ({} when empty)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as err:
+            raise DatasetError(f"{where}: feedback must be a JSON object ({err.msg})") from err
+    if not isinstance(value, dict):
+        raise DatasetError(f"{where}: feedback must be a JSON object, got {json.dumps(value)[:40]}")
+    return value
 
 
 def _example(row: dict, base: Path, where: str, index: int) -> Example:
-    unknown = set(row) - set(COLUMNS) - {"id"}
+    unknown = set(row) - set(COLUMNS) - set(OPTIONAL)
     if unknown:
         raise DatasetError(
-            f"{where}: unknown columns {sorted(unknown)} (known: {', '.join(COLUMNS)})"
+            f"{where}: unknown columns {sorted(unknown)} (known: {', '.join(COLUMNS + OPTIONAL)})"
         )
+    feedback = _feedback(row.get("feedback"), where)
+    row = {name: value for name, value in row.items() if name != "feedback"}
     for name, value in row.items():  # JSONL can hold anything: true, lists, objects
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, str | int | float)
@@ -70,6 +92,7 @@ def _example(row: dict, base: Path, where: str, index: int) -> Example:
         end=number("end"),
         question=text("question"),
         answer=text("answer"),
+        extra={"feedback": feedback} if feedback else {},
     )
     if not example.tasks:
         raise DatasetError(f"{where}: a row needs a label, a transcript, or a question and answer")
