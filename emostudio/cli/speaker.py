@@ -76,13 +76,16 @@ def _set_date(project, speaker: str, recording: str, date: str) -> None:
 
 
 def _print(course, cues: tuple[str, ...]) -> None:
+    from model_core.cues.catalog import CATALOG
+
     print(f"speaker {course.speaker}: {len(course.sessions)} recordings")
     print(f"baseline: {course.baseline_text()}")
     for note in course.notes:
         print(f"note: {note}")
     print("z against the baseline (raw values with --csv); * marks the baseline's recordings")
     head = f"{'recorded':<19}  {'recording':<28}  {'model':<9}  {'human':<9}"
-    print(head + "".join(f"  {cue[:12]:>12}" for cue in cues))
+    labels = {spec.name: spec.label for spec in CATALOG}
+    print(head + "".join(f"  {labels[cue][:12]:>12}" for cue in cues))
     for s in course.sessions:
         mark = "*" if s.in_baseline else " "
         line = f"{s.recorded[:19]:<18}{mark}  {s.name:<28.28}  {s.model_label or '-':<9.9}  "
