@@ -42,6 +42,7 @@ from emostudio.gui.playback_control import PlaybackControl
 from emostudio.gui.recorder import Recorder
 from emostudio.gui.results_panel import ResultsPanel
 from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
+from emostudio.gui.speaker_course import SpeakerCourseDialog
 from emostudio.gui.theme import apply_theme, plot_colours
 from emostudio.gui.timeline import Timeline
 
@@ -290,6 +291,16 @@ class MainWindow(PlaybackControl, QMainWindow):
             return
         self.agreement_dialog = AgreementDialog(self.session.project.path, self)
         self.agreement_dialog.show()
+
+    def speaker_course(self) -> None:
+        if self.session.project is None:
+            self.show_error("open a project to follow a speaker across its recordings")
+            return
+        dialog = SpeakerCourseDialog(self.session.project.path, parent=self)
+        dialog.open_analysis.connect(self.session.open_analysis)
+        dialog.message.connect(self.show_error)
+        dialog.show()
+        self.course_dialog = dialog
 
     # ----------------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event):

@@ -102,6 +102,16 @@ def build_menus(window) -> None:
     menu.addAction(a("cancel", "&Cancel", window.cancel, "Esc", "stop the analysis or playback"))
     menu.addSeparator()
     menu.addAction(
+        a(
+            "speaker_course",
+            "Speaker &course...",
+            window.speaker_course,
+            "Ctrl+Shift+K",
+            "one speaker's cues and labels over sessions, against their baseline",
+        )
+    )
+    menu.addSeparator()
+    menu.addAction(
         a("model", "&Model...", window.choose_model, "Ctrl+M", "the default model or a checkpoint")
     )
     menu = window.menuBar().addMenu("&View")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from emostudio.store.database import StoreError, now, open_database
+from emostudio.store.dates import EDITED, checked_date, recording_date
 from emostudio.store.queries import (  # noqa: F401 - re-exported
     FTS_HINT,
     LATEST_HUMAN,
@@ -101,12 +102,15 @@ class Project(ProjectQueries):
             ).fetchone()
             if not known:
                 audio = recording.path.read_bytes() if store_audio and recording.path else None
+                recorded, recorded_source = recording_date(recording.path)
                 conn.execute(
                     "INSERT INTO recordings(sha256, name, path, duration, sample_rate, channels,"
-                    " format, speaker, added, audio, audio_format) VALUES (:sha256, :name, :path,"
-                    " :duration, :sample_rate, :channels, :format, :speaker, :added, :audio,"
-                    " :audio_format)",
+                    " format, speaker, added, audio, audio_format, recorded, recorded_source)"
+                    " VALUES (:sha256, :name, :path, :duration, :sample_rate, :channels, :format,"
+                    " :speaker, :added, :audio, :audio_format, :recorded, :recorded_source)",
                     {
+                        "recorded": recorded,
+                        "recorded_source": recorded_source,
                         "sha256": recording.sha256,
                         "name": recording.name,
                         "path": str(recording.path) if recording.path else None,
@@ -268,6 +272,27 @@ class Project(ProjectQueries):
             except StoreError:  # no whole-recording analysis of theirs yet: no baseline
                 with self.transaction() as conn:
                     conn.execute("DELETE FROM speakers WHERE name = ?", (changed,))
+
+    def set_recorded(self, sha256: str, when: str | None) -> None:
+        """Correct when a recording was made (None: unknown); the change is audited.
+
+        Raises
+        ------
+        StoreError
+            When the recording is not in the project or ``when`` is not an ISO date.
+        """
+        date = checked_date(when) if when else None
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT recorded FROM recordings WHERE sha256 = ?", (sha256,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no recording {sha256[:12]}")
+            conn.execute(
+                "UPDATE recordings SET recorded = ?, recorded_source = ? WHERE sha256 = ?",
+                (date, EDITED if date else None, sha256),
+            )
+            self._audit("set recorded", {"sha256": sha256, "from": row[0], "to": date})
 
     def save_speaker(self, baseline: SpeakerBaseline) -> None:
         with self.transaction() as conn:

@@ -136,6 +136,22 @@ class SpeakerBaseline:
             stats[cue] = CueStat(float(values.mean()), sd)
         return cls(name, reference, stats, len(measurements), f"{len(measurements)} recordings")
 
+    def z(self, cue: str, raw: float | None) -> float:
+        """How far a raw cue value (F0 cues in Hz, as stored) lies from this baseline, in SDs.
+
+        The F0 level cues are scored in semitones re :attr:`f0_reference_hz`, as
+        :meth:`from_measurements` builds them. NaN when the value or the cue's spread is
+        missing.
+        """
+        stat = self.stats.get(cue)
+        if raw is None or stat is None or not stat.sd > 0 or not np.isfinite(raw):
+            return float("nan")
+        if cue in F0_LEVEL_CUES:
+            if raw <= 0:
+                return float("nan")
+            raw = float(hz_to_semitones(raw, self.f0_reference_hz))
+        return (float(raw) - stat.mean) / stat.sd
+
     def to_dict(self) -> dict:
         """JSON-ready dictionary."""
         return {

@@ -55,8 +55,12 @@ def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monk
         with Project(path) as project:
             sf.write(tmp_path / "old.wav", syllable_train(5), RATE)
             recording = load_audio(tmp_path / "old.wav")
-            project.add_recording(recording)
             sha256 = recording.sha256
+            project.conn.execute(  # a recording as the first schema stored it
+                "INSERT INTO recordings VALUES (?, 'old.wav', ?, ?, ?, 1, 'WAV/PCM_16', NULL,"
+                " '2026-01-01T00:00:00', NULL, NULL)",
+                (sha256, str(tmp_path / "old.wav"), recording.duration, recording.sample_rate),
+            )
             columns = [row[1] for row in project.conn.execute("PRAGMA table_info(analyses)")]
             project.conn.execute(  # an analysis as the first schema stored it
                 f"INSERT INTO analyses({', '.join(c for c in columns if c != 'id')}) VALUES"
