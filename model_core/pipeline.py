@@ -125,10 +125,15 @@ class Analyzer:
         clips: list[Clip],
         *,
         rationale: bool = True,
+        transcribe: bool = True,
         on_text: Callable[[int, str], None] | None = None,
         on_stage: Callable[[str, dict], None] | None = None,
     ) -> list[AnalysisResult]:
         """Analyse a batch of clips; every model stage runs once for the whole batch.
+
+        ``transcribe=False`` skips ASR, the costliest stage on a CPU: the label (from a
+        label head, which reads the voice, not the words) is unchanged, the transcript
+        stays empty and a rationale can cite only the measured cues.
 
         ``on_text(i, delta)`` streams clip ``i``'s rationale as it is generated.
         ``on_stage(name, info)`` is called as each stage starts (``acoustics``,
@@ -151,7 +156,11 @@ class Analyzer:
         stage = _Stopwatch(timings, report)
         # Whisper's encoder runs once: ASR and the speech branch share its states.
         whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
-        transcripts = stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
+        transcripts = (
+            stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
+            if transcribe
+            else [Transcript("")] * len(clips)
+        )
         config = self.model.config
         # The label is scored as the answer to the SER task; the rationale follows it in the
         # reasoning task's answer.
@@ -195,7 +204,7 @@ class Analyzer:
                     inputs, reason, prefixes=prefixes, on_text=on_text, audio=audio
                 ),
             )
-        return [
+        results = [
             self._result(
                 clip, analysis, summary, transcript, label, row, text, clip_timings, rationale
             )
@@ -210,6 +219,10 @@ class Analyzer:
                 strict=True,
             )
         ]
+        if not transcribe:
+            for result in results:
+                result.warnings.append("not transcribed: labels were asked for without words")
+        return results
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).

@@ -47,6 +47,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--no-rationale", action="store_true", help="label probabilities only (faster)"
     )
     parser.add_argument(
+        "--no-transcript",
+        action="store_true",
+        help="skip ASR (the slowest stage on a CPU): labels and cues only, no words",
+    )
+    parser.add_argument(
         "--batch",
         type=whole_number(1),
         default=None,
@@ -117,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         results = analyzer.analyze(
             [Clip(item.recording, baseline=baseline, voice=voice) for item in group],
             rationale=not args.no_rationale,
+            transcribe=not args.no_transcript,
             on_text=(lambda _row, delta: print(delta, end="", flush=True)) if stream else None,
         )
         if stream:

@@ -133,3 +133,16 @@ def test_the_composer_policy_does_not_run_the_llm(analyzer, asterisk_files, monk
 def test_an_unknown_rationale_policy_is_refused(analyzer):
     with pytest.raises(ValueError, match="rationale_policy"):
         Analyzer(analyzer.model, rationale_policy="best")
+
+
+def test_without_a_transcript_asr_never_runs(analyzer, asterisk_files, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("ASR ran although no transcript was asked for")
+
+    monkeypatch.setattr(analyzer.transcriber, "transcribe", refuse)
+    (result,) = analyzer.analyze(
+        [Clip(load_audio(asterisk_files[0]))], rationale=False, transcribe=False
+    )
+    assert result.transcript == "" and result.words == [] and "asr" not in result.timings
+    assert any("not transcribed" in w for w in result.warnings)
+    assert sum(result.probabilities.values()) == pytest.approx(1.0, abs=1e-4)  # rounded

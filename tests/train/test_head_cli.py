@@ -112,6 +112,13 @@ def test_a_fitted_head_ships_in_a_model_folder_and_the_pipeline_reads_it_as_trai
     served = np.array([[r.probabilities[label] for label in ("low", "high")] for r in results])
     assert np.allclose(served, trained, atol=1e-3)
     assert all("label_head" in r.timings and "scoring" not in r.timings for r in results)
+    # The head reads the voice, not the words: without ASR the labels are the same.
+    unheard = analyzer.analyze(
+        [Clip(c.recording, voice=voice) for c in clips], rationale=False, transcribe=False
+    )
+    assert all("asr" not in r.timings and r.transcript == "" for r in unheard)
+    for heard, bare in zip(results, unheard, strict=True):
+        assert bare.probabilities == pytest.approx(heard.probabilities, abs=1e-6)
 
     saved = model.save_pretrained(tmp_path / "saved")
     assert (saved / HEAD_FILE).exists()
