@@ -11,7 +11,7 @@ import os
 import sys
 
 from emostudio import __version__
-from emostudio.cli import analyze, baseline, bench, cues, gui, models, project
+from emostudio.cli import analyze, baseline, bench, cues, features, gui, models, project
 from model_core.errors import add_debug_options
 
 
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"emostudio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (gui, analyze, cues, baseline, project, models, bench):
+    for module in (gui, analyze, cues, features, baseline, project, models, bench):
         module.add_parser(subparsers)
     add_debug_options(parser)
     return parser
