@@ -116,9 +116,10 @@ def run(args: argparse.Namespace) -> int:
         report_error("no audio files given (or --db FILE --from-project to print stored ones)")
         return 2
     names = egemaps_names()  # EgemapsUnavailableError here, once, not per file
+    table = _stored(args) if args.from_project else None  # a missing project: no header
     writer = _Writer(args.json, names, [feature_unit(n) for n in names])
-    if args.from_project:
-        return _from_project(args, writer)
+    if table is not None:
+        return _from_project(args, table, writer)
     project = None
     if args.db is not None:
         from emostudio.store import Project
@@ -150,11 +151,14 @@ def _measure(args, writer: _Writer, project) -> int:
     return 1 if for_each_file(files, handle, debug=args.debug) else 0
 
 
-def _from_project(args, writer: _Writer) -> int:
+def _stored(args) -> list:
     from emostudio.store import Project
 
     with Project(args.db, create=False, actor="emostudio features") as project:
-        table = project.features_table(FEATURE_SETS[args.feature_set])
+        return project.features_table(FEATURE_SETS[args.feature_set])
+
+
+def _from_project(args, table: list, writer: _Writer) -> int:
     for info, features in table:
         extra = {"sha256": info["sha256"], "speaker": info["speaker"]}
         writer.write(info["path"] or info["name"], info["duration"], features, extra)
