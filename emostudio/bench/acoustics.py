@@ -1,6 +1,7 @@
-"""Acoustics benchmark: the full cue set against librosa.pyin and Praat's pitch alone.
+"""Acoustics benchmark: the full cue set against librosa.pyin and Praat's pitch alone, and
+the eGeMAPS v02 functionals (opensmile) beside them.
 
-All three run on the same real speech (Debian's asterisk prompts, concatenated),
+All four run on the same real speech (Debian's asterisk prompts, concatenated),
 in one process pinned to one core, and are reported as x-real-time and as ratios.
 """
 
@@ -21,6 +22,7 @@ from emostudio.bench.timing import (
     time_call,
 )
 from model_core.acoustics import analyze_acoustics, praat_pitch, praat_sound
+from model_core.acoustics.egemaps import egemaps_functionals
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.cues import summarize
 from train.datasets.asterisk import ASTERISK_DIR
@@ -74,6 +76,10 @@ def praat_pitch_alone(samples: np.ndarray) -> None:
     praat_pitch(praat_sound(samples, MODEL_SAMPLE_RATE))
 
 
+def egemaps_alone(samples: np.ndarray) -> None:
+    egemaps_functionals(samples, MODEL_SAMPLE_RATE)
+
+
 def pyin_alone(samples: np.ndarray) -> None:
     import librosa
 
@@ -97,17 +103,19 @@ def acoustics_section(
     long_minutes: float = 60.0,
     long_repeats: int = 1,
 ) -> Section:
-    """Time the three candidates on ``minutes`` of speech, ``repeats`` runs each (pyin,
-    30 times slower, ``repeats // 3``), then the full cue set on ``long_minutes`` (the
+    """Time the three pitch candidates and eGeMAPS on ``minutes`` of speech, ``repeats`` runs
+    each (pyin, 30 times slower, ``repeats // 3``), then the full cue set on ``long_minutes`` (the
     same speech repeated, ``long_repeats`` runs) unless ``hour`` is false."""
     pinned = pin_to_one_core()
     samples = real_speech(minutes, speech_dir)
     seconds = len(samples) / MODEL_SAMPLE_RATE
     pyin_alone(samples[:MODEL_SAMPLE_RATE])  # compile numba once, outside the timing
+    egemaps_alone(samples[:MODEL_SAMPLE_RATE])  # load opensmile's library once, likewise
     timings = [
         time_call("full cue set (model_core)", lambda: full_cues(samples), repeats),
         time_call("Praat pitch alone (parselmouth)", lambda: praat_pitch_alone(samples), repeats),
         time_call("librosa.pyin alone", lambda: pyin_alone(samples), max(1, repeats // 3)),
+        time_call("eGeMAPS v02 functionals (opensmile)", lambda: egemaps_alone(samples), repeats),
     ]
     lines = [
         f"## Acoustics: {seconds / 60:.1f} min of real speech, {pinned}",
@@ -120,7 +128,7 @@ def acoustics_section(
     reference = timings[0].median
     for timing in timings:
         lines.append(_row(timing, seconds, reference))
-    cues, praat, pyin = timings
+    cues, praat, pyin, egemaps = timings
     audio = f"{seconds / 60:.1f} min of real speech, one core"
     figures = [
         Figure(
@@ -140,6 +148,13 @@ def acoustics_section(
             pyin.median,
             "s",
             f"{significant(pyin.median)} s = {significant(pyin.median / reference)}x the full cue set",
+        ),
+        Figure(
+            f"eGeMAPS v02 functionals (opensmile), the same {seconds / 60:.1f} min, one core",
+            egemaps.median,
+            "s",
+            f"{egemaps.spread()} s ({seconds / egemaps.median:.0f}x real time; "
+            f"{significant(egemaps.median / reference)} times the full cue set's time)",
         ),
     ]
     if hour:

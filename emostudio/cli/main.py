@@ -11,7 +11,18 @@ import os
 import sys
 
 from emostudio import __version__
-from emostudio.cli import agreement, analyze, baseline, bench, cues, gui, models, project, speaker
+from emostudio.cli import (
+    agreement,
+    analyze,
+    baseline,
+    bench,
+    cues,
+    features,
+    gui,
+    models,
+    project,
+    speaker,
+)
 from model_core.errors import add_debug_options
 
 
@@ -23,7 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"emostudio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (gui, analyze, cues, baseline, project, agreement, speaker, models, bench):
+    for module in (
+        gui,
+        analyze,
+        cues,
+        features,
+        baseline,
+        project,
+        agreement,
+        speaker,
+        models,
+        bench,
+    ):
         module.add_parser(subparsers)
     add_debug_options(parser)
     return parser

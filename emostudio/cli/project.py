@@ -37,6 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="speaker name from the relative path: a (?P<speaker>...) group or group 1",
     )
     importer.add_argument("--copy", action="store_true", help="store the audio in the project file")
+    importer.add_argument(
+        "--features",
+        choices=("egemaps",),
+        help="also measure and store this standard feature set (eGeMAPS v02, 88 functionals; "
+        "export it with 'emostudio features --db FILE --from-project')",
+    )
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(run=run_import)
 
@@ -132,6 +138,7 @@ def run_import(args: argparse.Namespace) -> int:
     from emostudio.store import Project, StoreError
     from emostudio.store.importer import ImportOptions
     from emostudio.store.importer import run_import as do_import
+    from model_core.acoustics.egemaps import EgemapsUnavailableError
     from model_core.devices import quiet_libraries
     from model_core.errors import EmoStudioError
 
@@ -145,6 +152,7 @@ def run_import(args: argparse.Namespace) -> int:
         workers=args.workers,
         speaker_from=args.speaker_from,
         copy=args.copy,
+        features=args.features,
     )
 
     if not args.db.parent.is_dir():  # a mistyped --db must not create a tree of folders
@@ -154,7 +162,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         with Project(args.db, actor="emostudio import") as project:
             summary = do_import(project, args.folder, options, progress)
-    except StoreError as err:
+    except (StoreError, EgemapsUnavailableError) as err:
         progress.close()
         report_error(str(err))
         return 2

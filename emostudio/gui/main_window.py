@@ -207,6 +207,7 @@ class MainWindow(PlaybackControl, QMainWindow):
         self.timeline.view_changed.connect(self._view_changed)
         self.results.citation_activated.connect(self.timeline.highlight)
         self.results.word_activated.connect(self._word_clicked)
+        self.results.features.failed.connect(self.show_error)
         self.timeline.selection_changed.connect(self._selection_changed)
         self.annotation.submitted.connect(self._annotate)
         self.browser.open_analysis.connect(s.open_analysis)
@@ -326,6 +327,7 @@ class MainWindow(PlaybackControl, QMainWindow):
     def _recording_opened(self, recording) -> None:
         self.timeline.clear()
         self.results.clear()
+        self.results.set_recording(recording)
         self.annotation.clear()
         self.overview = None
         self.play_position = 0.0

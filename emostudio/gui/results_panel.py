@@ -1,5 +1,6 @@
 """The results panel: label probabilities, the rationale with coloured citations, the
-clickable transcript, and the cue table against the speaker's baseline."""
+clickable transcript, and the cue table against the speaker's baseline, with the
+eGeMAPS functionals in a tab beside it (:mod:`emostudio.gui.features_panel`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from emostudio.gui.baseline import describe
+from emostudio.gui.features_panel import FeaturesPanel
 from emostudio.gui.timeline import VERDICT_COLOURS
 from model_core.rationale.review import review_summary
 
@@ -129,8 +132,18 @@ class ResultsPanel(QWidget):
         self.transcript.setMinimumHeight(70)
         transcript_layout.addWidget(self.transcript)
         layout.addWidget(transcript_box, 1)
-        cue_box = QGroupBox("Cues against the speaker's baseline")
-        cue_layout = QVBoxLayout(cue_box)
+        # Beside the cues (against the baseline), the standard eGeMAPS functionals.
+        cue_box = QGroupBox("Measurements")
+        box_layout = QVBoxLayout(cue_box)
+        self.measure_tabs = QTabWidget()
+        cue_page = QWidget()
+        cue_layout = QVBoxLayout(cue_page)
+        cue_layout.setContentsMargins(0, 0, 0, 0)
+        self.features = FeaturesPanel()
+        self.measure_tabs.addTab(cue_page, "Cues")
+        self.measure_tabs.addTab(self.features, "eGeMAPS")
+        self.measure_tabs.currentChanged.connect(self._measure_tab_shown)
+        box_layout.addWidget(self.measure_tabs)
         self.cue_table = QTableWidget(0, 5)
         self.cue_table.setHorizontalHeaderLabels(["cue", "value", "z", "level", "where (s)"])
         self.cue_table.verticalHeader().hide()
@@ -141,12 +154,23 @@ class ResultsPanel(QWidget):
         self.cue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.descriptor = QLabel()
         self.descriptor.setWordWrap(True)
+        self.descriptor.setToolTip("the cues against the speaker's baseline")
         cue_layout.addWidget(self.descriptor)
         cue_layout.addWidget(self.cue_table)
         layout.addWidget(cue_box, 2)
         self.citations: list[dict] = []
         self.words: list[dict] = []
         self.streaming = ""
+
+    def _measure_tab_shown(self, index: int) -> None:
+        if self.measure_tabs.widget(index) is self.features:
+            self.features.ensure_measured()
+
+    def set_recording(self, recording) -> None:
+        """A new recording is open: its eGeMAPS are measured when their tab is shown."""
+        self.features.set_recording(recording)
+        if self.measure_tabs.currentWidget() is self.features:
+            self.features.ensure_measured()
 
     # ----------------------------------------------------------------- content
     def clear(self) -> None:

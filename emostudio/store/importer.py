@@ -22,6 +22,8 @@ from pathlib import Path
 from emostudio.store.database import StoreError
 from emostudio.store.project import Project
 from emostudio.store.speakers import model_pass, refresh_baselines
+from model_core.acoustics.egemaps import egemaps_names
+from model_core.acoustics.feature_sets import FEATURE_SETS, extract_features
 from model_core.audio import AudioError, file_sha256, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.result import AnalysisResult
@@ -58,6 +60,7 @@ class ImportOptions:
     workers: int = 0  # 0: one per CPU core
     speaker_from: str | None = None  # regex on the path relative to the folder
     copy: bool = False  # store the audio in the project
+    features: str | None = None  # a key of FEATURE_SETS ("egemaps"), measured with the cues
 
 
 @dataclass
@@ -72,6 +75,8 @@ class ImportSummary:
     speakers: dict[str, int] = field(
         default_factory=dict
     )  # baselines recomputed: speaker -> recordings
+    # Imported, but the feature set could not be measured (silence): (path, why).
+    no_features: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
@@ -91,6 +96,9 @@ class ImportSummary:
                 "  speaker baselines: "
                 + ", ".join(f"{name} ({n} recordings)" for name, n in self.speakers.items())
             )
+        lines += [
+            f"  no features: {failure_text(path, error)}" for path, error in self.no_features[:50]
+        ]
         lines += [f"  failed: {failure_text(path, error)}" for path, error in self.failed[:50]]
         if len(self.failed) > 50:
             lines.append(
@@ -154,12 +162,24 @@ def failure_text(path: str, error: str) -> str:
 
 # ----------------------------------------------------------------- worker side
 _DONE: set[str] = set()
+_FEATURES: str | None = None  # the feature set to measure too (None: none)
+_FEATURED: set[str] = set()  # recordings that have it already
 
 
-def _init_worker(done: set[str]) -> None:
-    global _DONE
-    _DONE = done
+def _init_worker(done: set[str], features: str | None = None, featured: set[str] = ()) -> None:
+    global _DONE, _FEATURES, _FEATURED
+    _DONE, _FEATURES, _FEATURED = done, features, set(featured)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def _features(recording) -> tuple[list, str | None]:
+    """([the asked feature set], None), or ([], why not) when the clip has none to give."""
+    if _FEATURES is None:
+        return [], None
+    try:
+        return [extract_features(recording, feature_set=_FEATURES)], None
+    except AudioError as err:  # silence: the file is still imported, with its cues
+        return [], err.problem
 
 
 def measure(path: str) -> dict:
@@ -176,9 +196,12 @@ def measure(path: str) -> dict:
         }
     try:
         sha = file_sha256(path)
-        if sha in _DONE:
+        if sha in _DONE and (_FEATURES is None or sha in _FEATURED):
             return {"path": path, "sha256": sha, "status": "already"}
         recording = load_audio(path)
+        features, why_not = _features(recording)
+        if sha in _DONE:  # imported before without the feature set: only that is added
+            return {"path": path, "sha256": sha, "status": "already", "features": features}
         analysis, summary = analyze_clip(recording, baseline=SpeakerBaseline.population())
         return {
             "path": path,
@@ -187,6 +210,8 @@ def measure(path: str) -> dict:
             "recording": recording,
             "analysis": analysis,
             "summary": summary,
+            "features": features,
+            "no_features": why_not,
         }
     except AudioError as err:
         return {"path": path, "status": "failed", "error": str(err)}
@@ -199,13 +224,15 @@ def measure(path: str) -> dict:
 
 
 # ----------------------------------------------------------------- main side
-def _measured_results(files: list[Path], done: set[str], workers: int) -> Iterator[dict]:
+def _measured_results(
+    files: list[Path], done: set[str], workers: int, features: tuple = (None, set())
+) -> Iterator[dict]:
     if workers <= 1:
-        _init_worker(done)
+        _init_worker(done, *features)
         yield from (measure(str(p)) for p in files)
         return
     context = multiprocessing.get_context("spawn")  # no fork after torch or Qt threads start
-    with context.Pool(workers, initializer=_init_worker, initargs=(done,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(done, *features)) as pool:
         yield from pool.imap(measure, [str(p) for p in files], chunksize=4)
 
 
@@ -255,6 +282,12 @@ def run_import(
     by_speaker = pattern is not None and not options.cues_only
     kind = "cues" if options.cues_only or by_speaker else "full"
     done = project.analysed(kind)
+    if options.features is not None and options.features not in FEATURE_SETS:
+        raise StoreError(f"--features {options.features!r}: known sets are {sorted(FEATURE_SETS)}")
+    featured = set()
+    if options.features:
+        egemaps_names()  # EgemapsUnavailableError now, not in every worker
+        featured = project.featured(FEATURE_SETS[options.features])
     analyzer = None
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
@@ -278,7 +311,10 @@ def run_import(
             tracks=_tracks(item),
             analysis=result,
             kind=kind,
+            features=item["features"],
         )
+        if item["no_features"]:
+            summary.no_features.append((item["path"], item["no_features"]))
         summary.imported += 1
         note(item["path"])
 
@@ -293,7 +329,8 @@ def run_import(
         pending.clear()
 
     try:
-        for item in _measured_results(files, done, min(workers, max(1, len(files)))):
+        workers = min(workers, max(1, len(files)))
+        for item in _measured_results(files, done, workers, (options.features, featured)):
             if cancelled is not None and cancelled():
                 summary.cancelled = True
                 break
@@ -306,6 +343,9 @@ def run_import(
                 note(path)
             elif item["status"] == "already" or item["sha256"] in seen:
                 project.remember_path(item["sha256"], path)
+                if item["sha256"] not in seen:  # imported before without the feature set
+                    for feature_set in item.get("features", ()):
+                        project.add_features(item["sha256"], feature_set)
                 summary.already += 1
                 note(path)
             elif analyzer is None or by_speaker:

@@ -19,6 +19,7 @@ import numpy as np
 
 from emostudio.store.database import StoreError, now, open_database
 from emostudio.store.dates import EDITED, checked_date, recording_date
+from emostudio.store.features import ProjectFeatures
 from emostudio.store.queries import (  # noqa: F401 - re-exported
     FTS_HINT,
     LATEST_HUMAN,
@@ -27,6 +28,7 @@ from emostudio.store.queries import (  # noqa: F401 - re-exported
     SearchError,
 )
 from model_core.acoustics import Track
+from model_core.acoustics.feature_sets import FeatureSet
 from model_core.audio import Recording
 from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
@@ -42,7 +44,7 @@ def _unpack(blob: bytes, dtype, shape) -> np.ndarray:
     return np.frombuffer(zlib.decompress(blob), dtype=dtype).reshape(shape)
 
 
-class Project(ProjectQueries):
+class Project(ProjectQueries, ProjectFeatures):
     """One project file. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: str | Path, *, create: bool = True, actor: str = "emostudio"):
@@ -90,8 +92,10 @@ class Project(ProjectQueries):
         tracks: list[Track] = (),
         analysis: AnalysisResult | None = None,
         kind: str = "full",
+        features: list[FeatureSet] = (),
     ) -> int | None:
-        """Add a recording (once, by content hash), its tracks and an analysis, in one transaction.
+        """Add a recording (once, by content hash), its tracks, feature sets and an analysis,
+        in one transaction.
 
         Returns the analysis id (None without an analysis). A second path of the same
         content is remembered; the recording is not stored twice.
@@ -132,6 +136,8 @@ class Project(ProjectQueries):
                 conn.execute("DELETE FROM import_errors WHERE path = ?", (str(recording.path),))
             for track in tracks:
                 self._add_track(recording.sha256, track)
+            for feature_set in features:
+                self._add_features(recording.sha256, feature_set)
             return (
                 self._add_analysis(recording.sha256, analysis, kind)
                 if analysis is not None

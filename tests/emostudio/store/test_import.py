@@ -15,6 +15,8 @@ import soundfile as sf
 from emostudio.cli.main import main
 from emostudio.store import Project
 from emostudio.store.importer import ImportOptions, run_import
+from model_core.acoustics.feature_sets import extract_features
+from model_core.audio import AudioError, load_audio
 from tests.helpers.bad_audio import build_corpus
 from tests.helpers.signals import RATE, syllable_train
 
@@ -209,3 +211,41 @@ def test_dangling_and_looping_links_are_reported_not_skipped(tmp_path):
             and "loop.wav" in failed[str(folder / "loop.wav")]
         )
         assert set(dict(project.import_errors())) == set(failed)
+
+
+@pytest.mark.slow
+def test_killing_an_import_with_features_loses_nothing(tmp_path):
+    """With --features egemaps each recording's feature set is committed with it: after kills
+    and a resume, every good file has its analysis and its features exactly once."""
+    names, broken, duplicate = make_folder(tmp_path / "data", good=24)
+    db = tmp_path / "p.emostudio"
+    command = [sys.executable, "-m", "emostudio", "import", str(tmp_path / "data"), "--db"]
+    command += [str(db), "--recursive", "--cues-only", "--workers", "2", "--quiet"]
+    command += ["--features", "egemaps"]
+    rng = np.random.default_rng(11)
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    for _ in range(6):
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+        time.sleep(float(rng.uniform(0.5, 3.0)))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert state(db)[0] == "ok"
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 1
+    check_complete(db, names, broken, duplicate)
+    with Project(db) as project:
+        featured = project.featured("eGeMAPSv02")
+        rows = project.conn.execute("SELECT count(*) FROM features").fetchone()[0]
+        without = dict(
+            project.conn.execute(
+                "SELECT sha256, path FROM recordings WHERE sha256 NOT IN"
+                " (SELECT sha256 FROM features)"
+            )
+        )
+    assert rows == len(featured) == len(names) - len(without)
+    for path in without.values():  # only files that have no features to give lack them
+        with pytest.raises(AudioError):
+            extract_features(load_audio(path))

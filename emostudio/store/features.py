@@ -1,0 +1,108 @@
+"""Standard feature sets (eGeMAPS) stored per recording, with their units and versions.
+
+A mixin of :class:`emostudio.store.project.Project`, which provides ``conn``, ``path``,
+``transaction`` and ``_audit``. One row per (recording, feature set): measuring again
+replaces it, so a set is never listed twice for one recording.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+import numpy as np
+
+from emostudio.store.database import StoreError, now
+from model_core.acoustics.feature_sets import FeatureSet
+
+_COLUMNS = "f.sha256, f.feature_set, f.names, f.units, f.feature_values, f.start, f.end, f.versions"
+
+
+def _feature_set(row: tuple) -> FeatureSet:
+    _, name, names, units, blob, start, end, versions = row
+    names = tuple(json.loads(names))
+    values = np.frombuffer(zlib.decompress(blob), dtype=np.float64).copy()
+    if values.shape != (len(names),):
+        raise StoreError(f"stored {name} features hold {values.size} values for {len(names)} names")
+    return FeatureSet(
+        name, names, tuple(json.loads(units)), values, start, end, json.loads(versions)
+    )
+
+
+class ProjectFeatures:
+    """Writing and reading the ``features`` table."""
+
+    def add_features(self, sha256: str, features: FeatureSet) -> None:
+        """Store (or replace) one feature set of a stored recording, with an audit row.
+
+        Raises
+        ------
+        StoreError
+            When the recording is not in the project.
+        """
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha256,)).fetchone():
+                raise StoreError(f"{self.path}: no recording {sha256[:12]}")
+            self._add_features(sha256, features)
+
+    def _add_features(self, sha256: str, features: FeatureSet) -> None:
+        """Inside the caller's transaction (an import commits them with the recording)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO features(sha256, feature_set, names, units, feature_values,"
+            " start, end, versions, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                features.name,
+                json.dumps(list(features.names)),
+                json.dumps(list(features.units)),
+                zlib.compress(np.ascontiguousarray(features.values, np.float64).tobytes(), 6),
+                features.start,
+                features.end,
+                json.dumps(features.versions),
+                now(),
+            ),
+        )
+        self._audit(
+            "add features",
+            {"sha256": sha256, "feature_set": features.name, "versions": features.versions},
+        )
+
+    def features(self, sha256: str) -> dict[str, FeatureSet]:
+        """Every stored feature set of one recording, by set name (empty when none)."""
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM features f WHERE f.sha256 = ? ORDER BY f.feature_set",
+            (sha256,),
+        )
+        return {row[1]: _feature_set(row) for row in rows}
+
+    def featured(self, feature_set: str) -> set[str]:
+        """The recordings that have ``feature_set`` stored."""
+        query = "SELECT sha256 FROM features WHERE feature_set = ?"
+        return {sha for (sha,) in self.conn.execute(query, (feature_set,))}
+
+    def features_table(
+        self, feature_set: str, sha256s: list[str] | None = None
+    ) -> list[tuple[dict[str, Any], FeatureSet]]:
+        """``feature_set`` of many recordings (all that have it, or those of ``sha256s``),
+        by recording name: ``({sha256, name, path, duration, speaker}, FeatureSet)`` each."""
+        query = (
+            f"SELECT {_COLUMNS}, r.name, r.path, r.duration, r.speaker FROM features f"
+            " JOIN recordings r ON r.sha256 = f.sha256 WHERE f.feature_set = ?"
+        )
+        params: list = [feature_set]
+        if sha256s is not None:
+            query += f" AND f.sha256 IN ({', '.join('?' * len(sha256s))})"
+            params += sha256s
+        table = []
+        for row in self.conn.execute(query + " ORDER BY r.name, f.sha256", params):
+            name, path, duration, speaker = row[8:]
+            info = {
+                "sha256": row[0],
+                "name": name,
+                "path": path,
+                "duration": duration,
+                "speaker": speaker,
+            }
+            table.append((info, _feature_set(row[:8])))
+        return table
