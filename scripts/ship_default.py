@@ -234,10 +234,26 @@ def card(run: Path, config: dict, report: dict, size_mb: float) -> str:
     old_neutral = None if old_neutral is None else old_neutral["metrics"]["recall"].get("neutral")
     ased_ours, ased_old = row_ua(ased, "model-head"), row_ua(ased, "synthetic")
     ased_peer = row_ua(ased, "egemaps-logreg")
+    ased1 = load(run / "ased-head-part1" / "compare.json")
+    ours1, peer1 = row_ua(ased1, "model-head"), row_ua(ased1, "egemaps-logreg")
     ased_mark = (
         "not measured"
         if None in (ased_ours, ased_old, ased_peer)
         else ("met" if ased_ours > max(ased_old, ased_peer) else "**not met**")
+    )
+    both = (
+        None
+        if None in (ased_ours, ased_peer, ours1, peer1)
+        else ((ased_ours + ours1) / 2, (ased_peer + peer1) / 2)
+    )
+    part1_text = (
+        "Not run."
+        if ased1 is None
+        else f"""{compare_table(ased1)}
+
+Over both samples (962 clips): the head {pct(both and both[0])}, the peer
+{pct(both and both[1])}: {"above" if both and both[0] > both[1] else "**not above**"} the
+peer."""
     )
     temperatures = report.get("temperatures", {})
     head = LabelHead.load(DEST)
@@ -344,7 +360,16 @@ measures both):
 
 Target: above both the synthetic-only model and the peer: {ased_mark}. ASED (65
 speakers, 16 kHz) states no licence: it was used to evaluate only. Each speaker is
-judged against their own voice.
+judged against their own voice (from the clips of theirs in the sample).
+
+A second sample of the same size that shares no clip with the first
+(`compare ased:... --sample 481 --sample-part 1`; the synthetic-only model not scored):
+
+{part1_text}
+
+The head's recipe (16 asterisk prompts, acoustic block C = 0.005) was chosen on RAVDESS's
+folds, the asterisk recall and *both* ASED samples, so these figures are not blind:
+`docs/experiments/2026-11-30-anchored-head.md` has the grid.
 
 ## Held-out asterisk prompts
 
