@@ -122,11 +122,54 @@ def _run(out: Path, scratch: Path) -> int:
     settle(1200)
     shoot(app, out, "sessions")
 
+    research_views(app, window, out)
+
     window.set_theme("dark")
     window.right_tabs.setCurrentIndex(0)  # Results
     shoot(app, out, "dark")
     window.close()
     return 0
+
+
+def research_views(app: QApplication, window, out: Path) -> None:
+    """The eGeMAPS tab, annotator agreement and a speaker's course (issue 18's views)."""
+    window.browser.search.setText("")
+    window.right_tabs.setCurrentIndex(0)  # Results
+    results = window.results
+    results.measure_tabs.setCurrentWidget(results.features)
+    wait_until(lambda: results.features.table.rowCount() > 0, 120, "the eGeMAPS functionals")
+    shoot(app, out, "egemaps")
+    results.measure_tabs.setCurrentIndex(0)
+
+    # A second annotator and weekly dates for m7's sessions, written as the app would.
+    project = window.session.project
+    analyses = project.list_analyses()
+    for number, (analysis_id, result, _) in enumerate(analyses):
+        model_label = result.label or "neutral"
+        project.annotate(analysis_id, "Dr. R. Lee", model_label, accepted=True)
+        second = model_label if number % 3 else "sad"
+        project.annotate(analysis_id, "Dr. S. Kim", second, accepted=second == model_label)
+    m7 = sorted(r["sha256"] for r in project.list_recordings("m7"))
+    for week, sha256 in enumerate(m7):
+        project.set_recorded(sha256, f"2026-0{1 + week // 4}-{5 + 7 * (week % 4):02d}")
+    window.show_agreement()
+    dialog = window.agreement_dialog
+    dialog.resize(900, 700)
+    dialog.move(350, 150)
+    dialog.include_model.setChecked(True)
+    wait_until(lambda: "kappa" in dialog.view.toPlainText(), 60, "the agreement report")
+    shoot(app, out, "agreement")
+    dialog.close()
+
+    window.speaker_course()
+    course = window.course_dialog
+    course.move(250, 100)
+    wait_until(lambda: course.table.rowCount() > 0, 60, "the speaker course")
+    course.speaker.setCurrentText("m7")
+    wait_until(lambda: course.course and course.course.speaker == "m7", 60, "m7's course")
+    settle(800)
+    shoot(app, out, "course")
+    course.close()
 
 
 if __name__ == "__main__":

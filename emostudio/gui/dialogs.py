@@ -85,6 +85,7 @@ class ImportDialog(QDialog):
         self.workers.setRange(0, 64)
         self.workers.setSpecialValueText("one per core")
         self.copy = QCheckBox("copy the audio into the project (self-contained file)")
+        self.features = QCheckBox("also measure eGeMAPS (88 standard voice features per file)")
         for label, widget in (
             ("", self.recursive),
             ("", self.cues_only),
@@ -92,6 +93,7 @@ class ImportDialog(QDialog):
             ("Speaker from", self.speaker),
             ("Workers", self.workers),
             ("", self.copy),
+            ("", self.features),
         ):
             form.addRow(label, widget)
         layout.addLayout(form)
@@ -136,6 +138,7 @@ class ImportDialog(QDialog):
             workers=self.workers.value(),
             speaker_from=self.speaker.text().strip() or None,
             copy=self.copy.isChecked(),
+            features="egemaps" if self.features.isChecked() else None,
         )
 
     def start(self) -> None:

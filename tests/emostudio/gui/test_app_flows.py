@@ -251,10 +251,13 @@ def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(
     window.import_folder(str(folder))
     dialog = window.import_dialog
     dialog.cues_only.setChecked(True)
+    dialog.features.setChecked(True)
     dialog.workers.setValue(1)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     assert dialog.summary.imported == 3 and len(dialog.summary.failed) == 1
+    with Project(window.session.project.path, create=False) as project:
+        assert len(project.featured("eGeMAPSv02")) == 3  # measured beside the cues
     failures = [
         line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")
     ]
