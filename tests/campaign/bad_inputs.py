@@ -28,6 +28,7 @@ from tests.helpers.signals import RATE, syllable_train
 ANALYZE, CUES, BASELINE, IMPORT, EXPORT = "analyze", "cues", "baseline", "import", "export"
 VALIDATE, FIT, EVALUATE = "validate", "fit", "evaluate"
 AGREEMENT = "agreement"  # emostudio agreement: reads a project's annotations
+FEATURES = "features"  # emostudio features: eGeMAPS of audio files
 GUI_OPEN, GUI_DROP, GUI_PROJECT = "gui-open", "gui-drop", "gui-project"
 LABELS = ("neutral", "angry")  # the tiny test models' label set
 
@@ -102,7 +103,7 @@ def refuse(*words: str, status: int = 1) -> Refused:
 
 
 # ----------------------------------------------------------------- audio files
-AUDIO_ENTRIES = (CUES, BASELINE, IMPORT, ANALYZE, VALIDATE, FIT, EVALUATE, GUI_OPEN)
+AUDIO_ENTRIES = (CUES, FEATURES, BASELINE, IMPORT, ANALYZE, VALIDATE, FIT, EVALUATE, GUI_OPEN)
 MANIFEST_ENTRIES = (VALIDATE, FIT, EVALUATE)  # each audio file is a row of a manifest there
 # Fit and evaluate skip a file they cannot read, say so and go on with the others (status 0).
 SKIPPED_STATUS = {FIT: 0, EVALUATE: 0}
@@ -174,11 +175,17 @@ POOLED = {  # kind -> (file of bad_audio's corpus, expectation)
     "audio/nan-float": ("nan_samples.wav", audio(refuse("NaN"), header_only_ok=True)),
     "audio/inf-float": ("inf_samples.wav", audio(refuse("infinite"), header_only_ok=True)),
     "audio/one-sample": ("one_sample.wav", audio(refuse("too short"), header_only_ok=True)),
-    "audio/all-silence": ("all_zeros.wav", audio(ACCEPTED)),
-    # An import lists regular files only: a folder named like audio is not a candidate.
+    # eGeMAPS of silence would describe the noise floor: refused where the cues say "silent".
+    "audio/all-silence": ("all_zeros.wav", audio(ACCEPTED, features=refuse("silence"))),
+    # An import lists regular files only: a folder named like audio is not a candidate;
+    # `features` takes folders, and finds none in it.
     "audio/directory-named-wav": (
         "a_directory.wav",
-        audio(refuse("not a regular file", "is a directory"), import_=ACCEPTED),
+        audio(
+            refuse("not a regular file", "is a directory"),
+            import_=ACCEPTED,
+            features=refuse("no audio files in"),
+        ),
     ),
 }
 for _name, (_file, _expect) in POOLED.items():

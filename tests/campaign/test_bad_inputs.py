@@ -9,6 +9,8 @@ its exact bytes). An odd but valid input must simply work.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import shutil
 from collections import Counter
@@ -26,6 +28,7 @@ from tests.campaign.bad_inputs import (
     CUES,
     EVALUATE,
     EXPORT,
+    FEATURES,
     FIT,
     GUI_DROP,
     GUI_OPEN,
@@ -170,6 +173,17 @@ def try_cues(kind, item, expect, bad, tmp_path, request) -> None:
     if expect is ACCEPTED:
         assert_accepted(outcome)
         assert "=> " in outcome.out  # the cue table's descriptor line
+    else:
+        assert_refused(expect, item, outcome.text, outcome.status)
+
+
+def try_features(kind, item, expect, bad, tmp_path, request) -> None:
+    outcome = run_cli(item.argv or ["features", item.path, "--csv"])
+    if expect is ACCEPTED:
+        assert_accepted(outcome)
+        header, units, *rows = csv.reader(io.StringIO(outcome.out))  # names may hold newlines
+        assert units[0] == "#unit" and len(rows) == 1
+        assert len(rows[0]) == len(header) == 4 + 88 and rows[0][0].endswith(".wav")
     else:
         assert_refused(expect, item, outcome.text, outcome.status)
 
@@ -427,6 +441,7 @@ def try_gui_drop(kind, item, expect, bad, tmp_path, request) -> None:
 
 ENTRY_POINTS = {
     CUES: try_cues,
+    FEATURES: try_features,
     BASELINE: try_baseline,
     IMPORT: try_import,
     EXPORT: try_export,
