@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "assets" / "samples"
@@ -138,6 +138,12 @@ def research_views(app: QApplication, window, out: Path) -> None:
     results = window.results
     results.measure_tabs.setCurrentWidget(results.features)
     wait_until(lambda: results.features.table.rowCount() > 0, 120, "the eGeMAPS functionals")
+    scroll = results.parent()
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parent()
+    if scroll is not None:  # the Results panel scrolls: show the functionals' table
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    settle()
     shoot(app, out, "egemaps")
     results.measure_tabs.setCurrentIndex(0)
 
