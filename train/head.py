@@ -29,6 +29,7 @@ from model_core.model.head import (
     VoiceStats,
     head_frames,
     nan_mean_sd,
+    pooled_states,
     relative_to_voice,
     utterance_features,
 )
@@ -97,14 +98,17 @@ def whisper_layer_states(model, samples: np.ndarray, layer: int) -> np.ndarray:
     return head_frames(inputs)[0]
 
 
-def _key(example: Example, model, layer: int) -> str:
+def _key(example: Example, model, layer: int, context: list | None = None) -> str:
+    """The cache key of one clip's features: its audio, span, encoder, Whisper context
+    (``context``: another context's :func:`whisper_context_key`; default the model's) and
+    layer."""
     digest = hashlib.sha256()
     with open(example.audio, "rb") as handle:
         while block := handle.read(1 << 20):
             digest.update(block)
     config = model.config
     encoder = [config.speech_encoder, config.seed if config.speech_encoder == "random" else 0]
-    encoder += whisper_context_key(config)
+    encoder += whisper_context_key(config) if context is None else context
     digest.update(
         json.dumps([example.start, example.end, *encoder, layer, HEAD_FEATURE_VERSION]).encode()
     )
@@ -128,16 +132,19 @@ def clip_features(example: Example, model, layer: int, cache: Path | None) -> np
         if path.exists():
             return np.load(path, allow_pickle=False)
     samples = samples_of(example)
-    recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio))
-    try:
-        _, summary = analyze_clip(recording)
-    except AudioError as err:
-        raise type(err)(example.audio, err.problem) from err
-    features = utterance_features(
-        whisper_layer_states(model, samples, layer),
-        egemaps_functionals(samples, MODEL_SAMPLE_RATE),
-        summary.raw_values(),
-    )
+    states = whisper_layer_states(model, samples, layer)
+    acoustic = _padded_acoustic_block(example, model, layer, cache)
+    if acoustic is not None:  # the eGeMAPS and cue block measured for the padded context
+        features = np.concatenate([pooled_states(states), acoustic])
+    else:
+        recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio))
+        try:
+            _, summary = analyze_clip(recording)
+        except AudioError as err:
+            raise type(err)(example.audio, err.problem) from err
+        features = utterance_features(
+            states, egemaps_functionals(samples, MODEL_SAMPLE_RATE), summary.raw_values()
+        )
     if path is not None:
         # Written under a temporary name and renamed: a killed run leaves no half file.
         handle, tmp = tempfile.mkstemp(dir=cache, suffix=".npy.tmp")
@@ -145,6 +152,18 @@ def clip_features(example: Example, model, layer: int, cache: Path | None) -> np
             np.save(out, features, allow_pickle=False)
         os.replace(tmp, path)
     return features
+
+
+def _padded_acoustic_block(example: Example, model, layer: int, cache: Path | None):
+    """The acoustic block (eGeMAPS, cues) of the clip's cached padded-context features, or
+    None. It does not depend on Whisper's context, so a head in another context measures
+    only Whisper anew (seconds instead of minutes for a corpus)."""
+    if cache is None or model.config.whisper_context == "padded":
+        return None
+    padded = cache / f"{_key(example, model, layer, context=[])}.npy"
+    if not padded.exists():
+        return None
+    return np.load(padded, allow_pickle=False)[-(EGEMAPS_SIZE + len(CUE_ORDER)) :]
 
 
 def head_features(

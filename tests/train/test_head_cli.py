@@ -142,3 +142,33 @@ def test_a_tail_without_the_clip_context_is_refused(corpus, base, tmp_path, caps
     args = ["fit-head", f"manifest:{corpus}", "--base", str(base), "--whisper-tail", "1"]
     assert main([*args, "--out", str(tmp_path / "x")]) == 2
     assert "--whisper-tail needs --whisper-context clip" in capsys.readouterr().err
+
+
+def test_another_whisper_context_reuses_the_padded_acoustic_block(
+    corpus, base, tmp_path, monkeypatch
+):
+    """eGeMAPS and the cues do not depend on Whisper's context: a clip-context head reads
+    them from the padded features already cached and measures only Whisper."""
+    from model_core.model.head import EGEMAPS_SIZE
+    from train import head
+    from train.head import CUE_ORDER, clip_features, load_head_base, middle_layer
+
+    example = load_examples(f"manifest:{corpus}")[0]
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    padded = load_head_base(str(base))
+    layer = middle_layer(padded)
+    first = clip_features(example, padded, layer, cache)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("eGeMAPS measured again")
+
+    monkeypatch.setattr(head, "egemaps_functionals", refuse)
+    clip = load_head_base(str(base), "clip", 1.0)
+    again = clip_features(example, clip, layer, cache)
+    acoustic = EGEMAPS_SIZE + len(CUE_ORDER)
+    assert np.array_equal(again[-acoustic:], first[-acoustic:], equal_nan=True)
+    assert not np.allclose(again[:-acoustic], first[:-acoustic])  # Whisper heard anew
+    assert len(list(cache.glob("*.npy"))) == 2  # one file per context
+    with pytest.raises(AssertionError, match="measured again"):  # no padded vector: measured
+        clip_features(example, clip, layer, tmp_path)
