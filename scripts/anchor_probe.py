@@ -3,7 +3,7 @@
 usage: python scripts/anchor_probe.py RAVDESS_DATA --cache DIR --cross ASED_DATA
        [--cross-sample 481] [--cross-part 0] [--base synthetic] [--out FILE]
        [--prompts 0,12,24] [--weights 1,0.75,0.5] [--anchors 0,0.5,1,1.5]
-       [--c-whisper 0.01] [--c-acoustic 0.02]
+       [--c-whisper 0.01] [--c-acoustic 0.005] [--whisper-context clip --whisper-tail 1]
 
 For each setting: RAVDESS pooled UA over four folds by actor (each held-out actor against
 their own voice), and, for a head trained on all of RAVDESS, the UA on the other corpus
@@ -21,8 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from model_core.devices import pick_placement
-from model_core.pipeline import load_model
 from train.compare import sample
 from train.datasets import load_examples
 from train.evaluate import classification_metrics
@@ -32,6 +30,7 @@ from train.head import (
     crossval_head,
     fit_label_head,
     head_features,
+    load_head_base,
     middle_layer,
 )
 from train.speaker_cv import speaker_folds, summarise
@@ -70,9 +69,11 @@ def main() -> None:
     parser.add_argument("--anchors", default=ANCHORS, help="population anchors")
     parser.add_argument("--c-whisper", default=str(DEFAULT_C["whisper"]), help="inverse L2")
     parser.add_argument("--c-acoustic", default=str(DEFAULT_C["acoustic"]), help="inverse L2")
+    parser.add_argument("--whisper-context", choices=("padded", "clip"), help="default: the base's")
+    parser.add_argument("--whisper-tail", type=float, help="seconds after a clip (clip context)")
     args = parser.parse_args()
 
-    model = load_model(args.base, pick_placement("auto"))
+    model = load_head_base(args.base, args.whisper_context, args.whisper_tail)
     labels = list(model.config.labels)
     layer, cache = middle_layer(model), args.cache / HEAD_CACHE
 
