@@ -29,11 +29,13 @@ LABEL_RATE_TARGET, ONE_CLIP_TARGET, RATIONALE_RATE_TARGET, IMPORT_RATE_TARGET = 
 PROBABILITY_TOLERANCE = 1e-3
 
 
-def _label_run(analyzer: Analyzer, paths: list[Path], rationale: bool = False):
+def _label_run(
+    analyzer: Analyzer, paths: list[Path], rationale: bool = False, transcribe: bool = True
+):
     """Seconds to decode and analyse ``paths`` as one batch, and the results."""
     started = time.perf_counter()
     clips = [Clip(load_audio(path)) for path in paths]
-    results = analyzer.analyze(clips, rationale=rationale)
+    results = analyzer.analyze(clips, rationale=rationale, transcribe=transcribe)
     return time.perf_counter() - started, results
 
 
@@ -75,8 +77,10 @@ def throughput_section(
         longer = write_clips(scratch / "long", 1, ONE_CLIP_SECONDS, speech_dir)
         _label_run(labels, short[:2])  # warm-up
         one, _ = _label_run(labels, longer)
+        bare_one, _ = _label_run(labels, longer, transcribe=False)
         for name, size in zip(rows, (1, batch), strict=True):
             rows[name]["label"] = batch / _batched(labels, short, size)
+            rows[name]["bare"] = batch / _batched(labels, short, size, transcribe=False)
             rows[name]["rationale"] = batch / _batched(drafts, short, size, rationale=True)
         same = _batch_equals_single(labels, short[:4])
         encoder = _encoder_seconds(model, short)
@@ -84,13 +88,20 @@ def throughput_section(
             _import_rate(model_folder(model_spec), scratch / "short", device) if imports else None
         )
     model.config = dataclasses.replace(model.config, max_rationale_tokens=shipped_tokens)
-    return _report(model, placement, batch, tokens, rows, one, same, encoder, import_rate)
+    ones = {"with": one, "without": bare_one}
+    return _report(model, placement, batch, tokens, rows, ones, same, encoder, import_rate)
 
 
-def _batched(analyzer: Analyzer, paths: list[Path], size: int, rationale: bool = False) -> float:
+def _batched(
+    analyzer: Analyzer,
+    paths: list[Path],
+    size: int,
+    rationale: bool = False,
+    transcribe: bool = True,
+) -> float:
     """Seconds to decode and analyse ``paths`` in batches of ``size``."""
     return sum(
-        _label_run(analyzer, paths[first : first + size], rationale)[0]
+        _label_run(analyzer, paths[first : first + size], rationale, transcribe)[0]
         for first in range(0, len(paths), size)
     )
 
@@ -125,7 +136,7 @@ def _batch_equals_single(analyzer: Analyzer, paths: list[Path]) -> float:
     return largest
 
 
-def _report(model, placement, batch, tokens, rows, one, same, encoder, import_rate) -> Section:
+def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_rate) -> Section:
     (old, new), where = list(rows), placement.describe()
     lines = [
         f"## Throughput: {model.config.name}, many short clips, {where}",
@@ -139,6 +150,7 @@ def _report(model, placement, batch, tokens, rows, one, same, encoder, import_ra
     ]
     for key, text in (
         ("label", "label only"),
+        ("bare", "label only, no transcript (`--no-transcript`)"),
         ("rationale", f"label and a {tokens}-token rationale"),
     ):
         a, b = rows[old][key], rows[new][key]
@@ -146,7 +158,8 @@ def _report(model, placement, batch, tokens, rows, one, same, encoder, import_ra
     ratio = encoder["padded"] / encoder["clip"]
     lines += [
         "",
-        f"- one {ONE_CLIP_SECONDS:g} s clip, label end to end: **{one:.2f} s**",
+        f"- one {ONE_CLIP_SECONDS:g} s clip, label end to end: **{ones['with']:.2f} s**; "
+        f"without a transcript **{ones['without']:.2f} s**",
         f"- a clip in a batch against alone: largest probability difference {same:.1e}",
         f"- Whisper's encoder alone on the {batch} clips: padded to 30 s {encoder['padded']:.2f} s, "
         f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); the product runs "
@@ -165,10 +178,17 @@ def _report(model, placement, batch, tokens, rows, one, same, encoder, import_ra
             at_least=LABEL_RATE_TARGET,
         ),
         Figure(
+            f"label only, no transcript, batch of {batch} x 3 s, {where}",
+            fast["bare"],
+            "clips/s",
+            f"{fast['bare']:.2f} clips/s (x{fast['bare'] / fast['label']:.2f} with a transcript)",
+            at_least=LABEL_RATE_TARGET,
+        ),
+        Figure(
             f"one 5 s clip, label end to end, {where}",
-            one,
+            ones["with"],
             "s",
-            f"{one:.2f} s",
+            f"{ones['with']:.2f} s (without a transcript {ones['without']:.2f} s)",
             below=ONE_CLIP_TARGET,
         ),
         Figure(

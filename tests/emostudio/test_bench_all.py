@@ -122,7 +122,11 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
 
     # Throughput: one file at a time and batches side by side, the speed-up their ratio.
     throughput = table_rows(report, "## Throughput: ")
-    for row in ("label only", "label and a 2-token rationale"):
+    for row in (
+        "label only",
+        "label only, no transcript (`--no-transcript`)",
+        "label and a 2-token rationale",
+    ):
         before, batched, speedup = throughput[row]
         assert close(float(speedup.lstrip("x")), float(batched) / float(before)), row
 
