@@ -38,6 +38,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     importer.add_argument("--copy", action="store_true", help="store the audio in the project file")
     importer.add_argument(
+        "--no-transcript", action="store_true", help="the model labels without ASR (faster)"
+    )
+    importer.add_argument(
         "--features",
         choices=("egemaps",),
         help="also measure and store this standard feature set (eGeMAPS v02, 88 functionals; "
@@ -152,6 +155,7 @@ def run_import(args: argparse.Namespace) -> int:
         workers=args.workers,
         speaker_from=args.speaker_from,
         copy=args.copy,
+        transcribe=not args.no_transcript,
         features=args.features,
     )
 

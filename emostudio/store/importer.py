@@ -61,6 +61,7 @@ class ImportOptions:
     speaker_from: str | None = None  # regex on the path relative to the folder
     copy: bool = False  # store the audio in the project
     features: str | None = None  # a key of FEATURE_SETS ("egemaps"), measured with the cues
+    transcribe: bool = True  # False: the model labels without ASR (much faster on a CPU)
 
 
 @dataclass
@@ -324,7 +325,8 @@ def run_import(
         from model_core.pipeline import Clip
 
         clips = [Clip(p["recording"], measured=(p["analysis"], p["summary"])) for p in pending]
-        for item, result in zip(pending, analyzer.analyze(clips), strict=True):
+        results = analyzer.analyze(clips, transcribe=options.transcribe)
+        for item, result in zip(pending, results, strict=True):
             commit(item, result)
         pending.clear()
 
@@ -358,7 +360,15 @@ def run_import(
                     flush()
         flush()
         if pattern is not None and not summary.cancelled:
-            _speaker_pass(project, summary, here, analyzer if by_speaker else None, note, cancelled)
+            _speaker_pass(
+                project,
+                summary,
+                here,
+                analyzer if by_speaker else None,
+                note,
+                cancelled,
+                transcribe=options.transcribe,
+            )
     except sqlite3.OperationalError as err:
         name = getattr(err, "sqlite_errorname", "")
         if name in NO_SPACE_ERRORS:
@@ -377,7 +387,14 @@ def run_import(
 
 
 def _speaker_pass(
-    project: Project, summary: ImportSummary, here: dict, analyzer, note, cancelled
+    project: Project,
+    summary: ImportSummary,
+    here: dict,
+    analyzer,
+    note,
+    cancelled,
+    *,
+    transcribe: bool = True,
 ) -> None:
     """Recompute the baselines of this folder's speakers; then, for a model import, analyse
     each recording that lacks a model analysis against its speaker's baseline."""
@@ -396,5 +413,12 @@ def _speaker_pass(
 
     note(f"analysing {len(pending)} recordings against their speakers' baselines")
     model_pass(
-        project, pending, analyzer, batch=MODEL_BATCH, note=note, failed=failed, cancelled=cancelled
+        project,
+        pending,
+        analyzer,
+        batch=MODEL_BATCH,
+        note=note,
+        failed=failed,
+        cancelled=cancelled,
+        transcribe=transcribe,
     )

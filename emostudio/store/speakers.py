@@ -37,6 +37,7 @@ def model_pass(
     note: Callable[[str], None],
     failed: Callable[[str, str], None],
     cancelled: Callable[[], bool] | None = None,
+    transcribe: bool = True,
 ) -> int:
     """Analyse stored recordings with the model, each against its speaker's stored baseline.
 
@@ -77,7 +78,9 @@ def model_pass(
             baseline = project.speaker(speaker) if speaker else None
             clips.append(Clip(recording, baseline=baseline))
             kept.append((sha, path))
-        results: list[AnalysisResult] = analyzer.analyze(clips) if clips else []
+        results: list[AnalysisResult] = (
+            analyzer.analyze(clips, transcribe=transcribe) if clips else []
+        )
         for (sha, path), result in zip(kept, results, strict=True):
             project.add_analysis(sha, result, kind="full")
             added += 1

@@ -27,9 +27,11 @@ class CueReadingModel:
 
     def __init__(self):
         self.batches = []
+        self.transcribed = []  # per batch: whether a transcript was asked for
 
-    def analyze(self, clips):
+    def analyze(self, clips, transcribe=True):
         self.batches.append([clip.baseline.name if clip.baseline else None for clip in clips])
+        self.transcribed.append(transcribe)
         results = []
         for clip in clips:
             _analysis, summary = analyze_clip(clip.recording, baseline=clip.baseline)
@@ -134,3 +136,14 @@ def test_cues_only_imports_refresh_baselines_too(tmp_path):
         ratio = high.f0_reference_hz / low.f0_reference_hz
         assert ratio == pytest.approx(240.0 / 110.0, rel=0.05)
         assert np.isfinite(high.stats["f0_mean"].sd)
+
+
+@pytest.mark.parametrize("speaker_from", [None, r"^(\w+)/"])
+def test_an_import_without_transcripts_asks_the_model_for_none(tmp_path, model, speaker_from):
+    folder = two_speakers(tmp_path / "study")
+    options = ImportOptions(
+        recursive=True, device="cpu", workers=1, speaker_from=speaker_from, transcribe=False
+    )
+    with Project(tmp_path / "p.emostudio") as project:
+        assert run_import(project, folder, options).imported == 6
+    assert model.transcribed and set(model.transcribed) == {False}
