@@ -39,13 +39,18 @@ def _label_run(
     return time.perf_counter() - started, results
 
 
-def _import_rate(model_dir: Path, clips: Path, device: str) -> float:
+def _import_rate(model_dir: Path, clips: Path, device: str, transcribe: bool = True) -> float:
     """Clips/s of ``emostudio import`` of ``clips`` with the model in ``model_dir``."""
     from emostudio.store.importer import ImportOptions, run_import
     from emostudio.store.project import Project
 
     with tempfile.TemporaryDirectory() as folder, Project(Path(folder) / "p.emostudio") as project:
-        options = ImportOptions(model=str(model_dir), device=device, workers=os.cpu_count() or 1)
+        options = ImportOptions(
+            model=str(model_dir),
+            device=device,
+            workers=os.cpu_count() or 1,
+            transcribe=transcribe,
+        )
         summary = run_import(project, clips, options)
     count = len(list(clips.glob("*.wav")))
     if summary.imported != count:
@@ -85,7 +90,14 @@ def throughput_section(
         same = _batch_equals_single(labels, short[:4])
         encoder = _encoder_seconds(model, short)
         import_rate = (
-            _import_rate(model_folder(model_spec), scratch / "short", device) if imports else None
+            {
+                "with": _import_rate(model_folder(model_spec), scratch / "short", device),
+                "without": _import_rate(
+                    model_folder(model_spec), scratch / "short", device, transcribe=False
+                ),
+            }
+            if imports
+            else None
         )
     model.config = dataclasses.replace(model.config, max_rationale_tokens=shipped_tokens)
     ones = {"with": one, "without": bare_one}
@@ -167,7 +179,10 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
         "(docs/experiments/2026-11-30-whisper-context.md)",
     ]
     if import_rate is not None:
-        lines.append(f"- `emostudio import` with the model: **{import_rate:.2f} clips/s**")
+        lines.append(
+            f"- `emostudio import` with the model: **{import_rate['with']:.2f} clips/s**; "
+            f"with `--no-transcript` **{import_rate['without']:.2f} clips/s**"
+        )
     fast = rows[new]
     figures = [
         Figure(
@@ -210,9 +225,9 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
         figures.append(
             Figure(
                 f"emostudio import with the model, 3 s clips, {where}",
-                import_rate,
+                import_rate["with"],
                 "clips/s",
-                f"{import_rate:.2f} clips/s",
+                f"{import_rate['with']:.2f} clips/s (--no-transcript {import_rate['without']:.2f})",
                 at_least=IMPORT_RATE_TARGET,
             )
         )
