@@ -251,9 +251,8 @@ def card(run: Path, config: dict, report: dict, size_mb: float) -> str:
         if ased1 is None
         else f"""{compare_table(ased1)}
 
-Over both samples (962 clips): the head {pct(both and both[0])}, the peer
-{pct(both and both[1])}: {"above" if both and both[0] > both[1] else "**not above**"} the
-peer."""
+Over both samples (962 clips): the head {pct(both and both[0])}, the peer {pct(both and both[1])}
+({"the head above the peer" if both and both[0] > both[1] else "the head **not above** the peer"})."""
     )
     temperatures = report.get("temperatures", {})
     head = LabelHead.load(DEST)
