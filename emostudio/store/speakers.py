@@ -4,8 +4,8 @@ Cue levels (and so the model's input and its label) are relative to the speaker'
 baseline; population priors are a rough stand-in. When an import knows who speaks
 (``--speaker-from``), EmoStudio therefore measures every file first, recomputes each
 speaker's baseline from all their recordings, and only then runs the model, each clip
-against its speaker's baseline: the default model gets 3 of the 4 demo clips right this
-way, and 0-1 of 4 against population priors (README, "The default model").
+against its speaker's baseline: the synthetic model gets 3 of the 4 demo clips right this
+way, and 0-1 of 4 against population priors (README, "The synthetic model").
 """
 
 from __future__ import annotations
