@@ -270,15 +270,14 @@ class Analyzer:
     @staticmethod
     def _head_features(samples, acoustics, whisper) -> np.ndarray:
         """(n, F) label-head features: pooled Whisper layer, eGeMAPS, cue values."""
-        from model_core.acoustics.egemaps import egemaps_functionals
+        from model_core.acoustics.egemaps import egemaps_of_clips
 
         frames = head_frames(whisper[0])
+        egemaps = egemaps_of_clips(samples, MODEL_SAMPLE_RATE)  # on every core
         return np.vstack(
             [
-                utterance_features(
-                    f, egemaps_functionals(s, MODEL_SAMPLE_RATE), summary.raw_values()
-                )
-                for f, s, (_, summary) in zip(frames, samples, acoustics, strict=True)
+                utterance_features(f, e, summary.raw_values())
+                for f, e, (_, summary) in zip(frames, egemaps, acoustics, strict=True)
             ]
         )
 

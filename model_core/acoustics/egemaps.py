@@ -8,6 +8,8 @@ that speech-emotion research uses as its standard small feature set. They come f
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -63,6 +65,38 @@ def egemaps_functionals(samples: np.ndarray, rate: int = EGEMAPS_RATE) -> np.nda
     """
     frame = _smile().process_signal(np.asarray(samples, dtype=np.float32), rate)
     return frame.to_numpy(dtype=np.float64)[0]
+
+
+def egemaps_of_clips(
+    clips: list[np.ndarray], rate: int = EGEMAPS_RATE, workers: int | None = None
+) -> np.ndarray:
+    """:func:`egemaps_functionals` of several clips, on ``workers`` threads at once.
+
+    openSMILE builds a new extractor for every call and runs it in C through ctypes,
+    which lets go of Python's lock, so the threads use as many cores; the values are
+    those of one call per clip.
+
+    Parameters
+    ----------
+    clips : list of np.ndarray
+        Mono clips, shape (n_i,) each, float in [-1, 1].
+    rate : int
+        Their sample rate, Hz.
+    workers : int, optional
+        Threads (default: the CPU count, at most one per clip).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(clips), 88), float64.
+    """
+    if not clips:
+        return np.zeros((0, EGEMAPS_SIZE))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(clips)))
+    if workers == 1:
+        return np.vstack([egemaps_functionals(c, rate) for c in clips])
+    with ThreadPoolExecutor(workers, thread_name_prefix="egemaps") as pool:
+        return np.vstack(list(pool.map(lambda clip: egemaps_functionals(clip, rate), clips)))
 
 
 def egemaps_version() -> str:

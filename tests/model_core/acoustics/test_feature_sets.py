@@ -113,3 +113,18 @@ def test_voiced_functionals_of_a_clip_without_voice_are_not_measurable():
     assert np.isnan(values["F1amplitudeLogRelF0_sma3nz_amean"])  # opensmile says -201 dB
     assert np.isfinite(values["alphaRatioUV_sma3nz_amean"])  # unvoiced ones stay
     assert np.isfinite(values["loudness_sma3_amean"])
+
+
+def test_clips_measured_on_several_threads_are_each_measured_as_alone():
+    from model_core.acoustics.egemaps import egemaps_of_clips
+
+    clips = [
+        syllable_train(n, f0=f0).astype(np.float32)
+        for n, f0 in ((2, 120.0), (3, 180.0), (4, 240.0), (2, 300.0), (5, 150.0))
+    ]
+    together = egemaps_of_clips(clips, RATE, workers=3)
+    assert together.shape == (5, 88)
+    for clip, row in zip(clips, together, strict=True):
+        np.testing.assert_allclose(row, opensmile_reference(clip)[1], rtol=0, atol=1e-6)
+    assert not np.allclose(together[0], together[1])  # rows are the clips', in order
+    assert egemaps_of_clips([], RATE).shape == (0, 88)
