@@ -29,6 +29,13 @@ from model_core.model.encoders import (
 )
 
 DEFAULT_BATCH = 8  # windows per generate() call
+# Whisper's decoder sometimes loops on a window ("Agent-Log-Doff Agent-Log-Doff ..." on a
+# 3-s clip cut mid-word) until its 448-token limit, and holds its whole batch that long.
+# Speech runs at most about 6 tokens a second (fast English: 5 words/s of 1.3 tokens), so
+# twice that, plus a margin for a short window, only ever cuts a loop.
+MAX_TOKENS_PER_SECOND = 12.0
+MIN_TOKEN_CAP = 16
+MAX_WINDOW_TOKENS = 440  # Whisper's 448 positions, less the decoder's prompt
 DECODING_CONTEXT = "padded"  # what the encoder states the decoder reads must have heard
 
 
@@ -201,9 +208,10 @@ class Transcriber:
         """Each clip's decoded windows, in order, words timed on the clip's axis
         (``states`` None: the encoder runs on each batch of windows)."""
         decoded_windows: dict[int, _Window] = {}
-        count = len(inputs.owners)
-        for first in range(0, count, self.batch_size):
-            batch = list(range(first, min(first + self.batch_size, count)))
+        # Windows of like length decode together, so a batch's token cap stays tight.
+        order = sorted(range(len(inputs.owners)), key=lambda w: inputs.durations[w])
+        for first in range(0, len(order), self.batch_size):
+            batch = order[first : first + self.batch_size]
             part = select_windows(inputs, batch)
             if states is None:
                 part_states, _ = run_whisper_encoder(
@@ -211,7 +219,8 @@ class Transcriber:
                 )
             else:
                 part_states = states[batch]
-            decoded = self._decode(part.features, part.attention_mask, part_states)
+            cap = token_cap(max(part.durations))
+            decoded = self._decode(part.features, part.attention_mask, part_states, cap)
             decoded_windows.update(zip(batch, decoded, strict=True))
         windows: list[list[_Window]] = [[] for _ in clips]
         for window in range(len(inputs.owners)):  # in order: a clip's windows follow on
@@ -229,10 +238,14 @@ class Transcriber:
         return windows
 
     def _decode(
-        self, features: torch.Tensor, attention_mask: torch.Tensor, states: torch.Tensor
+        self,
+        features: torch.Tensor,
+        attention_mask: torch.Tensor,
+        states: torch.Tensor,
+        max_new_tokens: int = MAX_WINDOW_TOKENS,
     ) -> list[_Window]:
         """Decode windows from their encoder states (the no-speech step and generate()
-        share them)."""
+        share them), at most ``max_new_tokens`` tokens each."""
         from transformers.modeling_outputs import BaseModelOutput
 
         features = features.to(self.placement.device, self.placement.dtype)
@@ -241,6 +254,7 @@ class Transcriber:
             features,
             attention_mask=attention_mask.to(self.placement.device),
             encoder_outputs=encoded,
+            max_new_tokens=max_new_tokens,
             return_token_timestamps=True,
             return_dict_in_generate=True,
             output_scores=True,
@@ -311,6 +325,11 @@ class Transcriber:
             if text:
                 result.append((Word(text, start, max(end, start)), (logprob, tokens)))
         return result
+
+
+def token_cap(seconds: float) -> int:
+    """The most tokens the decoder may write for a window of ``seconds`` of audio."""
+    return min(MAX_WINDOW_TOKENS, MIN_TOKEN_CAP + math.ceil(MAX_TOKENS_PER_SECOND * seconds))
 
 
 def _unpacked(parts: list[_Window], pack: Pack, durations: list[float]) -> list[_Window]:
