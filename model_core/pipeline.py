@@ -16,7 +16,7 @@ import numpy as np
 
 import model_core
 from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings
-from model_core.asr import Transcriber, Transcript
+from model_core.asr import DECODING_CONTEXT, Transcriber, Transcript
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
@@ -154,8 +154,17 @@ class Analyzer:
             clip_timings["acoustics"] = time.perf_counter() - started
         samples, inputs = self._model_inputs(clips, acoustics)
         stage = _Stopwatch(timings, report)
-        # Whisper's encoder runs once: ASR and the speech branch share its states.
-        whisper = stage("whisper_encoder", lambda: self.model.whisper_states(inputs))
+        # The adapters' audio tokens serve the LLM's label scoring and the rationale: a
+        # model with a label head needs none when the LLM writes no rationale.
+        generate = rationale and self.rationale_policy != COMPOSER
+        needs_audio = generate or self.model.head is None
+        # Whisper's encoder runs once: ASR (padded states only) and the speech branch share
+        # its final states; a label head alone reads a middle layer, and the pass stops there.
+        asr_reuses = transcribe and self.model.config.whisper_context == DECODING_CONTEXT
+        head_only = not (needs_audio or asr_reuses)
+        whisper = stage(
+            "whisper_encoder", lambda: self.model.whisper_states(inputs, head_only=head_only)
+        )
         transcripts = (
             stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
             if transcribe
@@ -172,10 +181,6 @@ class Analyzer:
             emotion_prompt("reason", config, transcript=t.text, cues=summary.descriptor)
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
-        # The adapters' audio tokens serve the LLM's label scoring and the rationale: a
-        # model with a label head needs none when the LLM writes no rationale.
-        generate = rationale and self.rationale_policy != COMPOSER
-        needs_audio = generate or self.model.head is None
         audio = (
             stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
         )
@@ -241,7 +246,7 @@ class Analyzer:
             batch = clips[first : first + VOICE_BATCH]
             acoustics = [self._measure(clip) for clip in batch]
             samples, inputs = self._model_inputs(batch, acoustics)
-            whisper = self.model.whisper_states(inputs)
+            whisper = self.model.whisper_states(inputs, head_only=True)
             rows.append(self._head_features(samples, acoustics, whisper))
         return VoiceStats.from_features(np.vstack(rows))
 
@@ -298,7 +303,9 @@ class Analyzer:
         transcripts = [Transcript("")] * len(samples)
         if not speech:
             return transcripts
-        encoded = whisper if len(speech) == len(samples) else None  # else re-encode the speech only
+        # The encoder's final states when there are, and every clip is speech; else the
+        # transcriber encodes the speech (short clips packed into shared windows).
+        encoded = whisper if whisper[1] is not None and len(speech) == len(samples) else None
         found = self.transcriber.transcribe([samples[i] for i in speech], encoded)
         for i, transcript in zip(speech, found, strict=True):
             offset = acoustics[i][0].offset

@@ -25,7 +25,7 @@ BASE=synthetic  # the LLM that writes the rationales, and the Whisper the head r
 EXTRA=(--train-only asterisk-train --train-only-sample 16)
 
 mkdir -p data "$RUN"
-ln -sfn "$(cd "$RAVDESS" && pwd)" data/ravdess
+ln -sfn "$(cd "$RAVDESS" && pwd -P)" data/ravdess  # -P: data/ravdess itself may be given
 "$TRAIN" validate ravdess:data/ravdess --no-audio
 # Speaker-independent figures: the head and the eGeMAPS peer on the same four folds of six
 # actors, each held-out actor against their own voice and against population weights.

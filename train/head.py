@@ -94,7 +94,7 @@ def whisper_layer_states(model, samples: np.ndarray, layer: int) -> np.ndarray:
     from model_core.model.reasoner import ClipInput
 
     with torch.inference_mode():
-        inputs, _ = model.whisper_states([ClipInput(samples)], head_layer=layer)
+        inputs, _ = model.whisper_states([ClipInput(samples)], head_layer=layer, head_only=True)
     return head_frames(inputs)[0]
 
 

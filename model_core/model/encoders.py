@@ -135,8 +135,13 @@ def select_windows(inputs: WhisperInputs, windows: list[int]) -> WhisperInputs:
 
 
 def run_whisper_encoder(
-    encoder: nn.Module, inputs: WhisperInputs, device, dtype, layer: int | None = None
-) -> tuple[torch.Tensor, torch.Tensor | None]:
+    encoder: nn.Module,
+    inputs: WhisperInputs,
+    device,
+    dtype,
+    layer: int | None = None,
+    to_the_end: bool = True,
+) -> tuple[torch.Tensor | None, torch.Tensor | None]:
     """Whisper's encoder on a group of windows in their context.
 
     Parameters
@@ -146,31 +151,40 @@ def run_whisper_encoder(
         The windows (all of ``inputs.features`` are run: split a batch beforehand).
     layer : int, optional
         Also return the states after this encoder layer (1-based; 0: the embeddings).
+    to_the_end : bool
+        False: stop after ``layer`` (what a label head alone needs: half of Whisper
+        tiny.en's four layers for the default's head); the final states are then None.
 
     Returns
     -------
-    states : Tensor, shape (n_windows, M / 2, d)
+    states : Tensor, shape (n_windows, M / 2, d), or None
         After the final layer norm.
     layer_states : Tensor of the same shape, or None
     """
+    if not to_the_end and layer is None:
+        raise ValueError("stopping early needs the layer to stop after")
     features = inputs.features.to(device, dtype)
-    if inputs.context == "padded":
+    if inputs.context == "padded" and to_the_end:
         output = encoder(features, output_hidden_states=layer is not None)
         return output.last_hidden_state, None if layer is None else output.hidden_states[layer]
-    # The encoder's own forward refuses anything but 3000 frames; this is the same
-    # computation on fewer: convolutions, the first positions' embeddings, the layers.
+    # The encoder's own forward refuses anything but 3000 frames and runs every layer;
+    # this is the same computation on fewer frames or layers: convolutions, the first
+    # positions' embeddings, the layers (a full padded window: exactly Whisper's own).
     hidden = nn.functional.gelu(encoder.conv1(features))
     hidden = nn.functional.gelu(encoder.conv2(hidden)).permute(0, 2, 1)
     hidden = hidden + encoder.embed_positions.weight[: hidden.shape[1]]
     heard = inputs.heard_frames or inputs.valid_frames
+    if inputs.context == "padded":
+        heard = [hidden.shape[1]] * len(heard)  # a padded window attends to its padding
     mask = _key_mask(heard, hidden.shape[1], hidden.dtype, hidden.device)
     kept = hidden if layer == 0 else None
-    for index, encoder_layer in enumerate(encoder.layers, 1):
+    layers = encoder.layers if to_the_end else encoder.layers[:layer]
+    for index, encoder_layer in enumerate(layers, 1):
         output = encoder_layer(hidden, mask)
         hidden = output[0] if isinstance(output, tuple) else output
         if index == layer:
             kept = hidden
-    return encoder.layer_norm(hidden), kept
+    return (encoder.layer_norm(hidden) if to_the_end else None), kept
 
 
 def _key_mask(valid: list[int], frames: int, dtype, device) -> torch.Tensor | None:

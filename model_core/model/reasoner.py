@@ -127,13 +127,14 @@ class EmoReasoner(nn.Module):
         return self.placement.device
 
     def whisper_states(
-        self, clips: list[ClipInput], head_layer: int | None = None
-    ) -> tuple[WhisperInputs, torch.Tensor]:
+        self, clips: list[ClipInput], head_layer: int | None = None, head_only: bool = False
+    ) -> tuple[WhisperInputs, torch.Tensor | None]:
         """Whisper's encoder over every window of the clips, in the model's context
         (``config.whisper_context``): (inputs, (n_windows, frames, d)).
 
         With a label head (or ``head_layer`` given), ``inputs.head_states`` keeps that
-        encoder layer's states from the same pass.
+        encoder layer's states from the same pass. ``head_only``: the encoder stops after
+        that layer (a label from the head needs no more) and the final states are None.
 
         ASR can reuse these states (see :meth:`model_core.asr.Transcriber.transcribe`).
         """
@@ -144,6 +145,8 @@ class EmoReasoner(nn.Module):
         layer = head_layer
         if layer is None and self.head is not None:
             layer = self.head.whisper_layer
+        if head_only and layer is None:
+            raise ValueError(f"{self.config.name} has no label head: a head-only pass needs one")
         # A few windows at a time on CPUs: one 30 s window's attention is 1500 x 1500 per
         # head, and 32 windows at once ran 3x slower than in groups of 4 (memory traffic).
         # Windows of like length run together, so a short one is not run at a long one's.
@@ -159,12 +162,15 @@ class EmoReasoner(nn.Module):
                 self.device,
                 self.placement.dtype,
                 layer,
+                to_the_end=not head_only,
             )
-            if states is None:
-                states = last.new_zeros(len(order), frames, last.shape[-1])
-                head_states = None if kept is None else torch.zeros_like(states)
-            states[windows, : last.shape[1]] = last
+            if last is not None:
+                if states is None:
+                    states = last.new_zeros(len(order), frames, last.shape[-1])
+                states[windows, : last.shape[1]] = last
             if kept is not None:
+                if head_states is None:
+                    head_states = kept.new_zeros(len(order), frames, kept.shape[-1])
                 head_states[windows, : kept.shape[1]] = kept
         inputs.head_states = head_states
         return inputs, states

@@ -114,10 +114,17 @@ def test_a_fitted_head_ships_in_a_model_folder_and_the_pipeline_reads_it_as_trai
     served = np.array([[r.probabilities[label] for label in ("low", "high")] for r in results])
     assert np.allclose(served, trained, atol=1e-3)
     assert all("label_head" in r.timings and "scoring" not in r.timings for r in results)
-    # The head reads the voice, not the words: without ASR the labels are the same.
+    # The head reads the voice, not the words: without ASR the labels are the same, and
+    # Whisper's encoder stops after the head's layer (its final norm never runs).
+    finals = []
+    hook = model.whisper.model.encoder.layer_norm.register_forward_hook(
+        lambda *args: finals.append(1)
+    )
     unheard = analyzer.analyze(
         [Clip(c.recording, voice=voice) for c in clips], rationale=False, transcribe=False
     )
+    hook.remove()
+    assert not finals
     assert all("asr" not in r.timings and r.transcript == "" for r in unheard)
     for heard, bare in zip(results, unheard, strict=True):
         assert bare.probabilities == pytest.approx(heard.probabilities, abs=1e-6)

@@ -55,6 +55,21 @@ def test_a_full_window_in_the_clip_context_is_exactly_whisper_s_own_pass(model):
     torch.testing.assert_close(padded, reference, atol=0, rtol=0)
 
 
+@pytest.mark.parametrize("context", ["padded", "clip"])
+def test_a_pass_that_stops_after_the_head_s_layer_keeps_exactly_that_layer(model, clips, context):
+    inputs = whisper_inputs(clips, model.feature_extractor, context)
+    encoder = model.whisper.model.encoder
+    with torch.inference_mode():
+        _, full = run_whisper_encoder(encoder, inputs, CPU.device, CPU.dtype, layer=1)
+        last, early = run_whisper_encoder(
+            encoder, inputs, CPU.device, CPU.dtype, layer=1, to_the_end=False
+        )
+    assert last is None and early.shape == full.shape
+    torch.testing.assert_close(early, full, atol=0, rtol=0)
+    with pytest.raises(ValueError, match="the layer to stop after"):
+        run_whisper_encoder(encoder, inputs, CPU.device, CPU.dtype, to_the_end=False)
+
+
 def test_a_clip_s_context_is_its_frames_and_tail_in_whole_seconds(model, clips):
     inputs = whisper_inputs(clips, model.feature_extractor, "clip", tail_s=1.0)
     assert inputs.valid_frames == [int(np.ceil(len(c) / 320)) for c in clips]
