@@ -22,11 +22,12 @@ from emostudio.bench.report import Figure, Section
 from emostudio.bench.timing import machine_line
 from model_core.audio import load_audio
 from model_core.devices import pick_placement, quiet_libraries
-from model_core.pipeline import Analyzer, Clip, load_model, model_folder
+from model_core.pipeline import SHIPPED_MODELS, Analyzer, Clip, load_model, model_folder
 
 SHORT_SECONDS, ONE_CLIP_SECONDS, TOKENS = 3.0, 5.0, 60
 LABEL_RATE_TARGET, ONE_CLIP_TARGET, RATIONALE_RATE_TARGET, IMPORT_RATE_TARGET = 5.0, 0.4, 1.5, 2.0
 PROBABILITY_TOLERANCE = 1e-3
+FAST_MODEL = "fast"  # measured beside the model asked for, when it ships
 
 
 def _label_run(
@@ -65,43 +66,105 @@ def throughput_section(
     speech_dir: Path = ASTERISK_DIR,
     imports: bool = True,
     tokens: int = TOKENS,
+    compare_with: str | None = FAST_MODEL,
 ) -> Section:
     """Each path one file at a time and as one batch, after a warm-up: the report, the
-    ratios and the figures against issue 16's targets."""
+    ratios and the figures against issue 16's targets; then the same for ``compare_with``
+    (the shipped fast model, when there is one) on the same clips, in this process."""
     quiet_libraries()
     placement = pick_placement(device)
-    model = load_model(model_spec, placement)
+    specs = [model_spec]
+    if compare_with and compare_with != model_spec and _shipped(compare_with):
+        specs.append(compare_with)
+    sections, measured = [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        short = write_clips(scratch / "short", batch, SHORT_SECONDS, speech_dir)
+        longer = write_clips(scratch / "long", 1, ONE_CLIP_SECONDS, speech_dir)
+        for spec in specs:
+            model = load_model(spec, placement)
+            measured[spec] = _measure(model, spec, short, longer, scratch, device, imports, tokens)
+            sections.append(_report(model, placement, batch, tokens, **measured[spec]))
+            del model
+    if len(specs) == 1:
+        return sections[0]
+    comparison = _comparison(specs, measured, batch, tokens)
+    return Section(
+        sections[0].markdown + "\n" + comparison + "\n" + sections[1].markdown,
+        sections[0].figures + sections[1].figures,
+    )
+
+
+def _shipped(spec: str) -> bool:
+    """Whether ``spec`` names a shipped model whose checkpoint is present."""
+    return (SHIPPED_MODELS.get(spec, Path("/nonexistent")) / "emostudio_config.json").exists()
+
+
+def _measure(model, spec, short, longer, scratch, device, imports, tokens) -> dict:
+    """Every path of one model on the same clips: rows, one-clip seconds, batch against
+    alone, the encoder alone in both contexts, the import."""
+    batch = len(short)
     shipped_tokens = model.config.max_rationale_tokens
     model.config = dataclasses.replace(model.config, max_rationale_tokens=tokens)
     labels = Analyzer(model)
     drafts = Analyzer(model, rationale_policy="model")  # the LLM writes every rationale
     rows: dict[str, dict[str, float]] = {"one file at a time": {}, f"batch of {batch}": {}}
-    with tempfile.TemporaryDirectory() as scratch:
-        scratch = Path(scratch)
-        short = write_clips(scratch / "short", batch, SHORT_SECONDS, speech_dir)
-        longer = write_clips(scratch / "long", 1, ONE_CLIP_SECONDS, speech_dir)
-        _label_run(labels, short[:2])  # warm-up
-        one, _ = _label_run(labels, longer)
-        bare_one, _ = _label_run(labels, longer, transcribe=False)
-        for name, size in zip(rows, (1, batch), strict=True):
-            rows[name]["label"] = batch / _batched(labels, short, size)
-            rows[name]["bare"] = batch / _batched(labels, short, size, transcribe=False)
-            rows[name]["rationale"] = batch / _batched(drafts, short, size, rationale=True)
-        same = _batch_equals_single(labels, short[:4])
-        encoder = _encoder_seconds(model, short)
-        import_rate = (
-            {
-                "with": _import_rate(model_folder(model_spec), scratch / "short", device),
-                "without": _import_rate(
-                    model_folder(model_spec), scratch / "short", device, transcribe=False
-                ),
-            }
-            if imports
-            else None
-        )
+    _label_run(labels, short[:2])  # warm-up
+    one, _ = _label_run(labels, longer)
+    bare_one, _ = _label_run(labels, longer, transcribe=False)
+    for name, size in zip(rows, (1, batch), strict=True):
+        rows[name]["label"] = batch / _batched(labels, short, size)
+        rows[name]["bare"] = batch / _batched(labels, short, size, transcribe=False)
+        rows[name]["rationale"] = batch / _batched(drafts, short, size, rationale=True)
+    same = _batch_equals_single(labels, short[:4])
+    encoder = _encoder_seconds(model, short)
+    import_rate = (
+        {
+            "with": _import_rate(model_folder(spec), scratch / "short", device),
+            "without": _import_rate(model_folder(spec), scratch / "short", device, False),
+        }
+        if imports
+        else None
+    )
     model.config = dataclasses.replace(model.config, max_rationale_tokens=shipped_tokens)
-    ones = {"with": one, "without": bare_one}
-    return _report(model, placement, batch, tokens, rows, ones, same, encoder, import_rate)
+    return dict(
+        rows=rows,
+        ones={"with": one, "without": bare_one},
+        same=same,
+        encoder=encoder,
+        import_rate=import_rate,
+    )
+
+
+def _comparison(specs: list[str], measured: dict, batch: int, tokens: int) -> str:
+    """Both models' batched rates and one-clip times side by side, with their ratios."""
+    first, second = specs
+    a, b = measured[first], measured[second]
+    key = f"batch of {batch}"
+    lines = [
+        f"### `--model {second}` against `--model {first}`, same clips, same run",
+        "",
+        f"| | {first} | {second} | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row, text in (
+        ("label", "label only, clips/s"),
+        ("bare", "label only, no transcript, clips/s"),
+        ("rationale", f"label and a {tokens}-token rationale, clips/s"),
+    ):
+        x, y = a["rows"][key][row], b["rows"][key][row]
+        lines.append(f"| {text} (batch of {batch}) | {x:.3g} | {y:.3g} | x{y / x:.3g} |")
+    for which, text in (("with", "one 5 s clip, s"), ("without", "one 5 s clip, no transcript, s")):
+        x, y = a["ones"][which], b["ones"][which]
+        lines.append(f"| {text} | {x:.2f} | {y:.2f} | x{x / y:.3g} faster |")
+    if a["import_rate"] and b["import_rate"]:
+        for which, text in (
+            ("with", "import, clips/s"),
+            ("without", "import --no-transcript, clips/s"),
+        ):
+            x, y = a["import_rate"][which], b["import_rate"][which]
+            lines.append(f"| {text} | {x:.2f} | {y:.2f} | x{y / x:.3g} |")
+    return "\n".join(lines) + "\n"
 
 
 def _batched(
@@ -174,47 +237,48 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
         f"without a transcript **{ones['without']:.2f} s**",
         f"- a clip in a batch against alone: largest probability difference {same:.1e}",
         f"- Whisper's encoder alone on the {batch} clips: padded to 30 s {encoder['padded']:.2f} s, "
-        f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); the product runs "
-        "it padded, as Whisper's decoder loops on shorter states "
-        "(docs/experiments/2026-11-30-whisper-context.md)",
+        f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); this model reads "
+        f"{model.config.whisper_context} states, and ASR decodes 30-s windows with short "
+        "clips packed together (Whisper's decoder loops on shorter states: "
+        "docs/experiments/2026-11-30-whisper-context.md)",
     ]
     if import_rate is not None:
         lines.append(
             f"- `emostudio import` with the model: **{import_rate['with']:.2f} clips/s**; "
             f"with `--no-transcript` **{import_rate['without']:.2f} clips/s**"
         )
-    fast = rows[new]
+    fast, name = rows[new], model.config.name
     figures = [
         Figure(
-            f"label only, batch of {batch} x 3 s, {where}",
+            f"{name}: label only, batch of {batch} x 3 s, {where}",
             fast["label"],
             "clips/s",
             f"{fast['label']:.2f} clips/s (x{fast['label'] / rows[old]['label']:.2f} one at a time)",
             at_least=LABEL_RATE_TARGET,
         ),
         Figure(
-            f"label only, no transcript, batch of {batch} x 3 s, {where}",
+            f"{name}: label only, no transcript, batch of {batch} x 3 s, {where}",
             fast["bare"],
             "clips/s",
             f"{fast['bare']:.2f} clips/s (x{fast['bare'] / fast['label']:.2f} with a transcript)",
             at_least=LABEL_RATE_TARGET,
         ),
         Figure(
-            f"one 5 s clip, label end to end, {where}",
+            f"{name}: one 5 s clip, label end to end, {where}",
             ones["with"],
             "s",
             f"{ones['with']:.2f} s (without a transcript {ones['without']:.2f} s)",
             below=ONE_CLIP_TARGET,
         ),
         Figure(
-            f"batch of {batch}, {tokens}-token rationale, {where}",
+            f"{name}: batch of {batch}, {tokens}-token rationale, {where}",
             fast["rationale"],
             "clips/s",
             f"{fast['rationale']:.2f} clips/s",
             at_least=RATIONALE_RATE_TARGET if tokens == TOKENS else None,
         ),
         Figure(
-            "a clip's probabilities in a batch and alone",
+            f"{name}: a clip's probabilities in a batch and alone",
             same,
             "",
             f"{same:.1e}",
@@ -224,7 +288,7 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
     if import_rate is not None:
         figures.append(
             Figure(
-                f"emostudio import with the model, 3 s clips, {where}",
+                f"{name}: emostudio import with the model, 3 s clips, {where}",
                 import_rate["with"],
                 "clips/s",
                 f"{import_rate['with']:.2f} clips/s (--no-transcript {import_rate['without']:.2f})",
