@@ -38,6 +38,9 @@ SHIPPED_MODELS = {
     # The synthetic-prosody model (data that allow any use); the default holds a copy of its
     # adapters, encoder and LoRA, with a label head trained on RAVDESS.
     "synthetic": MODELS_FOLDER / "synthetic",
+    # The default's recipe with the head on Whisper states of each clip's own frames
+    # (scripts/train_fast.sh): no padded 30-s encoder pass per clip.
+    "fast": MODELS_FOLDER / "fast",
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe

@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--model",
         required=True,
-        help="an EmoReasoner checkpoint folder, or a shipped one: 'default', 'synthetic'",
+        help="an EmoReasoner checkpoint folder, or a shipped one: 'default', 'fast', 'synthetic'",
     )
     evaluate.add_argument(
         "--out", type=Path, help="folder for evaluation.md/.json and confusion.png"
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         action="append",
         default=[],
-        help="a checkpoint folder or 'default' / 'synthetic' (repeat for several)",
+        help="a checkpoint folder or 'default' / 'fast' / 'synthetic' (repeat for several)",
     )
     compare.add_argument(
         "--peer-train",

@@ -67,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
     model = parser.add_argument_group("model and ASR benchmarks")
     model.add_argument(
-        "--model", default="default", help="'default', 'synthetic' or a checkpoint folder"
+        "--model", default="default", help="'default', 'fast', 'synthetic' or a checkpoint folder"
     )
     model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     model.add_argument(

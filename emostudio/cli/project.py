@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     importer.add_argument("--cues-only", action="store_true", help="acoustic cues only, no model")
     importer.add_argument(
-        "--model", default="default", help="'default', 'synthetic' or a checkpoint folder"
+        "--model", default="default", help="'default', 'fast', 'synthetic' or a checkpoint folder"
     )
     importer.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     importer.add_argument(
