@@ -294,8 +294,16 @@ def _describe_filters(filters) -> str:
     return ", ".join(chosen) if chosen else "all"
 
 
+# The shipped models the dialog offers, by the name ``--model`` takes (model_core.pipeline's
+# SHIPPED_MODELS; not imported here: the GUI process never imports torch).
+SHIPPED_CHOICES = {
+    "default": "the embedded default model",
+    "fast": "the fast model: several times quicker on short clips, slightly less accurate",
+}
+
+
 class ModelDialog(QDialog):
-    """The embedded default model or a checkpoint folder, and the device to run it on."""
+    """A shipped model or a checkpoint folder, and the device to run it on."""
 
     def __init__(self, spec: str, device: str, info: dict, parent=None):
         super().__init__(parent)
@@ -304,16 +312,16 @@ class ModelDialog(QDialog):
         current = QLabel(_model_summary(info))
         current.setWordWrap(True)
         layout.addWidget(current)
-        self.default = QRadioButton("the embedded default model")
-        self.folder_choice = QRadioButton("a checkpoint folder (saved by emostudio-train)")
         group = QButtonGroup(self)
-        group.addButton(self.default)
-        group.addButton(self.folder_choice)
-        self.folder = QLineEdit("" if spec == "default" else spec)
+        self.shipped = {name: QRadioButton(text) for name, text in SHIPPED_CHOICES.items()}
+        self.folder_choice = QRadioButton("a checkpoint folder (saved by emostudio-train)")
+        for button in (*self.shipped.values(), self.folder_choice):
+            group.addButton(button)
+            layout.addWidget(button)
+        self.default = self.shipped["default"]
+        self.folder = QLineEdit("" if spec in SHIPPED_CHOICES else spec)
         self.folder.textEdited.connect(lambda _: self.folder_choice.setChecked(True))
-        (self.default if spec == "default" else self.folder_choice).setChecked(True)
-        layout.addWidget(self.default)
-        layout.addWidget(self.folder_choice)
+        self.shipped.get(spec, self.folder_choice).setChecked(True)
         layout.addWidget(_path_row(self.folder, self._choose))
         form = QFormLayout()
         self.device = QComboBox()
@@ -333,12 +341,10 @@ class ModelDialog(QDialog):
             self.folder_choice.setChecked(True)
 
     def choice(self) -> tuple[str, str]:
-        spec = (
-            "default"
-            if self.default.isChecked() or not self.folder.text().strip()
-            else self.folder.text().strip()
-        )
-        return spec, self.device.currentText()
+        for name, button in self.shipped.items():
+            if button.isChecked():
+                return name, self.device.currentText()
+        return self.folder.text().strip() or "default", self.device.currentText()
 
 
 def _model_summary(info: dict) -> str:

@@ -1,4 +1,4 @@
-"""The model dialog: the shipped default or a checkpoint folder."""
+"""The model dialog: a shipped model or a checkpoint folder."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def test_typing_a_folder_chooses_it_and_an_empty_folder_means_the_default(qtbot)
     assert dialog.folder_choice.isChecked() and dialog.choice() == ("/models/mine", "auto")
     dialog.folder.clear()
     assert dialog.choice() == ("default", "auto")
+
+
+def test_the_fast_model_is_offered_and_every_offer_is_a_shipped_model(qtbot):
+    from emostudio.gui.dialogs import SHIPPED_CHOICES
+    from model_core.pipeline import SHIPPED_MODELS
+
+    assert set(SHIPPED_CHOICES) <= set(SHIPPED_MODELS)
+    dialog = ModelDialog("fast", "cpu", {})
+    qtbot.addWidget(dialog)
+    assert dialog.shipped["fast"].isChecked() and not dialog.default.isChecked()
+    assert dialog.folder.text() == "" and dialog.choice() == ("fast", "cpu")
+    dialog.default.setChecked(True)
+    assert dialog.choice() == ("default", "cpu")
