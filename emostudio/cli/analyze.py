@@ -16,6 +16,7 @@ from emostudio.cli.batches import (
 )
 from emostudio.cli.common import (
     add_baseline_options,
+    add_rationale_source,
     baseline_from_args,
     json_line,
     report_error,
@@ -60,14 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="files per model batch, grouped by length (default: 8 on a CPU, 32 on a GPU; "
         "1 with --stream)",
     )
-    parser.add_argument(
-        "--rationale-source",
-        default="checked",
-        choices=("checked", "model", "composer"),
-        help="checked (default): the model's rationale when it passes the review (grounded, "
-        "no claim against the label, the most marked cue weighed), else one composed from the "
-        "measurements; model: the model's text as written; composer: composed only (fast)",
-    )
+    add_rationale_source(parser)
     parser.add_argument(
         "--stream",
         action="store_true",

@@ -168,3 +168,15 @@ def same_speaker_voice(analyzer, paths: Iterable[str]):
         except AudioError:
             continue  # the analysis pass names the file and its problem
     return analyzer.voice_of(clips) if clips else None
+
+
+def add_rationale_source(parser) -> None:
+    """``--rationale-source``, shared by ``analyze`` and ``import``."""
+    parser.add_argument(
+        "--rationale-source",
+        default="checked",
+        choices=("checked", "model", "composer"),
+        help="checked (default): the model's rationale when it passes the review (grounded, "
+        "no claim against the label, the most marked cue weighed), else one composed from the "
+        "measurements; model: the model's text as written; composer: composed only (fast)",
+    )

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from emostudio.cli.common import report_error, whole_number
+from emostudio.cli.common import add_rationale_source, report_error, whole_number
 from emostudio.store.export import FORMATS
 
 
@@ -40,6 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument(
         "--no-transcript", action="store_true", help="the model labels without ASR (faster)"
     )
+    add_rationale_source(importer)
     importer.add_argument(
         "--features",
         choices=("egemaps",),
@@ -156,6 +157,7 @@ def run_import(args: argparse.Namespace) -> int:
         speaker_from=args.speaker_from,
         copy=args.copy,
         transcribe=not args.no_transcript,
+        rationale_source=args.rationale_source,
         features=args.features,
     )
 

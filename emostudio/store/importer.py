@@ -62,6 +62,9 @@ class ImportOptions:
     copy: bool = False  # store the audio in the project
     features: str | None = None  # a key of FEATURE_SETS ("egemaps"), measured with the cues
     transcribe: bool = True  # False: the model labels without ASR (much faster on a CPU)
+    # Who writes the rationale (model_core.rationale.review's POLICIES): "composer" skips
+    # the LLM's generation, the slowest stage on a CPU.
+    rationale_source: str = "checked"
 
 
 @dataclass
@@ -293,7 +296,9 @@ def run_import(
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
 
-        analyzer = Analyzer.load(options.model, options.device)
+        analyzer = Analyzer.load(
+            options.model, options.device, rationale_policy=options.rationale_source
+        )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []
     seen: set[str] = set()

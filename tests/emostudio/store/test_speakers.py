@@ -147,3 +147,19 @@ def test_an_import_without_transcripts_asks_the_model_for_none(tmp_path, model, 
     with Project(tmp_path / "p.emostudio") as project:
         assert run_import(project, folder, options).imported == 6
     assert model.transcribed and set(model.transcribed) == {False}
+
+
+def test_an_import_asks_for_the_rationale_source_it_was_given(tmp_path, monkeypatch):
+    fake, asked = CueReadingModel(), []
+
+    def load(cls, *args, **kwargs):
+        asked.append(kwargs.get("rationale_policy"))
+        return fake
+
+    monkeypatch.setattr(Analyzer, "load", classmethod(load))
+    folder = two_speakers(tmp_path / "study")
+    for source in ("checked", "composer"):
+        options = ImportOptions(recursive=True, device="cpu", workers=1, rationale_source=source)
+        with Project(tmp_path / f"{source}.emostudio") as project:
+            assert run_import(project, folder, options).imported == 6
+    assert asked == ["checked", "composer"]
