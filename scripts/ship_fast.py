@@ -85,6 +85,7 @@ def card(run: Path, default_run: Path, config: dict, report: dict, size_mb: floa
     head = LabelHead.load(DEST)
     fast, default = figures(run, "model-head"), figures(default_run, "model-head")
     cv_text, _ = crossval_section(load(run / "cv-head" / "crossval.json"))
+    c = head.info.get("C", {})
     return f"""# EmoStudio fast model: {config["name"]} {config["version"]}
 
 **Non-commercial use only** (CC BY-NC-SA 4.0, inherited from RAVDESS; see `LICENSE`).
@@ -98,9 +99,10 @@ encoder states feed the LLM's speech branch when it writes a rationale. Transcri
 still decodes 30-s windows, with short clips packed together
 (`model_core/asr_packing.py`): Whisper's decoder loops on shorter states.
 
-The recipe is the default's (`scripts/train_default.sh`: 16 of Debian's asterisk
-prompts, Whisper block weight {head.block_weights["whisper"]:g}, C
-{report.get("info", {}).get("C", "n/a")}, population anchor {head.population_anchor:g});
+The recipe is the default's (`scripts/train_default.sh`: {report.get("train_only_clips")} of
+Debian's asterisk prompts, Whisper block weight {head.block_weights["whisper"]:g}, C
+{c.get("whisper", "n/a")} and {c.get("acoustic", "n/a")} for the Whisper and acoustic
+blocks, population anchor {head.population_anchor:g});
 `scripts/train_fast.sh` fits it in the clip context on the same folds and judges it
 the same way. Trained parts: {size_mb:.1f} MB (the synthetic-prosody model's adapters,
 prosody encoder and LoRA in float16, and the head).
