@@ -18,10 +18,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from model_core.asr_packing import Pack, owner_of, packed_audio, plan_packs
 from model_core.devices import Placement
 from model_core.model.encoders import (
-    WHISPER_RATE,
     WhisperInputs,
     run_whisper_encoder,
     select_windows,
@@ -79,14 +77,12 @@ class Transcript:
 
 @dataclass(frozen=True)
 class _Window:
-    """One decoded window: its words and the decoder's signals; ``word_scores`` holds
-    each word's (log-probability sum, text tokens), so a packed window can be split."""
+    """One decoded window: its words and the decoder's signals."""
 
     words: list[Word]
     logprob_sum: float
     tokens: int
     no_speech_prob: float
-    word_scores: list[tuple[float, int]] = field(default_factory=list)
 
 
 class Transcriber:
@@ -160,10 +156,7 @@ class Transcriber:
 
     @torch.inference_mode()
     def transcribe(
-        self,
-        clips: list[np.ndarray],
-        encoded: tuple[WhisperInputs, torch.Tensor] | None = None,
-        pack: bool = True,
+        self, clips: list[np.ndarray], encoded: tuple[WhisperInputs, torch.Tensor] | None = None
     ) -> list[Transcript]:
         """Transcripts of mono 16 kHz clips, words timed on each clip's own axis.
 
@@ -174,33 +167,18 @@ class Transcriber:
             The same clips' windows and Whisper encoder states, when already computed
             (EmoReasoner's speech branch computes them too): the encoder then runs once.
             States of another context than ``padded`` are not decoded: the encoder
-            runs again.
-        pack : bool
-            When the encoder must run, lay short clips end to end in shared 30-s windows
-            (:mod:`model_core.asr_packing`) instead of padding each to 30 s. A clip alone
-            in its pack is transcribed exactly as unpacked.
+            runs again, padded.
         """
         samples = [np.asarray(c, dtype=np.float32) for c in clips]
         if encoded is not None and encoded[0].context == DECODING_CONTEXT:
             return [_joined(parts) for parts in self._windows(samples, *encoded)]
         # Whisper's decoder loops on states of anything shorter than its 30-s window
         # ("added added added ..."; WER far worse, docs/experiments/
-        # 2026-11-30-whisper-context.md): it decodes padded windows only.
-        if not pack:
-            inputs = whisper_inputs(samples, self.feature_extractor, DECODING_CONTEXT)
-            return [_joined(parts) for parts in self._windows(samples, inputs, None)]
-        durations = [len(s) / WHISPER_RATE for s in samples]
-        packs = plan_packs(durations)
-        audio = [packed_audio(samples, p, WHISPER_RATE) for p in packs]
-        inputs = whisper_inputs(audio, self.feature_extractor, DECODING_CONTEXT)
-        transcripts: list[Transcript] = [Transcript("")] * len(samples)
-        for p, parts in zip(packs, self._windows(audio, inputs, None), strict=True):
-            if len(p.members) == 1:
-                transcripts[p.members[0]] = _joined(parts)
-                continue
-            for member, window in zip(p.members, _unpacked(parts, p, durations), strict=True):
-                transcripts[member] = _joined([window])
-        return transcripts
+        # 2026-11-30-whisper-context.md), and short clips packed into one window take
+        # their neighbours' words (docs/experiments/2026-11-30-fast-model.md): each clip's
+        # windows are decoded padded, on their own.
+        inputs = whisper_inputs(samples, self.feature_extractor, DECODING_CONTEXT)
+        return [_joined(parts) for parts in self._windows(samples, inputs, None)]
 
     def _windows(
         self, clips: list[np.ndarray], inputs: WhisperInputs, states: torch.Tensor | None
@@ -261,37 +239,28 @@ class Transcriber:
         )
         sequences = output["sequences"]
         times = output["token_timestamps"].float().cpu().numpy()
-        picked, text = self._token_logprobs(sequences, output["scores"])
+        logprob_sums, token_counts = self._token_logprobs(sequences, output["scores"])
         no_speech = self._no_speech(encoded, len(sequences))
-        windows = []
-        for ids, stamps, logprobs, is_text, p in zip(
-            sequences.cpu().tolist(), times, picked, text, no_speech, strict=True
-        ):
-            timed = self._words(ids, stamps, logprobs)
-            windows.append(
-                _Window(
-                    [word for word, _ in timed],
-                    float(logprobs[is_text].sum()),
-                    int(is_text.sum()),
-                    p,
-                    [score for _, score in timed],
-                )
+        return [
+            _Window(self._words(ids, stamps), total, count, p)
+            for ids, stamps, total, count, p in zip(
+                sequences.cpu().tolist(), times, logprob_sums, token_counts, no_speech, strict=True
             )
-        return windows
+        ]
 
-    def _token_logprobs(self, sequences: torch.Tensor, scores) -> tuple[np.ndarray, np.ndarray]:
-        """Each position's chosen-token log-probability (0 for the prompt) and whether it
-        is a text token: two (windows, positions) arrays."""
+    def _token_logprobs(self, sequences: torch.Tensor, scores) -> tuple[list[float], list[int]]:
+        """Per window: the sum of the chosen text tokens' log-probabilities, and their count."""
         steps = len(scores)
-        prompt = sequences.shape[1] - steps
-        picked = np.zeros(tuple(sequences.shape), dtype=np.float64)
+        chosen = sequences[:, sequences.shape[1] - steps :]
+        totals = torch.zeros(len(sequences), dtype=torch.float64)
+        counts = torch.zeros(len(sequences), dtype=torch.int64)
         for step, logits in enumerate(scores):  # one (batch, vocab) at a time: bounded memory
-            tokens = sequences[:, prompt + step]
-            chosen = torch.log_softmax(logits.float(), -1).gather(1, tokens[:, None])[:, 0]
-            picked[:, prompt + step] = chosen.double().cpu().numpy()
-        text = (sequences < self.first_special).cpu().numpy()
-        text[:, :prompt] = False
-        return picked, text
+            tokens = chosen[:, step]
+            picked = torch.log_softmax(logits.float(), -1).gather(1, tokens[:, None])[:, 0]
+            text = (tokens < self.first_special).cpu()
+            totals += torch.where(text, picked.double().cpu(), 0.0)
+            counts += text.long()
+        return totals.tolist(), counts.tolist()
 
     def _no_speech(self, encoded, n_windows: int) -> list[float]:
         """P(no-speech token) after the start-of-transcript token, per window (NaN when the
@@ -302,58 +271,29 @@ class Transcriber:
         logits = self.model(encoder_outputs=encoded, decoder_input_ids=start).logits[:, -1]
         return torch.softmax(logits.float(), -1)[:, self.no_speech_token].cpu().tolist()
 
-    def _words(
-        self, ids: list[int], stamps: np.ndarray, logprobs: np.ndarray
-    ) -> list[tuple[Word, tuple[float, int]]]:
-        """Group tokens into words (a token starting with a space starts a new word), each
-        with its tokens' log-probability sum and count."""
-        words: list[list] = []  # [text, start, index of last token, logprob sum, tokens]
+    def _words(self, ids: list[int], stamps: np.ndarray) -> list[Word]:
+        """Group tokens into words: a token starting with a space starts a new word."""
+        words: list[list] = []  # [text, start, index of last token]
         for position, token in enumerate(ids):
             if token >= self.first_special:
                 continue
             piece = self.tokenizer.decode([token])
             if piece.startswith(" ") or not words:
-                words.append([piece.strip(), float(stamps[position]), position, 0.0, 0])
+                words.append([piece.strip(), float(stamps[position]), position])
             else:
                 words[-1][0] += piece
                 words[-1][2] = position
-            words[-1][3] += float(logprobs[position])
-            words[-1][4] += 1
         result = []
-        for text, start, last, logprob, tokens in words:
+        for text, start, last in words:
             end = float(stamps[last + 1]) if last + 1 < len(stamps) else float(stamps[last])
             if text:
-                result.append((Word(text, start, max(end, start)), (logprob, tokens)))
+                result.append(Word(text, start, max(end, start)))
         return result
 
 
 def token_cap(seconds: float) -> int:
     """The most tokens the decoder may write for a window of ``seconds`` of audio."""
     return min(MAX_WINDOW_TOKENS, MIN_TOKEN_CAP + math.ceil(MAX_TOKENS_PER_SECOND * seconds))
-
-
-def _unpacked(parts: list[_Window], pack: Pack, durations: list[float]) -> list[_Window]:
-    """A packed window's words handed back to its clips, timed on each clip's axis; the
-    window's no-speech probability speaks of every clip, so each gets none (NaN)."""
-    if len(parts) != 1:
-        raise ValueError(f"a pack of several clips fills one window, not {len(parts)}")
-    shares: list[list[tuple[Word, tuple[float, int]]]] = [[] for _ in pack.members]
-    for word, score in zip(parts[0].words, parts[0].word_scores, strict=True):
-        position = owner_of(word.start, pack, durations)
-        offset, duration = pack.offsets[position], durations[pack.members[position]]
-        start, end = (min(max(round(t - offset, 3), 0.0), duration) for t in (word.start, word.end))
-        clip_word = Word(word.text, start, end)
-        shares[position].append((clip_word, score))
-    return [
-        _Window(
-            [w for w, _ in share],
-            sum(s[0] for _, s in share),
-            sum(s[1] for _, s in share),
-            math.nan,
-            [s for _, s in share],
-        )
-        for share in shares
-    ]
 
 
 def _joined(parts: list[_Window]) -> Transcript:

@@ -307,7 +307,7 @@ class Analyzer:
         if not speech:
             return transcripts
         # The encoder's final states when there are, and every clip is speech; else the
-        # transcriber encodes the speech (short clips packed into shared windows).
+        # transcriber encodes the speech clips again, padded.
         encoded = whisper if whisper[1] is not None and len(speech) == len(samples) else None
         found = self.transcriber.transcribe([samples[i] for i in speech], encoded)
         for i, transcript in zip(speech, found, strict=True):

@@ -96,8 +96,8 @@ label head reads Whisper tiny.en's encoder on **each clip's own frames** (config
 padded with silence. A 3-s clip's encoder pass is then about a tenth of the padded one,
 and a label needs no padded pass at all (`emostudio analyze --model fast`). The same
 encoder states feed the LLM's speech branch when it writes a rationale. Transcription
-still decodes 30-s windows, with short clips packed together
-(`model_core/asr_packing.py`): Whisper's decoder loops on shorter states.
+still runs Whisper on padded 30-s windows (its decoder loops on shorter states), so the
+fast model gains most where no transcript is needed (`--no-transcript`).
 
 The recipe is the default's (`scripts/train_default.sh`: {report.get("train_only_clips")} of
 Debian's asterisk prompts, Whisper block weight {head.block_weights["whisper"]:g}, C

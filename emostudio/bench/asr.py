@@ -17,7 +17,6 @@ from model_core.devices import pick_placement, quiet_libraries
 from train.datasets.asterisk import ASTERISK_DIR, asterisk_pairs
 
 WER_TARGET_PERCENT = 10.0
-PACKED_WER_MARGIN_POINTS = 0.5  # issue 16: the faster path only within 0.5 points
 
 
 def run_asr_benchmark(
@@ -30,9 +29,7 @@ def run_asr_benchmark(
 def asr_section(
     source: str = "whisper-tiny.en", device: str = "auto", limit: int | None = None
 ) -> Section:
-    """The prompts (all, or the first ``limit``) transcribed twice in one run, each clip
-    padded to its own 30-s window and packed with others into shared windows
-    (:mod:`model_core.asr_packing`): the report and its figures."""
+    """One pass over the prompts (all, or the first ``limit``): the report and its figures."""
     import jiwer
 
     quiet_libraries()
@@ -42,54 +39,26 @@ def asr_section(
     placement = pick_placement(device)
     transcriber = Transcriber.from_source(source, placement)
     clips = [load_audio(path).for_model for path, _ in pairs]
+    started = time.perf_counter()
+    results = transcriber.transcribe(clips)
+    seconds = time.perf_counter() - started
     audio = sum(len(c) for c in clips) / MODEL_SAMPLE_RATE
     references = [normalize_for_wer(text) for _, text in pairs]
-    words = sum(len(r.split()) for r in references)
-    runs = {}
-    for way, pack in (("padded", False), ("packed", True)):
-        started = time.perf_counter()
-        results = transcriber.transcribe(clips, pack=pack)
-        seconds = time.perf_counter() - started
-        hypotheses = [normalize_for_wer(r.text) for r in results]
-        runs[way] = (jiwer.process_words(references, hypotheses), seconds)
-    (padded, padded_s), (packed, packed_s) = runs["padded"], runs["packed"]
-    rows = "\n".join(
-        f"| {way} | **{m.wer:.2%}** | {m.substitutions} | {m.deletions} | {m.insertions} "
-        f"| {seconds:.1f} | {audio / seconds:.1f}x | {padded_s / seconds:.2f} |"
-        for way, (m, seconds) in runs.items()
-    )
-    points = (packed.wer - padded.wer) * 100
+    hypotheses = [normalize_for_wer(r.text) for r in results]
+    measures = jiwer.process_words(references, hypotheses)
     markdown = (
         f"## ASR: {source} on {len(pairs)} asterisk prompts ({audio / 60:.1f} min), {placement.describe()}\n\n"
         f"Machine: {machine_line()}\n\n"
-        f"Both ways in this run, over {words} words, windows in batches of "
-        f"{transcriber.batch_size}, word times included: each prompt padded to its own 30-s "
-        f"window (what Whisper was trained on), and prompts packed end to end into shared "
-        f"windows, a second of silence between them (`model_core.asr_packing`).\n\n"
-        "| way | WER | substitutions | deletions | insertions | seconds | x real time "
-        "| speed vs padded |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-        f"{rows}\n\n"
-        f"- packed against padded: {points:+.2f} points of WER, x{padded_s / packed_s:.1f} the "
-        f"speed ({'within' if abs(points) <= 0.5 else 'OUTSIDE'} issue 16's 0.5 points)\n"
+        f"- WER **{measures.wer:.2%}** ({measures.substitutions} substitutions, {measures.deletions} "
+        f"deletions, {measures.insertions} insertions over {sum(len(r.split()) for r in references)} words)\n"
+        f"- {seconds:.1f} s for {audio:.0f} s of audio ({audio / seconds:.1f}x real time, windows in "
+        f"batches of {transcriber.batch_size}, word times included)\n"
     )
-    figures = [
-        Figure(
-            f"ASR WER, {source}, {len(pairs)} asterisk prompts ({audio / 60:.1f} min), "
-            f"{placement.describe()}, {way}",
-            m.wer * 100,
-            "%",
-            f"{m.wer:.2%} ({audio / seconds:.1f}x real time)",
-            below=WER_TARGET_PERCENT,
-        )
-        for way, (m, seconds) in runs.items()
-    ]
-    figures.append(
-        Figure(
-            "ASR WER, packed minus padded, same run",
-            points,
-            "points",
-            f"{points:+.2f} points at x{padded_s / packed_s:.1f} the speed",
-            below=PACKED_WER_MARGIN_POINTS,
-        )
+    figure = Figure(
+        f"ASR WER, {source}, {len(pairs)} asterisk prompts ({audio / 60:.1f} min), {placement.describe()}",
+        measures.wer * 100,
+        "%",
+        f"{measures.wer:.2%} ({audio / seconds:.1f}x real time)",
+        below=WER_TARGET_PERCENT,
     )
-    return Section(markdown, figures)
+    return Section(markdown, [figure])

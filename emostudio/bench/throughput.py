@@ -238,9 +238,8 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
         f"- a clip in a batch against alone: largest probability difference {same:.1e}",
         f"- Whisper's encoder alone on the {batch} clips: padded to 30 s {encoder['padded']:.2f} s, "
         f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); this model reads "
-        f"{model.config.whisper_context} states, and ASR decodes 30-s windows with short "
-        "clips packed together (Whisper's decoder loops on shorter states: "
-        "docs/experiments/2026-11-30-whisper-context.md)",
+        f"{model.config.whisper_context} states; ASR decodes padded ones (Whisper's decoder "
+        "loops on shorter states: docs/experiments/2026-11-30-whisper-context.md)",
     ]
     if import_rate is not None:
         lines.append(
