@@ -99,12 +99,9 @@ encoder states feed the LLM's speech branch when it writes a rationale. Transcri
 still runs Whisper on padded 30-s windows (its decoder loops on shorter states), so the
 fast model gains most where no transcript is needed (`--no-transcript`).
 
-The recipe is the default's (`scripts/train_default.sh`: {report.get("train_only_clips")} of
-Debian's asterisk prompts, Whisper block weight {head.block_weights["whisper"]:g}, C
-{c.get("whisper", "n/a")} and {c.get("acoustic", "n/a")} for the Whisper and acoustic
-blocks, population anchor {head.population_anchor:g});
-`scripts/train_fast.sh` fits it in the clip context on the same folds and judges it
-the same way. Trained parts: {size_mb:.1f} MB (the synthetic-prosody model's adapters,
+The recipe is the default's (`scripts/train_default.sh`): {report.get("train_only_clips")} of Debian's asterisk prompts, Whisper block weight {head.block_weights["whisper"]:g}, C {c.get("whisper", "n/a")} and {c.get("acoustic", "n/a")} for the Whisper and acoustic blocks, population anchor {head.population_anchor:g}.
+`scripts/train_fast.sh` fits it in the clip context on the same folds and judges it the
+same way. Trained parts: {size_mb:.1f} MB (the synthetic-prosody model's adapters,
 prosody encoder and LoRA in float16, and the head).
 
 ## Against the default (same folds, same samples)
