@@ -110,7 +110,7 @@ def plan(
             "emostudio.bench.throughput:throughput_section",
             # the shipped model even at --quick sizes: a random one has no ASR to analyse with
             dict(device=device, batch=size(32, 2), tokens=size(60, 2), imports=not quick, **speech),
-            "one timed run of each path after a warm-up, both Whisper contexts in one process",
+            "one timed run of each path after a warm-up, the default and the fast model in one process",
         ),
         Bench(
             "store",
