@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from emostudio.store.database import StoreError, now, open_database
 from emostudio.store.dates import EDITED, checked_date, recording_date
 from emostudio.store.features import ProjectFeatures
+from emostudio.store.media import ProjectMedia
 from emostudio.store.queries import (  # noqa: F401 - re-exported
     FTS_HINT,
     LATEST_HUMAN,
@@ -36,15 +34,7 @@ from model_core.result import AnalysisResult
 _REMEMBER_PATH = "INSERT OR IGNORE INTO recording_paths(sha256, path) VALUES (?, ?)"
 
 
-def _pack(array: np.ndarray, dtype) -> bytes:
-    return zlib.compress(np.ascontiguousarray(array, dtype=dtype).tobytes(), 6)
-
-
-def _unpack(blob: bytes, dtype, shape) -> np.ndarray:
-    return np.frombuffer(zlib.decompress(blob), dtype=dtype).reshape(shape)
-
-
-class Project(ProjectQueries, ProjectFeatures):
+class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
     """One project file. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: str | Path, *, create: bool = True, actor: str = "emostudio"):
@@ -143,26 +133,6 @@ class Project(ProjectQueries, ProjectFeatures):
                 if analysis is not None
                 else None
             )
-
-    def _add_track(self, sha256: str, track: Track) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO tracks(sha256, name, unit, algorithm, parameters, versions, times, track_values,"
-            " shape, bins, bin_unit, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                sha256,
-                track.name,
-                track.unit,
-                track.algorithm,
-                json.dumps(track.parameters, sort_keys=True),
-                json.dumps(track.versions),
-                _pack(track.times, np.float64),
-                _pack(track.values, np.float32),
-                json.dumps(list(track.values.shape)),
-                _pack(track.bins, np.float64) if track.bins is not None else None,
-                track.bin_unit,
-                now(),
-            ),
-        )
 
     def _add_analysis(self, sha256: str, result: AnalysisResult, kind: str) -> int:
         model = result.model or {}
@@ -363,43 +333,6 @@ class Project(ProjectQueries, ProjectFeatures):
             )
         ]
         return data
-
-    def audio_bytes(self, sha256: str) -> bytes | None:
-        row = self.conn.execute(
-            "SELECT audio FROM recordings WHERE sha256 = ?", (sha256,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def stored_audio(self, sha256: str) -> tuple[bytes, str] | None:
-        """The audio a ``--copy`` import stored, and its file suffix (None when not stored)."""
-        row = self.conn.execute(
-            "SELECT audio, audio_format FROM recordings WHERE sha256 = ?", (sha256,)
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return row[0], row[1] or "wav"
-
-    def tracks(self, sha256: str) -> dict[str, Track]:
-        result = {}
-        for row in self.conn.execute(
-            "SELECT name, unit, algorithm, parameters, versions, times, track_values, shape,"
-            " bins, bin_unit FROM tracks WHERE sha256 = ?",
-            (sha256,),
-        ):
-            name, unit, algorithm, parameters, versions, times, values, shape, bins, bin_unit = row
-            shape = json.loads(shape)
-            result[name] = Track(
-                name,
-                _unpack(times, np.float64, (shape[0],)),
-                _unpack(values, np.float32, shape).astype(float),
-                unit,
-                algorithm,
-                json.loads(parameters),
-                json.loads(versions),
-                _unpack(bins, np.float64, (-1,)) if bins else None,
-                bin_unit or "",
-            )
-        return result
 
     def analysis(self, analysis_id: int) -> AnalysisResult | None:
         row = self._analysis_rows("WHERE a.id = ?", (analysis_id,))

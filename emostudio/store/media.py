@@ -1,0 +1,85 @@
+"""A recording's stored audio and tracks, packed as compressed arrays.
+
+A mixin of :class:`emostudio.store.project.Project`, which provides ``conn``. Tracks are
+written inside the recording's transaction (:meth:`Project.add_recording`); each keeps its
+algorithm, parameters and library versions beside its values.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+import numpy as np
+
+from emostudio.store.database import now
+from model_core.acoustics import Track
+
+
+def _pack(array: np.ndarray, dtype) -> bytes:
+    return zlib.compress(np.ascontiguousarray(array, dtype=dtype).tobytes(), 6)
+
+
+def _unpack(blob: bytes, dtype, shape) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(blob), dtype=dtype).reshape(shape)
+
+
+class ProjectMedia:
+    """Audio and tracks of a project's recordings (mixed into ``Project``)."""
+
+    def _add_track(self, sha256: str, track: Track) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO tracks(sha256, name, unit, algorithm, parameters, versions, times, track_values,"
+            " shape, bins, bin_unit, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                track.name,
+                track.unit,
+                track.algorithm,
+                json.dumps(track.parameters, sort_keys=True),
+                json.dumps(track.versions),
+                _pack(track.times, np.float64),
+                _pack(track.values, np.float32),
+                json.dumps(list(track.values.shape)),
+                _pack(track.bins, np.float64) if track.bins is not None else None,
+                track.bin_unit,
+                now(),
+            ),
+        )
+
+    def audio_bytes(self, sha256: str) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT audio FROM recordings WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def stored_audio(self, sha256: str) -> tuple[bytes, str] | None:
+        """The audio a ``--copy`` import stored, and its file suffix (None when not stored)."""
+        row = self.conn.execute(
+            "SELECT audio, audio_format FROM recordings WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return row[0], row[1] or "wav"
+
+    def tracks(self, sha256: str) -> dict[str, Track]:
+        result = {}
+        for row in self.conn.execute(
+            "SELECT name, unit, algorithm, parameters, versions, times, track_values, shape,"
+            " bins, bin_unit FROM tracks WHERE sha256 = ?",
+            (sha256,),
+        ):
+            name, unit, algorithm, parameters, versions, times, values, shape, bins, bin_unit = row
+            shape = json.loads(shape)
+            result[name] = Track(
+                name,
+                _unpack(times, np.float64, (shape[0],)),
+                _unpack(values, np.float32, shape).astype(float),
+                unit,
+                algorithm,
+                json.loads(parameters),
+                json.loads(versions),
+                _unpack(bins, np.float64, (-1,)) if bins else None,
+                bin_unit or "",
+            )
+        return result
