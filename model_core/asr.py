@@ -228,15 +228,23 @@ class Transcriber:
 
         features = features.to(self.placement.device, self.placement.dtype)
         encoded = BaseModelOutput(last_hidden_state=states)
-        output = self.model.generate(
-            features,
-            attention_mask=attention_mask.to(self.placement.device),
-            encoder_outputs=encoded,
-            max_new_tokens=max_new_tokens,
-            return_token_timestamps=True,
-            return_dict_in_generate=True,
-            output_scores=True,
-        )
+        config = self.model.model.config
+        implementation = config._attn_implementation
+        try:
+            output = self.model.generate(
+                features,
+                attention_mask=attention_mask.to(self.placement.device),
+                encoder_outputs=encoded,
+                max_new_tokens=max_new_tokens,
+                return_token_timestamps=True,
+                return_dict_in_generate=True,
+                output_scores=True,
+            )
+        finally:
+            # Token timestamps need the cross-attention weights, so generate() switches
+            # the whole model to eager attention, and leaves it there: the encoder (which
+            # shares the config) then ran every later window at half speed on CPUs.
+            config._attn_implementation = implementation
         sequences = output["sequences"]
         times = output["token_timestamps"].float().cpu().numpy()
         logprob_sums, token_counts = self._token_logprobs(sequences, output["scores"])
