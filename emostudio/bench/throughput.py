@@ -27,6 +27,10 @@ from model_core.pipeline import SHIPPED_MODELS, Analyzer, Clip, load_model, mode
 SHORT_SECONDS, ONE_CLIP_SECONDS, TOKENS = 3.0, 5.0, 60
 LABEL_RATE_TARGET, ONE_CLIP_TARGET, RATIONALE_RATE_TARGET, IMPORT_RATE_TARGET = 5.0, 0.4, 1.5, 2.0
 PROBABILITY_TOLERANCE = 1e-3
+# The analyzer's stages, as it times them (AnalysisResult.timings); Whisper's encoder and
+# its decoder (ASR) are what a transcript costs.
+STAGES = ("acoustics", "whisper_encoder", "asr", "encoders", "label_head", "scoring", "generation")
+WHISPER_STAGES = ("whisper_encoder", "asr")
 FAST_MODEL = "fast"  # measured beside the model asked for, when it ships
 
 
@@ -110,12 +114,19 @@ def _measure(model, spec, short, longer, scratch, device, imports, tokens) -> di
     drafts = Analyzer(model, rationale_policy="model")  # the LLM writes every rationale
     rows: dict[str, dict[str, float]] = {"one file at a time": {}, f"batch of {batch}": {}}
     _label_run(labels, short[:2])  # warm-up
-    one, _ = _label_run(labels, longer)
+    one, one_results = _label_run(labels, longer)
     bare_one, _ = _label_run(labels, longer, transcribe=False)
+    stages: dict[str, dict[str, float]] = {}  # the batched runs' seconds per stage
     for name, size in zip(rows, (1, batch), strict=True):
-        rows[name]["label"] = batch / _batched(labels, short, size)
-        rows[name]["bare"] = batch / _batched(labels, short, size, transcribe=False)
-        rows[name]["rationale"] = batch / _batched(drafts, short, size, rationale=True)
+        runs = {
+            "label": _batched(labels, short, size),
+            "bare": _batched(labels, short, size, transcribe=False),
+            "rationale": _batched(drafts, short, size, rationale=True),
+        }
+        for key, (seconds, spent) in runs.items():
+            rows[name][key] = batch / seconds
+            if size == batch:
+                stages[key] = spent | {"total": seconds}
     same = _batch_equals_single(labels, short[:4])
     encoder = _encoder_seconds(model, short)
     import_rate = (
@@ -129,7 +140,9 @@ def _measure(model, spec, short, longer, scratch, device, imports, tokens) -> di
     model.config = dataclasses.replace(model.config, max_rationale_tokens=shipped_tokens)
     return dict(
         rows=rows,
+        stages=stages,
         ones={"with": one, "without": bare_one},
+        one_whisper=sum(_stage_seconds(one_results).get(k, 0.0) for k in WHISPER_STAGES),
         same=same,
         encoder=encoder,
         import_rate=import_rate,
@@ -173,12 +186,71 @@ def _batched(
     size: int,
     rationale: bool = False,
     transcribe: bool = True,
-) -> float:
-    """Seconds to decode and analyse ``paths`` in batches of ``size``."""
-    return sum(
-        _label_run(analyzer, paths[first : first + size], rationale, transcribe)[0]
-        for first in range(0, len(paths), size)
+) -> tuple[float, dict[str, float]]:
+    """Seconds to decode and analyse ``paths`` in batches of ``size``, and the seconds of
+    each analyzer stage summed over the batches."""
+    total, spent = 0.0, {}
+    for first in range(0, len(paths), size):
+        seconds, results = _label_run(analyzer, paths[first : first + size], rationale, transcribe)
+        total += seconds
+        for name, value in _stage_seconds(results).items():
+            spent[name] = spent.get(name, 0.0) + value
+    return total, spent
+
+
+def _stage_seconds(results) -> dict[str, float]:
+    """One batch's seconds per stage: every clip holds its batch's time of a batch stage;
+    acoustics are timed per clip, and summed."""
+    first = results[0].timings
+    spent = {name: first[name] for name in STAGES if name in first and name != "acoustics"}
+    spent["acoustics"] = sum(result.timings.get("acoustics", 0.0) for result in results)
+    return spent
+
+
+def _stage_table(stages: dict[str, dict[str, float]], batch: int, tokens: int) -> list[str]:
+    """Where each batched path's time went, and what Whisper alone leaves possible."""
+    columns = (
+        ("label", "label only"),
+        ("bare", "no transcript"),
+        ("rationale", f"label and a {tokens}-token rationale"),
     )
+    lines = [
+        "",
+        f"Where the batch of {batch}'s time went, s (the analyzer's own stage timings):",
+        "",
+        "| stage | " + " | ".join(text for _, text in columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
+    ]
+    for name in STAGES:
+        if any(name in stages[key] for key, _ in columns):
+            cells = [
+                f"{stages[key][name]:.2f}" if name in stages[key] else "" for key, _ in columns
+            ]
+            lines.append(f"| {name.replace('_', ' ')} | " + " | ".join(cells) + " |")
+    rest = [
+        stages[key]["total"] - sum(v for k, v in stages[key].items() if k != "total")
+        for key, _ in columns
+    ]
+    lines.append(
+        "| the rest (decoding files, prompts, checks) | "
+        + " | ".join(f"{r:.2f}" for r in rest)
+        + " |"
+    )
+    lines.append("| total | " + " | ".join(f"{stages[k]['total']:.2f}" for k, _ in columns) + " |")
+    whisper = _whisper_seconds(stages["label"])
+    lines += [
+        "",
+        f"- With a transcript, Whisper's padded encoder and its decoder alone took {whisper:.1f} s "
+        f"of the label-only batch: however fast the rest, that path cannot pass "
+        f"{batch / whisper:.2f} clips/s on this machine (shorter Whisper windows cost WER: "
+        "docs/experiments/2026-11-30-whisper-context.md).",
+    ]
+    return lines
+
+
+def _whisper_seconds(spent: dict[str, float]) -> float:
+    """Seconds a transcript cost: Whisper's encoder and ASR."""
+    return sum(spent.get(name, 0.0) for name in WHISPER_STAGES)
 
 
 def _encoder_seconds(model, paths: list[Path]) -> dict[str, float]:
@@ -211,7 +283,9 @@ def _batch_equals_single(analyzer: Analyzer, paths: list[Path]) -> float:
     return largest
 
 
-def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_rate) -> Section:
+def _report(
+    model, placement, batch, tokens, rows, stages, ones, one_whisper, same, encoder, import_rate
+) -> Section:
     (old, new), where = list(rows), placement.describe()
     lines = [
         f"## Throughput: {model.config.name}, many short clips, {where}",
@@ -230,11 +304,13 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
     ):
         a, b = rows[old][key], rows[new][key]
         lines.append(f"| {text} | {a:.3g} | {b:.3g} | x{b / a:.3g} |")
+    lines += _stage_table(stages, batch, tokens)
     ratio = encoder["padded"] / encoder["clip"]
     lines += [
         "",
         f"- one {ONE_CLIP_SECONDS:g} s clip, label end to end: **{ones['with']:.2f} s**; "
-        f"without a transcript **{ones['without']:.2f} s**",
+        f"without a transcript **{ones['without']:.2f} s**; Whisper's encoder and ASR took "
+        f"{one_whisper:.2f} s of the first",
         f"- a clip in a batch against alone: largest probability difference {same:.1e}",
         f"- Whisper's encoder alone on the {batch} clips: padded to 30 s {encoder['padded']:.2f} s, "
         f"on each clip's own frames {encoder['clip']:.2f} s (x{ratio:.3g}); this model reads "
@@ -247,12 +323,18 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
             f"with `--no-transcript` **{import_rate['without']:.2f} clips/s**"
         )
     fast, name = rows[new], model.config.name
+    ceiling = {  # clips/s were everything but Whisper (and the LLM's writing) free
+        "label": batch / _whisper_seconds(stages["label"]),
+        "rationale": batch
+        / (_whisper_seconds(stages["rationale"]) + stages["rationale"].get("generation", 0.0)),
+    }
     figures = [
         Figure(
             f"{name}: label only, batch of {batch} x 3 s, {where}",
             fast["label"],
             "clips/s",
-            f"{fast['label']:.2f} clips/s (x{fast['label'] / rows[old]['label']:.2f} one at a time)",
+            f"{fast['label']:.2f} clips/s (x{fast['label'] / rows[old]['label']:.2f} one at a "
+            f"time; Whisper alone allows {ceiling['label']:.2f})",
             at_least=LABEL_RATE_TARGET,
         ),
         Figure(
@@ -266,14 +348,16 @@ def _report(model, placement, batch, tokens, rows, ones, same, encoder, import_r
             f"{name}: one 5 s clip, label end to end, {where}",
             ones["with"],
             "s",
-            f"{ones['with']:.2f} s (without a transcript {ones['without']:.2f} s)",
+            f"{ones['with']:.2f} s (without a transcript {ones['without']:.2f} s; "
+            f"Whisper alone {one_whisper:.2f} s)",
             below=ONE_CLIP_TARGET,
         ),
         Figure(
             f"{name}: batch of {batch}, {tokens}-token rationale, {where}",
             fast["rationale"],
             "clips/s",
-            f"{fast['rationale']:.2f} clips/s",
+            f"{fast['rationale']:.2f} clips/s (Whisper and generation alone allow "
+            f"{ceiling['rationale']:.2f})",
             at_least=RATIONALE_RATE_TARGET if tokens == TOKENS else None,
         ),
         Figure(

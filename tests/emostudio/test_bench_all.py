@@ -129,6 +129,31 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
     ):
         before, batched, speedup = throughput[row]
         assert close(float(speedup.lstrip("x")), float(batched) / float(before)), row
+    # Where the batch's time went: the stages and the rest add up to the batch's seconds,
+    # which are the batched rate's; only the paths with a transcript ran ASR.
+    spent = table_rows(report, "Where the batch of 2's time went")
+    totals = [float(cell) for cell in spent.pop("total")]
+    rest = [float(cell) for cell in spent["the rest (decoding files, prompts, checks)"]]
+    assert min(rest) >= 0, rest
+    del spent["stage"], spent["---"]
+    for column, total in enumerate(totals):
+        cells = [float(cells[column]) for cells in spent.values() if cells[column]]
+        assert abs(sum(cells) - total) <= 0.005 * len(cells) + 0.005, (column, cells, total)
+    rates = [
+        throughput[row][1]
+        for row in (
+            "label only",
+            "label only, no transcript (`--no-transcript`)",
+            "label and a 2-token rationale",
+        )
+    ]
+    for rate, total in zip(rates, totals, strict=True):
+        assert abs(float(rate) - 2 / total) <= 0.01 * float(rate) + 2 / total**2 * 0.005, (
+            rate,
+            total,
+        )
+    assert spent["asr"][0] and not spent["asr"][1] and spent["asr"][2]
+    assert spent["generation"][2] and not spent["generation"][0]
 
     gui = table_rows(report, "## GUI: opening a ")
     assert median_of(gui["waveform painted (decode + envelope pyramid)"][0]) > 0
