@@ -31,6 +31,7 @@ from emostudio.gui import workers
 from emostudio.store.course import CUES, UNITS
 from emostudio.store.database import StoreError
 from emostudio.store.dates import checked_date
+from emostudio.store.spreadsheet import spreadsheet_row
 
 SHOWN = ("f0_mean", "intensity_mean", "articulation_rate")
 COLOURS = ("#2f6fb0", "#d07a1f", "#3a9a4a", "#b03a8c", "#7a5ab0", "#8c8c2a")
@@ -304,7 +305,7 @@ class SpeakerCourseDialog(QDialog):
             with open(path, "w", newline="", encoding="utf-8") as stream:
                 writer = csv.writer(stream)
                 writer.writerow(header)
-                writer.writerows(rows)
+                writer.writerows(spreadsheet_row(row) for row in rows)
         except OSError as err:  # a full disk, a folder without write access
             self._failed(f"could not save {path}: {err.strerror or err}")
             return None

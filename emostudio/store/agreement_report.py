@@ -9,6 +9,8 @@ import io
 import itertools
 from dataclasses import dataclass, field
 
+from emostudio.store.spreadsheet import spreadsheet_row
+
 CSV_HEADER = (
     "measure",
     "rater",
@@ -200,7 +202,7 @@ class AgreementReport:
         for item in self.items:
             for rater, label in item.ratings.items():
                 add("rating", rater, label=label, item=item.analysis_id)
-        return [[str(cell) for cell in row] for row in rows]
+        return [spreadsheet_row(str(cell) for cell in row) for row in rows]
 
     def to_csv(self) -> str:
         """:meth:`to_csv_rows` as CSV text."""

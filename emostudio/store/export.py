@@ -27,6 +27,7 @@ import numpy as np
 
 from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
+from emostudio.store.spreadsheet import spreadsheet_record
 from model_core.result import AnalysisResult
 
 # "manifest" stays before "csv": tests/fuzz/test_export.py takes the last two files
@@ -306,29 +307,31 @@ def _write_csv(path: Path, records) -> None:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for analysis_id, result, facts, annotations, human, _ in records:
-            verdicts = [c["verdict"] for c in result.citations]
+            verdicts = [c.get("verdict") for c in result.citations]  # unjudged: counted in none
             writer.writerow(
-                {
-                    "id": analysis_id,
-                    "recording": facts["name"],
-                    "sha256": result.sha256,
-                    "speaker": facts["speaker"],
-                    "kind": facts["kind"],
-                    "created": facts["created"],
-                    "start": result.start,
-                    "end": result.end,
-                    "model_label": result.label,
-                    "human_label": human["label"] if human else "",
-                    "human_annotator": human["annotator"] if human else "",
-                    **{f"p_{k}": v for k, v in result.probabilities.items()},
-                    "transcript": result.transcript,
-                    "rationale": result.rationale,
-                    "descriptor": result.cues.get("descriptor", ""),
-                    "citations": len(verdicts),
-                    "supported": verdicts.count("supported"),
-                    "contradicted": verdicts.count("contradicted"),
-                    "not_found": verdicts.count("not found"),
-                    "model": (result.model or {}).get("name", ""),
-                    "annotations": len(annotations),
-                }
+                spreadsheet_record(
+                    {
+                        "id": analysis_id,
+                        "recording": facts["name"],
+                        "sha256": result.sha256,
+                        "speaker": facts["speaker"],
+                        "kind": facts["kind"],
+                        "created": facts["created"],
+                        "start": result.start,
+                        "end": result.end,
+                        "model_label": result.label,
+                        "human_label": human["label"] if human else "",
+                        "human_annotator": human["annotator"] if human else "",
+                        **{f"p_{k}": v for k, v in result.probabilities.items()},
+                        "transcript": result.transcript,
+                        "rationale": result.rationale,
+                        "descriptor": result.cues.get("descriptor", ""),
+                        "citations": len(verdicts),
+                        "supported": verdicts.count("supported"),
+                        "contradicted": verdicts.count("contradicted"),
+                        "not_found": verdicts.count("not found"),
+                        "model": (result.model or {}).get("name", ""),
+                        "annotations": len(annotations),
+                    }
+                )
             )
