@@ -20,7 +20,13 @@ from typing import Any, Protocol
 import numpy as np
 import soundfile as sf
 
+from emostudio.store.importer import AUDIO_SUFFIXES
 from model_core.errors import EmoStudioError
+
+# The file types the audio loader reads, as Qt's file dialogs list them.
+AUDIO_FILTER = (
+    f"Audio ({' '.join(f'*{suffix}' for suffix in sorted(AUDIO_SUFFIXES))});;All files (*)"
+)
 
 TAKE_SAMPLE_RATE = 48000
 # Every block goes to disk as it comes, under the header written at the start ("length 0"),

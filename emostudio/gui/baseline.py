@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from emostudio.gui import audio_io
+
 AUTO, POPULATION, SPEAKER, FILES = "auto", "population", "speaker", "files"
 SEXES = {"sex unknown": None, "female": "female", "male": "male"}
-AUDIO_FILTER = (
-    "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.aac *.opus *.webm *.aiff *.aif);;All files (*)"
-)
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ class BaselineDialog(QDialog):
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Recordings of the same speaker", "", AUDIO_FILTER
+            self, "Recordings of the same speaker", "", audio_io.AUDIO_FILTER
         )
         self.files.addItems(paths)
         if paths:

@@ -26,30 +26,19 @@ from PySide6.QtWidgets import (
 
 from emostudio import __version__
 from emostudio.gui import audio_io
-from emostudio.gui.agreement_dialog import AgreementDialog
+from emostudio.gui.analysis_control import AnalysisControl
 from emostudio.gui.annotate import AnnotationPanel
-from emostudio.gui.baseline import SPEAKER, BaselineChoice, BaselineDialog
 from emostudio.gui.browser import SessionBrowser
-from emostudio.gui.dialogs import (
-    ExportDialog,
-    ImportDialog,
-    ModelDialog,
-    SettingsDialog,
-    ShortcutsDialog,
-)
+from emostudio.gui.dialogs import SettingsDialog, ShortcutsDialog
 from emostudio.gui.menus import build_menus
 from emostudio.gui.playback_control import PlaybackControl
+from emostudio.gui.project_actions import ProjectActions
 from emostudio.gui.recorder import Recorder
 from emostudio.gui.results_panel import ResultsPanel
 from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
-from emostudio.gui.speaker_course import SpeakerCourseDialog
 from emostudio.gui.theme import apply_theme, plot_colours
 from emostudio.gui.timeline import Timeline
 
-AUDIO_FILTER = (
-    "Audio (*.wav *.flac *.ogg *.oga *.mp3 *.m4a *.mp4 *.opus *.aif *.aiff);;All files (*)"
-)
-PROJECT_FILTER = "EmoStudio projects (*.emostudio);;All files (*)"
 MAX_RECENT = 10
 PLAYBACK_TICK_MS = 30
 
@@ -66,7 +55,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
-class MainWindow(PlaybackControl, QMainWindow):
+class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
     def __init__(
         self,
         *,
@@ -217,7 +206,7 @@ class MainWindow(PlaybackControl, QMainWindow):
     # ----------------------------------------------------------------- files and projects
     def choose_file(self) -> None:
         start = str(self.settings.value("last_folder", str(Path.home())))
-        path, _ = QFileDialog.getOpenFileName(self, "Open audio", start, AUDIO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open audio", start, audio_io.AUDIO_FILTER)
         if path:
             self.open_file(path)
 
@@ -237,71 +226,6 @@ class MainWindow(PlaybackControl, QMainWindow):
                 Path(path).name, lambda p=path: self.open_file(p)
             ).setToolTip(path)
         self.recent_menu.setEnabled(bool(recent))
-
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New project", str(self.data_dir / "study.emostudio"), PROJECT_FILTER
-        )
-        if path:
-            self.open_project(path if path.endswith(".emostudio") else f"{path}.emostudio")
-
-    def choose_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", str(self.data_dir), PROJECT_FILTER
-        )
-        if path:
-            self.open_project(path)
-
-    def open_project(self, path: str) -> None:
-        self.session.open_project(path)
-        if self.session.project is not None and self.session.project.path == Path(path):
-            self.settings.setValue("project", str(path))
-
-    def _project_changed(self, project) -> None:
-        self.browser.set_project(project)
-        # An analysis on screen belongs to the project it was saved in, not to this one.
-        self._bind_annotation()
-        self.project_label.setText(f"project: {project.path.name}" if project else "no project")
-        if project is not None:
-            self.project_label.setToolTip(str(project.path))
-
-    def import_folder(self, folder: str = "") -> None:
-        if self.session.project is None:
-            self.show_error("open or create a project first (File > New project)")
-            return
-        dialog = ImportDialog(
-            self.session.project.path, folder if isinstance(folder, str) else "", self
-        )
-        dialog.finished_import.connect(
-            lambda _summary: self.browser.set_project(self.session.project)
-        )
-        dialog.message.connect(self.show_error)
-        dialog.show()
-        self.import_dialog = dialog
-
-    def export(self) -> None:
-        if self.session.project is None:
-            self.show_error("open a project to export its analyses")
-            return
-        self.export_dialog = ExportDialog(self.session.project.path, self.browser.filters(), self)
-        self.export_dialog.show()
-
-    def show_agreement(self) -> None:
-        if self.session.project is None:
-            self.show_error("open a project to measure its annotators' agreement")
-            return
-        self.agreement_dialog = AgreementDialog(self.session.project.path, self)
-        self.agreement_dialog.show()
-
-    def speaker_course(self) -> None:
-        if self.session.project is None:
-            self.show_error("open a project to follow a speaker across its recordings")
-            return
-        dialog = SpeakerCourseDialog(self.session.project.path, parent=self)
-        dialog.open_analysis.connect(self.session.open_analysis)
-        dialog.message.connect(self.show_error)
-        dialog.show()
-        self.course_dialog = dialog
 
     # ----------------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event):
@@ -363,95 +287,6 @@ class MainWindow(PlaybackControl, QMainWindow):
         self.messages.scrollToBottom()
         self.messages_dock.show()
         self.statusBar().showMessage(message.splitlines()[0], 8000)
-
-    # ----------------------------------------------------------------- model and analysis
-    def load_model(self) -> None:
-        spec = str(self.settings.value("model/spec", "default"))
-        device = str(self.settings.value("model/device", "auto"))
-        self.model_label.setText(f"model: loading {spec}...")
-        self.session.load_model(spec, device)
-
-    def choose_model(self) -> None:
-        dialog = ModelDialog(
-            str(self.settings.value("model/spec", "default")),
-            str(self.settings.value("model/device", "auto")),
-            self.session.model_info,
-            self,
-        )
-        if dialog.exec():
-            spec, device = dialog.choice()
-            self.settings.setValue("model/spec", spec)
-            self.settings.setValue("model/device", device)
-            self.load_model()
-
-    def _model_changed(self, info: dict) -> None:
-        text = f"model: {info['name']} on {info['device']}"
-        if not info.get("trained", True):
-            text += "  <span style='color:#d03b3b'>(untrained)</span>"
-        self.model_label.setText(text)
-        self.model_label.setToolTip("labels: " + ", ".join(info["labels"]))
-
-    def analyze(self) -> None:
-        self.session.analyze()
-
-    def analyze_selection(self) -> None:
-        selection = self.timeline.selection()
-        if selection is None:
-            self.show_error("select a span first (Shift+drag on the timeline)")
-            return
-        self.session.analyze(*selection)
-
-    def _analysis_started(self) -> None:
-        self.right_tabs.setCurrentWidget(self.results_page)
-        self.results.start_streaming()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.show()
-
-    def _analysis_ready(self, result, analysis_id) -> None:
-        self.cancel_button.hide()
-        self.results.show_result(result)
-        self.timeline.set_words(result.words)
-        self._bind_annotation()
-        if analysis_id is not None:
-            self.browser.refresh()
-
-    def _analysis_failed(self, message: str) -> None:
-        self.cancel_button.hide()
-        self.results.show_failure(message)
-
-    def choose_baseline(self) -> None:
-        """Ask which baseline the recording on screen is judged against."""
-        session = self.session
-        if session.recording is None:
-            self.show_error("open or record something first: a baseline belongs to a recording")
-            return
-        speakers = session.project.speakers() if session.project is not None else []
-        current = session.baseline_choice
-        speaker = session.speaker()
-        if current.kind == "auto" and speaker:  # show the recording's speaker as the choice
-            current = BaselineChoice(SPEAKER, speaker=speaker)
-        self.baseline_dialog = BaselineDialog(
-            speakers, current, self, has_project=session.project is not None
-        )
-        self.baseline_dialog.accepted.connect(
-            lambda: session.set_baseline(self.baseline_dialog.choice())
-        )
-        self.baseline_dialog.open()
-
-    def cancel_analysis(self) -> None:
-        """Stop the analysis: the button says so at once, the step under way ends first."""
-        self.cancel_button.setText("Cancelling...")
-        self.cancel_button.setEnabled(False)
-        self.session.cancel_analysis()
-
-    def cancel(self) -> None:
-        if self.playback is not None:
-            self.stop_playback()
-        elif self.cancel_button.isVisible():
-            self.cancel_analysis()
-        else:
-            self.timeline.clear_selection()
 
     # ----------------------------------------------------------------- annotation
     def _annotate(
