@@ -40,6 +40,11 @@ from model_core.model.encoders import (
 )
 from model_core.model.prompts import AUDIO_PLACEHOLDER, Prompt, label_answer
 from model_core.model.prosody import ProsodyEncoder, prosody_features
+from model_core.model.shared_prefix import (
+    MIN_SHARED_TOKENS,
+    run_shared_prefix,
+    shared_prefix_length,
+)
 
 IGNORE = -100  # label id that the loss skips
 WHISPER_ENCODER_BATCH = {"cpu": 4}  # 30 s windows per encoder call; GPUs take DEFAULT
@@ -338,14 +343,14 @@ class EmoReasoner(nn.Module):
         for j, answer in enumerate(answers):
             ids[j, : len(answer)], valid[j, : len(answer)] = torch.tensor(answer), 1
         batch = len(prompts)
-        cache = prompt_out.past_key_values
+        cache = prompt_out.cache
         cache.batch_repeat_interleave(n_labels)
         continuation = self.llm(
             input_ids=ids.repeat(batch, 1),
             attention_mask=torch.cat(
                 [mask.repeat_interleave(n_labels, dim=0), valid.repeat(batch, 1)], dim=1
             ),
-            past_key_values=cache,  # the name transformers before 5.24 knows too
+            cache=cache,
             use_cache=True,
         )
         later = torch.log_softmax(
@@ -387,11 +392,19 @@ class EmoReasoner(nn.Module):
             self._sequence(audio, i, prompt, [], self._ids(prefix))
             for i, (prompt, prefix) in enumerate(zip(prompts, prefixes, strict=True))
         ]
-        embeds, mask, _ = self._pad(rows, left=True)
+        # The prompts' common opening runs once for the batch (model_core.model.shared_prefix).
+        shared = shared_prefix_length([self._prompt_ids(p)[0] for p in prompts])
+        cached = {}
+        if len(rows) > 1 and shared >= MIN_SHARED_TOKENS:
+            embeds, mask, cache = run_shared_prefix(self.llm, [e for e, _ in rows], shared)
+            cached["cache"] = cache
+        else:
+            embeds, mask, _ = self._pad(rows, left=True)
         streamer = CallbackStreamer(self.tokenizer, len(rows), on_text) if on_text else None
         output = self.llm.generate(
             inputs_embeds=embeds,
             attention_mask=mask,
+            **cached,
             do_sample=False,
             max_new_tokens=max_new_tokens or self.config.max_rationale_tokens,
             eos_token_id=self.tokenizer.eos_token_id,
