@@ -14,7 +14,6 @@ from model_core.model.config import EmoReasonerConfig
 from model_core.model.prompts import answer_for, make_prompt
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.weights import UnsafeWeightsError
-from tests.helpers.signals import harmonic, syllable_train
 from tests.helpers.tiny_models import tiny_config
 
 CPU = pick_placement("cpu")
@@ -31,12 +30,8 @@ def model(config) -> EmoReasoner:
 
 
 @pytest.fixture(scope="module")
-def clips() -> list[ClipInput]:
-    return [
-        ClipInput(syllable_train(5)),
-        ClipInput(harmonic(200, 2.3)),
-        ClipInput(harmonic(120, 0.7)),
-    ]
+def clips(three_clips) -> list[ClipInput]:
+    return three_clips
 
 
 def prompts_for(config, n, task="reason"):

@@ -11,7 +11,6 @@ from model_core.model import reasoner as reasoner_module
 from model_core.model.prompts import make_prompt
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.model.shared_prefix import run_shared_prefix, shared_prefix_length
-from tests.helpers.signals import harmonic, syllable_train
 from tests.helpers.tiny_models import tiny_config
 
 
@@ -21,12 +20,8 @@ def model(tmp_path_factory) -> EmoReasoner:
 
 
 @pytest.fixture(scope="module")
-def clips() -> list[ClipInput]:
-    return [
-        ClipInput(syllable_train(5)),
-        ClipInput(harmonic(200, 2.3)),
-        ClipInput(harmonic(120, 0.7)),
-    ]
+def clips(three_clips) -> list[ClipInput]:
+    return three_clips
 
 
 def prompts(model, n):
