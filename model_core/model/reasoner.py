@@ -262,9 +262,11 @@ class EmoReasoner(nn.Module):
         prompt: Prompt,
         answer_ids: list[int],
         prefix_ids: list[int] = (),
+        prompt_ids: tuple[list[int], list[int]] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Embeddings (L, H) and loss labels (L,) of one example; labels cover the answer."""
-        before, after = self._prompt_ids(prompt)
+        """Embeddings (L, H) and loss labels (L,) of one example; labels cover the answer.
+        ``prompt_ids``: the prompt's :meth:`_prompt_ids`, when the caller has them."""
+        before, after = prompt_ids or self._prompt_ids(prompt)
         embed = self.llm.get_input_embeddings()
         ids = lambda values: torch.tensor(values, dtype=torch.long, device=self.device)  # noqa: E731
         audio_tokens = audio.tokens_of(i).to(embed.weight.dtype)
@@ -388,12 +390,15 @@ class EmoReasoner(nn.Module):
 
         audio = audio if audio is not None else self.encode(clips)
         prefixes = prefixes or [""] * len(prompts)
+        prompt_ids = [self._prompt_ids(prompt) for prompt in prompts]
         rows = [
-            self._sequence(audio, i, prompt, [], self._ids(prefix))
-            for i, (prompt, prefix) in enumerate(zip(prompts, prefixes, strict=True))
+            self._sequence(audio, i, prompt, [], self._ids(prefix), ids)
+            for i, (prompt, prefix, ids) in enumerate(
+                zip(prompts, prefixes, prompt_ids, strict=True)
+            )
         ]
         # The prompts' common opening runs once for the batch (model_core.model.shared_prefix).
-        shared = shared_prefix_length([self._prompt_ids(p)[0] for p in prompts])
+        shared = shared_prefix_length([before for before, _ in prompt_ids])
         cached = {}
         if len(rows) > 1 and shared >= MIN_SHARED_TOKENS:
             embeds, mask, cache = run_shared_prefix(self.llm, [e for e, _ in rows], shared)

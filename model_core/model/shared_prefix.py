@@ -67,9 +67,6 @@ def run_shared_prefix(llm, rows: list[torch.Tensor], shared: int):
     mask = torch.zeros(len(rows), shared + longest, dtype=torch.long, device=prefix.device)
     embeds[:, :shared], mask[:, :shared] = prefix, 1
     for index, row in enumerate(rows):
-        own = row[shared:]
-        embeds[index, shared + longest - len(own) :], mask[index, shared + longest - len(own) :] = (
-            own,
-            1,
-        )
+        start = shared + longest - (len(row) - shared)  # left padding after the prefix
+        embeds[index, start:], mask[index, start:] = row[shared:], 1
     return embeds, mask, cache
