@@ -23,7 +23,7 @@ from model_core.errors import EmoStudioError
 from model_core.model.reasoner import EmoReasoner
 from train.card import training_card
 from train.config import FitConfig, TrainingOptions
-from train.datasets import load_examples
+from train.datasets import EVALUATION_ONLY, DatasetError, load_examples, refuse_evaluation_only
 from train.datasets.validate import validate
 from train.features import FeatureCache, Prepared, prepare_all_examples
 from train.rationales import rationale_map
@@ -71,9 +71,6 @@ def _accelerator(device: str, accumulation: int):
         gradient_accumulation_steps=accumulation,
         kwargs_handlers=[ddp],
     )
-
-
-EVALUATION_ONLY = ("ased:",)  # corpora without a licence to train on (str.startswith)
 
 
 def build_model(config: FitConfig, device: torch.device) -> EmoReasoner:
@@ -129,14 +126,12 @@ def fit(
         # Rows a manifest marks dev or test are held out of training.
         examples = [e for spec in config.data.train for e in load_examples(spec)]
         examples = [
-            e for e in examples if e.split == "train" or e.source.startswith(EVALUATION_ONLY)
+            e for e in examples if e.split == "train" or e.source.startswith(tuple(EVALUATION_ONLY))
         ]
-    unlicensed = [e.source for e in examples if e.source.startswith(EVALUATION_ONLY)]
-    if unlicensed:
-        raise TrainingError(
-            f"{unlicensed[0]}: ASED states no licence and is for evaluation only; "
-            "leave it out of [data] train"
-        )
+    try:
+        refuse_evaluation_only(examples, "[data] train")
+    except DatasetError as err:
+        raise TrainingError(str(err)) from err
     model = build_model(config, accelerator.device)
     labels = model.config.labels
     report = validate(examples, labels)

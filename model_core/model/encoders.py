@@ -30,6 +30,7 @@ BOUNDARY_SEARCH_SECONDS = 2.0  # a long clip is cut at the quietest 20 ms within
 QUIET_FRAME = 320  # samples (20 ms)
 MEL_FRAMES_PER_ENCODER_FRAME = 2  # the encoder's second convolution has stride 2
 CONTEXT_STEP = 50  # encoder frames: a clip's context is a whole number of seconds
+ALL_LAYERS = -1  # run_whisper_encoder's layer that keeps every layer's states
 
 
 def split_windows(
@@ -150,7 +151,9 @@ def run_whisper_encoder(
     inputs : WhisperInputs
         The windows (all of ``inputs.features`` are run: split a batch beforehand).
     layer : int, optional
-        Also return the states after this encoder layer (1-based; 0: the embeddings).
+        Also return the states after this encoder layer (1-based; 0: the embeddings), or
+        of every layer (:data:`ALL_LAYERS`: shape (L + 1, n_windows, M / 2, d), the
+        embeddings first; what the label head's training compares layers on).
     to_the_end : bool
         False: stop after ``layer`` (what a label head alone needs: half of Whisper
         tiny.en's four layers for the default's head); the final states are then None.
@@ -164,7 +167,7 @@ def run_whisper_encoder(
     if not to_the_end and layer is None:
         raise ValueError("stopping early needs the layer to stop after")
     features = inputs.features.to(device, dtype)
-    if inputs.context == "padded" and to_the_end:
+    if inputs.context == "padded" and to_the_end and layer != ALL_LAYERS:
         output = encoder(features, output_hidden_states=layer is not None)
         return output.last_hidden_state, None if layer is None else output.hidden_states[layer]
     # The encoder's own forward refuses anything but 3000 frames and runs every layer;
@@ -177,13 +180,13 @@ def run_whisper_encoder(
     if inputs.context == "padded":
         heard = [hidden.shape[1]] * len(heard)  # a padded window attends to its padding
     mask = _key_mask(heard, hidden.shape[1], hidden.dtype, hidden.device)
-    kept = hidden if layer == 0 else None
-    layers = encoder.layers if to_the_end else encoder.layers[:layer]
-    for index, encoder_layer in enumerate(layers, 1):
+    every = [hidden]
+    layers = encoder.layers if to_the_end or layer == ALL_LAYERS else encoder.layers[:layer]
+    for encoder_layer in layers:
         output = encoder_layer(hidden, mask)
         hidden = output[0] if isinstance(output, tuple) else output
-        if index == layer:
-            kept = hidden
+        every.append(hidden)
+    kept = torch.stack(every) if layer == ALL_LAYERS else None if layer is None else every[layer]
     return (encoder.layer_norm(hidden) if to_the_end else None), kept
 
 

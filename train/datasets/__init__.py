@@ -8,6 +8,9 @@
 | ``meld:PATH`` / ``meld-sentiment:PATH`` | MELD emotion (7) / sentiment (3) |
 | ``ravdess:PATH`` / ``ravdess-full:PATH`` | RAVDESS speech: 4-class (calm into neutral) / all 8 |
 | ``ased:PATH`` / ``ased-full:PATH`` | ASED (Amharic; evaluation only): 4-class / all 5 |
+| ``emospeech:PATH`` / ``emospeech-full:PATH`` | EmoSpeech (Indian English, Hindi): 3-class, no sad / all 4 |
+| ``tess:PATH`` / ``tess-full:PATH`` | TESS (2 English speakers; evaluation only): 4-class / all 7 |
+| ``turev:PATH`` | TurEV-DB (Turkish words; evaluation only): 4-class |
 | ``manifest:PATH`` or a ``.csv``/``.jsonl`` path | a manifest (``path,label[,transcript,speaker,split]``) |
 | ``folders:PATH`` or a folder path | one folder per label |
 | ``asterisk`` | Debian's asterisk prompts: real neutral speech with transcripts |
@@ -31,10 +34,40 @@ PATH_KINDS = (
     "ravdess-full",
     "ased",
     "ased-full",
+    "emospeech",
+    "emospeech-full",
+    "tess",
+    "tess-full",
+    "turev",
+    "turev-full",
     "manifest",
     "folders",
 )
 PATHLESS_SPECS = ("asterisk", "asterisk-test", "asterisk-train")
+# Corpora whose licence forbids adapted material (ASED: none stated; TESS and TurEV-DB:
+# no derivatives): they evaluate models, never train one (matched on Example.source).
+EVALUATION_ONLY = {
+    "ased:": "ASED states no licence",
+    "tess:": "TESS is CC BY-NC-ND 4.0 (no derivatives)",
+    "turev:": "TurEV-DB's licence is unclear (CC BY-NC-ND 4.0 or GPL-3.0)",
+}
+
+
+def refuse_evaluation_only(examples: list[Example], where: str = "training") -> None:
+    """Raise when any example comes from an evaluation-only corpus.
+
+    Raises
+    ------
+    DatasetError
+        Naming the first such example, why its corpus is evaluation-only and ``where``
+        it was given.
+    """
+    for example in examples:
+        for prefix, why in EVALUATION_ONLY.items():
+            if example.source.startswith(prefix):
+                raise DatasetError(
+                    f"{example.source}: {why} and is for evaluation only; leave it out of {where}"
+                )
 
 
 def load_examples(spec: str) -> list[Example]:
@@ -67,6 +100,18 @@ def load_examples(spec: str) -> list[Example]:
         from train.datasets.ased import read_ased
 
         return read_ased(rest, "full" if kind == "ased-full" else "four")
+    if kind in ("emospeech", "emospeech-full"):
+        from train.datasets.emospeech import read_emospeech
+
+        return read_emospeech(rest, "full" if kind == "emospeech-full" else "four")
+    if kind in ("tess", "tess-full"):
+        from train.datasets.tess import read_tess
+
+        return read_tess(rest, "full" if kind == "tess-full" else "four")
+    if kind in ("turev", "turev-full"):
+        from train.datasets.turev import read_turev
+
+        return read_turev(rest, "full" if kind == "turev-full" else "four")
     if kind == "manifest":
         from train.datasets.manifest import read_manifest
 
@@ -98,9 +143,18 @@ def load_examples(spec: str) -> list[Example]:
 
             return read_label_folders(path)
     raise DatasetError(
-        f"{spec}: not a data spec (iemocap:, meld:, ravdess:, ased:, manifest:, folders:, asterisk, "
+        f"{spec}: not a data spec (iemocap:, meld:, ravdess:, ased:, emospeech:, tess:, turev:, "
+        "manifest:, folders:, asterisk, "
         "or a .csv/.jsonl manifest or label folder)"
     )
 
 
-__all__ = ["PATHLESS_SPECS", "PATH_KINDS", "DatasetError", "Example", "load_examples"]
+__all__ = [
+    "EVALUATION_ONLY",
+    "PATHLESS_SPECS",
+    "PATH_KINDS",
+    "DatasetError",
+    "Example",
+    "load_examples",
+    "refuse_evaluation_only",
+]
