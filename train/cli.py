@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crossval.add_argument("--out", type=Path, required=True, metavar="DIR")
 
+    from train import cli_corpus
+
+    cli_corpus.add_parser(commands)
+
     fit_head = commands.add_parser(
         "fit-head",
         help="train the label head on all the data and write BASE + head as a model folder",
@@ -178,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--full", action="store_true", help="every label instead of the 4-class set")
     add_debug_options(parser)
     return parser
+
+
+def corpus_cv_run(args) -> int:
+    from train.cli_corpus import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,6 +350,7 @@ COMMANDS = {
     "crossval": _crossval,
     "fit-head": _fit_head,
     "compare": _compare,
+    "corpus-cv": lambda args: corpus_cv_run(args),
 }
 
 

@@ -224,13 +224,23 @@ def speaker_relative(
     return out
 
 
-def _fit_block(values: np.ndarray, truth: list[str], labels: list[str], c: float) -> BlockModel:
+def _fit_block(
+    values: np.ndarray,
+    truth: list[str],
+    labels: list[str],
+    c: float,
+    sample_weight: np.ndarray | None = None,
+) -> BlockModel:
+    """One block's logistic regression; classes balanced, or weighted by ``sample_weight``
+    (which then carries the balance itself)."""
     from sklearn.linear_model import LogisticRegression
 
     centre, scale = nan_mean_sd(values)
     scale = scale + 1e-6
     z = np.nan_to_num((values - centre) / scale, nan=0.0)
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(z, truth)
+    balance = "balanced" if sample_weight is None else None
+    model = LogisticRegression(C=c, max_iter=5000, class_weight=balance)
+    model.fit(z, truth, sample_weight=sample_weight)
     weights, bias = model.coef_, model.intercept_
     if len(model.classes_) == 2:  # one logit for the second class: as two softmax logits
         weights = np.vstack([np.zeros_like(weights[0]), weights[0]])
@@ -250,6 +260,7 @@ def fit_label_head(
     block_weights: dict[str, float] | None = None,
     temperatures: dict[str, float] | None = None,
     population_anchor: float = DEFAULT_POPULATION_ANCHOR,
+    sample_weight: np.ndarray | None = None,
 ) -> LabelHead:
     """Fit both modes' block models on labelled rows.
 
@@ -265,6 +276,9 @@ def fit_label_head(
     population_anchor : float
         Weight of the population logits added in speaker mode
         (:meth:`~model_core.model.head.LabelHead.speaker_logits`); 0 for none.
+    sample_weight : np.ndarray, optional
+        (n,) weight of each row (e.g. every corpus and class alike,
+        :func:`train.head_recipes.balanced_weights`); None: classes balanced.
     """
     missing = sorted(set(labels) - set(truth))
     if missing:
@@ -276,12 +290,19 @@ def fit_label_head(
     relative = speaker_relative(features, speakers, within_sd)
     slices = {"whisper": slice(0, whisper_size), "acoustic": slice(whisper_size, None)}
     models = {"speaker": {}, "population": {}}
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     for block in BLOCKS:
         part = slices[block]
         models["speaker"][block] = _fit_block(
-            relative[named][:, part], [truth[i] for i in named], labels, c[block]
+            relative[named][:, part],
+            [truth[i] for i in named],
+            labels,
+            c[block],
+            None if weights is None else weights[named],
         )
-        models["population"][block] = _fit_block(features[:, part], truth, labels, c[block])
+        models["population"][block] = _fit_block(
+            features[:, part], truth, labels, c[block], weights
+        )
     return LabelHead(
         list(labels),
         layer,
