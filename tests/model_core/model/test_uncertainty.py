@@ -35,7 +35,10 @@ def test_sets_cover_exchangeable_clips_at_the_promised_rate(coverage):
     calibration, test = slice(0, 10_000), slice(10_000, None)
     threshold = conformal_threshold(probabilities[calibration], truth[calibration], coverage)
     covered = np.mean(
-        [t in prediction_set(row, threshold) for row, t in zip(probabilities[test], truth[test])]
+        [
+            t in prediction_set(row, threshold)
+            for row, t in zip(probabilities[test], truth[test], strict=True)
+        ]
     )
     # Marginal coverage of split conformal: at least the target, at most target + 1/(n+1)
     # in expectation; 10,000 test clips put the estimate within about 1 point.
