@@ -27,6 +27,7 @@ from model_core.model.head import VoiceStats, head_frames, utterance_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
+from model_core.rationale.uncertain import with_assessment
 from model_core.reliability import assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
@@ -187,12 +188,10 @@ class Analyzer:
         audio = (
             stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
         )
+        assessments = [None] * len(clips)
         if self.model.head is not None:
-            probabilities = stage(
-                "label_head",
-                lambda: self.model.head.probabilities(
-                    self._head_features(samples, acoustics, whisper), [c.voice for c in clips]
-                ),
+            probabilities, assessments = stage(
+                "label_head", lambda: self._head_labels(samples, acoustics, whisper, clips)
             )
         else:
             probabilities = stage(
@@ -227,6 +226,9 @@ class Analyzer:
                 strict=True,
             )
         ]
+        for result, assessment in zip(results, assessments, strict=True):
+            if assessment is not None:
+                with_assessment(result, assessment, self.model.head.coverage)
         if not transcribe:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")
@@ -274,6 +276,13 @@ class Analyzer:
             for s, (analysis, summary) in zip(samples, acoustics, strict=True)
         ]
         return samples, inputs
+
+    def _head_labels(self, samples, acoustics, whisper, clips):
+        """The head's probabilities (n, L) and each clip's :class:`Assessment`."""
+        features = self._head_features(samples, acoustics, whisper)
+        voices = [c.voice for c in clips]
+        probabilities = self.model.head.probabilities(features, voices)
+        return probabilities, self.model.head.assess(features, probabilities, voices)
 
     @staticmethod
     def _head_features(samples, acoustics, whisper) -> np.ndarray:

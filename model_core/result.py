@@ -24,6 +24,12 @@ class AnalysisResult:
     ``{"source": "model" | "composer", "draft": the model's own text, "problems": why the
     draft was rejected}``; None when no rationale was asked for. ``transcript_reliability``
     is :class:`model_core.reliability.Reliability` as a dict (None without a transcript).
+    ``label_set`` is the label's prediction set (the labels that together hold the true one
+    for ``uncertainty["coverage"]`` of clips from corpora the model never heard; None for
+    a model without calibrated sets); ``uncertainty`` is ``{"coverage", "unsure",
+    "reasons", "novelty", "novelty_limit"}`` (:class:`model_core.model.head.Assessment`):
+    ``unsure`` when the set holds more than one label or the clip is unlike the training
+    data, ``reasons`` saying why in plain words.
     """
 
     file: str | None
@@ -45,6 +51,13 @@ class AnalysisResult:
     note: str | None = None
     rationale_review: dict[str, Any] | None = None
     transcript_reliability: dict[str, Any] | None = None
+    label_set: list[str] | None = None
+    uncertainty: dict[str, Any] | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """Whether the label must be shown as uncertain."""
+        return bool(self.uncertainty and self.uncertainty.get("unsure"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

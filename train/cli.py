@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     from train import cli_corpus
 
     cli_corpus.add_parser(commands)
+    cli_corpus.add_norms_parser(commands)
 
     fit_head = commands.add_parser(
         "fit-head",
@@ -182,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--full", action="store_true", help="every label instead of the 4-class set")
     add_debug_options(parser)
     return parser
+
+
+def norms_run(args) -> int:
+    from train.norms import run_norms
+
+    return run_norms(args, say)
 
 
 def corpus_cv_run(args) -> int:
@@ -351,6 +358,7 @@ COMMANDS = {
     "fit-head": _fit_head,
     "compare": _compare,
     "corpus-cv": lambda args: corpus_cv_run(args),
+    "norms": lambda args: norms_run(args),
 }
 
 

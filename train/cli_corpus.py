@@ -75,6 +75,28 @@ def add_parser(commands) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
 
 
+def add_norms_parser(commands) -> None:
+    parser = commands.add_parser(
+        "norms",
+        help="measure the population norms of the cues on neutral clips of real speakers",
+    )
+    parser.add_argument("data", nargs="+", metavar="DATA", help="corpora whose neutral clips count")
+    parser.add_argument(
+        "--evaluate",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="held-out corpora to check the norms on (their neutral clips' jitter and shimmer)",
+    )
+    parser.add_argument("--cache", type=Path, required=True, help="feature cache folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the JSON to write (EmoStudio reads model_core/cues/population_norms.json)",
+    )
+
+
 def parse_speaker_folds(values: list[str]) -> dict[str, int]:
     """``["ravdess=4"]`` -> ``{"ravdess": 4}``.
 

@@ -193,8 +193,11 @@ def load_rows(
 
 def _rows(found, name: str, role: str, augmentation: str | None) -> Rows:
     examples = found.examples
+    whisper = found.whisper
+    if whisper is None:  # acoustic only: an empty whisper block keeps the rows aligned
+        whisper = np.zeros((len(examples), 0, 0), dtype=np.float32)
     return Rows(
-        found.whisper,
+        whisper,
         found.acoustic,
         [e.label or "" for e in examples],
         [e.speaker for e in examples],

@@ -26,6 +26,7 @@ from emostudio.cli.common import (
 )
 from model_core.devices import DEVICE_CHOICES
 from model_core.errors import EmoStudioError
+from model_core.model.uncertainty import set_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -216,7 +217,14 @@ def print_result(path, result, streamed: bool = False, stream=None) -> None:
     ranked = sorted(result.probabilities.items(), key=lambda item: -item[1])
     bars = "  ".join(f"{label} {p:.2f}" for label, p in ranked)
     verdict = result.label if result.note is None else f"{result.label} (untrained: not a finding)"
+    if result.note is None and result.unsure:
+        verdict = f"{set_text(result.label_set or [result.label])} (unsure)"
     print(f"  label: {verdict}    [{bars}]", file=out)
+    if result.label_set:
+        coverage = (result.uncertainty or {}).get("coverage") or 0.9
+        print(f"  {coverage:.0%} set: {set_text(result.label_set)}", file=out)
+    for reason in (result.uncertainty or {}).get("reasons", []):
+        print(f"  unsure: {reason}", file=out)
     review = result.rationale_review or {}
     for line in review_lines(result):
         print(line, file=out)

@@ -28,6 +28,7 @@ import numpy as np
 from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
 from emostudio.store.spreadsheet import spreadsheet_record
+from model_core.model.uncertainty import set_text
 from model_core.result import AnalysisResult
 
 # "manifest" stays before "csv": tests/fuzz/test_export.py takes the last two files
@@ -47,7 +48,10 @@ def _tiers(result: AnalysisResult, human: dict | None) -> dict[str, list[Interva
     """The tiers of one analysis; ``human`` is its latest annotation (or None)."""
     model = result.model or {}
     by = " ".join(str(model[k]) for k in ("name", "version") if model.get(k))
-    model_label = f"{result.label} ({by})" if result.label and by else (result.label or "")
+    shown = result.label or ""
+    if result.unsure:  # never a bare label when the model said it is unsure
+        shown = f"{set_text(result.label_set or [shown])} (unsure)"
+    model_label = f"{shown} ({by})" if shown and by else shown
     tiers = {
         "words": [Interval(w["start"], w["end"], w["word"]) for w in result.words],
         "model label": [Interval(result.start, result.end, model_label)],
@@ -290,6 +294,8 @@ def _write_csv(path: Path, records) -> None:
         "start",
         "end",
         "model_label",
+        "model_label_set",
+        "model_unsure",
         "human_label",
         "human_annotator",
         *[f"p_{label}" for label in labels],
@@ -320,6 +326,8 @@ def _write_csv(path: Path, records) -> None:
                         "start": result.start,
                         "end": result.end,
                         "model_label": result.label,
+                        "model_label_set": set_text(result.label_set or []),
+                        "model_unsure": "; ".join((result.uncertainty or {}).get("reasons", [])),
                         "human_label": human["label"] if human else "",
                         "human_annotator": human["annotator"] if human else "",
                         **{f"p_{k}": v for k, v in result.probabilities.items()},

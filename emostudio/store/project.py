@@ -139,7 +139,8 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
         cursor = self.conn.execute(
             "INSERT INTO analyses(sha256, kind, start, end, model_name, model_version, model_trained, label,"
             " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created,"
-            " rationale_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " rationale_review, uncertainty)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 kind,
@@ -159,6 +160,7 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
                 json.dumps(result.warnings),
                 now(),
                 None if result.rationale_review is None else json.dumps(result.rationale_review),
+                _uncertainty_json(result),
             ),
         )
         self._audit("add analysis", {"sha256": sha256, "analysis": cursor.lastrowid, "kind": kind})
@@ -344,7 +346,7 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
             "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version, a.model_trained,"
             " a.label, a.probabilities, a.transcript, a.words, a.rationale, a.citations, a.cues, a.timings,"
             " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker,"
-            " a.rationale_review, h.label, h.annotator"
+            " a.rationale_review, h.label, h.annotator, a.uncertainty"
             f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
             f" ON h.analysis_id = a.id {where}"
         )
@@ -376,6 +378,7 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
                 review,
                 human_label,
                 human_annotator,
+                uncertainty,
             ) = row
             model = (
                 {"name": model_name, "version": model_version, "trained": bool(trained)}
@@ -400,6 +403,7 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
                 timings=json.loads(timings or "{}"),
                 warnings=json.loads(warnings or "[]"),
                 rationale_review=json.loads(review) if review else None,
+                **_uncertainty_fields(uncertainty),
             )
             rows.append(
                 (
@@ -447,3 +451,19 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
 
     def integrity(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _uncertainty_json(result: AnalysisResult) -> str | None:
+    """The label set and uncertainty as one JSON column; None when the model gave none."""
+    if result.label_set is None and result.uncertainty is None:
+        return None
+    return json.dumps({"label_set": result.label_set, **(result.uncertainty or {})})
+
+
+def _uncertainty_fields(stored: str | None) -> dict:
+    """AnalysisResult's ``label_set`` and ``uncertainty`` from the stored column."""
+    if not stored:
+        return {"label_set": None, "uncertainty": None}
+    data = json.loads(stored)
+    label_set = data.pop("label_set", None)
+    return {"label_set": label_set, "uncertainty": data or None}

@@ -145,5 +145,10 @@ MIGRATIONS: list[Migration] = [
         "standard feature sets per recording (eGeMAPS) and the date each recording was made",
         FEATURES_AND_DATES,
     ),
+    (
+        4,
+        "analyses keep how sure the label is: its prediction set and the unsure state",
+        "ALTER TABLE analyses ADD COLUMN uncertainty TEXT;  -- JSON {label_set, ...}; NULL: none",
+    ),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -40,9 +40,16 @@ import numpy as np
 
 from model_core.acoustics.egemaps import EGEMAPS_SIZE
 from model_core.cues.catalog import CATALOG
+from model_core.model.uncertainty import (
+    DEFAULT_COVERAGE,
+    Novelty,
+    prediction_set,
+    unsure_reasons,
+)
 
 HEAD_FILE = "label_head.safetensors"
-HEAD_FORMAT = 1
+HEAD_FORMAT = 2  # 2: prediction-set thresholds and novelty; format 1 heads load without them
+READABLE_FORMATS = (1, 2)
 CUE_ORDER: tuple[str, ...] = tuple(spec.name for spec in CATALOG)
 BLOCKS = ("whisper", "acoustic")
 MODES = ("speaker", "population")
@@ -175,6 +182,30 @@ def relative_to_voice(features: np.ndarray, voice: VoiceStats, within_sd: np.nda
     return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """How sure a clip's label is (:meth:`LabelHead.assess`).
+
+    Attributes
+    ----------
+    label_set : list of str or None
+        The prediction set, most probable first; None for a head without calibrated sets.
+    reasons : list of str
+        Why the label is unsure, in plain words; empty when it is not.
+    novelty, novelty_limit : float or None
+        How far the clip lies from the training clips, and the head's limit.
+    """
+
+    label_set: list[str] | None
+    reasons: list[str]
+    novelty: float | None
+    novelty_limit: float | None
+
+    @property
+    def unsure(self) -> bool:
+        return bool(self.reasons)
+
+
 @dataclass
 class BlockModel:
     """One block's standardisation and logistic regression, for one mode."""
@@ -207,6 +238,11 @@ class LabelHead:
     within_sd: np.ndarray
     info: dict = field(default_factory=dict)  # how it was trained (recorded, not used)
     population_anchor: float = 0.0  # weight of the population logits in speaker mode
+    # mode -> split-conformal threshold for ``coverage`` (model_core.model.uncertainty),
+    # fitted on held-out corpora; empty: no prediction sets (a format 1 head)
+    set_thresholds: dict[str, float] = field(default_factory=dict)
+    coverage: float = DEFAULT_COVERAGE
+    novelty: Novelty | None = None  # on the acoustic block; None: not measured
 
     @property
     def n_features(self) -> int:
@@ -252,6 +288,38 @@ class LabelHead:
         logits = np.vstack(rows)
         return np.exp(logits - _logsumexp(logits))
 
+    def assess(
+        self, features: np.ndarray, probabilities: np.ndarray, voices: list[VoiceStats | None]
+    ) -> list[Assessment]:
+        """Each clip's prediction set and whether its label is unsure.
+
+        Parameters
+        ----------
+        features : np.ndarray
+            Shape (n, F), as given to :meth:`probabilities`.
+        probabilities : np.ndarray
+            Shape (n, L): what :meth:`probabilities` returned for them.
+        voices : list of VoiceStats or None
+            As given to :meth:`probabilities` (they choose the mode's threshold).
+        """
+        features = np.atleast_2d(np.asarray(features, dtype=np.float64))
+        novelty = (
+            self.novelty.of(features[:, self.block_slices()["acoustic"]])
+            if self.novelty is not None
+            else [None] * len(features)
+        )
+        limit = self.novelty.threshold if self.novelty is not None else None
+        found = []
+        for row, voice, far in zip(probabilities, voices, novelty, strict=True):
+            threshold = self.set_thresholds.get("population" if voice is None else "speaker")
+            if threshold is None:  # no calibration: the label alone, nothing claimed
+                found.append(Assessment(None, [], None if far is None else float(far), limit))
+                continue
+            labels = [self.labels[i] for i in prediction_set(row, threshold)]
+            reasons = unsure_reasons(labels, far, limit)
+            found.append(Assessment(labels, reasons, None if far is None else float(far), limit))
+        return found
+
     def speaker_logits(self, raw: np.ndarray, relative: np.ndarray) -> np.ndarray:
         """Speaker mode's logits before the temperature, (n, F) twice -> (n, L).
 
@@ -278,6 +346,9 @@ class LabelHead:
         from safetensors.numpy import save_file
 
         tensors = {"within_sd": self.within_sd.astype(np.float32)}
+        if self.novelty is not None:
+            tensors["novelty.centre"] = self.novelty.centre.astype(np.float32)
+            tensors["novelty.scale"] = self.novelty.scale.astype(np.float32)
         for mode, blocks in self.models.items():
             for block, model in blocks.items():
                 for part in ("centre", "scale", "weights", "bias"):
@@ -292,6 +363,9 @@ class LabelHead:
             "population_anchor": self.population_anchor,
             "cue_order": list(CUE_ORDER),
             "info": self.info,
+            "set_thresholds": self.set_thresholds,
+            "coverage": self.coverage,
+            "novelty_threshold": None if self.novelty is None else self.novelty.threshold,
         }
         path = Path(folder) / HEAD_FILE
         save_file(tensors, str(path), metadata={"head": json.dumps(meta)})
@@ -313,8 +387,10 @@ class LabelHead:
             meta = json.loads((handle.metadata() or {}).get("head", "{}"))
             names = list(handle.keys())
             arrays = {key: handle.get_tensor(key).astype(np.float64) for key in names}
-        if meta.get("format") != HEAD_FORMAT:
-            raise ValueError(f"{path}: head format {meta.get('format')!r}, expected {HEAD_FORMAT}")
+        if meta.get("format") not in READABLE_FORMATS:
+            raise ValueError(
+                f"{path}: head format {meta.get('format')!r}, expected one of {READABLE_FORMATS}"
+            )
         if meta.get("cue_order") != list(CUE_ORDER):
             raise ValueError(f"{path}: the head was trained on other cues: {meta.get('cue_order')}")
         models = {
@@ -339,6 +415,13 @@ class LabelHead:
             arrays["within_sd"],
             meta.get("info", {}),
             float(meta.get("population_anchor", 0.0)),  # heads written before it: none
+            {k: float(v) for k, v in meta.get("set_thresholds", {}).items()},
+            float(meta.get("coverage", DEFAULT_COVERAGE)),
+            Novelty(
+                arrays["novelty.centre"], arrays["novelty.scale"], float(meta["novelty_threshold"])
+            )
+            if "novelty.centre" in arrays
+            else None,
         )
 
 

@@ -180,3 +180,44 @@ def test_export_cli(project, tmp_path, capsys):
     assert "1 analyses" in capsys.readouterr().out
     assert main(["list", "--db", str(opened.path), "--search", '"oops']) == 2
     assert "quoted phrases" in capsys.readouterr().err
+
+
+def test_an_unsure_label_is_stored_and_exported_as_unsure(tmp_path):
+    path = tmp_path / "unsure.wav"
+    sf.write(path, syllable_train(4, f0=150), RATE)
+    recording = load_audio(path)
+    _, summary = analyze_clip(recording)
+    reasons = ["the model cannot tell angry from neutral apart here"]
+    result = AnalysisResult(
+        file=str(path),
+        sha256=recording.sha256,
+        duration=recording.duration,
+        sample_rate=RATE,
+        start=0.0,
+        end=recording.duration,
+        label="angry",
+        probabilities={"neutral": 0.4, "happy": 0.05, "sad": 0.05, "angry": 0.5},
+        cues=summary.to_dict(),
+        model={"name": "m", "version": "2", "trained": True},
+        label_set=["angry", "neutral"],
+        uncertainty={"coverage": 0.9, "unsure": True, "reasons": reasons},
+    )
+    with Project(tmp_path / "u.emostudio") as opened:
+        analysis_id = opened.add_recording(recording, analysis=result)
+        restored = opened.analysis(analysis_id)
+        assert restored.label_set == ["angry", "neutral"] and restored.unsure
+        assert restored.uncertainty["reasons"] == reasons
+        (table,) = export(opened, tmp_path / "out", "csv")
+        (grid,) = export(opened, tmp_path / "out", "textgrid")
+    with open(table, newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["model_label_set"], row["model_unsure"]) == ("angry or neutral", reasons[0])
+    text = call(parselmouth.read(str(grid)), "Get label of interval", 2, 1)  # model label
+    assert text == "angry or neutral (unsure) (m 2)"
+
+
+def test_a_sure_label_and_an_old_analysis_read_back_without_a_set(project):
+    opened, _ = project
+    restored = opened.analysis(1)
+    assert restored.label == "angry"
+    assert restored.label_set is None and restored.uncertainty is None and not restored.unsure
