@@ -73,6 +73,13 @@ def add_parser(commands) -> None:
     parser.add_argument("--labels", default="neutral,happy,sad,angry", help="the label set")
     parser.add_argument("--cache", type=Path, required=True, help="feature cache folder")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
+    parser.add_argument(
+        "--write-model",
+        type=Path,
+        metavar="DIR",
+        help="also fit the first recipe on every training corpus, calibrated on the "
+        "held-out-corpus logits, and write BASE with that head here",
+    )
 
 
 def add_norms_parser(commands) -> None:
@@ -189,4 +196,15 @@ def run(args) -> int:
     )
     path = write_report(args.out, title, figures, labels, seen, record)
     say(path.read_text())
+    if args.write_model:
+        from train.corpus_fit import fit_shipped_head, write_shipped_model
+
+        recipe = recipes[0]
+        info = {"data": args.train + args.always, "evaluated_on": args.evaluate}
+        head = fit_shipped_head(
+            rows, recipe, labels, record["shipping_calibration"][recipe.name], info
+        )
+        report = {**record, "figures": figures[recipe.name], "run": str(args.out)}
+        out = write_shipped_model(args.base, head, args.write_model, report, record["context"])
+        say(f"wrote {out} (temperatures {head.temperatures}, set thresholds {head.set_thresholds})")
     return 0

@@ -180,14 +180,14 @@ def load_rows(
             say(f"{name} ({role}): {len(examples)} clips")
             recorded = corpus_features(examples, cache, model, None, say)
             part = _rows(recorded, name, role, None)
-            copies = [part]
+            copies = []
             for augmentation in augmentations if role != "evaluate" else ():
                 found = corpus_features(recorded.examples, cache, model, augmentation, say)
                 kept = {e.id: i for i, e in enumerate(recorded.examples)}
                 copy = _rows(found, name, role, augmentation)
                 copy.origin = np.array([kept[e.id] for e in found.examples], dtype=int)
                 copies.append(copy)
-            parts.append(_with_local_origins(copies))
+            parts.append(with_copies(part, copies))
     return Rows.concat(parts)
 
 
@@ -210,14 +210,18 @@ def _rows(found, name: str, role: str, augmentation: str | None) -> Rows:
     )
 
 
-def _with_local_origins(copies: list[Rows]) -> Rows:
-    """The recorded rows, then each copy, every origin pointing at its recorded row.
+def with_copies(recorded: Rows, copies: list[Rows]) -> Rows:
+    """The recorded rows, then their augmented copies, each copy's ``origin`` (an index
+    into ``recorded``) kept pointing at its recorded row.
 
-    :meth:`Rows.concat` adds each part's offset to its origins; a copy's origins index the
-    recorded part (offset 0), so each copy's offset is taken off beforehand.
+    :meth:`Rows.concat` adds each part's offset to its origins, so each copy's offset is
+    taken off beforehand.
     """
-    offset = 0
+    offset = len(recorded)
+    shifted = []
     for copy in copies:
-        copy.origin = copy.origin - offset
+        moved = copy.take(np.arange(len(copy)))
+        moved.origin = np.asarray(copy.origin) - offset
+        shifted.append(moved)
         offset += len(copy)
-    return Rows.concat(copies)
+    return Rows.concat([recorded, *shifted])

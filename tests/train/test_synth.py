@@ -446,6 +446,12 @@ def test_build_outputs_agree_with_each_other_and_the_loader(built, espeak_items)
     test_rows = [r for r in rows if r["split"] == "test"]
     assert sorted(map(str, synthetic_test + real_test)) == sorted(map(str, test_rows))
     assert {r["speaker"] for r in synthetic_test} <= set(voices.TEST_VOICES)
+    # the synthetic training clips alone: no asterisk prompt, no test clip
+    _, synthetic_train = _read_csv(out / "train-synthetic.csv")
+    assert synthetic_train and all(r["split"] == "train" for r in synthetic_train)
+    assert sorted(map(str, synthetic_train)) == sorted(
+        str(r) for r in rows if r["split"] == "train" and r["speaker"] != corpus.ASTERISK_SPEAKER
+    )
     # metadata: each clip's recorded prosody is the draw it has in the full corpus
     fields, meta = _read_csv(out / "metadata.csv")
     assert {"id", "text_class", "prosody", "voice", "sentence", "augmentation"} <= set(fields)

@@ -174,7 +174,14 @@ def build(
     manifest = out / "manifest.csv"
     fields = ["path", "label", "transcript", "speaker", "split"]
     _write_csv(manifest, rows, fields)
-    # The two held-out sets, for evaluation: synthetic clips, and real asterisk prompts.
+    # The synthetic training clips alone (what the label head may add to real corpora,
+    # whose asterisk prompts it takes from their own spec), and the two held-out sets, for
+    # evaluation: synthetic clips, and real asterisk prompts.
+    _write_csv(
+        out / "train-synthetic.csv",
+        [r for r in rows if r["split"] == "train" and r["speaker"] != ASTERISK_SPEAKER],
+        fields,
+    )
     test = [r for r in rows if r["split"] == "test"]
     _write_csv(
         out / "test-synthetic.csv", [r for r in test if r["speaker"] != ASTERISK_SPEAKER], fields
