@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from emostudio.gui.baseline import describe
 from emostudio.gui.features_panel import FeaturesPanel
 from emostudio.gui.timeline import VERDICT_COLOURS
+from model_core.model.uncertainty import set_text
 from model_core.rationale.review import review_summary
 
 # Stance marks beside a cue citation: does the measured cue speak for the label?
@@ -103,6 +104,12 @@ class ResultsPanel(QWidget):
         label_layout.addLayout(baseline_row)
         self.bars = QGridLayout()
         label_layout.addLayout(self.bars)
+        # How sure the label is: its prediction set, and why it is unsure when it is.
+        self.label_set = QLabel()
+        self.label_set.setObjectName("label_set")
+        self.label_set.setWordWrap(True)
+        self.label_set.hide()
+        label_layout.addWidget(self.label_set)
         layout.addWidget(self.bars_box)
         rationale_box = QGroupBox("Rationale")
         rationale_layout = QVBoxLayout(rationale_box)
@@ -176,6 +183,7 @@ class ResultsPanel(QWidget):
     def clear(self) -> None:
         self.note.hide()
         self._set_bars({})
+        self.show_label_set(None, None)
         self.rationale.clear()
         self.review.hide()
         self.transcript.clear()
@@ -193,6 +201,7 @@ class ResultsPanel(QWidget):
         """A fresh analysis: the old result goes, and a placeholder that is not evidence."""
         self.streaming = ""
         self._set_bars({})
+        self.show_label_set(None, None)
         self.review.hide()
         self.rationale.setHtml(f"<i style='color:gray'>{html.escape(WAITING)}</i>")
 
@@ -240,7 +249,8 @@ class ResultsPanel(QWidget):
     def show_result(self, result) -> None:
         self.note.setText(result.note or "")
         self.note.setVisible(bool(result.note))
-        self._set_bars(result.probabilities, result.label)
+        self._set_bars(result.probabilities, result.label, result.unsure)
+        self.show_label_set(result.label_set, result.uncertainty)
         self.citations, self.words = list(result.citations), list(result.words)
         self.rationale.setHtml(self.rationale_html(result.rationale, self.citations))
         self.show_review(result.rationale_review)
@@ -309,7 +319,32 @@ class ResultsPanel(QWidget):
         parts.append(html.escape(text[cursor:]))
         return f"<p style='font-size:11pt'>{''.join(parts)}</p>"
 
-    def _set_bars(self, probabilities: dict, chosen: str | None = None) -> None:
+    def show_label_set(self, label_set: list[str] | None, uncertainty: dict | None) -> None:
+        """The prediction set under the bars; an unsure label in the warning colour, with
+        why, in plain words. Hidden for a model without calibrated sets."""
+        if not label_set:
+            self.label_set.hide()
+            return
+        coverage = (uncertainty or {}).get("coverage") or 0.9
+        choices = html.escape(set_text(label_set))
+        text = (
+            f"{coverage:.0%} prediction set: <b>{choices}</b> (on speech of corpora the model "
+            "never heard, the true label was in such a set this often)"
+        )
+        reasons = (uncertainty or {}).get("reasons") or []
+        if reasons:
+            colour = VERDICT_COLOURS["not found"]
+            why = "; ".join(html.escape(r) for r in reasons)
+            text = (
+                f"<span style='color:{colour}'><b>Unsure</b>: {why}. Read the label as "
+                f"<b>{choices}</b>, not as a finding.</span><br>{text}"
+            )
+        self.label_set.setText(text)
+        self.label_set.show()
+
+    def _set_bars(
+        self, probabilities: dict, chosen: str | None = None, unsure: bool = False
+    ) -> None:
         while self.bars.count():
             widget = self.bars.takeAt(0).widget()
             if widget:
@@ -319,7 +354,8 @@ class ResultsPanel(QWidget):
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(p * 1000))
-            bar.setFormat(f"{p:.1%}")
+            # An unsure label's percentage is never shown bare.
+            bar.setFormat(f"{p:.1%} (unsure)" if unsure and label == chosen else f"{p:.1%}")
             bar.setObjectName("probability")
             self.bars.addWidget(name, row, 0)
             self.bars.addWidget(bar, row, 1)

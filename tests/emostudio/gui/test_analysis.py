@@ -219,3 +219,42 @@ def test_cue_citations_show_their_stance_and_inconsistent_ones_say_why():
         for c in citations
     ]
     assert INCONSISTENT_MARK not in ResultsPanel.rationale_html(rationale, old)
+
+
+def test_an_unsure_label_shows_its_set_and_why_and_never_a_bare_percentage(qtbot):
+    from emostudio.gui.results_panel import ResultsPanel
+    from model_core.result import AnalysisResult
+
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    reasons = ["the model cannot tell angry from neutral apart here"]
+    result = AnalysisResult(
+        file=None,
+        sha256="0" * 64,
+        duration=2.0,
+        sample_rate=16000,
+        start=0.0,
+        end=2.0,
+        label="angry",
+        probabilities={"neutral": 0.3, "happy": 0.05, "sad": 0.05, "angry": 0.6},
+        cues={"descriptor": "loud", "cues": {}},
+        label_set=["angry", "neutral"],
+        uncertainty={"coverage": 0.9, "unsure": True, "reasons": reasons},
+    )
+    panel.show_result(result)
+    text = panel.label_set.text()
+    assert not panel.label_set.isHidden()
+    assert "Unsure" in text and reasons[0] in text and "<b>angry or neutral</b>" in text
+    top = panel.bars.itemAtPosition(0, 1).widget()
+    assert top.format() == "60.0% (unsure)"
+    # A sure label: the set alone, the percentage bare; a model without sets: nothing.
+    result.label_set, result.uncertainty = (
+        ["angry"],
+        {"coverage": 0.9, "unsure": False, "reasons": []},
+    )
+    panel.show_result(result)
+    assert "Unsure" not in panel.label_set.text() and "<b>angry</b>" in panel.label_set.text()
+    assert panel.bars.itemAtPosition(0, 1).widget().format() == "60.0%"
+    result.label_set, result.uncertainty = None, None
+    panel.show_result(result)
+    assert panel.label_set.isHidden()
