@@ -157,6 +157,7 @@ class Fold:
     corpus: str
     test: np.ndarray  # indices into the run's rows
     train: np.ndarray
+    kind: str = "corpus"  # "corpus" (held out whole), "speakers" (inside one), "check"
 
 
 @dataclass
@@ -184,12 +185,11 @@ def corpus_folds(rows: Rows, speaker_folds: dict[str, int] | None = None) -> lis
     origin_corpus = corpora[rows.origin]
     trainable = (roles == "train") | (roles == "always")
     folds = []
-    for corpus in dict.fromkeys(
-        c for c, r in zip(rows.corpora, rows.roles, strict=True) if r != "always"
-    ):
+    scored = {c: r for c, r in zip(rows.corpora, rows.roles, strict=True) if r != "always"}
+    for corpus, role in scored.items():
         test = np.flatnonzero(recorded & (corpora == corpus))
         train = np.flatnonzero(trainable & (origin_corpus != corpus))
-        folds.append(Fold(corpus, corpus, test, train))
+        folds.append(Fold(corpus, corpus, test, train, "check" if role == "check" else "corpus"))
     for corpus, count in (speaker_folds or {}).items():
         mine = np.flatnonzero(recorded & (corpora == corpus) & (roles == "train"))
         named = [i for i in mine if rows.speakers[i]]
@@ -207,7 +207,7 @@ def corpus_folds(rows: Rows, speaker_folds: dict[str, int] | None = None) -> lis
             speakers = np.array([rows.speakers[int(o)] for o in rows.origin])
             test = np.array([i for i in named if rows.speakers[i] in held])
             train = np.flatnonzero(trainable & ~np.isin(speakers, list(held)))
-            folds.append(Fold(f"{corpus}/speakers-{number}", corpus, test, train))
+            folds.append(Fold(f"{corpus}/speakers-{number}", corpus, test, train, "speakers"))
     return folds
 
 
@@ -249,7 +249,7 @@ def calibrated_figures(
     held-out-corpus folds (``recalibrate=False``: the logits as they are, threshold
     still fitted so).
     """
-    whole = [h for h in held if h.fold.name == h.fold.corpus]  # held-out-corpus folds
+    whole = [h for h in held if h.fold.kind == "corpus"]  # held-out-corpus folds
     figures: dict[str, dict[str, dict]] = {mode: {} for mode in MODES}
     for mode in MODES:
         for item in held:
@@ -267,6 +267,7 @@ def calibrated_figures(
                 )
             probabilities = softmax(item.logits[mode] / temperature)
             entry = _classification(item, probabilities, labels)
+            entry["kind"] = item.fold.kind
             entry["temperature"] = temperature
             entry["ece"] = expected_calibration_error(probabilities, item.truth)
             if others:
@@ -287,9 +288,7 @@ def shipping_calibration(
 ) -> dict[str, dict[str, float]]:
     """The temperature and conformal threshold per mode for the head fitted on every
     corpus: from the held-out-corpus logits of all calibration corpora."""
-    chosen = [
-        h for h in held if h.fold.name == h.fold.corpus and h.fold.corpus in calibration_corpora
-    ]
+    chosen = [h for h in held if h.fold.kind == "corpus" and h.fold.corpus in calibration_corpora]
     if not chosen:
         raise ValueError("no held-out-corpus logits of the calibration corpora")
     groups = np.concatenate([[h.fold.name] * len(h.truth) for h in chosen])

@@ -37,7 +37,7 @@ def fit_shipped_head(
         raise ValueError(
             f"{recipe.name}: a shipped head reads one Whisper layer, not {recipe.layers}"
         )
-    trainable = np.array([role != "evaluate" for role in rows.roles])
+    trainable = np.array([role in ("train", "always") for role in rows.roles])
     train = rows.take(trainable)
     features = recipe.features(train.whisper, train.acoustic)
     head = recipe.fit(features, train.truth, train.speakers, train.corpora, labels)

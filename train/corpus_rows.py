@@ -7,7 +7,9 @@ Each corpus has a *role*:
 - ``evaluate``: never trains (its licence forbids it, :data:`train.datasets.EVALUATION_ONLY`),
   scored by the heads trained on every ``train`` corpus;
 - ``always``: always trains, never scored (e.g. Debian's asterisk prompts, the synthetic
-  corpus).
+  corpus);
+- ``check``: scored like ``evaluate`` but reported apart, never in a mean over held-out
+  corpora nor in calibration (e.g. held-out prompts of a speaker who trains).
 
 Augmented copies (:mod:`train.channel`) of ``train`` and ``always`` rows join training;
 a copy carries its clip's ``origin`` row, so a held-out speaker's copies are held out too.
@@ -24,7 +26,7 @@ import numpy as np
 from train.datasets import load_examples, refuse_evaluation_only
 from train.datasets.example import DatasetError
 
-ROLES = ("train", "evaluate", "always")
+ROLES = ("train", "evaluate", "always", "check")
 
 
 @dataclass
@@ -170,9 +172,10 @@ def load_rows(
             examples = [e for e in load_examples(spec) if e.label in labels]
             if size is not None:
                 examples = sample(examples, size)
-            if role != "evaluate":
+            scored_only = role in ("evaluate", "check")
+            if not scored_only:
                 refuse_evaluation_only(examples, f"the {role} corpora")
-            if role != "evaluate":  # a manifest's dev and test rows never train
+                # a manifest's dev and test rows never train
                 examples = [e for e in examples if e.split == "train"]
             if not examples:
                 raise DatasetError(f"{spec}: no clip labelled {', '.join(labels)}")
@@ -181,7 +184,7 @@ def load_rows(
             recorded = corpus_features(examples, cache, model, None, say)
             part = _rows(recorded, name, role, None)
             copies = []
-            for augmentation in augmentations if role != "evaluate" else ():
+            for augmentation in augmentations if not scored_only else ():
                 found = corpus_features(recorded.examples, cache, model, augmentation, say)
                 kept = {e.id: i for i, e in enumerate(recorded.examples)}
                 copy = _rows(found, name, role, augmentation)

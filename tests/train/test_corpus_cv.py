@@ -13,6 +13,7 @@ from train.corpus_cv import (
     run_folds,
     shipping_calibration,
 )
+from train.corpus_report import mean_over_corpora
 from train.corpus_rows import Rows, corpus_name, split_sample, with_copies
 from train.datasets.example import DatasetError
 from train.head_recipes import HeadRecipe, balanced_weights
@@ -58,16 +59,19 @@ def rows():
     )
     c = fake_corpus("gamma", "evaluate", [f"c{i}" for i in range(3)], 8, rng, centres, shift=0.5)
     always = fake_corpus("always", "always", ["x"], 8, rng, centres, ["neutral", "sad"])
+    check = fake_corpus("delta", "check", ["x"], 4, rng, centres, ["neutral"])
     copy = a.take(np.arange(len(a)))
     copy.augmentation = ["mixed"] * len(copy)
     copy.acoustic = copy.acoustic + 0.1
     copy.origin = np.arange(len(a))[::-1]  # any order: each copy names its recorded row
-    return Rows.concat([with_copies(a, [copy]), b, c, always])
+    return Rows.concat([with_copies(a, [copy]), b, c, always, check])
 
 
 def test_each_corpus_is_held_out_with_its_augmented_copies(rows):
     folds = {f.name: f for f in corpus_folds(rows)}
-    assert list(folds) == ["alpha", "beta", "gamma"]  # the always corpus is never scored
+    assert list(folds) == ["alpha", "beta", "gamma", "delta"]  # "always" is never scored
+    assert [f.kind for f in folds.values()] == ["corpus", "corpus", "corpus", "check"]
+    assert "delta" not in {rows.corpora[i] for i in folds["alpha"].train}
     corpora = np.array(rows.corpora)
     for name, fold in folds.items():
         assert set(corpora[fold.test]) == {name}
@@ -97,6 +101,10 @@ def test_systems_score_held_out_corpora_and_calibration_never_sees_the_scored_co
     systems = [HeadSystem(recipe), PeerSystem()]
     held = run_folds(rows, corpus_folds(rows), systems, LABELS, say=lambda _: None)
     figures = calibrated_figures(held["test"], LABELS, ["alpha", "beta"])
+    assert figures["population"]["delta"]["kind"] == "check"
+    assert mean_over_corpora(figures["population"]) == pytest.approx(
+        np.mean([figures["population"][c]["ua"] for c in ("alpha", "beta", "gamma")])
+    )
     for mode in ("same-speaker", "population"):
         for corpus in ("alpha", "beta", "gamma"):
             entry = figures[mode][corpus]
