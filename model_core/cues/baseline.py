@@ -2,30 +2,42 @@
 
 A cue's level is its z-score against a baseline. The best baseline is the speaker's
 own (:meth:`SpeakerBaseline.from_measurements` over their recordings). When no
-speaker is known, :meth:`SpeakerBaseline.population` gives rough priors:
+speaker is known, :meth:`SpeakerBaseline.population` reads the clip against
+**population norms measured on neutral speech of real speakers**
+(``population_norms.json`` beside this file, written by ``emostudio-train norms``;
+measured 2026-12-06):
 
-* F0 reference: speaking F0 of about 120 Hz for men and 210 Hz for women
-  (Titze 1994, *Principles of Voice Production*; Baken and Orlikoff 2000,
-  *Clinical Measurement of Speech and Voice*); 159 Hz, their geometric mean, with
-  a wider spread when the sex is unknown, so that ordinary male and female voices
-  both read as "normal".
-* Rates: articulation rates of read and spontaneous speech cluster around
-  4-5.5 syllables/s (de Jong and Wempe 2009; Jacewicz et al. 2009).
-* Jitter, shimmer, HNR of *running speech* (not sustained vowels, whose clinical
-  norms, e.g. MDVP's jitter 1.04 %, are lower) and the F0 and intensity ranges
-  were set from the same measurements on the neutral recordings of Debian's
-  ``asterisk-core-sounds-en-wav`` and ``alsa-utils`` (about 70 utterances), and
-  rounded. Intensity is a digital level (samples taken as pascals), not SPL: it
-  is comparable only between recordings made the same way.
+* data: the neutral clips of the label head's training corpora: RAVDESS neutral and
+  calm (288 clips, 24 actors, 12 women and 12 men, studio, English), EmoSpeech calm
+  (2,613 keyword clips on phones, Indian English and Hindi; 85 named users plus the
+  shared "unknown user"), and Debian's asterisk prompts (463 clips, one professional
+  woman, 8 kHz); every corpus weighs alike, so the many phone clips do not set the
+  norms alone;
+* F0 reference per sex: the geometric mean of the clips' median F0 over speakers of that
+  sex (RAVDESS and asterisk: 203.9 Hz for women, 112.9 Hz for men; 151.7 Hz, their
+  geometric mean, for an unknown sex), with the SD of F0 level around it (1.66, 2.55
+  and 5.32 semitones);
+* every other cue: the corpus-weighted mean and SD over the clips (jitter 2.35 +- 1.27 %,
+  shimmer 10.2 +- 4.5 %, HNR 12.0 +- 4.1 dB: running speech, not the sustained vowels of
+  clinical norms such as MDVP's jitter 1.04 %). Intensity is a digital level (samples
+  taken as pascals), not SPL: comparable only between recordings made the same way.
 
-These are orders of magnitude, not norms: for clinical or research use, build the
-speaker's baseline from their own recordings.
+Checked on neutral clips of corpora never used here (``emostudio-train norms ...
+--evaluate``): jitter and shimmer read typical (|z| < 1) on 84 % and 71 % of TurEV-DB's
+408 and on 89 % and 92 % of ASED's 522; on TESS's 400 only on 10 % and 21 %: its two
+actresses' studio voices measure jitter 0.72 % and shimmer 4.7 % (medians), cleaner than
+any training corpus, and read "low".
+
+These are norms of a population of recordings, not clinical norms: for clinical or
+research use, build the speaker's baseline from their own recordings.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -33,22 +45,41 @@ from model_core.acoustics.pitch import hz_to_semitones
 
 # Cues scored in semitones relative to the baseline's F0 reference.
 F0_LEVEL_CUES = ("f0_mean", "f0_median")
+NORMS_FILE = Path(__file__).with_name("population_norms.json")
 
-F0_REFERENCE_HZ = {"female": 210.0, "male": 120.0, None: 159.0}
-F0_LEVEL_SD_ST = {"female": 2.5, "male": 2.5, None: 4.5}
 
+def load_norms(path: Path = NORMS_FILE) -> dict:
+    """The measured population norms (``emostudio-train norms`` wrote them).
+
+    Raises
+    ------
+    ValueError
+        When the file lacks a part the population baseline needs.
+    """
+    data = json.loads(Path(path).read_text())
+    for key in ("f0_reference_hz", "f0_level_sd_st", "stats", "counts", "corpora"):
+        if key not in data:
+            raise ValueError(f"{path}: the population norms lack {key!r}")
+    for sex in ("female", "male", "unknown"):
+        if sex not in data["f0_reference_hz"] or sex not in data["f0_level_sd_st"]:
+            raise ValueError(f"{path}: the population norms lack the F0 of sex {sex!r}")
+    return data
+
+
+NORMS = load_norms()
+F0_REFERENCE_HZ = {
+    "female": NORMS["f0_reference_hz"]["female"],
+    "male": NORMS["f0_reference_hz"]["male"],
+    None: NORMS["f0_reference_hz"]["unknown"],
+}
+F0_LEVEL_SD_ST = {
+    "female": NORMS["f0_level_sd_st"]["female"],
+    "male": NORMS["f0_level_sd_st"]["male"],
+    None: NORMS["f0_level_sd_st"]["unknown"],
+}
 # cue -> (mean, sd) in the cue's scoring unit; F0 level cues are filled in per sex.
 POPULATION_STATS: dict[str, tuple[float, float]] = {
-    "f0_range": (9.0, 3.5),  # st, 5th-95th percentile of voiced frames
-    "f0_final_slope": (-20.0, 15.0),  # st/s over the last voiced stretch (statements fall)
-    "intensity_mean": (70.0, 6.0),  # dB over sounding frames
-    "intensity_range": (20.0, 5.0),  # dB, 5th-95th percentile of sounding frames
-    "articulation_rate": (4.8, 1.0),  # syllables per second of phonation
-    "speech_rate": (4.0, 1.1),  # syllables per second of the speaking span
-    "pause_ratio": (0.12, 0.12),  # share of the speaking span in pauses
-    "jitter": (1.8, 0.8),  # %, local
-    "shimmer": (7.0, 2.0),  # %, local
-    "hnr": (14.0, 3.0),  # dB
+    name: (float(mean), float(sd)) for name, (mean, sd) in NORMS["stats"].items()
 }
 MIN_RECORDINGS_FOR_OWN_SD = 3  # fewer: the speaker's own mean, the population spread
 MIN_SD_FRACTION = 0.5  # a speaker's SD is never below half the population's
@@ -96,7 +127,11 @@ class SpeakerBaseline:
             stats[name] = CueStat(0.0, F0_LEVEL_SD_ST[sex])
         label = f"population ({sex or 'sex unknown'})"
         return cls(
-            label, F0_REFERENCE_HZ[sex], stats, 0, "literature priors (model_core.cues.baseline)"
+            label,
+            F0_REFERENCE_HZ[sex],
+            stats,
+            0,
+            "measured population norms (model_core.cues.baseline)",
         )
 
     @classmethod
