@@ -9,8 +9,8 @@ measured 2026-12-06):
 
 * data: the neutral clips of the label head's training corpora: RAVDESS neutral and
   calm (288 clips, 24 actors, 12 women and 12 men, studio, English), EmoSpeech calm
-  (2,613 keyword clips on phones, Indian English and Hindi; 85 named users plus the
-  shared "unknown user"), and Debian's asterisk prompts (463 clips, one professional
+  (2,613 clips of keywords said on phones, Indian English and Hindi; 85 named users and
+  the shared "unknown user"), and Debian's asterisk prompts (463 clips, one professional
   woman, 8 kHz); every corpus weighs alike, so the many phone clips do not set the
   norms alone;
 * F0 reference per sex: the geometric mean of the clips' median F0 over speakers of that
