@@ -8,7 +8,8 @@ import numpy as np
 from model_core.model.uncertainty import conformal_threshold, prediction_set
 
 ECE_BINS = 10
-TEMPERATURES = np.round(np.arange(0.3, 8.01, 0.05), 2)
+# Log-spaced: a head fused from several regressions can need a temperature far above 1.
+TEMPERATURES = np.round(np.geomspace(0.25, 32.0, 241), 3)
 
 
 def expected_calibration_error(

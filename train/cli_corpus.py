@@ -40,6 +40,14 @@ def add_parser(commands) -> None:
         help="a corpus that always trains and is never scored (repeat; SPEC@N: a sample)",
     )
     parser.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="a set scored by the head trained on all, reported apart (e.g. asterisk-test: "
+        "held-out prompts of a speaker who trains); never in a mean nor in calibration",
+    )
+    parser.add_argument(
         "--recipe",
         action="append",
         choices=sorted(RECIPES),
@@ -150,7 +158,12 @@ def run(args) -> int:
     model = load_head_base(
         args.base, args.whisper_context, 0.0 if args.whisper_context == "clip" else None
     )
-    specs = {"train": args.train, "evaluate": args.evaluate, "always": args.always}
+    specs = {
+        "train": args.train,
+        "evaluate": args.evaluate,
+        "always": args.always,
+        "check": args.check,
+    }
     rows = load_rows(specs, labels, args.cache, model, augmentations, say)
     folds = corpus_folds(rows, speaker_folds)
     systems = [HeadSystem(recipe) for recipe in recipes]

@@ -53,7 +53,10 @@ class HeadSystem:
     def fit(self, rows: Rows, labels: list[str]):
         features = self.recipe.features(rows.whisper, rows.acoustic)
         return _HeadScorer(
-            self.recipe.fit(features, rows.truth, rows.speakers, rows.corpora, labels),
+            # A fold may lack a label (EmoSpeech has no sad): it is then never predicted.
+            self.recipe.fit(
+                features, rows.truth, rows.speakers, rows.corpora, labels, allow_missing=True
+            ),
             self.recipe,
         )
 
@@ -132,8 +135,14 @@ class _PeerScorer:
     labels: list[str]
 
     def _log_p(self, model, values: np.ndarray) -> np.ndarray:
-        order = [list(model.classes_).index(label) for label in self.labels]
-        return np.log(np.maximum(model.predict_proba(np.nan_to_num(values))[:, order], 1e-12))
+        classes = list(model.classes_)
+        found = model.predict_proba(np.nan_to_num(values))
+        # A label no training clip had (a fold without it) is never predicted.
+        columns = [
+            found[:, classes.index(label)] if label in classes else np.zeros(len(values))
+            for label in self.labels
+        ]
+        return np.log(np.maximum(np.column_stack(columns), 1e-12))
 
     def logits(self, rows: Rows) -> dict[str, np.ndarray]:
         from train.peer import per_speaker_normalised

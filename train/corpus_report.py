@@ -14,7 +14,11 @@ from train.corpus_cv import MODES
 
 def mean_over_corpora(figures: dict[str, dict], key: str = "ua") -> float:
     """The mean of ``key`` over the held-out-corpus folds (not the speaker folds)."""
-    values = [entry[key] for fold, entry in figures.items() if "/" not in fold and key in entry]
+    values = [
+        entry[key]
+        for entry in figures.values()
+        if entry.get("kind", "corpus") == "corpus" and key in entry
+    ]
     return float(np.mean(values)) if values else float("nan")
 
 
@@ -23,7 +27,7 @@ def lowest_recall(figures: dict[str, dict]) -> tuple[float, str]:
     found = [
         (recall, f"{fold}: {label}")
         for fold, entry in figures.items()
-        if "/" not in fold
+        if entry.get("kind", "corpus") == "corpus"
         for label, recall in entry["recall"].items()
     ]
     return min(found) if found else (float("nan"), "")

@@ -48,6 +48,7 @@ DEFAULT_C = {"whisper": 0.01, "acoustic": 0.005}
 DEFAULT_BLOCK_WEIGHTS = {"whisper": 0.75, "acoustic": 1.0}
 DEFAULT_POPULATION_ANCHOR = 1.0
 TEMPERATURES = np.round(np.arange(0.3, 5.01, 0.05), 2)
+NEVER = -1e4  # the bias of a label no training clip had: its probability is 0
 
 
 def load_head_base(spec: str, context: str | None = None, tail_s: float | None = None):
@@ -245,8 +246,14 @@ def _fit_block(
     if len(model.classes_) == 2:  # one logit for the second class: as two softmax logits
         weights = np.vstack([np.zeros_like(weights[0]), weights[0]])
         bias = np.array([0.0, bias[0]])
-    order = [list(model.classes_).index(label) for label in labels]
-    return BlockModel(centre, scale, weights[order], bias[order])
+    # A label no training clip has (a fold without it) gets a logit it never wins.
+    classes = list(model.classes_)
+    rows = [
+        weights[classes.index(label)] if label in classes else np.zeros(weights.shape[1])
+        for label in labels
+    ]
+    biases = [bias[classes.index(label)] if label in classes else NEVER for label in labels]
+    return BlockModel(centre, scale, np.vstack(rows), np.asarray(biases, dtype=np.float64))
 
 
 def fit_label_head(
@@ -261,6 +268,7 @@ def fit_label_head(
     temperatures: dict[str, float] | None = None,
     population_anchor: float = DEFAULT_POPULATION_ANCHOR,
     sample_weight: np.ndarray | None = None,
+    allow_missing: bool = False,
 ) -> LabelHead:
     """Fit both modes' block models on labelled rows.
 
@@ -279,9 +287,12 @@ def fit_label_head(
     sample_weight : np.ndarray, optional
         (n,) weight of each row (e.g. every corpus and class alike,
         :func:`train.head_recipes.balanced_weights`); None: classes balanced.
+    allow_missing : bool
+        Fit even when a label has no training clip (a leave-one-corpus-out fold): it is
+        then never predicted. Off: a missing label is an error.
     """
     missing = sorted(set(labels) - set(truth))
-    if missing:
+    if missing and not allow_missing:
         raise ValueError(f"no training clip of {', '.join(missing)}")
     c = c or DEFAULT_C
     whisper_size = features.shape[1] - len(CUE_ORDER) - 88

@@ -83,8 +83,10 @@ class HeadRecipe:
         speakers: list[str | None],
         corpora: list[str],
         labels: list[str],
+        allow_missing: bool = False,
     ) -> LabelHead:
-        """Fit the head on rows of :meth:`features` (``corpora``: each row's corpus)."""
+        """Fit the head on rows of :meth:`features` (``corpora``: each row's corpus;
+        ``allow_missing``: see :func:`train.head.fit_label_head`)."""
         weights = balanced_weights(truth, corpora) if self.balance == "corpus" else None
         return fit_label_head(
             features,
@@ -96,6 +98,7 @@ class HeadRecipe:
             block_weights=dict(self.block_weights),
             population_anchor=self.anchor,
             sample_weight=weights,
+            allow_missing=allow_missing,
         )
 
 

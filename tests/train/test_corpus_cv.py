@@ -13,7 +13,7 @@ from train.corpus_cv import (
     run_folds,
     shipping_calibration,
 )
-from train.corpus_report import mean_over_corpora
+from train.corpus_report import lowest_recall, mean_over_corpora
 from train.corpus_rows import Rows, corpus_name, split_sample, with_copies
 from train.datasets.example import DatasetError
 from train.head_recipes import HeadRecipe, balanced_weights
@@ -102,9 +102,11 @@ def test_systems_score_held_out_corpora_and_calibration_never_sees_the_scored_co
     held = run_folds(rows, corpus_folds(rows), systems, LABELS, say=lambda _: None)
     figures = calibrated_figures(held["test"], LABELS, ["alpha", "beta"])
     assert figures["population"]["delta"]["kind"] == "check"
-    assert mean_over_corpora(figures["population"]) == pytest.approx(
-        np.mean([figures["population"][c]["ua"] for c in ("alpha", "beta", "gamma")])
-    )
+    assert [figures["population"][c]["kind"] for c in ("alpha", "gamma", "delta")] == [
+        "corpus",
+        "corpus",
+        "check",
+    ]
     for mode in ("same-speaker", "population"):
         for corpus in ("alpha", "beta", "gamma"):
             entry = figures[mode][corpus]
@@ -150,3 +152,14 @@ def test_specs_and_samples():
     assert split_sample("manifest:a@b/c.csv") == ("manifest:a@b/c.csv", None)
     with pytest.raises(DatasetError, match="whole number"):
         split_sample("asterisk-train@0")
+
+
+def test_means_and_lowest_recalls_count_held_out_corpora_only():
+    figures = {
+        "alpha": {"kind": "corpus", "ua": 0.5, "recall": {"sad": 0.4, "angry": 0.6}},
+        "beta": {"kind": "corpus", "ua": 0.7, "recall": {"sad": 0.9}},
+        "alpha/speakers-1": {"kind": "speakers", "ua": 0.9, "recall": {"sad": 0.1}},
+        "delta": {"kind": "check", "ua": 1.0, "recall": {"neutral": 0.0}},
+    }
+    assert mean_over_corpora(figures) == pytest.approx(0.6)
+    assert lowest_recall(figures) == (0.4, "alpha: sad")
