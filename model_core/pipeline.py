@@ -35,13 +35,15 @@ DEFAULT_MODEL = "default"
 MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "models"
 # Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
 SHIPPED_MODELS = {
-    "default": MODELS_FOLDER / "default",  # the shipped default
+    # The shipped default: a label head learnt from several corpora on Whisper states of
+    # each clip's own frames (scripts/train_default.sh), with the synthetic model's LLM.
+    "default": MODELS_FOLDER / "default",
     # The synthetic-prosody model (data that allow any use); the default holds a copy of its
-    # adapters, encoder and LoRA, with a label head trained on RAVDESS.
+    # adapters, encoder and LoRA.
     "synthetic": MODELS_FOLDER / "synthetic",
-    # The default's recipe with the head on Whisper states of each clip's own frames
-    # (scripts/train_fast.sh): no padded 30-s encoder pass per clip.
-    "fast": MODELS_FOLDER / "fast",
+    # Since 3.0.0 the default reads each clip's own frames, as the fast model did: the
+    # name stays for scripts that use it, and loads the default.
+    "fast": MODELS_FOLDER / "default",
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe

@@ -130,6 +130,7 @@ def parse_speaker_folds(values: list[str]) -> dict[str, int]:
 
 
 def run(args) -> int:
+    from model_core.model.config import EmoReasonerConfig
     from model_core.model.head import LabelHead
     from model_core.pipeline import model_folder
     from train.corpus_cv import (
@@ -171,6 +172,12 @@ def run(args) -> int:
         systems.append(PeerSystem())
     seen: dict[str, set[str]] = {}
     for spec in args.shipped:
+        shipped_context = EmoReasonerConfig.load(model_folder(spec)).whisper_context
+        if shipped_context != model.config.whisper_context:
+            return error(
+                f"--shipped {spec} reads Whisper's {shipped_context} context, this run the "
+                f"{model.config.whisper_context} one: score it in a run of its context"
+            )
         head = LabelHead.load(model_folder(spec))
         name = f"shipped {spec}"
         seen[name] = {corpus_name(split_sample(s)[0]) for s in head.info.get("data", [])}

@@ -51,6 +51,10 @@ class HeadSystem:
         self.recipe, self.name = recipe, recipe.name
 
     def fit(self, rows: Rows, labels: list[str]):
+        # Only the augmented copies this recipe asks for train it (a run holds the copies
+        # of every recipe it compares).
+        wanted = {None, *self.recipe.augmentations}
+        rows = rows.take(np.array([a in wanted for a in rows.augmentation], dtype=bool))
         features = self.recipe.features(rows.whisper, rows.acoustic)
         return _HeadScorer(
             # A fold may lack a label (EmoSpeech has no sad): it is then never predicted.
@@ -120,6 +124,7 @@ class PeerSystem:
             )
             return pipeline.fit(np.nan_to_num(values), truth)
 
+        rows = rows.take(rows.recorded())  # the peer trains on clips as recorded
         egemaps = rows.acoustic[:, :88]
         named = [i for i, s in enumerate(rows.speakers) if s]
         relative = per_speaker_normalised(egemaps[named], [rows.speakers[i] for i in named])

@@ -41,8 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--model",
         default="default",
-        help="'default' (the shipped model), 'fast' (the same on each clip's own Whisper "
-        "frames: several times faster on short clips, slightly less accurate), 'synthetic' "
+        help="'default' (the shipped model; 'fast' is the same since 3.0.0), 'synthetic' "
         "(the synthetic-prosody model) or an EmoReasoner checkpoint folder",
     )
     parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)

@@ -298,7 +298,7 @@ def _describe_filters(filters) -> str:
 # SHIPPED_MODELS; not imported here: the GUI process never imports torch).
 SHIPPED_CHOICES = {
     "default": "the embedded default model",
-    "fast": "the fast model: several times quicker on short clips, slightly less accurate",
+    "synthetic": "the synthetic-prosody model (trained on data that allow any use)",
 }
 
 

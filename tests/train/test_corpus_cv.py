@@ -163,3 +163,18 @@ def test_means_and_lowest_recalls_count_held_out_corpora_only():
     }
     assert mean_over_corpora(figures) == pytest.approx(0.6)
     assert lowest_recall(figures) == (0.4, "alpha: sad")
+
+
+def test_a_recipe_trains_on_the_copies_it_asks_for_only(rows):
+    seen = {}
+
+    class Spy(HeadRecipe):
+        def fit(self, features, truth, speakers, corpora, labels, allow_missing=False):
+            seen[self.name] = len(truth)
+            return super().fit(features, truth, speakers, corpora, labels, allow_missing)
+
+    fold = corpus_folds(rows)[1]  # beta held out: alpha and its 48 copies train
+    train = rows.take(fold.train)
+    HeadSystem(Spy("plain", layers=(1,))).fit(train, LABELS)
+    HeadSystem(Spy("copies", layers=(1,), augmentations=("mixed",))).fit(train, LABELS)
+    assert seen["copies"] - seen["plain"] == 48

@@ -26,14 +26,14 @@ def test_typing_a_folder_chooses_it_and_an_empty_folder_means_the_default(qtbot)
     assert dialog.choice() == ("default", "auto")
 
 
-def test_the_fast_model_is_offered_and_every_offer_is_a_shipped_model(qtbot):
+def test_the_synthetic_model_is_offered_and_every_offer_is_a_shipped_model(qtbot):
     from emostudio.gui.dialogs import SHIPPED_CHOICES
     from model_core.pipeline import SHIPPED_MODELS
 
     assert set(SHIPPED_CHOICES) <= set(SHIPPED_MODELS)
-    dialog = ModelDialog("fast", "cpu", {})
+    dialog = ModelDialog("synthetic", "cpu", {})
     qtbot.addWidget(dialog)
-    assert dialog.shipped["fast"].isChecked() and not dialog.default.isChecked()
-    assert dialog.folder.text() == "" and dialog.choice() == ("fast", "cpu")
+    assert dialog.shipped["synthetic"].isChecked() and not dialog.default.isChecked()
+    assert dialog.folder.text() == "" and dialog.choice() == ("synthetic", "cpu")
     dialog.default.setChecked(True)
     assert dialog.choice() == ("default", "cpu")
