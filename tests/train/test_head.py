@@ -209,3 +209,36 @@ def test_a_head_saved_before_the_anchor_loads_unanchored(tmp_path):
     assert np.allclose(
         old.speaker_logits(features[:12], relative), old.fused_logits(relative, "speaker")
     )
+
+
+def test_a_calibrated_head_gives_sets_and_flags_far_clips_and_keeps_them_on_disk(tmp_path):
+    from model_core.model.uncertainty import Novelty
+
+    features, truth, who = voices_corpus(seed=4)
+    head = fit_label_head(features, truth, who, LABELS, layer=1)
+    acoustic = head.block_slices()["acoustic"]
+    head.set_thresholds = {"speaker": 0.5, "population": 0.9}
+    head.novelty = Novelty.fit(features[:, acoustic])
+    far = features[:2].copy()
+    far[:, acoustic] += 50.0  # no training clip lies anywhere near
+    rows = np.vstack([features[:3], far])
+    voices = [None] * len(rows)
+    probabilities = head.probabilities(rows, voices)
+    found = head.assess(rows, probabilities, voices)
+    for row, assessment in zip(probabilities, found, strict=True):
+        # population threshold 0.9: every label with p >= 0.1, the top one first
+        expected = [LABELS[i] for i in np.argsort(-row) if row[i] >= 0.1 - 1e-12]
+        assert assessment.label_set == expected
+    assert [a.unsure for a in found[3:]] == [True, True]
+    assert all("unlike anything" in " ".join(a.reasons) for a in found[3:])
+    head.save(tmp_path)
+    again = type(head).load(tmp_path)
+    assert again.set_thresholds == head.set_thresholds
+    assert again.novelty.threshold == pytest.approx(head.novelty.threshold)
+    assert [a.label_set for a in again.assess(rows, probabilities, voices)] == [
+        a.label_set for a in found
+    ]
+    # A head without calibrated sets (format 1) claims no set.
+    head.set_thresholds, head.novelty = {}, None
+    bare = head.assess(rows, probabilities, voices)
+    assert all(a.label_set is None and not a.unsure for a in bare)
