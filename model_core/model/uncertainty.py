@@ -124,7 +124,7 @@ def unsure_reasons(labels: list[str], novelty: float | None, threshold: float | 
     """
     reasons = []
     if len(labels) > 1:
-        reasons.append(f"the model cannot tell {' from '.join(labels)} apart here")
+        reasons.append(f"the model cannot tell {_joined(labels, 'and')} apart here")
     if novelty is not None and threshold is not None and novelty > threshold:
         reasons.append("the recording is unlike anything the model was trained on")
     return reasons
@@ -132,8 +132,10 @@ def unsure_reasons(labels: list[str], novelty: float | None, threshold: float | 
 
 def set_text(labels: list[str]) -> str:
     """A prediction set in words: ``angry``, ``angry or neutral``, ``a, b or c``."""
-    if not labels:
-        return ""
-    if len(labels) == 1:
-        return labels[0]
-    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+    return _joined(labels, "or")
+
+
+def _joined(labels: list[str], word: str) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {word} {labels[-1]}"

@@ -227,7 +227,7 @@ def test_an_unsure_label_shows_its_set_and_why_and_never_a_bare_percentage(qtbot
 
     panel = ResultsPanel()
     qtbot.addWidget(panel)
-    reasons = ["the model cannot tell angry from neutral apart here"]
+    reasons = ["the model cannot tell angry and neutral apart here"]
     result = AnalysisResult(
         file=None,
         sha256="0" * 64,

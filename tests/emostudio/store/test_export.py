@@ -187,7 +187,7 @@ def test_an_unsure_label_is_stored_and_exported_as_unsure(tmp_path):
     sf.write(path, syllable_train(4, f0=150), RATE)
     recording = load_audio(path)
     _, summary = analyze_clip(recording)
-    reasons = ["the model cannot tell angry from neutral apart here"]
+    reasons = ["the model cannot tell angry and neutral apart here"]
     result = AnalysisResult(
         file=str(path),
         sha256=recording.sha256,

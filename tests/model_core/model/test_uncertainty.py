@@ -55,7 +55,10 @@ def test_a_set_holds_every_label_above_one_minus_q_and_never_nothing():
 def test_unsure_when_several_labels_or_far_from_training():
     assert unsure_reasons(["angry"], 1.0, 3.0) == []
     assert unsure_reasons(["angry", "neutral"], 1.0, 3.0) == [
-        "the model cannot tell angry from neutral apart here"
+        "the model cannot tell angry and neutral apart here"
+    ]
+    assert unsure_reasons(["sad", "neutral", "happy"], None, None) == [
+        "the model cannot tell sad, neutral and happy apart here"
     ]
     assert unsure_reasons(["sad"], 4.0, 3.0) == [
         "the recording is unlike anything the model was trained on"

@@ -27,11 +27,11 @@ def test_unsure_leads_the_rationale_and_citations_move_with_their_words():
     start = text.index("loud")
     citation = {"text": "loud", "start_char": start, "end_char": start + 4}
     unsure = Assessment(
-        ["angry", "neutral"], ["the model cannot tell angry from neutral apart here"], 1.0, 3.0
+        ["angry", "neutral"], ["the model cannot tell angry and neutral apart here"], 1.0, 3.0
     )
     out = with_assessment(result(text, [dict(citation)]), unsure, 0.9)
     assert out.rationale.startswith(
-        "Unsure: the model cannot tell angry from neutral apart here; read the label as "
+        "Unsure: the model cannot tell angry and neutral apart here; read the label as "
         "angry or neutral, not as a finding. "
     )
     moved = out.citations[0]
