@@ -104,12 +104,15 @@ class Rows:
 
 def corpus_name(spec: str) -> str:
     """A short name for a data spec: ``ravdess:data/x`` -> ``ravdess``; a manifest's file
-    stem; a pathless spec as it is."""
+    stem (its folder's name for a ``manifest.csv``); a pathless spec as it is."""
     kind, colon, rest = spec.partition(":")
-    if not colon:
-        return Path(spec).stem if spec.endswith((".csv", ".jsonl")) else spec
-    if kind == "manifest":
-        return Path(rest).stem
+    if not colon and spec.endswith((".csv", ".jsonl")):
+        kind, rest = "manifest", spec
+    elif not colon:
+        return spec
+    if kind == "manifest":  # a file called manifest.csv is named after its folder
+        path = Path(rest)
+        return path.parent.name if path.stem == "manifest" and path.parent.name else path.stem
     return kind.removesuffix("-full")
 
 
@@ -158,14 +161,20 @@ def load_rows(
         For an unknown role, an evaluation-only corpus given to train, or a corpus that
         ends up with no clip of the labels.
     """
+    from train.compare import sample
     from train.corpus_features import corpus_features
 
     unknown = sorted(set(specs) - set(ROLES))
     if unknown:
         raise DatasetError(f"unknown corpus role {unknown[0]!r}: one of {', '.join(ROLES)}")
-    parts = []
-    from train.compare import sample
 
+    names = [corpus_name(split_sample(g)[0]) for role in ROLES for g in specs.get(role, [])]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise DatasetError(
+            f"two corpora would both be called {twice[0]!r}: give them files of their own names"
+        )
+    parts = []
     for role in ROLES:
         for given in specs.get(role, []):
             spec, size = split_sample(given)

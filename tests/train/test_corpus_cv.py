@@ -148,6 +148,8 @@ def test_specs_and_samples():
     assert corpus_name("tess-full:x") == "tess"
     assert corpus_name("manifest:runs/c/train-synthetic.csv") == "train-synthetic"
     assert corpus_name("asterisk-train") == "asterisk-train"
+    assert corpus_name("manifest:runs/reviewed/manifest.csv") == "reviewed"
+    assert corpus_name("runs/other/clips.jsonl") == "clips"
     assert split_sample("asterisk-train@16") == ("asterisk-train", 16)
     assert split_sample("manifest:a@b/c.csv") == ("manifest:a@b/c.csv", None)
     with pytest.raises(DatasetError, match="whole number"):
