@@ -208,7 +208,7 @@ def run(args) -> int:
             for s in systems
             if isinstance(s, HeadSystem)
         },
-        "seen": seen,
+        "seen": {name: sorted(corpora) for name, corpora in seen.items()},
     }
     title = (
         f"Leave-one-corpus-out: trained on {', '.join(args.train + args.always)}; "

@@ -164,6 +164,7 @@ def test_means_and_lowest_recalls_count_held_out_corpora_only():
         "delta": {"kind": "check", "ua": 1.0, "recall": {"neutral": 0.0}},
     }
     assert mean_over_corpora(figures) == pytest.approx(0.6)
+    assert mean_over_corpora(figures, exclude={"alpha"}) == pytest.approx(0.7)  # trained on it
     assert lowest_recall(figures) == (0.4, "alpha: sad")
 
 
