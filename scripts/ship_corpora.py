@@ -43,6 +43,14 @@ def section(path: Path, first: str, stop: str | None = None) -> str:
     return part.strip()
 
 
+def norms_text(path: Path) -> str:
+    """What ``emostudio-train norms`` said (its progress lines left out), as a block."""
+    if not path.exists():
+        return "(not measured)"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("features ")]
+    return "```text\n" + "\n".join(lines) + "\n```"
+
+
 def main(run: Path, dest: Path) -> None:
     final = run / "model"
     head = LabelHead.load(final)
@@ -71,9 +79,7 @@ def main(run: Path, dest: Path) -> None:
         "glance": section(cv, "## Every system at a glance", "## "),
         "detail": section(cv, f"## {head.info.get('recipe', {}).get('name', '?')}, same-speaker"),
         "ablation": section(ablation, "## Every system at a glance", "## "),
-        "norms": (run / "norms.txt").read_text().strip()
-        if (run / "norms.txt").exists()
-        else "(not measured)",
+        "norms": norms_text(run / "norms.txt"),
     }
     (dest / "README.md").write_text(Template(CARD.read_text()).substitute(fields))
     check_size(dest)
