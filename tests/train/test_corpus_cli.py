@@ -13,7 +13,6 @@ from model_core.devices import pick_placement
 from model_core.model.reasoner import EmoReasoner
 from model_core.pipeline import Analyzer, Clip
 from tests.helpers.corpora import high_low_corpus
-from tests.helpers.tiny_models import tiny_config
 from train.cli import main
 from train.datasets import load_examples
 
@@ -28,19 +27,6 @@ def corpora(tmp_path_factory):
         root = tmp_path_factory.mktemp(name)
         found[name] = high_low_corpus(root, speakers=4, takes=2, seconds=1.0, spread=0.04)
     return found
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("base")
-    config = tiny_config(
-        folder,
-        labels=["low", "high"],
-        speech_encoder="whisper-tiny.en",
-        speech_encoder_config=None,
-        max_rationale_tokens=4,
-    )
-    return EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "model")
 
 
 def test_corpus_cv_scores_held_out_corpora_and_ships_a_calibrated_head(corpora, base, tmp_path):

@@ -15,7 +15,6 @@ from model_core.model.head import HEAD_FILE
 from model_core.model.reasoner import EmoReasoner
 from model_core.pipeline import Analyzer, Clip
 from tests.helpers.corpora import high_low_corpus
-from tests.helpers.tiny_models import tiny_config
 from train.cli import main
 from train.datasets import load_examples
 from train.head import head_features, voices_of
@@ -34,19 +33,6 @@ def corpus(tmp_path_factory):
 def cache(tmp_path_factory):
     """One feature cache for the module: each clip's features are computed once."""
     return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("base")
-    config = tiny_config(
-        folder,
-        labels=["low", "high"],
-        speech_encoder="whisper-tiny.en",
-        speech_encoder_config=None,
-        max_rationale_tokens=4,
-    )
-    return EmoReasoner(config, pick_placement("cpu")).save_pretrained(folder / "model")
 
 
 def test_crossval_scores_the_head_on_unseen_speakers_beside_the_peer(corpus, base, cache, tmp_path):

@@ -22,15 +22,11 @@ from tests.helpers.signals import RATE, syllable_train
 WORDS = [("please", 0.25, 0.55), ("just", 0.6, 0.8), ('stop"', 0.85, 1.3)]
 
 
-@pytest.fixture
-def project(tmp_path):
-    path = tmp_path / "clip one.wav"
-    sf.write(path, syllable_train(5, f0=180), RATE)
+def clip_result(path, syllables: int, f0: float, **fields) -> tuple:
+    """A recording written to ``path`` and an analysis of it with ``fields``."""
+    sf.write(path, syllable_train(syllables, f0=f0), RATE)
     recording = load_audio(path)
     _, summary = analyze_clip(recording)
-    words = [{"word": w, "start": a, "end": b} for w, a, b in WORDS]
-    rationale = 'She says "please just stop" and speaks quickly.'
-    cues = summary.to_dict()
     result = AnalysisResult(
         file=str(path),
         sha256=recording.sha256,
@@ -38,17 +34,30 @@ def project(tmp_path):
         sample_rate=RATE,
         start=0.0,
         end=recording.duration,
+        cues=summary.to_dict(),
+        **fields,
+    )
+    return recording, result
+
+
+@pytest.fixture
+def project(tmp_path):
+    words = [{"word": w, "start": a, "end": b} for w, a, b in WORDS]
+    rationale = 'She says "please just stop" and speaks quickly.'
+    recording, result = clip_result(
+        tmp_path / "clip one.wav",
+        5,
+        180,
         label="angry",
         probabilities={"neutral": 0.1, "happy": 0.1, "sad": 0.1, "angry": 0.7},
         transcript='please just stop"',
         words=words,
         rationale=rationale,
-        citations=[
-            c.to_dict() for c in ground(rationale, words, cues["cues"], (0, recording.duration))
-        ],
-        cues=cues,
         model={"name": "m", "version": "1", "trained": True},
     )
+    result.citations = [
+        c.to_dict() for c in ground(rationale, words, result.cues["cues"], (0, recording.duration))
+    ]
     with Project(tmp_path / "p.emostudio") as opened:
         analysis_id = opened.add_recording(recording, speaker="Ann Smith", analysis=result)
         opened.annotate(analysis_id, "bob", "sad", accepted=False)
@@ -183,21 +192,13 @@ def test_export_cli(project, tmp_path, capsys):
 
 
 def test_an_unsure_label_is_stored_and_exported_as_unsure(tmp_path):
-    path = tmp_path / "unsure.wav"
-    sf.write(path, syllable_train(4, f0=150), RATE)
-    recording = load_audio(path)
-    _, summary = analyze_clip(recording)
     reasons = ["the model cannot tell angry and neutral apart here"]
-    result = AnalysisResult(
-        file=str(path),
-        sha256=recording.sha256,
-        duration=recording.duration,
-        sample_rate=RATE,
-        start=0.0,
-        end=recording.duration,
+    recording, result = clip_result(
+        tmp_path / "unsure.wav",
+        4,
+        150,
         label="angry",
         probabilities={"neutral": 0.4, "happy": 0.05, "sad": 0.05, "angry": 0.5},
-        cues=summary.to_dict(),
         model={"name": "m", "version": "2", "trained": True},
         label_set=["angry", "neutral"],
         uncertainty={"coverage": 0.9, "unsure": True, "reasons": reasons},
