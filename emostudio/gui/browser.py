@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from emostudio.gui import workers
 from emostudio.store import Filters
+from model_core.model.uncertainty import set_text
 
 COLUMNS = ("recording", "speaker", "model label", "human label", "created", "cues")
 # Whose label the label filter reads: as it stands (the latest human judgement, else the
@@ -163,7 +164,8 @@ class SessionBrowser(QWidget):
                 return [
                     (
                         i,
-                        r.label,
+                        # An unsure label is shown as its set, never bare.
+                        f"{set_text(r.label_set or [r.label])} (unsure)" if r.unsure else r.label,
                         facts["human_label"],
                         facts["name"],
                         facts["speaker"],

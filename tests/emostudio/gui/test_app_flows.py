@@ -158,7 +158,7 @@ def test_without_speakers_playback_says_so_in_plain_words(
     assert "no speakers or headphones can be opened" in last and window.playback is None
 
 
-def _stored_analysis(project_path, audio_path, speaker="ana") -> int:
+def _stored_analysis(project_path, audio_path, speaker="ana", **fields) -> int:
     recording = load_audio(audio_path)
     _, summary = analyze_clip(recording)
     result = AnalysisResult(
@@ -172,6 +172,7 @@ def _stored_analysis(project_path, audio_path, speaker="ana") -> int:
         probabilities={"neutral": 0.2, "happy": 0.1, "sad": 0.6, "angry": 0.1},
         rationale="sad. The voice is quiet and the pitch is low.",
         cues=summary.to_dict(),
+        **fields,
     )
     with Project(project_path) as project:
         return project.add_recording(recording, speaker=speaker, analysis=result)
@@ -212,6 +213,25 @@ def test_the_browser_restores_an_analysis_and_annotations_are_appended(
     qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
     browser.search.setText("nonexistentword")
     qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+
+
+def test_an_unsure_analysis_is_listed_and_restored_as_unsure(
+    make_window, qtbot, tmp_path, settings
+):
+    reasons = ["the model cannot tell sad and neutral apart here"]
+    analysis_id = _stored_analysis(
+        settings.value("project"),
+        speechlike(tmp_path / "unsure.wav"),
+        label_set=["sad", "neutral"],
+        uncertainty={"coverage": 0.9, "unsure": True, "reasons": reasons},
+    )
+    window = make_window()
+    qtbot.waitUntil(lambda: window.browser.table.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert window.browser.table.item(0, 2).text() == "sad or neutral (unsure)"
+    window.session.open_analysis(analysis_id)
+    qtbot.waitUntil(lambda: window.session.analysis_id == analysis_id, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.results.label_set.isHidden(), timeout=TIMEOUT_MS)
+    assert reasons[0] in window.results.label_set.text()
 
 
 def test_an_annotation_needs_a_name(make_window, qtbot, tmp_path, settings):
