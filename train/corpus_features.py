@@ -31,7 +31,7 @@ import numpy as np
 
 from model_core.acoustics.egemaps import EGEMAPS_SIZE, egemaps_functionals
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError, recording_from_array
-from model_core.model.head import CUE_ORDER, pooled_states
+from model_core.model.head import CUE_ORDER, cue_vector, pooled_states
 from train.datasets.example import Example
 from train.features import samples_of
 
@@ -93,14 +93,9 @@ def acoustic_block(samples: np.ndarray, name: str = "clip") -> np.ndarray:
 
     recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=name)
     _, summary = analyze_clip(recording)
-    cues = summary.raw_values()
-    values = [cues.get(cue) for cue in CUE_ORDER]
-    return np.concatenate(
-        [
-            np.asarray(egemaps_functionals(samples, MODEL_SAMPLE_RATE), dtype=np.float64),
-            np.array([np.nan if v is None else float(v) for v in values]),
-        ]
-    )
+    # The same vector as the head's own (utterance_features), without the Whisper block.
+    egemaps = np.asarray(egemaps_functionals(samples, MODEL_SAMPLE_RATE), dtype=np.float64)
+    return np.concatenate([egemaps, cue_vector(summary.raw_values())])
 
 
 def whisper_layer_stats(model, clips: list[np.ndarray]) -> list[np.ndarray]:

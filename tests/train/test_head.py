@@ -242,3 +242,15 @@ def test_a_calibrated_head_gives_sets_and_flags_far_clips_and_keeps_them_on_disk
     head.set_thresholds, head.novelty = {}, None
     bare = head.assess(rows, probabilities, voices)
     assert all(a.label_set is None and not a.unsure for a in bare)
+
+
+def test_a_fold_without_a_label_fits_when_asked_and_never_predicts_it():
+    features, truth, who = voices_corpus(seed=5)
+    kept = [i for i, t in enumerate(truth) if t != "sad"]
+    rows, labels, speakers = features[kept], [truth[i] for i in kept], [who[i] for i in kept]
+    with pytest.raises(ValueError, match="no training clip of sad"):
+        fit_label_head(rows, labels, speakers, LABELS)
+    head = fit_label_head(rows, labels, speakers, LABELS, allow_missing=True)
+    probabilities = head.probabilities(features, [None] * len(features))
+    assert probabilities[:, LABELS.index("sad")].max() < 1e-6
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
