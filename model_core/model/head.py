@@ -28,6 +28,12 @@ clip at a speaker's own mean is ambiguous (a calm speaker whose recordings are a
 neutral, or the middle of an actor's four emotions); where the speaker's voice sits in the
 population settles it. Measured on RAVDESS folds, ASED and the asterisk prompts in
 docs/experiments/2026-11-30-anchored-head.md.
+
+A head fitted leave-one-corpus-out (``emostudio-train corpus-cv --write-model``, format 2)
+also knows how far to trust itself: its temperatures and per-mode prediction-set
+thresholds were fitted on the logits of corpora it was not trained on, and its novelty
+limit on its training clips; :meth:`LabelHead.assess` gives each clip its set and why it
+is unsure (:mod:`model_core.model.uncertainty`).
 """
 
 from __future__ import annotations
