@@ -357,8 +357,8 @@ COMMANDS = {
     "crossval": _crossval,
     "fit-head": _fit_head,
     "compare": _compare,
-    "corpus-cv": lambda args: corpus_cv_run(args),
-    "norms": lambda args: norms_run(args),
+    "corpus-cv": corpus_cv_run,
+    "norms": norms_run,
 }
 
 
