@@ -27,7 +27,7 @@ class AnalysisResult:
     ``label_set`` is the label's prediction set (the labels that together hold the true one
     for ``uncertainty["coverage"]`` of clips from corpora the model never heard; None for
     a model without calibrated sets); ``uncertainty`` is ``{"coverage", "unsure",
-    "reasons", "novelty", "novelty_limit"}`` (:class:`model_core.model.head.Assessment`):
+    "reasons", "novelty", "novelty_limit"}`` (:class:`model_core.model.uncertainty.Assessment`):
     ``unsure`` when the set holds more than one label or the clip is unlike the training
     data, ``reasons`` saying why in plain words.
     """

@@ -48,6 +48,7 @@ from model_core.acoustics.egemaps import EGEMAPS_SIZE
 from model_core.cues.catalog import CATALOG
 from model_core.model.uncertainty import (
     DEFAULT_COVERAGE,
+    Assessment,
     Novelty,
     prediction_set,
     unsure_reasons,
@@ -186,30 +187,6 @@ def relative_to_voice(features: np.ndarray, voice: VoiceStats, within_sd: np.nda
     )
     z = (features - voice.mean) / np.sqrt(np.maximum(variance, 1e-12))
     return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """How sure a clip's label is (:meth:`LabelHead.assess`).
-
-    Attributes
-    ----------
-    label_set : list of str or None
-        The prediction set, most probable first; None for a head without calibrated sets.
-    reasons : list of str
-        Why the label is unsure, in plain words; empty when it is not.
-    novelty, novelty_limit : float or None
-        How far the clip lies from the training clips, and the head's limit.
-    """
-
-    label_set: list[str] | None
-    reasons: list[str]
-    novelty: float | None
-    novelty_limit: float | None
-
-    @property
-    def unsure(self) -> bool:
-        return bool(self.reasons)
 
 
 @dataclass

@@ -112,6 +112,30 @@ class Novelty:
         return np.sqrt(np.mean(z**2, axis=1))
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """How sure a clip's label is (:meth:`model_core.model.head.LabelHead.assess`).
+
+    Attributes
+    ----------
+    label_set : list of str or None
+        The prediction set, most probable first; None for a head without calibrated sets.
+    reasons : list of str
+        Why the label is unsure, in plain words; empty when it is not.
+    novelty, novelty_limit : float or None
+        How far the clip lies from the training clips, and the head's limit.
+    """
+
+    label_set: list[str] | None
+    reasons: list[str]
+    novelty: float | None
+    novelty_limit: float | None
+
+    @property
+    def unsure(self) -> bool:
+        return bool(self.reasons)
+
+
 def unsure_reasons(labels: list[str], novelty: float | None, threshold: float | None) -> list[str]:
     """Why a label must be shown as uncertain; empty when it need not.
 

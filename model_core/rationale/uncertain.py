@@ -15,7 +15,7 @@ def unsure_sentence(label_set: list[str], reasons: list[str]) -> str:
 
 
 def with_assessment(result: AnalysisResult, assessment, coverage: float) -> AnalysisResult:
-    """Record ``assessment`` (:class:`model_core.model.head.Assessment`) in ``result``: its
+    """Record ``assessment`` (:class:`model_core.model.uncertainty.Assessment`) in ``result``: its
     label set and uncertainty and, when unsure and a rationale was written, a first
     sentence saying so (the citations' character spans move with the text)."""
     result.label_set = list(assessment.label_set) if assessment.label_set else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model_core.model.head import Assessment
+from model_core.model.uncertainty import Assessment
 from model_core.rationale.uncertain import with_assessment
 from model_core.result import AnalysisResult
 
