@@ -50,9 +50,12 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def fit_temperature(
-    logits: np.ndarray, truth: np.ndarray, groups: np.ndarray | None = None
+    logits: np.ndarray,
+    truth: np.ndarray,
+    groups: np.ndarray | None = None,
+    grid: np.ndarray = TEMPERATURES,
 ) -> float:
-    """The temperature minimising held-out negative log-likelihood.
+    """The temperature of ``grid`` minimising held-out negative log-likelihood.
 
     ``groups`` (n,), when given, weights each group (a held-out corpus) equally, so a big
     corpus does not set the temperature for all.
@@ -61,7 +64,7 @@ def fit_temperature(
     truth = np.asarray(truth, dtype=int)
     weights = _group_weights(groups, len(truth))
     best, best_nll = 1.0, np.inf
-    for temperature in TEMPERATURES:
+    for temperature in grid:
         log_p = np.log(np.maximum(softmax(logits / temperature), 1e-300))
         nll = -(weights * log_p[np.arange(len(truth)), truth]).sum()
         if nll < best_nll:

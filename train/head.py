@@ -328,16 +328,11 @@ def fit_label_head(
 
 
 def fit_temperature(logits: np.ndarray, truth_index: np.ndarray) -> float:
-    """The temperature that minimises the negative log-likelihood of held-out logits."""
-    best, best_nll = 1.0, np.inf
-    for temperature in TEMPERATURES:
-        scaled = logits / temperature
-        top = scaled.max(axis=1, keepdims=True)
-        log_p = scaled - top - np.log(np.exp(scaled - top).sum(axis=1, keepdims=True))
-        nll = -log_p[np.arange(len(truth_index)), truth_index].mean()
-        if nll < best_nll:
-            best, best_nll = float(temperature), nll
-    return best
+    """The temperature of :data:`TEMPERATURES` that minimises the negative log-likelihood of
+    held-out logits (:func:`train.calibration.fit_temperature` on the head's own grid)."""
+    from train.calibration import fit_temperature as fit
+
+    return fit(logits, truth_index, grid=TEMPERATURES)
 
 
 def crossval_head(
