@@ -1,11 +1,10 @@
 """Emotion label sets, their synonyms, and reading a label off a model's answer.
 
-A model (or a teacher) may say "furious" where the label set says "angry". The table
-below maps words to canonical emotions; a word maps to a label of the configured set
-only when that emotion is in the set (an exact label always wins, so a set that has
-"frustrated" keeps it apart from "angry").
-
-The synonyms are listed in :data:`SYNONYMS` (and in the README's table).
+A model (or a teacher) may say "furious" where the label set says "angry". The emotion
+table (:data:`model_core.emotions.EMOTIONS`, also the README's synonym table) maps words to
+canonical emotions; a word maps to a label of the configured set only when that emotion is
+in the set (an exact label always wins, so a set that has "frustrated" keeps it apart from
+"angry").
 """
 
 from __future__ import annotations
@@ -13,89 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DEFAULT_LABELS = ("neutral", "happy", "sad", "angry")
+from model_core.emotions import canonical
 
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "neutral": (
-        "neutral",
-        "calm",
-        "flat",
-        "composed",
-        "indifferent",
-        "matter-of-fact",
-        "unemotional",
-        "no emotion",
-    ),
-    "happy": (
-        "happy",
-        "happiness",
-        "joy",
-        "joyful",
-        "excited",
-        "excitement",
-        "glad",
-        "cheerful",
-        "delighted",
-        "pleased",
-        "amused",
-        "elated",
-        "enthusiastic",
-    ),
-    "sad": (
-        "sad",
-        "sadness",
-        "unhappy",
-        "sorrow",
-        "sorrowful",
-        "depressed",
-        "down",
-        "melancholy",
-        "grief",
-        "gloomy",
-        "dejected",
-        "disappointed",
-    ),
-    "angry": (
-        "angry",
-        "anger",
-        "furious",
-        "mad",
-        "frustrated",
-        "frustration",
-        "irritated",
-        "annoyed",
-        "irate",
-        "enraged",
-        "hostile",
-        "outraged",
-    ),
-    "fear": (
-        "fear",
-        "fearful",
-        "afraid",
-        "scared",
-        "anxious",
-        "nervous",
-        "frightened",
-        "terrified",
-        "worried",
-    ),
-    "disgust": ("disgust", "disgusted", "repulsed", "revolted"),
-    "surprise": ("surprise", "surprised", "astonished", "amazed", "shocked", "startled"),
-}
-# Label names used by common corpora, mapped to the canonical emotion.
-ALIASES = {
-    "joy": "happy",
-    "sadness": "sad",
-    "anger": "angry",
-    "neu": "neutral",
-    "hap": "happy",
-    "ang": "angry",
-    "exc": "happy",
-    "fea": "fear",
-    "dis": "disgust",
-    "sur": "surprise",
-}
+DEFAULT_LABELS = ("neutral", "happy", "sad", "angry")
 
 LABEL_LINE = re.compile(
     r"^\s*(?:emotion|label|answer)\s*[:=-]\s*(.+)$", re.IGNORECASE | re.MULTILINE
@@ -105,17 +24,6 @@ REASON_PREFIX = re.compile(
 )
 MAX_LABEL_WORDS = 3  # "Very angry." is a label line; a longer first sentence is rationale
 WORD = re.compile(r"[a-z][a-z'-]*")
-
-
-def canonical(word: str) -> str | None:
-    """The canonical emotion a word names, or None."""
-    word = word.lower().strip()
-    if word in ALIASES:
-        return ALIASES[word]
-    for emotion, words in SYNONYMS.items():
-        if word in words:
-            return emotion
-    return None
 
 
 def to_label(word: str, labels: tuple[str, ...] | list[str]) -> str | None:

@@ -26,6 +26,7 @@ import random
 
 from model_core.cues.catalog import BY_NAME, CITABLE, MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
+from model_core.emotions import canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, cue_stance
@@ -43,7 +44,6 @@ EDGE_WORDS = frozenset(
     )
 )
 SIZED = ("f0_mean", "f0_range", "intensity_mean", "articulation_rate", "pause_ratio")
-NEGATIVE_LABELS = ("sad", "angry", "fear", "disgust", "boredom")
 
 LEADS = (
     "{Evidence}, which points to {label}.",
@@ -210,13 +210,14 @@ def choose_quote(
         return None
     spans = marked_spans(cues)
     lead = marked_spans({n: cues[n] for n in evidence or [] if n in cues})
-    negative = any(label.lower().startswith(n[:3]) for n in NEGATIVE_LABELS)
+    emotion = emotion_for(label)
+    negative = emotion is not None and emotion.negative
     best, best_score = None, 0.0
     for index, word in enumerate(words):
         score = 0.0
         # A word of the other valence ("love" for sad) is no evidence for the label.
         if is_emotional(word["word"]) and (
-            label == "neutral" or (valence(word["word"]) < 0) == negative
+            canonical(label) == "neutral" or (valence(word["word"]) < 0) == negative
         ):
             score += 2.0
         timed = word.get("end", 0) > word.get("start", 0)
@@ -325,7 +326,7 @@ def compose_rationale(
     words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
     fmt = {"label": label, "Label": label[:1].upper() + label[1:]}
     favour, against, hedged = _evidence(label, cues)
-    neutral = profile_for(label) is not None and profile_for(label).label == "neutral"
+    neutral = canonical(label) == "neutral"
     sentences: list[str] = []
 
     measured = any(cues.get(n, {}).get("z") is not None for n in CITABLE)

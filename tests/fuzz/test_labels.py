@@ -5,14 +5,15 @@ from __future__ import annotations
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from model_core.model.labels import LABEL_LINE, SYNONYMS, first_label, parse_answer, to_label
+from model_core.emotions import EMOTIONS
+from model_core.model.labels import LABEL_LINE, first_label, parse_answer, to_label
 from model_core.model.prompts import label_answer, reason_answer
 from tests.fuzz.strategies import SOME_TEXT, fuzz
 
 # Label names as label sets spell them: the canonical emotions and other plain words.
 LABEL_WORD = st.from_regex(r"[a-z](?:[a-z'-]{0,10}[a-z])?", fullmatch=True)
 LABEL_SETS = st.lists(
-    st.sampled_from(sorted(SYNONYMS)) | LABEL_WORD, min_size=1, max_size=8, unique=True
+    st.sampled_from(sorted(EMOTIONS)) | LABEL_WORD, min_size=1, max_size=8, unique=True
 )
 ANY_LABELS = st.lists(SOME_TEXT, min_size=1, max_size=5, unique=True)
 

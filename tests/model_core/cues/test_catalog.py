@@ -9,13 +9,13 @@ from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE, UNMEASURED_SENSES
 from model_core.cues.profiles import (
     DOWN,
     EXPECTATIONS,
-    PROFILES,
     TYPICAL,
     UP,
     expectation,
     profile_for,
 )
 from model_core.cues.summary import Cue
+from model_core.emotions import EMOTIONS
 from model_core.grounding import CONTRADICTED, SUPPORTED, ground
 from model_core.grounding.lexicon import PATTERNS
 from tests.model_core.grounding.cases import CUE_NAMES, cues
@@ -98,7 +98,7 @@ def test_descriptor_words_come_from_the_catalog():
 
 
 def test_profiles_use_known_cues_and_directions_with_their_sources():
-    for profile in PROFILES.values():
+    for profile in (e for e in EMOTIONS.values() if e.expected is not None):
         assert profile.sources
         for name, direction in profile.expected.items():
             assert name in BY_NAME and direction in EXPECTATIONS
@@ -118,13 +118,17 @@ def test_profiles_use_known_cues_and_directions_with_their_sources():
         ("disgust", "f0_mean", DOWN),
         ("boredom", "f0_range", DOWN),
         ("happy", "hnr", "none"),
+        ("calm", "f0_range", TYPICAL),  # RAVDESS's calm reads neutral's profile
+        ("frustration", "intensity_mean", UP),  # a synonym of angry
+        ("bored", "f0_mean", DOWN),
+        ("love", "speech_rate", DOWN),  # tenderness
     ],
 )
 def test_expectations(label, cue, expected):
     assert expectation(label, cue) == expected
 
 
-@pytest.mark.parametrize("label", ["calm", "surprise", "surprised", "frustration", "xyz"])
+@pytest.mark.parametrize("label", ["surprise", "surprised", "startled", "other", "xyz"])
 def test_labels_without_a_profile_say_so(label):
     assert profile_for(label) is None
     assert expectation(label, "f0_mean") == "none"

@@ -160,7 +160,9 @@ CASES = [
     ),
     # --- no expectation, no profile, unmeasurable ------------------------------------------
     ("The voice is breathy.", "angry", {"hnr": -1.5}, [("voice: breathy", NEUTRAL, SUPPORT)]),
-    ("The voice is loud.", "calm", LOUD, [("loudness: loud", NEUTRAL, SUPPORT)]),
+    ("The voice is loud.", "contempt", LOUD, [("loudness: loud", NEUTRAL, SUPPORT)]),
+    # calm reads neutral's profile (the emotion table): a loud voice speaks against it
+    ("The voice is loud.", "calm", LOUD, [("loudness: loud", AGAINST, SUPPORT)]),
     ("The voice is loud.", "surprise", LOUD, [("loudness: loud", NEUTRAL, SUPPORT)]),
     ("The pitch is high.", "fear", HIGH, [("pitch: high", FOR, SUPPORT)]),
     (
