@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from emostudio.cli.common import report_error
-
-SHOWN = ("f0_mean", "f0_range", "intensity_mean", "articulation_rate", "pause_ratio", "hnr")
+from emostudio.store.course import SHOWN_IN_TABLE as SHOWN
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -28,12 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
-from emostudio.store.course import CUES, UNITS
+from emostudio.store.course import CUES, SHOWN_IN_PLOT, UNITS
 from emostudio.store.database import StoreError
 from emostudio.store.dates import checked_date
 from emostudio.store.spreadsheet import spreadsheet_row
 
-SHOWN = ("f0_mean", "intensity_mean", "articulation_rate")
 COLOURS = ("#2f6fb0", "#d07a1f", "#3a9a4a", "#b03a8c", "#7a5ab0", "#8c8c2a")
 FIXED_COLUMNS = ("recorded", "date source", "recording", "model", "human")
 
@@ -92,7 +91,9 @@ class SpeakerCourseDialog(QDialog):
             item = QListWidgetItem(f"{cue} ({UNITS[cue]})")
             item.setData(Qt.ItemDataRole.UserRole, cue)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if cue in SHOWN else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if cue in SHOWN_IN_PLOT else Qt.CheckState.Unchecked
+            )
             self.cues.addItem(item)
         self.cues.itemChanged.connect(self._draw)
         self.fixed = QCheckBox("fix the baseline to")

@@ -20,6 +20,9 @@ from model_core.cues.catalog import CATALOG
 
 CUES = tuple(spec.name for spec in CATALOG)
 UNITS = {spec.name: spec.unit for spec in CATALOG}
+# Shown by default (the catalog's ``shown``): in a speaker's table, and also in the plot.
+SHOWN_IN_TABLE = tuple(spec.name for spec in CATALOG if spec.shown)
+SHOWN_IN_PLOT = tuple(spec.name for spec in CATALOG if spec.shown == "plot")
 
 
 @dataclass

@@ -34,39 +34,18 @@ research use, build the speaker's baseline from their own recordings.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from model_core.acoustics.pitch import hz_to_semitones
+from model_core.cues.catalog import CATALOG
+from model_core.cues.norms import NORMS, NORMS_FILE, load_norms
 
-# Cues scored in semitones relative to the baseline's F0 reference.
-F0_LEVEL_CUES = ("f0_mean", "f0_median")
-NORMS_FILE = Path(__file__).with_name("population_norms.json")
-
-
-def load_norms(path: Path = NORMS_FILE) -> dict:
-    """The measured population norms (``emostudio-train norms`` wrote them).
-
-    Raises
-    ------
-    ValueError
-        When the file lacks a part the population baseline needs.
-    """
-    data = json.loads(Path(path).read_text())
-    for key in ("f0_reference_hz", "f0_level_sd_st", "stats", "counts", "corpora"):
-        if key not in data:
-            raise ValueError(f"{path}: the population norms lack {key!r}")
-    for sex in ("female", "male", "unknown"):
-        if sex not in data["f0_reference_hz"] or sex not in data["f0_level_sd_st"]:
-            raise ValueError(f"{path}: the population norms lack the F0 of sex {sex!r}")
-    return data
+__all__ = ["NORMS_FILE", "POPULATION_STATS", "CueStat", "SpeakerBaseline", "load_norms"]
 
 
-NORMS = load_norms()
 F0_REFERENCE_HZ = {
     "female": NORMS["f0_reference_hz"]["female"],
     "male": NORMS["f0_reference_hz"]["male"],
@@ -77,10 +56,12 @@ F0_LEVEL_SD_ST = {
     "male": NORMS["f0_level_sd_st"]["male"],
     None: NORMS["f0_level_sd_st"]["unknown"],
 }
-# cue -> (mean, sd) in the cue's scoring unit; F0 level cues are filled in per sex.
+# cue -> (mean, sd) in the cue's scoring unit (the catalog's priors); the semitone (F0
+# level) cues are filled in per sex.
 POPULATION_STATS: dict[str, tuple[float, float]] = {
-    name: (float(mean), float(sd)) for name, (mean, sd) in NORMS["stats"].items()
+    spec.name: prior for spec in CATALOG if (prior := spec.population_prior) is not None
 }
+F0_LEVEL_CUES = tuple(spec.name for spec in CATALOG if spec.semitones)
 MIN_RECORDINGS_FOR_OWN_SD = 3  # fewer: the speaker's own mean, the population spread
 MIN_SD_FRACTION = 0.5  # a speaker's SD is never below half the population's
 

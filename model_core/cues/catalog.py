@@ -3,8 +3,16 @@
 Everything that speaks of a cue reads this table: the cue summary's labels, the one-line
 descriptor, the grounding module's mapping from a claim ("loudness: loud") to the cue
 that checks it, the rationale composer's phrases, the GUI's choice of plot and the CLI.
-What each emotion *expects* of each cue lives beside it, in
-:mod:`model_core.cues.profiles`.
+What each emotion *expects* of each cue lives with the emotions, in
+:mod:`model_core.emotions`.
+
+Every per-cue fact is a field of its :class:`CueSpec`: the function that measures it
+(``measure``), what that measure is (``basis``, the words the app says rest on it), its
+scoring scale (``semitones``), its population prior (measured, in
+``population_norms.json``; ``prior`` overrides), its ``group``, whether the composer sizes it
+(``sized``), whether the one-line descriptor names it (``described``) and where it is shown
+by default (``shown``). Adding a cue means adding one entry here (docs/ARCHITECTURE.md,
+"Add a cue").
 
 A cue that rationales may cite has an ``aspect`` and the sense values the grounding
 lexicon gives its two directions (``up``/``down``: "high"/"low" for pitch). Its
@@ -17,7 +25,19 @@ test_catalog.py`` grounds every phrase back to its cue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from model_core.cues import measure as measuring
+from model_core.cues.norms import NORMS
+
+if TYPE_CHECKING:
+    from model_core.acoustics.analysis import AcousticAnalysis
+    from model_core.cues.baseline import SpeakerBaseline
+    from model_core.cues.measure import Measurement
+
+    Measure = Callable[[AcousticAnalysis, SpeakerBaseline], Measurement]
 
 UP, DOWN = +1, -1
 MARKED_LEVELS = ("very low", "low", "high", "very high")
@@ -52,6 +72,26 @@ class CueSpec:
         A phrase that grounds as supported while the cue is not raised (|z| < 1 upward).
     hedged : dict
         Direction (+1/-1) -> a phrase for a slight move (0.5 <= |z| < 1).
+    measure : callable
+        ``(AcousticAnalysis, SpeakerBaseline) -> Measurement``: measures the cue on a clip.
+    basis : str
+        What is measured, in one line: the measure behind the cue's words.
+    group : str
+        ``pitch``, ``loudness``, ``tempo``, ``perturbation`` (cues heard as one unsteady
+        voice, sharing their words) or ``voice``.
+    semitones : bool
+        Scored in semitones re the baseline's F0 reference (the F0 level cues); the raw
+        value otherwise.
+    prior : tuple of float or None
+        (mean, SD) of the population prior in the scoring unit; None: the measured norms
+        (``population_norms.json``), or per sex for the semitone cues.
+    sized : bool
+        The composer says how far it lies from the baseline ("about 4 semitones above").
+    described : bool
+        The one-line descriptor names it after the pitch words.
+    shown : str
+        Shown by default: ``plot`` (the speaker's course plot and table), ``table`` (the
+        table only) or ``""``.
     """
 
     name: str
@@ -65,6 +105,22 @@ class CueSpec:
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     typical: str | None = None
     hedged: dict[int, str] = field(default_factory=dict)
+    measure: Measure | None = None
+    basis: str = ""
+    group: str = ""
+    semitones: bool = False
+    prior: tuple[float, float] | None = None
+    sized: bool = False
+    described: bool = False
+    shown: str = ""
+
+    @property
+    def population_prior(self) -> tuple[float, float] | None:
+        """(mean, SD) of the population prior; None for the per-sex semitone cues."""
+        if self.prior is not None:
+            return self.prior
+        measured = NORMS["stats"].get(self.name)
+        return (float(measured[0]), float(measured[1])) if measured else None
 
     @property
     def citable(self) -> bool:
@@ -113,8 +169,23 @@ CATALOG: tuple[CueSpec, ...] = (
         },
         typical="the pitch is not raised",
         hedged={UP: "the pitch is slightly raised", DOWN: "the pitch is slightly lowered"},
+        measure=measuring.f0_mean,
+        group="pitch",
+        semitones=True,
+        sized=True,
+        shown="plot",
+        basis="mean F0 of the voiced frames (Praat Sound: To Pitch (ac)...)",
     ),
-    CueSpec("f0_median", "F0 median", "Hz", "pitch"),
+    CueSpec(
+        "f0_median",
+        "F0 median",
+        "Hz",
+        "pitch",
+        measure=measuring.f0_median,
+        basis="median F0 of the voiced frames (Praat Sound: To Pitch (ac)...)",
+        group="pitch",
+        semitones=True,
+    ),
     CueSpec(
         "f0_range",
         "F0 range",
@@ -132,6 +203,11 @@ CATALOG: tuple[CueSpec, ...] = (
         },
         typical="the intonation is not varied",
         hedged={UP: "the intonation is slightly varied", DOWN: "the intonation is slightly flat"},
+        measure=measuring.f0_range,
+        group="pitch",
+        sized=True,
+        shown="table",
+        basis="5th-95th percentile range of voiced F0, in semitones",
     ),
     CueSpec(
         "f0_final_slope",
@@ -147,6 +223,9 @@ CATALOG: tuple[CueSpec, ...] = (
             "low": ("the pitch falls at the end", "the utterance ends on a fall"),
             "very low": ("the pitch falls at the end", "the utterance ends on a fall"),
         },
+        measure=measuring.f0_final_slope,
+        group="pitch",
+        basis="Theil-Sen slope of F0 over the last 300 ms of the last voiced stretch",
     ),
     CueSpec(
         "intensity_mean",
@@ -165,6 +244,12 @@ CATALOG: tuple[CueSpec, ...] = (
         },
         typical="the voice is not loud",
         hedged={UP: "the voice is slightly louder", DOWN: "the voice is slightly quieter"},
+        measure=measuring.intensity_mean,
+        group="loudness",
+        sized=True,
+        described=True,
+        shown="plot",
+        basis="mean intensity of the sounding frames (Praat Sound: To Intensity...)",
     ),
     CueSpec(
         "intensity_range",
@@ -176,6 +261,10 @@ CATALOG: tuple[CueSpec, ...] = (
             "high": "uneven loudness",
             "very low": "very even loudness",
         },
+        measure=measuring.intensity_range,
+        group="loudness",
+        described=True,
+        basis="5th-95th percentile range of intensity over the sounding frames",
     ),
     CueSpec(
         "articulation_rate",
@@ -194,8 +283,22 @@ CATALOG: tuple[CueSpec, ...] = (
         },
         typical="the pace is not hurried",
         hedged={UP: "the pace is a little fast", DOWN: "the pace is a little slow"},
+        measure=measuring.articulation_rate,
+        group="tempo",
+        sized=True,
+        described=True,
+        shown="plot",
+        basis="syllable nuclei (de Jong & Wempe 2009) per second of phonation",
     ),
-    CueSpec("speech_rate", "speech rate", "syll/s", "waveform"),
+    CueSpec(
+        "speech_rate",
+        "speech rate",
+        "syll/s",
+        "waveform",
+        measure=measuring.speech_rate,
+        basis="syllable nuclei (de Jong & Wempe 2009) per second of the whole clip",
+        group="tempo",
+    ),
     CueSpec(
         "pause_ratio",
         "pause ratio",
@@ -211,6 +314,12 @@ CATALOG: tuple[CueSpec, ...] = (
             "low": ("the speech is fluent",),
             "very low": ("the speech is fluent",),
         },
+        measure=measuring.pause_ratio,
+        group="tempo",
+        sized=True,
+        described=True,
+        shown="table",
+        basis="share of the clip in silent pauses (Praat Sound: To TextGrid (silences)...)",
     ),
     CueSpec(
         "jitter",
@@ -225,6 +334,10 @@ CATALOG: tuple[CueSpec, ...] = (
             "high": "irregular voicing (jitter)",
         },
         phrases=VOICING_PHRASES,
+        measure=measuring.jitter,
+        group="perturbation",
+        described=True,
+        basis="local jitter of running speech (Praat PointProcess: Get jitter (local)...)",
     ),
     CueSpec(
         "shimmer",
@@ -239,6 +352,10 @@ CATALOG: tuple[CueSpec, ...] = (
             "high": "unsteady amplitude (shimmer)",
         },
         phrases=VOICING_PHRASES,
+        measure=measuring.shimmer,
+        group="perturbation",
+        described=True,
+        basis="local shimmer of running speech (Praat Get shimmer (local)...)",
     ),
     CueSpec(
         "hnr",
@@ -258,6 +375,11 @@ CATALOG: tuple[CueSpec, ...] = (
             "low": ("the voice is breathy",),
             "very low": ("the voice is breathy",),
         },
+        measure=measuring.hnr,
+        group="voice",
+        described=True,
+        shown="table",
+        basis="mean harmonics-to-noise ratio of the voiced frames (Praat Harmonicity, Boersma 1993)",
     ),
 )
 

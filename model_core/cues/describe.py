@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model_core.cues.catalog import BY_NAME
+from model_core.cues.catalog import BY_NAME, CATALOG
 
 if TYPE_CHECKING:
     from model_core.cues.summary import Cue
 
 TYPICAL = "typical pitch, loudness and rate"
 
-# The cues named in the descriptor, in the order they are named after the pitch words.
-NAMED_AFTER_PITCH = (
-    "intensity_mean",
-    "intensity_range",
-    "articulation_rate",
-    "pause_ratio",
-    "jitter",
-    "shimmer",
-    "hnr",
-)
+# The cues named in the descriptor after the pitch words, in catalog order.
+NAMED_AFTER_PITCH = tuple(spec.name for spec in CATALOG if spec.described)
 
 
 def _word(cues: dict[str, Cue], name: str) -> str | None:

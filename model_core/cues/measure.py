@@ -1,6 +1,7 @@
 """Raw cue values and their 'most expressed' frames, from an AcousticAnalysis.
 
-Each measurement function returns the raw value (in the unit users read), the
+Each function measures one cue (the catalog names it as the cue's ``measure``) and returns
+the raw value (in the unit users read), the
 value on the scale the baseline scores (semitones for F0 levels, the raw value
 otherwise) and a frame-wise score whose top frames are where the cue shows most.
 """
@@ -8,13 +9,16 @@ otherwise) and a frame-wise score whose top frames are where the cue shows most.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model_core.acoustics.analysis import AcousticAnalysis
 from model_core.acoustics.pitch import hz_to_semitones
-from model_core.cues.baseline import SpeakerBaseline
 from model_core.cues.spans import Span
+
+if TYPE_CHECKING:
+    from model_core.cues.baseline import SpeakerBaseline
 
 MIN_VOICED_FRAMES = 10  # fewer voiced frames (100 ms): pitch cues are not measurable
 FINAL_STRETCH = 0.3  # s of the last voiced stretch used for the final slope
@@ -47,26 +51,32 @@ def _voiced_semitones(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> 
     return hz_to_semitones(analysis.pitch.values, baseline.f0_reference_hz)
 
 
-def f0_level(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> list[Measurement]:
-    """F0 mean and median (Hz; scored in semitones re the baseline reference)."""
+def _f0_level(
+    name: str, analysis: AcousticAnalysis, baseline: SpeakerBaseline, statistic
+) -> Measurement:
     f0 = analysis.pitch.values
     voiced = f0[np.isfinite(f0)]
-    st = _voiced_semitones(analysis, baseline)
-    enough = voiced.size >= MIN_VOICED_FRAMES
-    mean = float(voiced.mean()) if enough else np.nan
-    median = float(np.median(voiced)) if enough else np.nan
-    return [
-        Measurement(
-            name,
-            value,
-            "Hz",
-            float(hz_to_semitones(value, baseline.f0_reference_hz)),
-            analysis.pitch.times,
-            st,
-            detail=(("semitones", float(hz_to_semitones(value, baseline.f0_reference_hz))),),
-        )
-        for name, value in (("f0_mean", mean), ("f0_median", median))
-    ]
+    value = float(statistic(voiced)) if voiced.size >= MIN_VOICED_FRAMES else np.nan
+    semitones = float(hz_to_semitones(value, baseline.f0_reference_hz))
+    return Measurement(
+        name,
+        value,
+        "Hz",
+        semitones,
+        analysis.pitch.times,
+        _voiced_semitones(analysis, baseline),
+        detail=(("semitones", semitones),),
+    )
+
+
+def f0_mean(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Mean voiced F0 (Hz; scored in semitones re the baseline's reference)."""
+    return _f0_level("f0_mean", analysis, baseline, np.mean)
+
+
+def f0_median(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Median voiced F0 (Hz; scored in semitones re the baseline's reference)."""
+    return _f0_level("f0_median", analysis, baseline, np.median)
 
 
 def f0_range(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
@@ -116,97 +126,125 @@ def _sounding(analysis: AcousticAnalysis) -> tuple[np.ndarray, np.ndarray]:
     return analysis.intensity.times, db
 
 
-def intensity_cues(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> list[Measurement]:
-    """Mean and 5th-95th percentile range of intensity over sounding frames (dB)."""
+def _sounding_db(analysis: AcousticAnalysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(times, dB with NaN off the sounding frames, the finite dB values)."""
     times, db = _sounding(analysis)
-    finite = db[np.isfinite(db)]
+    return times, db, db[np.isfinite(db)]
+
+
+def intensity_mean(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Mean intensity over sounding frames (dB)."""
+    times, db, finite = _sounding_db(analysis)
     if finite.size < MIN_VOICED_FRAMES:
-        return [
-            Measurement("intensity_mean", np.nan, "dB", np.nan),
-            Measurement("intensity_range", np.nan, "dB", np.nan),
-        ]
+        return Measurement("intensity_mean", np.nan, "dB", np.nan)
     mean = float(finite.mean())
+    return Measurement("intensity_mean", mean, "dB", mean, times, db)
+
+
+def intensity_range(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """5th-95th percentile range of intensity over sounding frames (dB)."""
+    times, db, finite = _sounding_db(analysis)
+    if finite.size < MIN_VOICED_FRAMES:
+        return Measurement("intensity_range", np.nan, "dB", np.nan)
     low, high = np.percentile(finite, RANGE_PERCENTILES)
-    return [
-        Measurement("intensity_mean", mean, "dB", mean, times, db),
-        Measurement(
-            "intensity_range",
-            float(high - low),
-            "dB",
-            float(high - low),
-            times,
-            np.abs(db - np.median(finite)),
-            signed=False,
-        ),
-    ]
+    return Measurement(
+        "intensity_range",
+        float(high - low),
+        "dB",
+        float(high - low),
+        times,
+        np.abs(db - np.median(finite)),
+        signed=False,
+    )
 
 
-def rate_cues(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> list[Measurement]:
-    """Articulation rate, speech rate (syllables/s) and pause ratio."""
-    rate = analysis.rate
+def _local_rate(analysis: AcousticAnalysis) -> tuple[np.ndarray, np.ndarray]:
+    """(times, syllables per second in a 1-s window around each sounding frame)."""
     times, db = _sounding(analysis)
-    nuclei = rate.nuclei
+    nuclei = analysis.rate.nuclei
     half = LOCAL_RATE_WINDOW / 2
     counts = np.searchsorted(nuclei, times + half) - np.searchsorted(nuclei, times - half)
-    local_rate = np.where(np.isfinite(db), counts / LOCAL_RATE_WINDOW, np.nan)
+    return times, np.where(np.isfinite(db), counts / LOCAL_RATE_WINDOW, np.nan)
+
+
+def articulation_rate(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Syllables per second of phonation time (pauses left out)."""
+    rate = analysis.rate
+    times, local = _local_rate(analysis)
+    return Measurement(
+        "articulation_rate",
+        rate.articulation_rate,
+        "syll/s",
+        rate.articulation_rate,
+        times,
+        local,
+        detail=(("syllables", rate.n_syllables),),
+    )
+
+
+def speech_rate(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Syllables per second of the whole clip (pauses included)."""
+    rate = analysis.rate
+    times, local = _local_rate(analysis)
+    return Measurement("speech_rate", rate.speech_rate, "syll/s", rate.speech_rate, times, local)
+
+
+def pause_ratio(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Share of the clip spent in pauses; located at the three longest pauses."""
+    rate = analysis.rate
     longest_pauses = tuple(sorted(sorted(rate.pauses, key=lambda p: p[0] - p[1])[:3]))
-    return [
-        Measurement(
-            "articulation_rate",
-            rate.articulation_rate,
-            "syll/s",
-            rate.articulation_rate,
-            times,
-            local_rate,
-            detail=(("syllables", rate.n_syllables),),
-        ),
-        Measurement("speech_rate", rate.speech_rate, "syll/s", rate.speech_rate, times, local_rate),
-        Measurement(
-            "pause_ratio",
-            rate.pause_ratio,
-            "ratio",
-            rate.pause_ratio,
-            spans=longest_pauses,
-            detail=(("pauses", len(rate.pauses)),),
-        ),
-    ]
+    return Measurement(
+        "pause_ratio",
+        rate.pause_ratio,
+        "ratio",
+        rate.pause_ratio,
+        spans=longest_pauses,
+        detail=(("pauses", len(rate.pauses)),),
+    )
 
 
-def voice_cues(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> list[Measurement]:
-    """Jitter and shimmer (%) and HNR (dB); located where HNR is lowest (or highest)."""
+def _too_few_voiced(analysis: AcousticAnalysis) -> bool:
+    return np.count_nonzero(np.isfinite(analysis.pitch.values)) < MIN_VOICED_FRAMES
+
+
+def jitter(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Local jitter (%); located where HNR is lowest."""
     voice = analysis.voice
-    hnr = voice.hnr
-    worst = -hnr.values
-    if np.count_nonzero(np.isfinite(analysis.pitch.values)) < MIN_VOICED_FRAMES:
-        return [
-            Measurement(name, np.nan, unit, np.nan)
-            for name, unit in (("jitter", "%"), ("shimmer", "%"), ("hnr", "dB"))
-        ]
-    return [
-        Measurement(
-            "jitter",
-            voice.jitter_local,
-            "%",
-            voice.jitter_local,
-            hnr.times,
-            worst,
-            signed=False,
-            detail=(("pulses", voice.n_pulses),),
-        ),
-        Measurement(
-            "shimmer", voice.shimmer_local, "%", voice.shimmer_local, hnr.times, worst, signed=False
-        ),
-        Measurement("hnr", voice.hnr_mean, "dB", voice.hnr_mean, hnr.times, hnr.values),
-    ]
+    if _too_few_voiced(analysis):
+        return Measurement("jitter", np.nan, "%", np.nan)
+    return Measurement(
+        "jitter",
+        voice.jitter_local,
+        "%",
+        voice.jitter_local,
+        voice.hnr.times,
+        -voice.hnr.values,
+        signed=False,
+        detail=(("pulses", voice.n_pulses),),
+    )
 
 
-def measure_all(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> list[Measurement]:
-    """Every cue, in display order."""
-    return [
-        *f0_level(analysis, baseline),
-        f0_range(analysis, baseline),
-        f0_final_slope(analysis, baseline),
-        *intensity_cues(analysis, baseline),
-        *rate_cues(analysis, baseline),
-        *voice_cues(analysis, baseline),
-    ]
+def shimmer(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Local shimmer (%); located where HNR is lowest."""
+    voice = analysis.voice
+    if _too_few_voiced(analysis):
+        return Measurement("shimmer", np.nan, "%", np.nan)
+    return Measurement(
+        "shimmer",
+        voice.shimmer_local,
+        "%",
+        voice.shimmer_local,
+        voice.hnr.times,
+        -voice.hnr.values,
+        signed=False,
+    )
+
+
+def hnr(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
+    """Mean harmonics-to-noise ratio (dB); located where it is highest (or lowest)."""
+    voice = analysis.voice
+    if _too_few_voiced(analysis):
+        return Measurement("hnr", np.nan, "dB", np.nan)
+    return Measurement(
+        "hnr", voice.hnr_mean, "dB", voice.hnr_mean, voice.hnr.times, voice.hnr.values
+    )

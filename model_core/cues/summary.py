@@ -11,9 +11,9 @@ import numpy as np
 from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings, analyze_acoustics
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues.baseline import SpeakerBaseline
-from model_core.cues.catalog import CUE_LABELS
+from model_core.cues.catalog import CATALOG, CUE_LABELS
 from model_core.cues.describe import describe
-from model_core.cues.measure import Measurement, measure_all
+from model_core.cues.measure import Measurement
 from model_core.cues.spans import Span, top_spans
 
 LEVELS = ("very low", "low", "normal", "high", "very high")
@@ -161,7 +161,8 @@ def _cue_from(measurement: Measurement, baseline: SpeakerBaseline) -> Cue:
 def summarize(analysis: AcousticAnalysis, baseline: SpeakerBaseline | None = None) -> CueSummary:
     """Compare every cue of ``analysis`` with ``baseline`` (population priors if None)."""
     baseline = baseline or SpeakerBaseline.population()
-    cues = {m.name: _cue_from(m, baseline) for m in measure_all(analysis, baseline)}
+    measured = (spec.measure(analysis, baseline) for spec in CATALOG if spec.measure)
+    cues = {m.name: _cue_from(m, baseline) for m in measured}
     return CueSummary(
         cues, describe(cues), baseline, analysis.offset, analysis.offset + analysis.duration
     )

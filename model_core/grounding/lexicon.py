@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from model_core.cues.catalog import CATALOG
+
 
 @dataclass(frozen=True)
 class Sense:
@@ -192,6 +194,27 @@ PATTERNS: list[tuple[str, Sense]] = [
     ),
 ]
 
+
+def catalog_patterns(patterns: list[tuple[str, Sense]]) -> list[tuple[str, Sense]]:
+    """The catalog's own phrases, as patterns, for senses ``patterns`` has no words for.
+
+    A cue added to the catalog is citable in its own words without an edit here; the
+    senses written above keep their richer patterns (and their exact behaviour).
+    """
+    known = {sense for _, sense in patterns}
+    extra = []
+    for spec in CATALOG:
+        for level, phrases in spec.phrases.items():
+            value = spec.up if level in ("high", "very high") else spec.down
+            if spec.aspect is None or value is None or Sense(spec.aspect, value) in known:
+                continue
+            for phrase in phrases:
+                words = phrase.lower().removeprefix("the ").replace("very ", "")
+                extra.append((re.escape(words), Sense(spec.aspect, value)))
+    return extra
+
+
+PATTERNS += catalog_patterns(PATTERNS)
 COMPILED = [(re.compile(rf"\b(?:{pattern})\b"), sense) for pattern, sense in PATTERNS]
 
 NEGATORS = re.compile(

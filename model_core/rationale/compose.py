@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import random
 
-from model_core.cues.catalog import BY_NAME, CITABLE, MARKED_LEVELS
+from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE, MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.emotions import canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
@@ -34,7 +34,7 @@ from model_core.grounding.stance import AGAINST, FOR, cue_stance
 MAX_FOR, MAX_AGAINST = 3, 2
 CLOSE_PROBABILITY = 0.15  # a second label this close to the first is worth naming
 QUOTE_WORDS = 3  # the salient word with its neighbours
-VOICING = ("jitter", "shimmer")
+VOICING = tuple(spec.name for spec in CATALOG if spec.group == "perturbation")
 # Words a quote does not start or end on ("the drawer under" -> "drawer").
 EDGE_WORDS = frozenset(
     (
@@ -43,7 +43,7 @@ EDGE_WORDS = frozenset(
         *("our", "their", "its", "this", "that", "these", "those", "there"),
     )
 )
-SIZED = ("f0_mean", "f0_range", "intensity_mean", "articulation_rate", "pause_ratio")
+SIZED = tuple(spec.name for spec in CATALOG if spec.sized)
 
 LEADS = (
     "{Evidence}, which points to {label}.",

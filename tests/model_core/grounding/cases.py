@@ -23,20 +23,16 @@ def words(text: str = TRANSCRIPT, start: float = 0.2) -> list[dict]:
     ]
 
 
-CUE_NAMES = (
-    "f0_mean",
-    "f0_median",
-    "f0_range",
-    "f0_final_slope",
-    "intensity_mean",
-    "intensity_range",
-    "articulation_rate",
-    "speech_rate",
-    "pause_ratio",
-    "jitter",
-    "shimmer",
-    "hnr",
-)
+def _measured_cue_names() -> tuple[str, ...]:
+    """The cues the measuring code produces on a voiced 1-s tone, in its order."""
+    from model_core.acoustics.analysis import analyze_acoustics
+    from model_core.cues import summarize
+    from tests.helpers.signals import RATE, harmonic
+
+    return tuple(summarize(analyze_acoustics(harmonic(150.0, 1.0), RATE)).cues)
+
+
+CUE_NAMES = _measured_cue_names()  # from the measuring code, never a hand copy
 
 
 def cues(direction: str = "falling", pauses: int = 0, **z: float | None) -> dict[str, dict]:
