@@ -23,7 +23,8 @@ from model_core.devices import Placement, pick_placement
 from model_core.grounding import ground
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
-from model_core.model.head import VoiceStats, head_frames, utterance_features
+from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
+from model_core.model.head_features import clip_head_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
@@ -248,14 +249,24 @@ class Analyzer:
             raise ValueError(f"{self.model.config.name} has no label head: it needs no voice")
         if not clips:
             raise ValueError("a voice needs at least one recording")
-        rows = []
+        return VoiceStats.from_features(self.head_features(clips))
+
+    def head_features(self, clips: list[Clip], layer: int | None = None) -> np.ndarray:
+        """The label head's input for each clip, as served, shape (n, F).
+
+        The same vector training builds (:func:`~model_core.model.head_features.
+        clip_head_features`), in the model's Whisper context and the head's cue order
+        (the catalog's without a head). ``layer``: the Whisper layer to pool (default the
+        head's; a model without a head needs it).
+        """
+        rows = [np.zeros((0, 0))]
         for first in range(0, len(clips), VOICE_BATCH):  # bounded memory for long lists
             batch = clips[first : first + VOICE_BATCH]
             acoustics = [self._measure(clip) for clip in batch]
             samples, inputs = self._model_inputs(batch, acoustics)
-            whisper = self.model.whisper_states(inputs, head_only=True)
+            whisper = self.model.whisper_states(inputs, head_layer=layer, head_only=True)
             rows.append(self._head_features(samples, acoustics, whisper))
-        return VoiceStats.from_features(np.vstack(rows))
+        return np.vstack(rows[1:]) if len(rows) > 1 else rows[0]
 
     def _measure(self, clip: Clip) -> tuple[AcousticAnalysis, CueSummary]:
         """The clip's tracks and cues (against its baseline, else the analyzer's)."""
@@ -286,17 +297,17 @@ class Analyzer:
         probabilities = self.model.head.probabilities(features, voices)
         return probabilities, self.model.head.assess(features, probabilities, voices)
 
-    @staticmethod
-    def _head_features(samples, acoustics, whisper) -> np.ndarray:
+    def _head_features(self, samples, acoustics, whisper) -> np.ndarray:
         """(n, F) label-head features: pooled Whisper layer, eGeMAPS, cue values."""
         from model_core.acoustics.egemaps import egemaps_of_clips
 
         frames = head_frames(whisper[0])
         egemaps = egemaps_of_clips(samples, MODEL_SAMPLE_RATE)  # on every core
+        order = self.model.head.cue_order if self.model.head is not None else CUE_ORDER
         return np.vstack(
             [
-                utterance_features(f, e, summary.raw_values())
-                for f, e, (_, summary) in zip(frames, egemaps, acoustics, strict=True)
+                clip_head_features(f, s, summary, egemaps=e, cue_order=order)
+                for f, s, e, (_, summary) in zip(frames, samples, egemaps, acoustics, strict=True)
             ]
         )
 

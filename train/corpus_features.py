@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model_core.acoustics.egemaps import EGEMAPS_SIZE, egemaps_functionals
-from model_core.audio import MODEL_SAMPLE_RATE, AudioError, recording_from_array
-from model_core.model.head import CUE_ORDER, cue_vector, pooled_states
+from model_core.acoustics.egemaps import EGEMAPS_SIZE
+from model_core.audio import AudioError
+from model_core.model.head import CUE_ORDER, pooled_states
+from model_core.model.head_features import acoustic_features, measured_summary
 from train.datasets.example import Example
 from train.features import samples_of
 
@@ -89,13 +90,8 @@ def acoustic_block(samples: np.ndarray, name: str = "clip") -> np.ndarray:
     model_core.audio.AudioError
         For a clip the acoustic analysis refuses (too short, silent).
     """
-    from model_core.cues import analyze_clip
-
-    recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=name)
-    _, summary = analyze_clip(recording)
-    # The same vector as the head's own (utterance_features), without the Whisper block.
-    egemaps = np.asarray(egemaps_functionals(samples, MODEL_SAMPLE_RATE), dtype=np.float64)
-    return np.concatenate([egemaps, cue_vector(summary.raw_values())])
+    # The head's own acoustic block (the one serving builds), without the Whisper block.
+    return acoustic_features(samples, measured_summary(samples, name))
 
 
 def whisper_layer_stats(model, clips: list[np.ndarray]) -> list[np.ndarray]:

@@ -31,8 +31,8 @@ from model_core.model.head import (
     nan_mean_sd,
     pooled_states,
     relative_to_voice,
-    utterance_features,
 )
+from model_core.model.head_features import clip_head_features, measured_summary
 from train.datasets.example import Example
 from train.evaluate import ClassificationMetrics, classification_metrics
 from train.features import samples_of, whisper_context_key
@@ -124,9 +124,6 @@ def clip_features(example: Example, model, layer: int, cache: Path | None) -> np
     model_core.audio.AudioError
         For audio that cannot be decoded or analysed.
     """
-    from model_core.audio import recording_from_array
-    from model_core.cues import analyze_clip
-
     path = None
     if cache is not None:
         path = cache / f"{_key(example, model, layer)}.npy"
@@ -138,13 +135,12 @@ def clip_features(example: Example, model, layer: int, cache: Path | None) -> np
     if acoustic is not None:  # the eGeMAPS and cue block measured for the padded context
         features = np.concatenate([pooled_states(states), acoustic])
     else:
-        recording = recording_from_array(samples, MODEL_SAMPLE_RATE, name=str(example.audio))
         try:
-            _, summary = analyze_clip(recording)
+            summary = measured_summary(samples, str(example.audio))
         except AudioError as err:
             raise type(err)(example.audio, err.problem) from err
-        features = utterance_features(
-            states, egemaps_functionals(samples, MODEL_SAMPLE_RATE), summary.raw_values()
+        features = clip_head_features(
+            states, samples, summary, egemaps=egemaps_functionals(samples, MODEL_SAMPLE_RATE)
         )
     if path is not None:
         # Written under a temporary name and renamed: a killed run leaves no half file.

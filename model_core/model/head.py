@@ -112,31 +112,40 @@ def head_frames(inputs) -> list[np.ndarray]:
     return [frames[i][mask[i]].float().cpu().numpy() for i in range(n_clips)]
 
 
-def cue_vector(cues: dict) -> np.ndarray:
-    """The catalog's cues as raw values, shape (12,); NaN where a cue was not measured.
+def cue_vector(cues: dict, cue_order: tuple[str, ...] = CUE_ORDER) -> np.ndarray:
+    """The cues as raw values, shape (len(cue_order),); NaN where a cue was not measured.
 
-    ``cues`` maps a cue name to its raw value or to its ``CueSummary.to_dict()`` entry.
+    ``cues`` maps a cue name to its raw value or to its ``CueSummary.to_dict()`` entry;
+    ``cue_order`` is the head's (default: every catalog cue, in catalog order).
     """
     values = []
-    for name in CUE_ORDER:
+    for name in cue_order:
         entry = cues.get(name)
         value = entry.get("value") if isinstance(entry, dict) else entry
         values.append(np.nan if value is None else float(value))
     return np.asarray(values, dtype=np.float64)
 
 
-def utterance_features(whisper_frames: np.ndarray, egemaps: np.ndarray, cues: dict) -> np.ndarray:
+def utterance_features(
+    whisper_frames: np.ndarray,
+    egemaps: np.ndarray,
+    cues: dict,
+    cue_order: tuple[str, ...] = CUE_ORDER,
+) -> np.ndarray:
     """One clip's head input: pooled Whisper states, eGeMAPS, cue values (whisper block first).
+
+    Build it with :func:`model_core.model.head_features.clip_head_features`, which
+    training and serving share.
 
     Returns
     -------
     np.ndarray
-        Shape (2 d + 88 + 12,), float64; NaN where a value could not be measured.
+        Shape (2 d + 88 + len(cue_order),), float64; NaN where a value could not be measured.
     """
     egemaps = np.asarray(egemaps, dtype=np.float64)
     if egemaps.shape != (EGEMAPS_SIZE,):
         raise ValueError(f"egemaps must have shape ({EGEMAPS_SIZE},), got {egemaps.shape}")
-    return np.concatenate([pooled_states(whisper_frames), egemaps, cue_vector(cues)])
+    return np.concatenate([pooled_states(whisper_frames), egemaps, cue_vector(cues, cue_order)])
 
 
 @dataclass
@@ -226,10 +235,12 @@ class LabelHead:
     set_thresholds: dict[str, float] = field(default_factory=dict)
     coverage: float = DEFAULT_COVERAGE
     novelty: Novelty | None = None  # on the acoustic block; None: not measured
+    # The cues it reads, in its order: a cue added to the catalog later does not change it.
+    cue_order: tuple[str, ...] = CUE_ORDER
 
     @property
     def n_features(self) -> int:
-        return self.whisper_size + EGEMAPS_SIZE + len(CUE_ORDER)
+        return self.whisper_size + EGEMAPS_SIZE + len(self.cue_order)
 
     def block_slices(self) -> dict[str, slice]:
         return {"whisper": slice(0, self.whisper_size), "acoustic": slice(self.whisper_size, None)}
@@ -344,7 +355,7 @@ class LabelHead:
             "block_weights": self.block_weights,
             "temperatures": self.temperatures,
             "population_anchor": self.population_anchor,
-            "cue_order": list(CUE_ORDER),
+            "cue_order": list(self.cue_order),
             "info": self.info,
             "set_thresholds": self.set_thresholds,
             "coverage": self.coverage,
@@ -374,8 +385,12 @@ class LabelHead:
             raise ValueError(
                 f"{path}: head format {meta.get('format')!r}, expected one of {READABLE_FORMATS}"
             )
-        if meta.get("cue_order") != list(CUE_ORDER):
-            raise ValueError(f"{path}: the head was trained on other cues: {meta.get('cue_order')}")
+        cue_order = tuple(meta.get("cue_order") or ())
+        if not cue_order or set(cue_order) - set(CUE_ORDER):
+            raise ValueError(
+                f"{path}: the head reads cues the catalog does not measure: "
+                f"{sorted(set(cue_order) - set(CUE_ORDER)) or 'none listed'}"
+            )
         models = {
             mode: {
                 block: BlockModel(
@@ -405,6 +420,7 @@ class LabelHead:
             )
             if "novelty.centre" in arrays
             else None,
+            cue_order,
         )
 
 

@@ -254,3 +254,28 @@ def test_a_fold_without_a_label_fits_when_asked_and_never_predicts_it():
     probabilities = head.probabilities(features, [None] * len(features))
     assert probabilities[:, LABELS.index("sad")].max() < 1e-6
     assert np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_a_head_keeps_its_own_cue_order_and_refuses_cues_the_catalog_lost(tmp_path):
+    """A cue added to the catalog later does not break a shipped head; one removed does."""
+    import json
+
+    from safetensors import safe_open
+    from safetensors.numpy import save_file
+
+    from model_core.model.head import CUE_ORDER, LabelHead
+
+    features, truth, who = voices_corpus(seed=5, speakers=4, per_label=3)
+    path = fit_label_head(features, truth, who, LABELS).save(tmp_path)
+    with safe_open(str(path), framework="numpy") as handle:
+        meta = json.loads(handle.metadata()["head"])
+        arrays = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118
+
+    def rewrite(order):
+        save_file(arrays, str(path), {"head": json.dumps({**meta, "cue_order": order})})
+
+    rewrite(list(reversed(CUE_ORDER)))  # another order of the same cues: kept as written
+    assert LabelHead.load(tmp_path).cue_order == tuple(reversed(CUE_ORDER))
+    rewrite([*CUE_ORDER[:-1], "tremor_index"])
+    with pytest.raises(ValueError, match="does not measure: \\['tremor_index'\\]"):
+        LabelHead.load(tmp_path)
