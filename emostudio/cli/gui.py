@@ -31,4 +31,4 @@ def has_display() -> bool:
 def run(args: argparse.Namespace) -> int:
     from emostudio.gui.app import main
 
-    return main(args.files)
+    return main(args.files, debug=getattr(args, "debug", False))

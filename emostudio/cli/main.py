@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         if gui.has_display():
-            return gui.run(argparse.Namespace(files=[]))
+            return gui.run(argparse.Namespace(files=[], debug=False))
         parser.print_help()
         print(
             "\nemostudio: no display here, so the desktop app cannot open; use a command above",

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.gui.failure import Failure
 
 SAVE_FILTERS = {"markdown": "Markdown (*.md);;All files (*)", "csv": "CSV (*.csv);;All files (*)"}
 
@@ -88,7 +89,7 @@ class AgreementDialog(QDialog):
         workers.start(
             job,
             done=lambda result: self._done(asked, result),
-            failed=lambda message: self._failed(asked, message),
+            failed=lambda failure: self._failed(asked, failure),
         )
 
     def _done(self, asked: int, report) -> None:
@@ -99,10 +100,12 @@ class AgreementDialog(QDialog):
                 f"({report.multi_rated} with two raters or more)."
             )
 
-    def _failed(self, asked: int, message: str) -> None:
+    def _failed(self, asked: int, failure: Failure) -> None:
         if asked == self._asked:
             self._set_report(None)
-            self.status.setText(f"<span style='color:#d03b3b'>{html.escape(message)}</span>")
+            self.status.setText(
+                f"<span style='color:#d03b3b'>{html.escape(failure.message())}</span>"
+            )
 
     def _set_report(self, report) -> None:
         self.report = report

@@ -67,9 +67,14 @@ class AnalysisControl:
         if analysis_id is not None:
             self.browser.refresh()
 
-    def _analysis_failed(self, message: str) -> None:
+    def _analysis_failed(self, failure) -> None:
         self.cancel_button.hide()
-        self.results.show_failure(message)
+        self.results.show_failure(failure.message())
+
+    def _analysis_cancelled(self) -> None:
+        self.cancel_button.hide()
+        self.results.show_failure("analysis cancelled")
+        self.statusBar().showMessage("analysis cancelled", 8000)
 
     def choose_baseline(self) -> None:
         """Ask which baseline the recording on screen is judged against."""

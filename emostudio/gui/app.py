@@ -6,8 +6,12 @@ import sys
 from pathlib import Path
 
 
-def main(files: list[str] | None = None) -> int:
-    """Open the main window (and ``files``, the first of them shown); return the exit status."""
+def main(files: list[str] | None = None, debug: bool = False) -> int:
+    """Open the main window (and ``files``, the first of them shown); return the exit status.
+
+    Internal errors are logged with their tracebacks to ``emostudio.log`` in the app's data
+    folder; ``debug`` also shows the tracebacks in the window's messages.
+    """
     try:
         from PySide6.QtWidgets import QApplication
     except ImportError as err:  # the GUI extra is optional for servers
@@ -22,6 +26,10 @@ def main(files: list[str] | None = None) -> int:
     app.setOrganizationName("EmoStudio")
     app.setApplicationName("EmoStudio")
     app.setApplicationVersion(__version__)
+    from emostudio.gui.failure import configure_log
+    from emostudio.gui.main_window import data_folder
+
+    configure_log(data_folder(), debug)
     _alive = start(files)  # the window and the garbage collector live as long as the app
     return app.exec()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.gui.failure import Failure
 from emostudio.store import Filters
 from model_core.model.uncertainty import set_text
 
@@ -185,7 +186,7 @@ class SessionBrowser(QWidget):
         self._query = workers.start(
             query,
             done=lambda rows: self._show(rows, generation),
-            failed=lambda message: self._failed(message, generation),
+            failed=lambda failure: self._failed(failure, generation),
         )
 
     def _show(self, rows, generation: int) -> None:
@@ -208,10 +209,10 @@ class SessionBrowser(QWidget):
         limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
         self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")
 
-    def _failed(self, message: str, generation: int) -> None:
+    def _failed(self, failure: Failure, generation: int) -> None:
         if generation != self._generation:
             return
-        self.status.setText(message)
+        self.status.setText(failure.message())
 
     def _open_row(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.ids):

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.gui.failure import Failure
 from emostudio.store.export import FORMATS
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -62,7 +63,7 @@ class ImportDialog(QDialog):
     """Import a folder into the open project, with progress, per-file errors and cancel."""
 
     finished_import = Signal(object)  # ImportSummary
-    message = Signal(str)  # failures and the outcome, for the window's Messages panel
+    message = Signal(object)  # failures (Failure) and the outcome (str), for the Messages panel
 
     def __init__(self, project_path: Path, folder: str = "", parent=None):
         super().__init__(parent)
@@ -199,9 +200,10 @@ class ImportDialog(QDialog):
         self._finished()
         self.finished_import.emit(summary)
 
-    def _failed(self, message: str) -> None:
-        self.log.appendPlainText(f"import stopped: {message}")
-        self.message.emit(f"import stopped: {message}")
+    def _failed(self, failure: Failure) -> None:
+        stopped = failure.within("import stopped")
+        self.log.appendPlainText(stopped.message())
+        self.message.emit(stopped)
         self._finished()
 
     def _finished(self) -> None:
@@ -284,9 +286,9 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.result.setText(f"wrote {len(written)} file(s) to {html.escape(self.out.text())}")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, failure: Failure) -> None:
         self.export_button.setEnabled(True)
-        self.result.setText(f"<span style='color:#d03b3b'>{html.escape(message)}</span>")
+        self.result.setText(f"<span style='color:#d03b3b'>{html.escape(failure.message())}</span>")
 
 
 def _describe_filters(filters) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.gui.failure import Failure
 from model_core.acoustics.feature_sets import FeatureSet, extract_features
 
 
@@ -46,7 +47,7 @@ def features_csv(features: FeatureSet) -> str:
 class FeaturesPanel(QWidget):
     """Name, value and unit of each eGeMAPS functional of one recording."""
 
-    failed = Signal(str)  # a message for the window's messages panel
+    failed = Signal(object)  # a Failure, for the window's messages panel
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -111,16 +112,24 @@ class FeaturesPanel(QWidget):
                 self.task = None
                 self.show_features(features)
 
-        def failed(message: str) -> None:
+        def failed(failure: Failure) -> None:
             if generation == self._generation:
                 self.task = None
-                self.status.setText(f"not measured: {message}")
+                self.status.setText(f"not measured: {failure.message()}")
                 self._buttons()
-                if message != "cancelled":
-                    self.failed.emit(message)
+                self.failed.emit(failure.within("eGeMAPS not measured"))
+
+        def cancelled() -> None:
+            if generation == self._generation:
+                self.task = None
+                self.status.setText("not measured: cancelled")
+                self._buttons()
 
         self.task = workers.start(
-            lambda _report, _cancelled: extract_features(recording), done=done, failed=failed
+            lambda _report, _cancelled: extract_features(recording),
+            done=done,
+            failed=failed,
+            cancelled=cancelled,
         )
         self._buttons()
 
@@ -154,4 +163,4 @@ class FeaturesPanel(QWidget):
             try:
                 Path(path).write_text(features_csv(self.features), encoding="utf-8")
             except OSError as err:
-                self.failed.emit(f"{path}: cannot write ({err.strerror or err})")
+                self.failed.emit(Failure(err, f"{path}: cannot write"))

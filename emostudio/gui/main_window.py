@@ -30,6 +30,7 @@ from emostudio.gui.analysis_control import AnalysisControl
 from emostudio.gui.annotate import AnnotationPanel
 from emostudio.gui.browser import SessionBrowser
 from emostudio.gui.dialogs import SettingsDialog, ShortcutsDialog
+from emostudio.gui.failure import Failure, shown
 from emostudio.gui.menus import build_menus
 from emostudio.gui.playback_control import PlaybackControl
 from emostudio.gui.project_actions import ProjectActions
@@ -187,6 +188,7 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.results.change_baseline.clicked.connect(self.choose_baseline)
         s.analysis_ready.connect(self._analysis_ready)
         s.analysis_failed.connect(self._analysis_failed)
+        s.analysis_cancelled.connect(self._analysis_cancelled)
         s.busy.connect(self._busy)
         s.error.connect(self.show_error)
         s.project_changed.connect(self._project_changed)
@@ -280,8 +282,10 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.busy_label.setText(message)
         self.busy_bar.setVisible(bool(message))
 
-    def show_error(self, message: str) -> None:
-        """Every error lands here: non-modal, time-stamped, never lost."""
+    def show_error(self, failure: Failure | str) -> None:
+        """Every error lands here: non-modal, time-stamped, never lost; a
+        :class:`~emostudio.gui.failure.Failure` is formatted here, where it is shown."""
+        message = shown(failure)
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         self.messages.addItem(f"{stamp}  {message}")
         self.messages.scrollToBottom()

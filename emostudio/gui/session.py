@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from emostudio.display import Envelope, envelope, overview_spectrogram, spectrogram_image
 from emostudio.gui import workers
 from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
+from emostudio.gui.failure import Failure, failure_of
 from emostudio.gui.speaker_audio import (
     files_baseline,
     speaker_baseline,
@@ -39,9 +40,10 @@ class Session(QObject):
     token = Signal(str)
     labelled = Signal(dict)  # label -> probability, before the rationale is written
     analysis_ready = Signal(object, object)  # AnalysisResult, analysis id in the project (or None)
-    analysis_failed = Signal(str)
+    analysis_failed = Signal(object)  # Failure
+    analysis_cancelled = Signal()
     busy = Signal(str)  # a message while work runs ('' when idle)
-    error = Signal(str)
+    error = Signal(object)  # a Failure, or a plain message for the user
     project_changed = Signal(object)  # Project or None
     model_changed = Signal(dict)
     annotations_changed = Signal(int)
@@ -72,6 +74,7 @@ class Session(QObject):
         self.model.loaded.connect(self._model_loaded)
         self.model.finished.connect(self._analysis_finished)
         self.model.failed.connect(self._analysis_failed)
+        self.model.cancelled.connect(self._analysis_cancelled)
         self.model.token.connect(self.token)
         self.model.labelled.connect(self.labelled)
         self.model.stage.connect(self.busy)
@@ -81,7 +84,7 @@ class Session(QObject):
         try:
             project = Project(path, actor="emostudio gui")
         except Exception as err:  # StoreError and OS errors: shown; the open project stays open
-            self.error.emit(str(err))
+            self.error.emit(failure_of(err, f"cannot open the project {path}"))
             if self.project is None:
                 self.project_changed.emit(None)
             return
@@ -252,13 +255,13 @@ class Session(QObject):
         self.tracks_ready.emit(tracks)
         self.busy.emit("")
 
-    def _tracks_failed(self, message: str) -> None:
+    def _tracks_failed(self, failure: Failure) -> None:
         self.busy.emit("")
-        self.error.emit(f"cannot measure this recording: {message}")
+        self.error.emit(failure.within("cannot measure this recording"))
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, failure: Failure) -> None:
         self.busy.emit("")
-        self.error.emit(message)
+        self.error.emit(failure)
 
     # ----------------------------------------------------------------- model
     def load_model(self, spec: str = "default", device: str = "auto") -> None:
@@ -358,9 +361,11 @@ class Session(QObject):
                 measured=self.measured if self.recording is recording else None,
             )
 
-        def not_gathered(message: str) -> None:
+        def not_gathered(failure: Failure) -> None:
             self.error.emit(
-                f"{speaker}'s recordings could not be read ({message}); analysing without their voice"
+                failure.within(
+                    f"{speaker}'s recordings could not be read; analysing without their voice"
+                )
             )
             self.model.analyze(
                 recording,
@@ -405,18 +410,21 @@ class Session(QObject):
             self.busy.emit("")
             self.analysis_ready.emit(result, analysis_id)
 
-        def not_saved(message):
-            self.error.emit(f"the analysis could not be saved to the project: {message}")
+        def not_saved(failure: Failure) -> None:
+            self.error.emit(failure.within("the analysis could not be saved to the project"))
             self.busy.emit("")
             self.analysis_ready.emit(result, None)
 
         workers.start(save, done=saved, failed=not_saved)
 
-    def _analysis_failed(self, message: str) -> None:
+    def _analysis_failed(self, failure: Failure) -> None:
         self.busy.emit("")
-        self.analysis_failed.emit(message)
-        if message != "analysis cancelled":
-            self.error.emit(message)
+        self.analysis_failed.emit(failure)
+        self.error.emit(failure)
+
+    def _analysis_cancelled(self) -> None:
+        self.busy.emit("")
+        self.analysis_cancelled.emit()
 
     def annotate(
         self,
@@ -457,8 +465,8 @@ class Session(QObject):
                 notes=notes,
                 judgements=judgements,
             )
-        except Exception as err:
-            self.error.emit(str(err))
+        except Exception as err:  # a StoreError is the user's; anything else is logged
+            self.error.emit(failure_of(err, "the annotation was not saved"))
             return
         self.annotations_changed.emit(self.analysis_id)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import workers
+from emostudio.gui.failure import Failure
 from emostudio.store.course import CUES, SHOWN_IN_PLOT, UNITS
 from emostudio.store.database import StoreError
 from emostudio.store.dates import checked_date
@@ -49,7 +50,7 @@ class SpeakerCourseDialog(QDialog):
     """Follow one speaker across sessions (a project's recordings with dates)."""
 
     open_analysis = Signal(int)  # the session's latest analysis, to open in the window
-    message = Signal(str)
+    message = Signal(object)  # a Failure or a plain message, for the Messages panel
 
     def __init__(self, project_path: Path, speaker: str | None = None, parent=None):
         super().__init__(parent)
@@ -173,7 +174,7 @@ class SpeakerCourseDialog(QDialog):
         workers.start(
             job,
             done=lambda course: self._course_ready(generation, course),
-            failed=lambda message: self._failed(message, generation),
+            failed=lambda failure: self._failed(failure, generation),
         )
 
     def _course_ready(self, generation: int, course) -> None:
@@ -196,11 +197,13 @@ class SpeakerCourseDialog(QDialog):
             edit.setDate(QDate.fromString(value[:10], "yyyy-MM-dd"))
             edit.blockSignals(False)
 
-    def _failed(self, message: str, generation: int | None = None) -> None:
+    def _failed(self, failure: Failure, generation: int | None = None) -> None:
         if generation is not None and generation != self._generation:
             return
-        self.baseline_label.setText(f"<span style='color:#d03b3b'>{html.escape(message)}</span>")
-        self.message.emit(message)
+        self.baseline_label.setText(
+            f"<span style='color:#d03b3b'>{html.escape(failure.message())}</span>"
+        )
+        self.message.emit(failure)
 
     # ----------------------------------------------------------------- showing
     def _fill_table(self) -> None:
@@ -278,7 +281,7 @@ class SpeakerCourseDialog(QDialog):
         try:
             date = checked_date(item.text())
         except StoreError as err:  # say why and put the old date back
-            self._failed(str(err))
+            self._failed(Failure(err))
             self._fill_table()
             return
         path, sha256 = self.project_path, session.sha256
@@ -308,7 +311,7 @@ class SpeakerCourseDialog(QDialog):
                 writer.writerow(header)
                 writer.writerows(spreadsheet_row(row) for row in rows)
         except OSError as err:  # a full disk, a folder without write access
-            self._failed(f"could not save {path}: {err.strerror or err}")
+            self._failed(Failure(err, f"could not save {path}"))
             return None
         self.message.emit(f"saved the course of {self.course.speaker} to {path}")
         return Path(path)

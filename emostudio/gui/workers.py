@@ -1,18 +1,20 @@
 """Work off the GUI thread: one-shot tasks on a thread pool, and the model in its own thread.
 
 Every result and error comes back through a Qt signal, so widgets are only ever touched
-on the GUI thread. This is the one GUI module that may import the model libraries (torch,
-transformers), and only inside the model thread.
+on the GUI thread. Errors travel as :class:`~emostudio.gui.failure.Failure` objects
+(``Signal(object)``), cancellation through a signal of its own. This is the one GUI module
+that may import the model libraries (torch, transformers), and only inside the model thread.
 """
 
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from emostudio.gui.failure import NoModelLoaded, failure_of
 
 
 class Cancelled(Exception):
@@ -21,7 +23,8 @@ class Cancelled(Exception):
 
 class _TaskSignals(QObject):
     done = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # Failure
+    cancelled = Signal()
     progress = Signal(object)
 
 
@@ -47,23 +50,11 @@ class Task(QRunnable):
         try:
             result = self.fn(self.signals.progress.emit, self.cancel_flag.is_set)
         except Cancelled:
-            self.signals.failed.emit("cancelled")
-        except (
-            Exception
-        ) as err:  # reported in the GUI's error panel, with the traceback for bug reports
-            self.signals.failed.emit(_describe(err))
+            self.signals.cancelled.emit()
+        except Exception as err:  # shown in the GUI's messages; a bug's traceback is logged
+            self.signals.failed.emit(failure_of(err))
         else:
             self.signals.done.emit(result)
-
-
-def _describe(err: BaseException) -> str:
-    """The user's message for an EmoStudioError; for anything else (a bug) the type and
-    the end of the traceback, for a bug report."""
-    from model_core.errors import EmoStudioError
-
-    if isinstance(err, EmoStudioError):
-        return str(err)
-    return f"{type(err).__name__}: {err}\n{''.join(traceback.format_exception(err)[-3:])}"
 
 
 def start(
@@ -72,20 +63,25 @@ def start(
     done: Callable | None = None,
     failed: Callable | None = None,
     progress: Callable | None = None,
+    cancelled: Callable | None = None,
     pool: QThreadPool | None = None,
 ) -> Task:
-    """Start ``fn(report, cancelled)`` on a pool thread and wire its signals."""
+    """Start ``fn(report, cancelled)`` on a pool thread and wire its signals: ``done(result)``,
+    ``failed(Failure)``, ``progress(value)``, ``cancelled()``."""
     task = Task(fn)
     if done:
         task.signals.done.connect(done)
     if failed:
         task.signals.failed.connect(failed)
+    if cancelled:
+        task.signals.cancelled.connect(cancelled)
     if progress:
         task.signals.progress.connect(progress)
     # Released only after the callbacks above ran on the GUI thread: PySide drops queued calls
     # to plain functions and lambdas once the emitting object is gone.
     task.signals.done.connect(lambda _: _running.discard(task))
     task.signals.failed.connect(lambda _: _running.discard(task))
+    task.signals.cancelled.connect(lambda: _running.discard(task))
     _running.add(task)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
@@ -125,7 +121,8 @@ class ModelService(QObject):
     stage = Signal(str)
     labelled = Signal(dict)  # label -> probability, as soon as the label is scored
     finished = Signal(dict)  # AnalysisResult.to_dict()
-    failed = Signal(str)
+    failed = Signal(object)  # Failure
+    cancelled = Signal()
     _load = Signal(str, str)
     _analyze = Signal(object)
 
@@ -183,7 +180,7 @@ class ModelService(QObject):
             self.loaded.emit(self.analyzer.model_info)
         except Exception as err:
             self.analyzer = None
-            self.failed.emit(f"cannot load model {spec!r}: {_describe(err)}")
+            self.failed.emit(failure_of(err, f"cannot load model {spec!r}"))
 
     def _voice(self, recordings):
         """The label head's view of the speaker (None: no head, or no recordings given)."""
@@ -214,7 +211,9 @@ class ModelService(QObject):
     def _do_analyze(self, request) -> None:
         recording, start, end, baseline, rationale, voice_recordings, measured = request
         if self.analyzer is None:
-            self.failed.emit("no model is loaded (Model > Choose model...)")
+            self.failed.emit(
+                failure_of(NoModelLoaded("no model is loaded (Model > Choose model...)"))
+            )
             return
 
         def on_text(_row: int, delta: str) -> None:
@@ -242,6 +241,6 @@ class ModelService(QObject):
                 raise Cancelled
             self.finished.emit(result.to_dict())
         except Cancelled:
-            self.failed.emit("analysis cancelled")
+            self.cancelled.emit()
         except Exception as err:
-            self.failed.emit(_describe(err))
+            self.failed.emit(failure_of(err))

@@ -1,4 +1,4 @@
-"""Projects: one private SQLite file per study (sqlite-utils), import and export.
+"""Projects: one private SQLite file per study (the standard library's sqlite3, rows by column name), import and export.
 
 This package never imports Qt; the CLI and the GUI both use it.
 """

@@ -53,9 +53,9 @@ ONE_JUDGEMENT = "undefined: every judgement was the same"
 WHOLE_START, WHOLE_END = 1e-3, 1e-2  # s: the tolerance of "the whole recording" (as baselines)
 
 _ANNOTATIONS = (
-    "SELECT n.id, n.analysis_id, n.annotator, n.label, n.judgements, a.sha256, a.label,"
-    " a.model_name, a.probabilities,"
-    f" (a.start <= {WHOLE_START} AND a.end >= r.duration - {WHOLE_END})"
+    "SELECT n.id AS annotation, n.analysis_id AS analysis, n.annotator, n.label,"
+    " n.judgements, a.sha256, a.label AS model_label, a.model_name, a.probabilities,"
+    f" (a.start <= {WHOLE_START} AND a.end >= r.duration - {WHOLE_END}) AS whole"
     " FROM annotations n JOIN analyses a ON a.id = n.analysis_id"
     " JOIN recordings r ON r.sha256 = a.sha256 ORDER BY n.id"
 )
@@ -342,7 +342,10 @@ def agreement(
         No annotations, an unknown annotator in ``annotators``, a model rater's name
         taken by an annotator, or fewer than two raters.
     """
-    rows = [_Row(*row[:9], bool(row[9])) for row in project.conn.execute(_ANNOTATIONS)]
+    rows = [
+        _Row(**{**dict(row), "whole": bool(row["whole"])})
+        for row in project.conn.execute(_ANNOTATIONS)
+    ]
     if not rows:
         raise AgreementError(f"{project.path}: no annotations yet, so no agreement to measure")
     known = sorted({row.annotator for row in rows})

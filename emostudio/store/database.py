@@ -13,8 +13,6 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from emostudio.store.schema import LATEST, MIGRATIONS
 from model_core.errors import EmoStudioError
 
@@ -52,8 +50,11 @@ def _make_private(path: Path) -> None:
             os.chmod(candidate, stat.S_IMODE(candidate.stat().st_mode) & PRIVATE_FILE_MODE)
 
 
-def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+def open_database(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (or create) a project file and bring its schema up to date.
+
+    The connection is in autocommit mode (writes take :meth:`Project.transaction`) and
+    its rows are :class:`sqlite3.Row`: read by column name, never by position.
 
     Raises
     ------
@@ -94,7 +95,8 @@ def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Data
         conn.close()  # a refused file is left as it was, with no connection holding it
         raise
     _make_private(path)
-    return sqlite_utils.Database(conn)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _check_existing(conn: sqlite3.Connection, path: Path) -> None:

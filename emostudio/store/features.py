@@ -8,6 +8,7 @@ replaces it, so a set is never listed twice for one recording.
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from typing import Any
 
@@ -19,14 +20,19 @@ from model_core.acoustics.feature_sets import FeatureSet
 _COLUMNS = "f.sha256, f.feature_set, f.names, f.units, f.feature_values, f.start, f.end, f.versions"
 
 
-def _feature_set(row: tuple) -> FeatureSet:
-    _, name, names, units, blob, start, end, versions = row
-    names = tuple(json.loads(names))
-    values = np.frombuffer(zlib.decompress(blob), dtype=np.float64).copy()
+def _feature_set(row: sqlite3.Row) -> FeatureSet:
+    name, names = row["feature_set"], tuple(json.loads(row["names"]))
+    values = np.frombuffer(zlib.decompress(row["feature_values"]), dtype=np.float64).copy()
     if values.shape != (len(names),):
         raise StoreError(f"stored {name} features hold {values.size} values for {len(names)} names")
     return FeatureSet(
-        name, names, tuple(json.loads(units)), values, start, end, json.loads(versions)
+        name,
+        names,
+        tuple(json.loads(row["units"])),
+        values,
+        row["start"],
+        row["end"],
+        json.loads(row["versions"]),
     )
 
 
@@ -74,7 +80,7 @@ class ProjectFeatures:
             f"SELECT {_COLUMNS} FROM features f WHERE f.sha256 = ? ORDER BY f.feature_set",
             (sha256,),
         )
-        return {row[1]: _feature_set(row) for row in rows}
+        return {row["feature_set"]: _feature_set(row) for row in rows}
 
     def featured(self, feature_set: str) -> set[str]:
         """The recordings that have ``feature_set`` stored."""
@@ -96,13 +102,6 @@ class ProjectFeatures:
             params += sha256s
         table = []
         for row in self.conn.execute(query + " ORDER BY r.name, f.sha256", params):
-            name, path, duration, speaker = row[8:]
-            info = {
-                "sha256": row[0],
-                "name": name,
-                "path": path,
-                "duration": duration,
-                "speaker": speaker,
-            }
-            table.append((info, _feature_set(row[:8])))
+            info = {key: row[key] for key in ("sha256", "name", "path", "duration", "speaker")}
+            table.append((info, _feature_set(row)))
         return table

@@ -51,16 +51,16 @@ class ProjectMedia:
         row = self.conn.execute(
             "SELECT audio FROM recordings WHERE sha256 = ?", (sha256,)
         ).fetchone()
-        return row[0] if row else None
+        return row["audio"] if row else None
 
     def stored_audio(self, sha256: str) -> tuple[bytes, str] | None:
         """The audio a ``--copy`` import stored, and its file suffix (None when not stored)."""
         row = self.conn.execute(
             "SELECT audio, audio_format FROM recordings WHERE sha256 = ?", (sha256,)
         ).fetchone()
-        if row is None or row[0] is None:
+        if row is None or row["audio"] is None:
             return None
-        return row[0], row[1] or "wav"
+        return row["audio"], row["audio_format"] or "wav"
 
     def tracks(self, sha256: str) -> dict[str, Track]:
         result = {}
@@ -69,17 +69,16 @@ class ProjectMedia:
             " bins, bin_unit FROM tracks WHERE sha256 = ?",
             (sha256,),
         ):
-            name, unit, algorithm, parameters, versions, times, values, shape, bins, bin_unit = row
-            shape = json.loads(shape)
-            result[name] = Track(
-                name,
-                _unpack(times, np.float64, (shape[0],)),
-                _unpack(values, np.float32, shape).astype(float),
-                unit,
-                algorithm,
-                json.loads(parameters),
-                json.loads(versions),
-                _unpack(bins, np.float64, (-1,)) if bins else None,
-                bin_unit or "",
+            shape = json.loads(row["shape"])
+            result[row["name"]] = Track(
+                row["name"],
+                _unpack(row["times"], np.float64, (shape[0],)),
+                _unpack(row["track_values"], np.float32, shape).astype(float),
+                row["unit"],
+                row["algorithm"],
+                json.loads(row["parameters"]),
+                json.loads(row["versions"]),
+                _unpack(row["bins"], np.float64, (-1,)) if row["bins"] else None,
+                row["bin_unit"] or "",
             )
         return result

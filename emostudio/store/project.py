@@ -39,8 +39,7 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
 
     def __init__(self, path: str | Path, *, create: bool = True, actor: str = "emostudio"):
         self.path = Path(path)
-        self.db = open_database(self.path, create=create)
-        self.conn: sqlite3.Connection = self.db.conn
+        self.conn: sqlite3.Connection = open_database(self.path, create=create)
         self.actor = actor
 
     def __enter__(self) -> Project:
@@ -308,26 +307,13 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
     def recording(self, sha256: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT sha256, name, path, duration, sample_rate, channels, format, speaker, added,"
-            " audio IS NOT NULL, recorded, recorded_source FROM recordings WHERE sha256 = ?",
+            " audio IS NOT NULL AS stored, recorded, recorded_source FROM recordings"
+            " WHERE sha256 = ?",
             (sha256,),
         ).fetchone()
         if row is None:
             return None
-        keys = (
-            "sha256",
-            "name",
-            "path",
-            "duration",
-            "sample_rate",
-            "channels",
-            "format",
-            "speaker",
-            "added",
-            "stored",
-            "recorded",
-            "recorded_source",
-        )
-        data = dict(zip(keys, row, strict=True))
+        data = dict(row)
         data["paths"] = [
             p
             for (p,) in self.conn.execute(
@@ -343,91 +329,56 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
     def _analysis_rows(self, where: str, params: tuple) -> list[tuple[int, AnalysisResult, dict]]:
         rows = []
         query = (
-            "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version, a.model_trained,"
-            " a.label, a.probabilities, a.transcript, a.words, a.rationale, a.citations, a.cues, a.timings,"
-            " a.warnings, a.created, r.name, r.path, r.duration, r.sample_rate, r.speaker,"
-            " a.rationale_review, h.label, h.annotator, a.uncertainty"
+            "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version,"
+            " a.model_trained, a.label, a.probabilities, a.transcript, a.words, a.rationale,"
+            " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
+            " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
+            " h.annotator AS human_annotator, a.uncertainty"
             f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
             f" ON h.analysis_id = a.id {where}"
         )
         for row in self.conn.execute(query, params):
-            (
-                analysis_id,
-                sha256,
-                kind,
-                start,
-                end,
-                model_name,
-                model_version,
-                trained,
-                label,
-                probabilities,
-                transcript,
-                words,
-                rationale,
-                citations,
-                cues,
-                timings,
-                warnings,
-                created,
-                name,
-                path,
-                duration,
-                rate,
-                speaker,
-                review,
-                human_label,
-                human_annotator,
-                uncertainty,
-            ) = row
             model = (
-                {"name": model_name, "version": model_version, "trained": bool(trained)}
-                if model_name
+                {
+                    "name": row["model_name"],
+                    "version": row["model_version"],
+                    "trained": bool(row["model_trained"]),
+                }
+                if row["model_name"]
                 else {}
             )
             result = AnalysisResult(
-                file=path,
-                sha256=sha256,
-                duration=duration,
-                sample_rate=rate,
-                start=start,
-                end=end,
-                label=label,
-                probabilities=json.loads(probabilities or "{}"),
-                transcript=transcript or "",
-                words=json.loads(words or "[]"),
-                rationale=rationale or "",
-                citations=json.loads(citations or "[]"),
-                cues=json.loads(cues),
+                file=row["path"],
+                sha256=row["sha256"],
+                duration=row["duration"],
+                sample_rate=row["sample_rate"],
+                start=row["start"],
+                end=row["end"],
+                label=row["label"],
+                probabilities=json.loads(row["probabilities"] or "{}"),
+                transcript=row["transcript"] or "",
+                words=json.loads(row["words"] or "[]"),
+                rationale=row["rationale"] or "",
+                citations=json.loads(row["citations"] or "[]"),
+                cues=json.loads(row["cues"]),
                 model=model,
-                timings=json.loads(timings or "{}"),
-                warnings=json.loads(warnings or "[]"),
-                rationale_review=json.loads(review) if review else None,
-                **_uncertainty_fields(uncertainty),
+                timings=json.loads(row["timings"] or "{}"),
+                warnings=json.loads(row["warnings"] or "[]"),
+                rationale_review=(
+                    json.loads(row["rationale_review"]) if row["rationale_review"] else None
+                ),
+                **_uncertainty_fields(row["uncertainty"]),
             )
-            rows.append(
-                (
-                    analysis_id,
-                    result,
-                    {
-                        "kind": kind,
-                        "created": created,
-                        "name": name,
-                        "speaker": speaker,
-                        # The latest human judgement (None before any): shown and exported
-                        # apart from the model's label, never mixed with it.
-                        "human_label": human_label,
-                        "human_annotator": human_annotator,
-                    },
-                )
-            )
+            # The latest human judgement (None before any): shown and exported apart from
+            # the model's label, never mixed with it.
+            about = ("kind", "created", "name", "speaker", "human_label", "human_annotator")
+            rows.append((row["id"], result, {key: row[key] for key in about}))
         return rows
 
     def annotations(self, analysis_id: int) -> list[dict[str, Any]]:
         """Every annotation of an analysis, oldest first (the history)."""
-        keys = ("id", "annotator", "label", "accepted", "notes", "judgements", "created")
         return [
-            dict(zip(keys, (*row[:5], json.loads(row[5]), row[6]), strict=True))
+            {**dict(row), "judgements": json.loads(row["judgements"])}
             for row in self.conn.execute(
                 "SELECT id, annotator, label, accepted, notes, judgements, created FROM annotations"
                 " WHERE analysis_id = ? ORDER BY id",
@@ -436,7 +387,8 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
         ]
 
     def import_errors(self) -> list[tuple[str, str]]:
-        return list(self.conn.execute("SELECT path, error FROM import_errors ORDER BY path"))
+        rows = self.conn.execute("SELECT path, error FROM import_errors ORDER BY path")
+        return [(row["path"], row["error"]) for row in rows]
 
     def speaker(self, name: str) -> SpeakerBaseline | None:
         row = self.conn.execute("SELECT baseline FROM speakers WHERE name = ?", (name,)).fetchone()

@@ -91,13 +91,16 @@ def test_the_course_view_follows_a_speaker_and_fixes_the_baseline(
     qtbot.waitUntil(lambda: dialog.table.item(5, 0).text() == "2026-03-01", timeout=20000)
     assert dialog.table.item(5, 1).text().startswith("edited")
     with Project(project_path, create=False) as project:
-        assert project.conn.execute(
-            "SELECT count(*) FROM recordings WHERE recorded_source = 'edited'"
-        ).fetchone() == (1,)
+        assert (
+            project.conn.execute(
+                "SELECT count(*) FROM recordings WHERE recorded_source = 'edited'"
+            ).fetchone()[0]
+            == 1
+        )
     # A date that is not one is refused and the old one put back.
     with qtbot.waitSignal(dialog.message, timeout=2000) as said:
         dialog.table.item(0, 0).setText("next week")
-    assert "is not a date" in said.args[0] and dialog.table.item(0, 0).text() == "2026-01-12"
+    assert "is not a date" in str(said.args[0]) and dialog.table.item(0, 0).text() == "2026-01-12"
 
     saved = dialog.save_csv(str(tmp_path / "pat.csv"))
     rows = list(csv.reader(saved.open()))

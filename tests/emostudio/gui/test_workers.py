@@ -30,8 +30,8 @@ def test_a_result_reaches_a_lambda_even_when_the_caller_keeps_no_task(qtbot):
     assert threads == [main]  # and the callback on the GUI thread
 
 
-def test_errors_come_back_as_messages(qtbot):
-    messages = []
+def test_errors_come_back_as_objects_formatted_where_shown(qtbot, caplog):
+    failures = []
 
     def bad_audio(report, cancelled):
         raise AudioError("clip.wav", "the file is empty (0 bytes)")
@@ -39,13 +39,18 @@ def test_errors_come_back_as_messages(qtbot):
     def bug(report, cancelled):
         raise KeyError("oops")
 
-    workers.start(bad_audio, failed=messages.append)
-    workers.start(bug, failed=messages.append)
-    qtbot.waitUntil(lambda: len(messages) == 2, timeout=10_000)
-    known = next(m for m in messages if "clip.wav" in m)
-    unknown = next(m for m in messages if "KeyError" in m)
-    assert known == "clip.wav: the file is empty (0 bytes)"  # a user's problem: no traceback
-    assert "Traceback" in unknown or "line" in unknown  # a bug: enough to report it
+    workers.start(bad_audio, failed=failures.append)
+    workers.start(bug, failed=failures.append)
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=10_000)
+    known = next(f for f in failures if isinstance(f.error, AudioError))
+    unknown = next(f for f in failures if isinstance(f.error, KeyError))
+    assert not known.is_bug and unknown.is_bug
+    assert known.message() == "clip.wav: the file is empty (0 bytes)"  # a user's problem
+    assert unknown.message(debug=False).startswith("KeyError: 'oops' (an internal error")
+    assert "Traceback" in unknown.message(debug=True) and "in bug" in unknown.message(debug=True)
+    assert "raise KeyError" in unknown.traceback  # the traceback crossed the thread
+    logged = [r for r in caplog.records if r.name == "emostudio.gui"]
+    assert len(logged) == 1 and logged[0].exc_info[0] is KeyError  # a bug is logged, once
 
 
 def test_a_cancelled_task_stops_and_says_so(qtbot):
@@ -57,10 +62,15 @@ def test_a_cancelled_task_stops_and_says_so(qtbot):
             time.sleep(0.01)
         raise workers.Cancelled
 
-    task = workers.start(slow, failed=messages.append, done=lambda _: messages.append("finished"))
+    task = workers.start(
+        slow,
+        failed=messages.append,
+        done=lambda _: messages.append("finished"),
+        cancelled=lambda: messages.append("cancelled"),
+    )
     assert started.wait(5)
     task.cancel()
-    qtbot.waitUntil(lambda: messages == ["cancelled"], timeout=10_000)
+    qtbot.waitUntil(lambda: messages == ["cancelled"], timeout=10_000)  # no failure
 
 
 def test_stop_all_cancels_and_waits(qtbot):
@@ -131,3 +141,34 @@ def test_the_window_s_measurements_are_reused_for_the_whole_recording_only(qtbot
         assert service._clip(recording, None, None, None, None, measured).measured is None
     finally:
         service.shutdown()
+
+
+def test_a_bug_s_traceback_goes_to_the_log_file_and_only_with_debug_to_the_window(tmp_path):
+    import logging
+
+    from emostudio.gui import failure as failures
+
+    before = list(failures.LOG.handlers), dict(failures._state)
+    try:
+        path = failures.configure_log(tmp_path / "data")
+        try:
+            {}["missing"]
+        except KeyError as err:
+            failure = failures.failure_of(err, "cannot open the project x.emostudio")
+        for handler in failures.LOG.handlers:
+            handler.flush()
+        logged = path.read_text()
+        assert "cannot open the project x.emostudio: KeyError: 'missing'" in logged
+        assert "Traceback" in logged
+        assert str(path) in failure.message() and "Traceback" not in failure.message()
+        failures.configure_log(None, debug=True)
+        assert "Traceback" in failure.message()
+        disk = failures.failure_of(OSError(28, "No space left on device"), "not saved")
+        assert not disk.is_bug and disk.message() == "not saved: [Errno 28] No space left on device"
+    finally:
+        for handler in failures.LOG.handlers:
+            if handler not in before[0]:
+                handler.close()
+        failures.LOG.handlers[:] = before[0]
+        failures._state.update(before[1])
+        logging.getLogger("emostudio.gui").setLevel(logging.NOTSET)

@@ -100,9 +100,12 @@ def test_a_corrected_date_reorders_the_course_and_is_audited(course_project):
     project.set_recorded(first, "2026-03-01")
     course = speaker_course(project, "pat")
     assert course.sessions[-1].sha256 == first and course.sessions[-1].recorded_source == "edited"
-    assert project.conn.execute(
-        "SELECT count(*) FROM audit WHERE action = 'set recorded'"
-    ).fetchone() == (1,)
+    assert (
+        project.conn.execute("SELECT count(*) FROM audit WHERE action = 'set recorded'").fetchone()[
+            0
+        ]
+        == 1
+    )
     with pytest.raises(StoreError, match="is not a date"):
         project.set_recorded(first, "last tuesday")
     with pytest.raises(StoreError, match="no recording"):

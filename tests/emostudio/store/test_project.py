@@ -37,7 +37,7 @@ def test_new_project_is_private_and_migrated(tmp_path):
     with Project(path) as project:
         assert project.integrity() == "ok"
         versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
-        assert versions == [(1,), (2,), (3,), (4,)]
+        assert [tuple(v) for v in versions] == [(1,), (2,), (3,), (4,)]
         assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with Project(path) as again:  # reopening applies nothing twice
@@ -90,7 +90,7 @@ def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monk
         old_row = project.conn.execute(
             "SELECT transcript, rationale, rationale_review FROM analyses"
         ).fetchone()
-        assert old_row == ("so long", "old words", None)
+        assert tuple(old_row) == ("so long", "old words", None)
         analysis_id, _ = _add(project, tmp_path, "a.wav")
         result = project.analysis(analysis_id)
         assert result.rationale_review is None
