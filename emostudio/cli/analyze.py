@@ -26,6 +26,7 @@ from emostudio.cli.common import (
 )
 from model_core.devices import DEVICE_CHOICES
 from model_core.errors import EmoStudioError
+from model_core.kinds import Policy, VerdictKind
 from model_core.model.uncertainty import set_text
 
 
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         args.stream
         and not args.json
         and not args.no_rationale
-        and args.rationale_source != "composer"
+        and args.rationale_source != Policy.COMPOSER
     )
     # Streaming prints one file's draft as it is written: one file per batch.
     size = 1 if stream else args.batch or default_batch(analyzer.model.placement.device.type)
@@ -171,12 +172,12 @@ def analysed(group, analyse, failed, *, debug: bool = False):
 
 
 VERDICT_MARKS = {
-    "supported": "+",
-    "contradicted": "x",
-    "not measurable": "?",
-    "not found": "!",
-    "transcript unreliable": "~",
-    "unchecked": "*",
+    VerdictKind.SUPPORTED: "+",
+    VerdictKind.CONTRADICTED: "x",
+    VerdictKind.NOT_MEASURABLE: "?",
+    VerdictKind.NOT_FOUND: "!",
+    VerdictKind.TRANSCRIPT_UNRELIABLE: "~",
+    VerdictKind.UNCHECKED: "*",
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from model_core.audio import AudioError
 from model_core.cues import SpeakerBaseline
+from model_core.kinds import Policy
 
 PROG = "emostudio"
 
@@ -174,8 +175,8 @@ def add_rationale_source(parser) -> None:
     """``--rationale-source``, shared by ``analyze`` and ``import``."""
     parser.add_argument(
         "--rationale-source",
-        default="checked",
-        choices=("checked", "model", "composer"),
+        default=Policy.CHECKED,
+        choices=tuple(Policy),
         help="checked (default): the model's rationale when it passes the review (grounded, "
         "no claim against the label, the most marked cue weighed), else one composed from the "
         "measurements; model: the model's text as written; composer: composed only (fast)",

@@ -26,18 +26,20 @@ from PySide6.QtWidgets import (
 from emostudio.gui.baseline import describe
 from emostudio.gui.features_panel import FeaturesPanel
 from emostudio.gui.timeline import VERDICT_COLOURS
+from model_core.cues.levels import MARKED_LEVELS
+from model_core.kinds import Stance
 from model_core.model.uncertainty import set_text
 from model_core.rationale.review import review_summary
 
 # Stance marks beside a cue citation: does the measured cue speak for the label?
-STANCE_MARKS = {"for": "+", "against": "\u2212", "neutral": "\u00b7"}
+STANCE_MARKS = {Stance.FOR: "+", Stance.AGAINST: "\u2212", Stance.NEUTRAL: "\u00b7"}
 INCONSISTENT_MARK = "\u26a0"  # presented as support while it speaks against the label
 MARK_STYLE = "color:white;font-size:9pt;font-weight:bold"
 STANCE_BADGES = {
-    "for": "#2e9e44",
-    "against": "#6b7280",
-    "neutral": "#a8adb5",
-    "inconsistent": "#d03b3b",
+    Stance.FOR: "#2e9e44",
+    Stance.AGAINST: "#6b7280",
+    Stance.NEUTRAL: "#a8adb5",
+    "inconsistent": "#d03b3b",  # presented as support while it speaks against the label
 }
 
 
@@ -240,7 +242,7 @@ class ResultsPanel(QWidget):
             where = ", ".join(f"{a:.2f}-{b:.2f}" for a, b in cue["spans"])
             for column, text in enumerate((cue["label"], value, z, cue["level"], where)):
                 item = QTableWidgetItem(text)
-                if column == 3 and cue["level"] in ("high", "very high", "low", "very low"):
+                if column == 3 and cue["level"] in MARKED_LEVELS:
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)

@@ -22,14 +22,15 @@ from emostudio.readout import (
     word_at,
 )
 from model_core.cues.catalog import PLOT_OF_ASPECT
+from model_core.kinds import VerdictKind
 
 VERDICT_COLOURS = {
-    "supported": "#2e9e44",
-    "contradicted": "#d03b3b",
-    "not measurable": "#8a8f98",
-    "not found": "#e08a00",
-    "transcript unreliable": "#b45309",
-    "unchecked": "#7c3aed",
+    VerdictKind.SUPPORTED: "#2e9e44",
+    VerdictKind.CONTRADICTED: "#d03b3b",
+    VerdictKind.NOT_MEASURABLE: "#8a8f98",
+    VerdictKind.NOT_FOUND: "#e08a00",
+    VerdictKind.TRANSCRIPT_UNRELIABLE: "#b45309",
+    VerdictKind.UNCHECKED: "#7c3aed",
 }
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
 MAX_WORD_LABELS = 300

@@ -28,6 +28,7 @@ import numpy as np
 from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
 from emostudio.store.spreadsheet import spreadsheet_record
+from model_core.kinds import VerdictKind
 from model_core.model.uncertainty import set_text
 from model_core.result import AnalysisResult
 
@@ -335,9 +336,9 @@ def _write_csv(path: Path, records) -> None:
                         "rationale": result.rationale,
                         "descriptor": result.cues.get("descriptor", ""),
                         "citations": len(verdicts),
-                        "supported": verdicts.count("supported"),
-                        "contradicted": verdicts.count("contradicted"),
-                        "not_found": verdicts.count("not found"),
+                        "supported": verdicts.count(VerdictKind.SUPPORTED),
+                        "contradicted": verdicts.count(VerdictKind.CONTRADICTED),
+                        "not_found": verdicts.count(VerdictKind.NOT_FOUND),
                         "model": (result.model or {}).get("name", ""),
                         "annotations": len(annotations),
                     }

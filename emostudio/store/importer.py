@@ -26,6 +26,7 @@ from model_core.acoustics.egemaps import egemaps_names
 from model_core.acoustics.feature_sets import FEATURE_SETS, extract_features
 from model_core.audio import AudioError, file_sha256, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.kinds import Policy
 from model_core.result import AnalysisResult
 
 AUDIO_SUFFIXES = {
@@ -62,9 +63,9 @@ class ImportOptions:
     copy: bool = False  # store the audio in the project
     features: str | None = None  # a key of FEATURE_SETS ("egemaps"), measured with the cues
     transcribe: bool = True  # False: the model labels without ASR (much faster on a CPU)
-    # Who writes the rationale (model_core.rationale.review's POLICIES): "composer" skips
+    # Who writes the rationale (model_core.kinds.Policy): "composer" skips
     # the LLM's generation, the slowest stage on a CPU.
-    rationale_source: str = "checked"
+    rationale_source: Policy = Policy.CHECKED
 
 
 @dataclass

@@ -2,17 +2,9 @@
 
 from model_core.cues.baseline import CueStat, SpeakerBaseline
 from model_core.cues.describe import describe
+from model_core.cues.levels import LEVELS, NOT_MEASURABLE, Level, level_of
 from model_core.cues.spans import top_spans
-from model_core.cues.summary import (
-    CUE_LABELS,
-    LEVELS,
-    NOT_MEASURABLE,
-    Cue,
-    CueSummary,
-    analyze_clip,
-    level_of,
-    summarize,
-)
+from model_core.cues.summary import CUE_LABELS, Cue, CueSummary, analyze_clip, summarize
 
 __all__ = [
     "CUE_LABELS",
@@ -21,6 +13,7 @@ __all__ = [
     "Cue",
     "CueStat",
     "CueSummary",
+    "Level",
     "SpeakerBaseline",
     "analyze_clip",
     "describe",

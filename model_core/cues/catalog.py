@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     Measure = Callable[[AcousticAnalysis, SpeakerBaseline], Measurement]
 
 UP, DOWN = +1, -1
-MARKED_LEVELS = ("very low", "low", "high", "very high")
 
 
 @dataclass(frozen=True)

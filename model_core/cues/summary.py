@@ -13,25 +13,9 @@ from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues.baseline import SpeakerBaseline
 from model_core.cues.catalog import CATALOG, CUE_LABELS
 from model_core.cues.describe import describe
+from model_core.cues.levels import NOT_MEASURABLE, level_of
 from model_core.cues.measure import Measurement
 from model_core.cues.spans import Span, top_spans
-
-LEVELS = ("very low", "low", "normal", "high", "very high")
-NOT_MEASURABLE = "not measurable"
-LEVEL_EDGES = (-2.0, -1.0, 1.0, 2.0)  # z at the borders between LEVELS
-
-
-def level_of(z: float) -> str:
-    """The level word for a z-score: very low (z <= -2) .. very high (z >= 2)."""
-    if not math.isfinite(z):
-        return NOT_MEASURABLE
-    if z <= LEVEL_EDGES[0]:
-        return "very low"
-    if z <= LEVEL_EDGES[1]:
-        return "low"
-    if z < LEVEL_EDGES[2]:
-        return "normal"
-    return "high" if z < LEVEL_EDGES[3] else "very high"
 
 
 @dataclass(frozen=True)

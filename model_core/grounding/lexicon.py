@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from model_core.cues.catalog import CATALOG
+from model_core.cues.levels import Level
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def catalog_patterns(patterns: list[tuple[str, Sense]]) -> list[tuple[str, Sense
     extra = []
     for spec in CATALOG:
         for level, phrases in spec.phrases.items():
-            value = spec.up if level in ("high", "very high") else spec.down
+            value = spec.up if level in (Level.HIGH, Level.VERY_HIGH) else spec.down
             if spec.aspect is None or value is None or Sense(spec.aspect, value) in known:
                 continue
             for phrase in phrases:

@@ -27,7 +27,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from model_core.cues.catalog import CITABLE, MARKED_LEVELS, cues_of_sense
+from model_core.cues.catalog import CITABLE, cues_of_sense
+from model_core.cues.levels import MARKED_LEVELS
 from model_core.grounding.citations import Citation
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps
 from model_core.grounding.stance import FOR, SUPPORT

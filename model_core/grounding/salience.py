@@ -20,7 +20,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from model_core.cues.catalog import CITABLE, MARKED_LEVELS
+from model_core.cues.catalog import CITABLE
+from model_core.cues.levels import MARKED_LEVELS
 from model_core.errors import EmoStudioError
 
 EMOTIONAL_VALENCE = 1.5  # |mean rating| on VADER's -4..+4 scale

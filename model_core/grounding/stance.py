@@ -29,11 +29,13 @@ from model_core.cues.profiles import (
     no_profile_reason,
     profile_for,
 )
+from model_core.kinds import Presentation, Stance
+from model_core.thresholds import MARKED_Z, SLIGHT_Z
 
-FOR, AGAINST, NEUTRAL = "for", "against", "neutral"
-SUPPORT, COUNTER = "support", "counter"
-AT_BASELINE_Z = 0.5  # |z| under this: the cue goes neither way
-TYPICAL_Z = 1.0  # neutral expects |z| under this (the "normal" level)
+FOR, AGAINST, NEUTRAL = Stance.FOR, Stance.AGAINST, Stance.NEUTRAL
+SUPPORT, COUNTER = Presentation.SUPPORT, Presentation.COUNTER
+AT_BASELINE_Z = SLIGHT_Z  # |z| under this: the cue goes neither way
+TYPICAL_Z = MARKED_Z  # neutral expects |z| under this (the "normal" level)
 
 # Segments: a claim's presentation is judged inside its sentence part. Contrastive words
 # open a new segment; the concessive ones cover their clause only (up to the next comma).

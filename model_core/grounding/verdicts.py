@@ -17,18 +17,14 @@ from dataclasses import dataclass
 
 from model_core.cues.catalog import sense_cues
 from model_core.grounding.claims import Claim
+from model_core.kinds import VerdictKind
+from model_core.thresholds import CLAIM_Z
 
-SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND = (
-    "supported",
-    "contradicted",
-    "not measurable",
-    "not found",
-)
-# A quote found in a transcript the recogniser itself doubts (model_core.reliability), and
-# a description of the voice that the lexicon does not know (grounding.unchecked).
-TRANSCRIPT_UNRELIABLE, UNCHECKED = "transcript unreliable", "unchecked"
-VERDICTS = (SUPPORTED, CONTRADICTED, NOT_MEASURABLE, NOT_FOUND, TRANSCRIPT_UNRELIABLE, UNCHECKED)
-THRESHOLDS = {"hedged": 0.5, "plain": 1.0, "strong": 1.5}
+SUPPORTED, CONTRADICTED = VerdictKind.SUPPORTED, VerdictKind.CONTRADICTED
+NOT_MEASURABLE, NOT_FOUND = VerdictKind.NOT_MEASURABLE, VerdictKind.NOT_FOUND
+TRANSCRIPT_UNRELIABLE, UNCHECKED = VerdictKind.TRANSCRIPT_UNRELIABLE, VerdictKind.UNCHECKED
+VERDICTS = tuple(VerdictKind)
+THRESHOLDS = CLAIM_Z  # what each force of a claim demands of |z| (model_core.thresholds)
 
 # (aspect, value) -> (cue names, direction): +1 up, -1 down, from the cue catalog. Several
 # cues: the strongest counts.

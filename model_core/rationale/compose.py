@@ -24,12 +24,14 @@ from __future__ import annotations
 import math
 import random
 
-from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE, MARKED_LEVELS
+from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE
+from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.emotions import canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, cue_stance
+from model_core.thresholds import MARKED_Z, VERY_Z
 
 MAX_FOR, MAX_AGAINST = 3, 2
 CLOSE_PROBABILITY = 0.15  # a second label this close to the first is worth naming
@@ -119,7 +121,7 @@ def _size(cue: dict) -> str:
     semitones = (cue.get("detail") or {}).get("semitones")
     if cue.get("name") == "f0_mean" and semitones is not None and abs(semitones) >= 1:
         return f"about {abs(semitones):.0f} semitones {side} the speaker's usual"
-    degree = "well " if abs(z) >= 2 else ""
+    degree = "well " if abs(z) >= VERY_Z else ""
     return f"{degree}{side} the speaker's usual"
 
 
@@ -172,7 +174,7 @@ def _neutral_evidence(cues: dict) -> list[tuple[str, float]]:
     for name in CITABLE:
         cue = cues.get(name)
         z = None if not cue else cue.get("z")
-        if BY_NAME[name].typical and z is not None and math.isfinite(z) and abs(z) < 1:
+        if BY_NAME[name].typical and z is not None and math.isfinite(z) and abs(z) < MARKED_Z:
             found.append((name, abs(z)))
     return sorted(found, key=lambda item: item[1])
 

@@ -47,10 +47,11 @@ from model_core.grounding.verdicts import (
     TRANSCRIPT_UNRELIABLE,
     UNCHECKED,
 )
+from model_core.kinds import Policy
 from model_core.rationale.compose import compose_rationale
 
-CHECKED, MODEL, COMPOSER = "checked", "model", "composer"
-POLICIES = (CHECKED, MODEL, COMPOSER)
+CHECKED, MODEL, COMPOSER = Policy.CHECKED, Policy.MODEL, Policy.COMPOSER
+POLICIES = tuple(Policy)
 
 
 @dataclass(frozen=True)
