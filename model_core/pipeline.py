@@ -33,6 +33,8 @@ from model_core.reliability import assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 DEFAULT_MODEL = "default"
+# In a result's timings, beside the stages (seconds): how many clips shared each stage's time.
+BATCH_SIZE_KEY = "batch_size"
 MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "models"
 # Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
 SHIPPED_MODELS = {
@@ -416,7 +418,7 @@ class _Stopwatch:
     def __init__(self, timings: list[dict[str, float]], report: Callable[[str, dict], None]):
         self.timings, self.report = timings, report
         for clip_timings in timings:
-            clip_timings["batch_size"] = len(timings)
+            clip_timings[BATCH_SIZE_KEY] = len(timings)
 
     def __call__(self, name: str, work):
         self.report(name, {})

@@ -65,26 +65,33 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_only_the_benchmarks_reach_into_train_and_only_the_cli_runs_them():
-    """``emostudio.bench`` measures every layer, so it may import ``train`` (corpora,
-    training steps) and the store; the rest of the app never imports ``train``, only the
-    ``bench`` command imports the benchmarks, and only the GUI benchmark imports Qt."""
-    bench = ROOT / "emostudio" / "bench"
+def test_the_shipped_app_never_imports_train_or_the_benchmarks():
+    """The product (``emostudio``, ``model_core``) stands apart from its development code:
+    ``train`` and the ``benchmarks`` (which may import anything) are not shipped with it, so
+    nothing in the product imports them; only the GUI benchmark imports Qt."""
     offenders = {}
-    for path in modules("emostudio"):
-        names, roots = imported_modules(path), imported_roots(path)
-        inside = bench in path.parents
-        bad = set()
-        if not inside and "train" in roots:
-            bad.add("train")
-        if not inside and path != ROOT / "emostudio" / "cli" / "bench.py":
-            bad |= {n for n in names if n.startswith("emostudio.bench")}
-        if inside and path.stem != "gui":
-            bad |= (roots & QT) | {n for n in names if n.startswith("emostudio.gui")}
-        if bad:
-            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    for package in ("emostudio", "model_core"):
+        for path in modules(package):
+            roots = imported_roots(path)
+            bad = roots & {"train", "benchmarks", "research"}
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    for path in modules("benchmarks"):
+        names = imported_modules(path)
+        if path.stem != "gui":
+            bad = (imported_roots(path) & QT) | {n for n in names if n.startswith("emostudio.gui")}
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert not offenders
-    assert "train.datasets.asterisk" in imported_modules(bench / "asr.py")  # it sees them
+    assert "train.datasets.asterisk" in imported_modules(ROOT / "benchmarks" / "asr.py")  # seen
+    import fnmatch
+    import tomllib
+
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = shipped["packages"]["find"]["include"]
+    assert not any(
+        fnmatch.fnmatch(name, p) for name in ("benchmarks", "research") for p in patterns
+    )
 
 
 def test_the_checker_sees_imports():

@@ -16,6 +16,7 @@ from emostudio.cli.batches import (
 )
 from emostudio.cli.common import (
     add_baseline_options,
+    add_model_options,
     add_rationale_source,
     baseline_from_args,
     json_line,
@@ -24,7 +25,6 @@ from emostudio.cli.common import (
     same_speaker_voice,
     whole_number,
 )
-from model_core.devices import DEVICE_CHOICES
 from model_core.errors import EmoStudioError
 from model_core.kinds import Policy, VerdictKind
 from model_core.model.uncertainty import set_text
@@ -39,13 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
-    parser.add_argument(
-        "--model",
-        default="default",
-        help="'default' (the shipped model; 'fast' is the same since 3.0.0), 'synthetic' "
-        "(the synthetic-prosody model) or an EmoReasoner checkpoint folder",
-    )
-    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
+    add_model_options(parser)
     parser.add_argument(
         "--no-rationale", action="store_true", help="label probabilities only (faster)"
     )

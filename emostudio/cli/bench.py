@@ -1,191 +1,103 @@
-"""``emostudio bench WHAT``: benchmarks that print a Markdown report; ``all`` writes one
-report of every benchmark."""
+"""``emostudio bench [FILE ...]``: how fast this machine analyses, stage by stage.
+
+A user's question ("how long will my folder take here?"), answered on their own machine with
+their model: the files are analysed ``--repeats`` times after one warm-up, and the median of
+each stage and of the whole is reported with the real-time factor (seconds of work per second
+of audio). The development benchmarks (training, the store, the GUI, comparisons) live in the
+repository's ``benchmarks/`` and are not part of the app.
+"""
 
 from __future__ import annotations
 
 import argparse
-import shlex
+import statistics
+import time
 from pathlib import Path
 
-from emostudio.cli.common import report_error
+from emostudio.cli.common import add_model_options, report_error
 
-BENCHMARKS = ("acoustics", "model", "throughput", "asr", "grounding", "train", "store", "gui")
-ALL_REPORT = Path("docs/benchmarks.md")
-# Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
-SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "bench",
-        help="run a benchmark and print a Markdown report",
-        description="Run a benchmark and print a Markdown report. `all` runs every benchmark "
-        "(acoustics, asr, model, throughput, store, gui, grounding, train), each in its own "
-        "process, and "
-        f"writes one report (default {ALL_REPORT}).",
+        help="how fast this machine analyses: each stage's time and the real-time factor",
+        description="Analyse recordings (default: the demo clips in assets/samples) after one "
+        "warm-up, and report the median time of each stage and the real-time factor.",
+    )
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="recordings to time")
+    add_model_options(parser)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timed runs after the warm-up (median reported)"
     )
     parser.add_argument(
-        "what",
-        nargs="?",
-        choices=(*BENCHMARKS, "all"),
-        help="which benchmark; 'all': every one, into one report",
+        "--no-rationale", action="store_true", help="label and cues only (no rationale written)"
     )
-    parser.add_argument(
-        "--repeats", type=int, default=3, help="runs per measurement (median reported)"
-    )
-    parser.add_argument(
-        "--speech-dir",
-        type=Path,
-        default=None,
-        help="folder of WAV speech (default: Debian's asterisk prompts)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        help=f"also write the report to this file (all: the report, default {ALL_REPORT})",
-    )
-    suite = parser.add_argument_group("bench all")
-    suite.add_argument(
-        "--quick",
-        action="store_true",
-        help="tiny sizes, seconds per benchmark (checks the machinery)",
-    )
-    suite.add_argument(
-        "--skip",
-        action="append",
-        choices=BENCHMARKS,
-        default=[],
-        help="leave a benchmark out (repeatable)",
-    )
-    acoustics = parser.add_argument_group("acoustics benchmark")
-    acoustics.add_argument(
-        "--minutes",
-        type=float,
-        default=None,
-        help="minutes of audio (acoustics: real speech, default 10; gui: the recording opened, default 60)",
-    )
-    acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
-    model = parser.add_argument_group("model and ASR benchmarks")
-    model.add_argument(
-        "--model", default="default", help="'default', 'fast', 'synthetic' or a checkpoint folder"
-    )
-    model.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
-    model.add_argument(
-        "--batch", type=int, default=32, help="clips per batch (model: 32; use 8 for train)"
-    )
-    model.add_argument(
-        "--steps", type=int, default=6, help="training steps per setting (train benchmark)"
-    )
-    model.add_argument(
-        "--random",
-        choices=("default", "large"),
-        help="random weights at the default model's sizes, or Whisper-large-v3 + a 1.5 B LLM",
-    )
-    model.add_argument(
-        "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of a --random LLM"
-    )
-    parser.set_defaults(
-        run=run, bench_help=parser.format_help, bench_defaults=vars(parser.parse_args([]))
-    )
+    parser.set_defaults(run=run)
 
 
-def _report(args: argparse.Namespace) -> str:
-    repeats = max(1, args.repeats)
-    speech = {"speech_dir": args.speech_dir} if args.speech_dir else {}
-    if args.what == "acoustics":
-        from emostudio.bench.acoustics import run_benchmark
-
-        return run_benchmark(
-            minutes=args.minutes or 10.0, repeats=repeats, hour=not args.no_hour, **speech
-        )
-    if args.what == "model":
-        from emostudio.bench.model import model_section
-
-        return model_section(
-            args.model,
-            args.device,
-            max(1, args.batch),
-            repeats,
-            args.random,
-            tokenizer=args.tokenizer,
-            **speech,
-        ).markdown
-    if args.what == "throughput":
-        from emostudio.bench.throughput import throughput_section
-
-        return throughput_section(args.model, args.device, max(1, args.batch), **speech).markdown
-    if args.what == "asr":
-        from emostudio.bench.asr import run_asr_benchmark
-
-        return run_asr_benchmark(device=args.device)
-    if args.what == "gui":
-        from emostudio.bench.gui import run_gui_benchmark
-
-        return run_gui_benchmark(minutes=args.minutes or 60.0)
-    if args.what == "store":
-        from emostudio.bench.store import run_store_benchmark
-
-        return run_store_benchmark()
-    if args.what == "train":
-        from emostudio.bench.train import train_section
-
-        return train_section(
-            args.device,
-            max(1, args.batch),
-            args.steps,
-            args.random,
-            tokenizer=args.tokenizer,
-            **speech,
-        ).markdown
-    from emostudio.bench.grounding import run_grounding_benchmark
-
-    return run_grounding_benchmark(repeats=repeats)
+def _files(given: list[Path]) -> list[Path]:
+    if given:
+        return given
+    if not SAMPLES.is_dir():
+        raise FileNotFoundError(f"no FILE given and no demo clips at {SAMPLES}")
+    return sorted(SAMPLES.glob("*.wav"))
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.what is None:
-        print(args.bench_help(), end="")
-        return 0
-    if args.what == "all":
-        return run_all(args)
-    if args.quick or args.skip:
-        report_error("--quick and --skip apply to `emostudio bench all` only")
+    from model_core.audio import AudioError, load_audio
+    from model_core.pipeline import BATCH_SIZE_KEY, Analyzer, Clip
+
+    if args.repeats < 1:
+        report_error("--repeats must be at least 1")
         return 2
     try:
-        report = _report(args)
-    except (FileNotFoundError, ValueError) as err:
+        files = _files(args.files)
+        recordings = [load_audio(path) for path in files]
+    except (FileNotFoundError, AudioError) as err:
         report_error(str(err))
-        return 1
-    print(report, end="")
-    if args.out:
-        try:
-            args.out.write_text(report)
-        except OSError as err:
-            report_error(f"{args.out}: cannot write the report ({err.strerror or err})")
-            return 1
+        return 2
+    started = time.perf_counter()
+    analyzer = Analyzer.load(args.model, args.device)
+    load_s = time.perf_counter() - started
+    clips = [Clip(recording) for recording in recordings]
+    audio_s = sum(r.duration for r in recordings)
+    analyzer.analyze(clips[:1], rationale=not args.no_rationale)  # warm-up: caches, kernels
+    totals, stages = [], {}
+    for _ in range(args.repeats):
+        started = time.perf_counter()
+        results = [analyzer.analyze([c], rationale=not args.no_rationale)[0] for c in clips]
+        totals.append(time.perf_counter() - started)
+        for name in {n for r in results for n in r.timings} - {BATCH_SIZE_KEY}:
+            stages.setdefault(name, []).append(sum(r.timings.get(name, 0.0) for r in results))
+    model = {**analyzer.model_info, "asked": args.model}
+    print(report(model, len(clips), audio_s, load_s, totals, stages))
     return 0
 
 
-def run_all(args: argparse.Namespace) -> int:
-    """``emostudio bench all``: every benchmark into one report; 1 when one failed."""
-    from emostudio.bench.suite import plan, run_suite
-
-    changed = [name for name in SINGLE_ONLY if getattr(args, name) != args.bench_defaults[name]]
-    if changed:
-        options = ", ".join("--" + name.replace("_", "-") for name in changed)
-        report_error(f"{options}: for a single benchmark; `bench all` chooses its own sizes")
-        return 2
-    out = args.out or ALL_REPORT
-    repeats = max(1, args.repeats)
-    command = ["emostudio", "bench", "all", "--repeats", str(repeats), "--device", args.device]
-    command += ["--quick"] if args.quick else []
-    command += ["--speech-dir", str(args.speech_dir)] if args.speech_dir else []
-    for name in args.skip:
-        command += ["--skip", name]
-    command += ["--out", str(out)]
-    benches = plan(repeats, args.device, args.quick, args.speech_dir)
-    try:
-        return run_suite(benches, out, shlex.join(command), args.quick, tuple(args.skip))
-    except OSError as err:
-        report_error(f"cannot write the report: {err.strerror or err}")
-        return 1
+def report(
+    model: dict, n_clips: int, audio_s: float, load_s: float, totals: list, stages: dict
+) -> str:
+    """The Markdown report: one row per stage, medians over the repeats (seconds)."""
+    total = statistics.median(totals)
+    lines = [
+        f"# How fast this machine analyses: --model {model['asked']} ({model['name']} "
+        f"{model['version']}) on {model['device']}",
+        "",
+        f"{n_clips} clips, {audio_s:.1f} s of audio; model loaded in {load_s:.1f} s; "
+        f"median of {len(totals)} runs after one warm-up.",
+        "",
+        "| stage | seconds | share |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, values in sorted(stages.items(), key=lambda item: -statistics.median(item[1])):
+        seconds = statistics.median(values)
+        lines.append(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
+    lines += [
+        f"| **all** | **{total:.2f}** | 100% |",
+        "",
+        f"{n_clips / total:.2f} clips/s; real-time factor {total / audio_s:.2f} "
+        f"({audio_s / total:.1f}x faster than real time)",
+    ]
+    return "\n".join(lines)

@@ -171,6 +171,19 @@ def same_speaker_voice(analyzer, paths: Iterable[str]):
     return analyzer.voice_of(clips) if clips else None
 
 
+def add_model_options(parser) -> None:
+    """``--model`` and ``--device``, shared by the commands that run a model."""
+    from model_core.devices import DEVICE_CHOICES
+
+    parser.add_argument(
+        "--model",
+        default="default",
+        help="'default' (the shipped model; 'fast' is the same since 3.0.0), 'synthetic' "
+        "(the synthetic-prosody model) or an EmoReasoner checkpoint folder",
+    )
+    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
+
+
 def add_rationale_source(parser) -> None:
     """``--rationale-source``, shared by ``analyze`` and ``import``."""
     parser.add_argument(

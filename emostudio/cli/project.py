@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from emostudio.cli.common import add_rationale_source, report_error, whole_number
+from emostudio.cli.common import (
+    add_model_options,
+    add_rationale_source,
+    report_error,
+    whole_number,
+)
 from emostudio.store.export import FORMATS
 
 
@@ -21,10 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--glob", help="only files matching this pattern (default: audio suffixes)"
     )
     importer.add_argument("--cues-only", action="store_true", help="acoustic cues only, no model")
-    importer.add_argument(
-        "--model", default="default", help="'default', 'fast', 'synthetic' or a checkpoint folder"
-    )
-    importer.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    add_model_options(importer)
     importer.add_argument(
         "--workers",
         type=whole_number(0, "0: one per core"),

@@ -151,9 +151,11 @@ def test_no_arguments_with_a_display_opens_the_app(monkeypatch):
     opened = []
     monkeypatch.setenv("DISPLAY", ":99")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
-    monkeypatch.setattr("emostudio.gui.app.main", lambda files: opened.append(files) or 0)
+    monkeypatch.setattr(
+        "emostudio.gui.app.main", lambda files, debug: opened.append((files, debug)) or 0
+    )
     assert main([]) == 0
-    assert opened == [[]]
+    assert opened == [([], False)]
 
 
 def test_numbers_in_json_are_finite_or_null(tmp_path, capsys):

@@ -12,7 +12,7 @@ from model_core.devices import pick_placement
 def test_transcribing_does_not_leave_the_shared_encoder_on_eager_attention(asterisk_dir):
     """generate(return_token_timestamps=True) sets the config Whisper's encoder shares to
     eager attention for good; every later encoder pass then ran at half speed."""
-    from emostudio.bench.acoustics import real_speech
+    from benchmarks.acoustics import real_speech
     from model_core.asr import Transcriber
     from model_core.model.encoders import run_whisper_encoder, whisper_inputs
 

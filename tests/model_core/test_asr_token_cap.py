@@ -32,7 +32,7 @@ def test_a_window_whisper_loops_on_stops_at_the_cap_and_reads_as_unreliable(
 ):
     """The fifth 3-s stretch of the asterisk prompts read end to end, cut mid-word: padded,
     Whisper writes "Agent-Log-Doff" over and over, to its 448-token limit without a cap."""
-    from emostudio.bench.acoustics import real_speech
+    from benchmarks.acoustics import real_speech
     from model_core.asr import token_cap
     from model_core.reliability import assess
 

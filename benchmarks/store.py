@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import machine_line, spread
+from benchmarks.report import Figure, Section
+from benchmarks.timing import machine_line, spread
 from emostudio.store import Filters, Project
 from emostudio.store.importer import ImportOptions, run_import
 from model_core.audio import MODEL_SAMPLE_RATE, recording_from_array

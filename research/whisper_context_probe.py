@@ -1,6 +1,6 @@
 """Probe for issue 16: Whisper ASR on padded 30-s windows against the clip's own frames.
 
-    python scripts/whisper_context_probe.py [--limit N] [--tails 0,1,2] [--out FILE]
+    python research/whisper_context_probe.py [--limit N] [--tails 0,1,2] [--out FILE]
 
 Transcribes Debian's asterisk prompts (all 563 with transcripts, or the first N) with
 Whisper tiny.en's encoder states from each context (``padded``; ``clip`` with each tail

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from emostudio.bench.acoustics import ASTERISK_DIR, write_clips
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import machine_line
+from benchmarks.acoustics import ASTERISK_DIR, write_clips
+from benchmarks.report import Figure, Section
+from benchmarks.timing import machine_line
 from model_core.audio import load_audio
 from model_core.devices import pick_placement, quiet_libraries
 from model_core.pipeline import SHIPPED_MODELS, Analyzer, Clip, load_model, model_folder

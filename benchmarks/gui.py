@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import Timing, machine_line
+from benchmarks.report import Figure, Section
+from benchmarks.timing import Timing, machine_line
 
 RATE = 16_000
 FIRST_PAINT_TARGET_SECONDS = 2.0

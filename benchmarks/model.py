@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from emostudio.bench.acoustics import ASTERISK_DIR, write_clips
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import Timing, machine_line
+from benchmarks.acoustics import ASTERISK_DIR, write_clips
+from benchmarks.report import Figure, Section
+from benchmarks.timing import Timing, machine_line
 from model_core.audio import load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement, quiet_libraries
@@ -85,7 +85,7 @@ SMOLLM2_135M = dict(
 )
 
 
-# Tiny random model for `emostudio bench all --quick` (the machinery in seconds, not a figure).
+# Tiny random model for `python -m benchmarks all --quick` (the machinery in seconds, not a figure).
 WHISPER_TINY_RANDOM = dict(
     WHISPER_TINY_EN,
     d_model=32,

@@ -1,6 +1,6 @@
 """What a benchmark hands back: its Markdown section and the headline figures it measured.
 
-``emostudio bench WHAT`` prints the section alone; ``emostudio bench all`` gathers the
+``python -m benchmarks WHAT`` prints the section alone; ``python -m benchmarks all`` gathers the
 sections of every benchmark (each run in its own process, passed back as JSON) and
 lists the figures, with their targets, in one summary table.
 """

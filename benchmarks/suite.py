@@ -1,10 +1,10 @@
-"""``emostudio bench all``: every benchmark, one after the other, into one Markdown report.
+"""``python -m benchmarks all``: every benchmark, one after the other, into one Markdown report.
 
-Each benchmark runs in its own Python process (``python -m emostudio.bench.suite worker
+Each benchmark runs in its own Python process (``python -m benchmarks.suite worker
 ...``), so that none inherits another's state: the acoustics benchmark pins its process
 to one core, the model and training benchmarks report their process's peak memory, the
 GUI benchmark holds a QApplication, and a crash or an error in one leaves the others
-running. A worker writes its :class:`~emostudio.bench.report.Section` as JSON; the parent
+running. A worker writes its :class:`~benchmarks.report.Section` as JSON; the parent
 writes the report (machine, versions, command, summary of the headline figures against
 their targets, then every section) to a temporary file and renames it into place.
 """
@@ -24,8 +24,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import TextIO
 
-from emostudio.bench.machine import machine_table
-from emostudio.bench.report import Section
+from benchmarks.machine import machine_table
+from benchmarks.report import Section
 
 HEARTBEAT_SECONDS = 30.0  # how often a long benchmark says it is still running
 ERROR_LINES = 20  # the end of a failed benchmark's output kept in the report
@@ -62,7 +62,7 @@ def plan(
     quick: bool = False,
     speech_dir: Path | None = None,
 ) -> list[Bench]:
-    """The benchmarks of ``emostudio bench all``, at full or ``quick`` (tiny) sizes.
+    """The benchmarks of ``python -m benchmarks all``, at full or ``quick`` (tiny) sizes.
 
     Full sizes are the targets' (10 min and 1 hour of speech, 500 clips, 10,000
     analyses, a 60-minute recording, batches of 32 and 8 clips); ``quick`` sizes take
@@ -80,7 +80,7 @@ def plan(
     return [
         Bench(
             "acoustics",
-            "emostudio.bench.acoustics:acoustics_section",
+            "benchmarks.acoustics:acoustics_section",
             dict(
                 minutes=size(10.0, 0.1),
                 repeats=n,
@@ -93,13 +93,13 @@ def plan(
         ),
         Bench(
             "asr",
-            "emostudio.bench.asr:asr_section",
+            "benchmarks.asr:asr_section",
             dict(device=device, limit=size(None, 1)),
             "one pass over the prompts (the WER does not change between passes)",
         ),
         Bench(
             "model",
-            "emostudio.bench.model:model_section",
+            "benchmarks.model:model_section",
             dict(
                 device=device, batch=size(32, 2), repeats=n, tokens=size(60, 2), **speech, **model
             ),
@@ -107,14 +107,14 @@ def plan(
         ),
         Bench(
             "throughput",
-            "emostudio.bench.throughput:throughput_section",
+            "benchmarks.throughput:throughput_section",
             # the shipped model even at --quick sizes: a random one has no ASR to analyse with
             dict(device=device, batch=size(32, 2), tokens=size(60, 2), imports=not quick, **speech),
             "one timed run of each path after a warm-up, the default and the fast model in one process",
         ),
         Bench(
             "store",
-            "emostudio.bench.store:store_section",
+            "benchmarks.store:store_section",
             dict(
                 clips=size(500, 16),
                 model_clips=size(8, 0),  # 32 take minutes: the figure has no target,
@@ -128,19 +128,19 @@ def plan(
         ),
         Bench(
             "gui",
-            "emostudio.bench.gui:gui_section",
+            "benchmarks.gui:gui_section",
             dict(minutes=size(60.0, 0.25), repeats=n),
             f"the recording opened {n} times, each in a new window, data folder and project",
         ),
         Bench(
             "grounding",
-            "emostudio.bench.grounding:grounding_section",
+            "benchmarks.grounding:grounding_section",
             dict(rationales=size(200, 20), repeats=n),
             f"{n} passes over the rationales",
         ),
         Bench(
             "train",
-            "emostudio.bench.train:train_section",
+            "benchmarks.train:train_section",
             dict(device=device, batch=size(8, 1), steps=size(6, 2), **speech, **model),
             "once; the medians are over its training steps (the steps are the repeats)",
         ),
@@ -172,10 +172,10 @@ def run_suite(
     for index, bench in enumerate(benches, 1):
         if bench.name in skip:
             outcomes.append(Outcome(bench, 0.0, skipped=True))
-            print(f"emostudio bench all: {bench.name} skipped", file=progress, flush=True)
+            print(f"benchmarks all: {bench.name} skipped", file=progress, flush=True)
             continue
         print(
-            f"emostudio bench all: [{index}/{len(benches)}] {bench.name} ...",
+            f"benchmarks all: [{index}/{len(benches)}] {bench.name} ...",
             file=progress,
             flush=True,
         )
@@ -183,7 +183,7 @@ def run_suite(
         outcomes.append(outcome)
         total = time.monotonic() - started
         print(
-            f"emostudio bench all: {bench.name} {outcome.status} in {outcome.seconds:.1f} s "
+            f"benchmarks all: {bench.name} {outcome.status} in {outcome.seconds:.1f} s "
             f"(elapsed {total / 60:.1f} min)"
             + (f": {outcome.error.splitlines()[0]}" if outcome.error else ""),
             file=progress,
@@ -191,7 +191,7 @@ def run_suite(
         )
     report = render(outcomes, command, date, time.monotonic() - started, quick)
     _write_atomically(out, report)
-    print(f"emostudio bench all: wrote {out}", file=progress, flush=True)
+    print(f"benchmarks all: wrote {out}", file=progress, flush=True)
     return 1 if any(o.status == "FAILED" for o in outcomes) else 0
 
 
@@ -204,7 +204,7 @@ def _run_one(bench: Bench, progress: TextIO, suite_started: float) -> Outcome:
     # The worker runs in a scratch folder (whatever it leaves, a core dump say, goes with it),
     # so it finds this copy of emostudio through the path, not through the current folder.
     environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(Path(__file__).resolve().parents[2]), environment.get("PYTHONPATH")])
+        filter(None, [str(Path(__file__).resolve().parents[1]), environment.get("PYTHONPATH")])
     )
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"emostudio-bench-{bench.name}-") as folder:
@@ -212,7 +212,7 @@ def _run_one(bench: Bench, progress: TextIO, suite_started: float) -> Outcome:
         argv = [
             sys.executable,
             "-m",
-            "emostudio.bench.suite",
+            "benchmarks.suite",
             "worker",
             bench.function,
             json.dumps(bench.options),
@@ -228,7 +228,7 @@ def _run_one(bench: Bench, progress: TextIO, suite_started: float) -> Outcome:
                     break
                 except subprocess.TimeoutExpired:
                     print(
-                        f"emostudio bench all:   {bench.name} running, {time.monotonic() - started:.0f} s "
+                        f"benchmarks all:   {bench.name} running, {time.monotonic() - started:.0f} s "
                         f"(elapsed {(time.monotonic() - suite_started) / 60:.1f} min)",
                         file=progress,
                         flush=True,
@@ -355,6 +355,6 @@ def _worker(function: str, options: str, result: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 5 or sys.argv[1] != "worker":
         sys.exit(
-            "usage: python -m emostudio.bench.suite worker MODULE:FUNCTION OPTIONS_JSON RESULT_JSON"
+            "usage: python -m benchmarks.suite worker MODULE:FUNCTION OPTIONS_JSON RESULT_JSON"
         )
     _worker(*sys.argv[2:])

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from emostudio.bench.acoustics import real_speech
-from emostudio.bench.model import _synchronise, peak_memory, random_config
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import Timing, machine_line, significant
+from benchmarks.acoustics import real_speech
+from benchmarks.model import _synchronise, peak_memory, random_config
+from benchmarks.report import Figure, Section
+from benchmarks.timing import Timing, machine_line, significant
 from model_core.audio import MODEL_SAMPLE_RATE
 from model_core.devices import Placement, pick_placement, quiet_libraries
 from model_core.model.config import EmoReasonerConfig

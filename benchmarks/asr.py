@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import machine_line
+from benchmarks.report import Figure, Section
+from benchmarks.timing import machine_line
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.audio import MODEL_SAMPLE_RATE, load_audio
 from model_core.devices import pick_placement, quiet_libraries

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import time
 
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import Timing, machine_line
+from benchmarks.report import Figure, Section
+from benchmarks.timing import Timing, machine_line
 from model_core.cues import level_of
 from model_core.cues.catalog import CITABLE
 from model_core.grounding import ground

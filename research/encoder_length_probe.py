@@ -1,6 +1,6 @@
 """Probe for issue 16: Whisper tiny.en's encoder on each clip's own frames, no 30-s padding.
 
-    python scripts/encoder_length_probe.py    # needs runs/ravdess (scripts/train_default.sh)
+    python research/encoder_length_probe.py    # needs runs/ravdess (scripts/train_default.sh)
 
 On fold 1 of the RAVDESS folds (18 actors train, 6 held out) it times the encoder both
 ways and gives the label head's UA with the Whisper block pooled from padded or from

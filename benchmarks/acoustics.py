@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from emostudio.bench.report import Figure, Section
-from emostudio.bench.timing import (
+from benchmarks.report import Figure, Section
+from benchmarks.timing import (
     Timing,
     machine_line,
     pin_to_one_core,

@@ -1,4 +1,4 @@
-"""``emostudio bench all``: one report of every benchmark, its figures consistent with
+"""``python -m benchmarks all``: one report of every benchmark, its figures consistent with
 each other; a failing benchmark is reported and the others still run."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import statistics
 
 import pytest
 
-from emostudio.bench.suite import Bench, run_suite
-from emostudio.cli.main import main
+from benchmarks.cli import main
+from benchmarks.suite import Bench, run_suite
 
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 SPREAD = re.compile(rf"^({NUMBER}) \(({NUMBER})–({NUMBER})\)$")  # median (min–max)
@@ -75,14 +75,14 @@ def close(printed: float, computed: float) -> bool:
 @pytest.mark.real_data
 def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
     out = tmp_path / "report.md"
-    status = main(["bench", "all", "--quick", "--out", str(out)])
+    status = main(["all", "--quick", "--out", str(out)])
     report = out.read_text()
     assert status == 0, report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]  # no temporary file left
 
     for heading in SECTIONS:
         assert heading in report, heading
-    assert "`emostudio bench all --repeats 3 --device auto --quick --out " in report
+    assert "`python -m benchmarks all --repeats 3 --device auto --quick --out " in report
     assert re.search(r"on \d{4}-\d\d-\d\d \d\d:\d\d UTC", report)
     for row in MACHINE_ROWS:
         assert re.search(rf"^\| {row} \| \S", report, re.M), row
@@ -178,20 +178,20 @@ def test_failing_benchmark_is_reported_and_the_others_run(tmp_path, capsys):
     benches = [
         Bench(
             "acoustics",
-            "emostudio.bench.acoustics:acoustics_section",
+            "benchmarks.acoustics:acoustics_section",
             {"minutes": 0.1, "speech_dir": str(tmp_path / "no-speech")},
             "once",
         ),
         Bench("crash", "os:abort", {}, "once"),  # a worker that dies without a traceback
         Bench(
             "grounding",
-            "emostudio.bench.grounding:grounding_section",
+            "benchmarks.grounding:grounding_section",
             {"rationales": 5, "repeats": 3},
             "3 passes",
         ),
     ]
     (tmp_path / "no-speech").mkdir()
-    status = run_suite(benches, out, "emostudio bench all (test)")
+    status = run_suite(benches, out, "python -m benchmarks all (test)")
     report = out.read_text()
     assert status == 1
     assert "## acoustics: FAILED" in report
@@ -211,25 +211,25 @@ def test_failing_benchmark_is_reported_and_the_others_run(tmp_path, capsys):
 
 
 def test_unwritable_report_fails_before_running(tmp_path, capsys):
-    never = [Bench("grounding", "emostudio.bench.grounding:grounding_section", {}, "")]
+    never = [Bench("grounding", "benchmarks.grounding:grounding_section", {}, "")]
     with pytest.raises(OSError, match="does not exist"):
         run_suite(never, tmp_path / "missing" / "report.md", "test")
     assert "grounding" not in capsys.readouterr().err
-    status = main(["bench", "all", "--quick", "--out", str(tmp_path / "missing" / "report.md")])
+    status = main(["all", "--quick", "--out", str(tmp_path / "missing" / "report.md")])
     assert status == 1
     assert "does not exist" in capsys.readouterr().err
 
 
 def test_bench_without_a_benchmark_lists_all(capsys):
-    assert main(["bench"]) == 0
+    assert main([]) == 0
     assert re.search(r"\{acoustics,[a-z,]*,all\}", capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["bench", "all", "--batch", "8"], "--batch: for a single benchmark"),
-        (["bench", "grounding", "--quick"], "apply to `emostudio bench all` only"),
+        (["all", "--batch", "8"], "--batch: for a single benchmark"),
+        (["grounding", "--quick"], "apply to `python -m benchmarks all` only"),
     ],
 )
 def test_options_of_the_wrong_kind_are_refused(argv, message, capsys):
@@ -238,7 +238,7 @@ def test_options_of_the_wrong_kind_are_refused(argv, message, capsys):
 
 
 def test_figures_are_medians_of_their_runs():
-    from emostudio.bench.timing import Timing
+    from benchmarks.timing import Timing
 
     timing = Timing("x", [0.3, 0.1, 0.2, 0.9])
     assert timing.spread() == "0.250 (0.100–0.900)"

@@ -1,1 +1,0 @@
-"""Benchmarks: each measures side by side in one run and reports ratios."""
