@@ -8,7 +8,8 @@ in the card comes from what the recipe measured in ``RUN``: ``cv/corpus-cv.md`` 
 leave-one-corpus-out table: the new head, the head EmoStudio shipped before, the eGeMAPS
 peer and the shipped model as it was, in one run), ``ablation/corpus-cv.md`` (the
 recipes), ``norms.txt`` (the population norms and their check on held-out corpora). The
-card's prose is ``scripts/card_corpora.md``, with ``$name`` fields filled in.
+card's prose is ``train/cards/corpora.md``, with ``$name`` fields filled in
+(:func:`train.card.render_card`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,14 @@ import argparse
 import json
 import shutil
 from pathlib import Path
-from string import Template
 
 from ship_synthetic import check_size, copy_trained_parts, write_config_and_args
 
 from model_core.model.head import HEAD_FILE, LabelHead
+from train.card import render_card
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME, VERSION = "emoreasoner-default", "3.0.0"
-CARD = Path(__file__).with_name("card_corpora.md")
-LICENCE = Path(__file__).with_name("licence_corpora.txt")
 
 
 def section(path: Path, first: str, stop: str | None = None) -> str:
@@ -61,7 +60,7 @@ def main(run: Path, dest: Path) -> None:
     report = json.loads((final / "head.json").read_text())
     write_config_and_args(dest, config, {"head": report, "run": str(run)})
     (dest / "LICENSE").write_text(
-        Template(LICENCE.read_text()).substitute(name=NAME, version=VERSION)
+        render_card("licence_corpora.txt", {"name": NAME, "version": VERSION})
     )
     cv, ablation = run / "cv" / "corpus-cv.md", run / "ablation" / "corpus-cv.md"
     fields = {
@@ -81,7 +80,7 @@ def main(run: Path, dest: Path) -> None:
         "ablation": section(ablation, "## Every system at a glance", "## "),
         "norms": norms_text(run / "norms.txt"),
     }
-    (dest / "README.md").write_text(Template(CARD.read_text()).substitute(fields))
+    (dest / "README.md").write_text(render_card("corpora", fields))
     check_size(dest)
 
 

