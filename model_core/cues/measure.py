@@ -207,37 +207,27 @@ def _too_few_voiced(analysis: AcousticAnalysis) -> bool:
     return np.count_nonzero(np.isfinite(analysis.pitch.values)) < MIN_VOICED_FRAMES
 
 
+def _perturbation(
+    name: str, value: float, analysis: AcousticAnalysis, detail: tuple = ()
+) -> Measurement:
+    """A perturbation cue (%), located where HNR is lowest: where the voice is least periodic."""
+    if _too_few_voiced(analysis):
+        return Measurement(name, np.nan, "%", np.nan)
+    hnr_track = analysis.voice.hnr
+    return Measurement(
+        name, value, "%", value, hnr_track.times, -hnr_track.values, signed=False, detail=detail
+    )
+
+
 def jitter(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
     """Local jitter (%); located where HNR is lowest."""
     voice = analysis.voice
-    if _too_few_voiced(analysis):
-        return Measurement("jitter", np.nan, "%", np.nan)
-    return Measurement(
-        "jitter",
-        voice.jitter_local,
-        "%",
-        voice.jitter_local,
-        voice.hnr.times,
-        -voice.hnr.values,
-        signed=False,
-        detail=(("pulses", voice.n_pulses),),
-    )
+    return _perturbation("jitter", voice.jitter_local, analysis, (("pulses", voice.n_pulses),))
 
 
 def shimmer(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
     """Local shimmer (%); located where HNR is lowest."""
-    voice = analysis.voice
-    if _too_few_voiced(analysis):
-        return Measurement("shimmer", np.nan, "%", np.nan)
-    return Measurement(
-        "shimmer",
-        voice.shimmer_local,
-        "%",
-        voice.shimmer_local,
-        voice.hnr.times,
-        -voice.hnr.values,
-        signed=False,
-    )
+    return _perturbation("shimmer", analysis.voice.shimmer_local, analysis)
 
 
 def hnr(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measurement:
