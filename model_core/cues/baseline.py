@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -141,7 +142,7 @@ class SpeakerBaseline:
         for cue, prior_stat in prior.stats.items():
             values = np.array([m.get(cue, np.nan) for m in measurements], dtype=float)
             if cue in F0_LEVEL_CUES:
-                values = hz_to_semitones(values, reference)
+                values = np.asarray(hz_to_semitones(values, reference))
             values = values[np.isfinite(values)]
             if values.size == 0:
                 stats[cue] = prior_stat
@@ -168,7 +169,7 @@ class SpeakerBaseline:
             raw = float(hz_to_semitones(raw, self.f0_reference_hz))
         return (float(raw) - stat.mean) / stat.sd
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         return {
             "name": self.name,
@@ -179,7 +180,7 @@ class SpeakerBaseline:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> SpeakerBaseline:
+    def from_dict(cls, data: dict[str, Any]) -> SpeakerBaseline:
         """Inverse of :meth:`to_dict`.
 
         Raises
@@ -212,21 +213,22 @@ class SpeakerBaseline:
         return cls(name, reference, cue_stats, int(count), source)
 
 
-def _number(value) -> bool:
+def _number(value: object) -> bool:
     """A finite JSON number: True is not one here, nor an int too large for a float."""
     try:
-        return type(value) in (int, float) and math.isfinite(value)
+        return type(value) in (int, float) and math.isfinite(cast(float, value))
     except OverflowError:
         return False
 
 
-def _finite(value, what: str) -> float:
+def _finite(value: object, what: str) -> float:
     if not _number(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
-    return float(value)
+    return float(cast(float, value))
 
 
-def _positive(value, what: str) -> float:
-    if _finite(value, what) <= 0:
+def _positive(value: object, what: str) -> float:
+    number = _finite(value, what)
+    if number <= 0:
         raise ValueError(f"{what} must be above 0, got {value!r}")
-    return float(value)
+    return number

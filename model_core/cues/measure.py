@@ -8,8 +8,9 @@ otherwise) and a frame-wise score whose top frames are where the cue shows most.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,11 +49,14 @@ class Measurement:
 
 
 def _voiced_semitones(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> np.ndarray:
-    return hz_to_semitones(analysis.pitch.values, baseline.f0_reference_hz)
+    return np.asarray(hz_to_semitones(analysis.pitch.values, baseline.f0_reference_hz))
 
 
 def _f0_level(
-    name: str, analysis: AcousticAnalysis, baseline: SpeakerBaseline, statistic
+    name: str,
+    analysis: AcousticAnalysis,
+    baseline: SpeakerBaseline,
+    statistic: Callable[[np.ndarray], Any],
 ) -> Measurement:
     f0 = analysis.pitch.values
     voiced = f0[np.isfinite(f0)]
@@ -204,11 +208,14 @@ def pause_ratio(analysis: AcousticAnalysis, baseline: SpeakerBaseline) -> Measur
 
 
 def _too_few_voiced(analysis: AcousticAnalysis) -> bool:
-    return np.count_nonzero(np.isfinite(analysis.pitch.values)) < MIN_VOICED_FRAMES
+    return bool(np.count_nonzero(np.isfinite(analysis.pitch.values)) < MIN_VOICED_FRAMES)
 
 
 def _perturbation(
-    name: str, value: float, analysis: AcousticAnalysis, detail: tuple = ()
+    name: str,
+    value: float,
+    analysis: AcousticAnalysis,
+    detail: tuple[tuple[str, object], ...] = (),
 ) -> Measurement:
     """A perturbation cue (%), located where HNR is lowest: where the voice is least periodic."""
     if _too_few_voiced(analysis):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 NORMS_FILE = Path(__file__).with_name("population_norms.json")
 
 
-def load_norms(path: Path = NORMS_FILE) -> dict:
+def load_norms(path: Path = NORMS_FILE) -> dict[str, Any]:
     """The measured population norms (``emostudio-train norms`` wrote them).
 
     Raises
@@ -20,7 +21,7 @@ def load_norms(path: Path = NORMS_FILE) -> dict:
     ValueError
         When the file lacks a part the population baseline needs.
     """
-    data = json.loads(Path(path).read_text())
+    data: dict[str, Any] = json.loads(Path(path).read_text())
     for key in ("f0_reference_hz", "f0_level_sd_st", "stats", "counts", "corpora"):
         if key not in data:
             raise ValueError(f"{path}: the population norms lack {key!r}")

@@ -65,7 +65,8 @@ def _run_means(values: np.ndarray, counted: np.ndarray, runs: list[tuple[int, in
     count = np.concatenate([[0], np.cumsum(counted)])
     firsts = np.array([a for a, _ in runs])
     lasts = np.array([b for _, b in runs]) + 1
-    return ((total[lasts] - total[firsts]) / np.maximum(count[lasts] - count[firsts], 1)).tolist()
+    means = (total[lasts] - total[firsts]) / np.maximum(count[lasts] - count[firsts], 1)
+    return [float(m) for m in means]
 
 
 def _joined_runs(indices: np.ndarray) -> list[tuple[int, int]]:

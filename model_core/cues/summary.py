@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.cues.baseline import SpeakerBaseline
 from model_core.cues.catalog import CATALOG, CUE_LABELS
 from model_core.cues.describe import describe
-from model_core.cues.levels import NOT_MEASURABLE, level_of
+from model_core.cues.levels import NOT_MEASURABLE, Level, level_of
 from model_core.cues.measure import Measurement
 from model_core.cues.spans import Span, top_spans
 
@@ -70,6 +71,37 @@ class Cue:
             },
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Cue:
+        """The cue :meth:`to_dict` wrote (None for a value that was NaN)."""
+        return cls(
+            str(data["name"]),
+            _float(data.get("value")),
+            str(data.get("unit", "")),
+            _float(data.get("z")),
+            Level(data.get("level") or NOT_MEASURABLE),
+            [(float(a), float(b)) for a, b in data.get("spans") or []],
+            dict(data.get("detail") or {}),
+        )
+
+    @property
+    def has_z(self) -> bool:
+        """Whether the cue was measured and scored against a baseline."""
+        return math.isfinite(self.z)
+
+
+CueLike = Cue | Mapping[str, Any]
+
+
+def cues_of(cues: Mapping[str, CueLike]) -> dict[str, Cue]:
+    """Cue objects from a clip's cues as objects or as their JSON (``CueSummary.to_dict()
+    ["cues"]``, a stored analysis's), each as its JSON reads it back: rounded to 4 decimals,
+    so that a live analysis and the same analysis reopened are judged alike."""
+    return {
+        name: Cue.from_dict(cue.to_dict() if isinstance(cue, Cue) else {"name": name, **cue})
+        for name, cue in cues.items()
+    }
+
 
 @dataclass(frozen=True)
 class CueSummary:
@@ -96,6 +128,10 @@ class CueSummary:
             "descriptor": self.descriptor,
             "cues": {name: cue.to_dict() for name, cue in self.cues.items()},
         }
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def _json_float(value: float) -> float | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from model_core.cues.summary import CueLike, cues_of
 from model_core.grounding.claims import Claim, extract_claims
 from model_core.grounding.stance import AGAINST, SUPPORT, cue_stance, presented_as
 from model_core.grounding.unchecked import unchecked_spans
@@ -97,7 +98,7 @@ class Citation:
 
 
 def _word_citation(
-    claim: Claim, words: list[dict], tokens: list[str], doubt: str | None
+    claim: Claim, words: list[dict[str, Any]], tokens: list[str], doubt: str | None
 ) -> Citation:
     match = find_quote(claim.quote or "", tokens)
     if match is None:
@@ -142,7 +143,9 @@ def _unchecked(rationale: str, start: int, end: int) -> Citation:
     )
 
 
-def _within(spans, clip: tuple[float, float] | None) -> list[tuple[float, float]]:
+def _within(
+    spans: Iterable[tuple[float, float]], clip: tuple[float, float] | None
+) -> list[tuple[float, float]]:
     cleaned = []
     for start, end in spans:
         start, end = float(min(start, end)), float(max(start, end))
@@ -155,8 +158,8 @@ def _within(spans, clip: tuple[float, float] | None) -> list[tuple[float, float]
 
 def ground(
     rationale: str,
-    words: Iterable[dict],
-    cues: dict[str, dict],
+    words: Iterable[dict[str, Any]],
+    cues: Mapping[str, CueLike],
     clip: tuple[float, float] | None = None,
     label: str | None = None,
     transcript_doubt: str | None = None,
@@ -168,8 +171,9 @@ def ground(
     rationale : str
     words : iterable of dict
         The timed transcript, items ``{"word", "start", "end"}`` (seconds).
-    cues : dict
-        ``CueSummary.to_dict()["cues"]``: per cue ``value``, ``z``, ``level``, ``spans``, ...
+    cues : mapping
+        The clip's cues: :class:`~model_core.cues.summary.Cue` objects or their JSON
+        (``CueSummary.to_dict()["cues"]``).
     clip : (start, end), optional
         Seconds; every span is kept inside it.
     label : str, optional
@@ -180,6 +184,7 @@ def ground(
         it are then ``transcript unreliable``, not ``supported``.
     """
     words = list(words)
+    cues = cues_of(cues)
     tokens = transcript_tokens([w["word"] for w in words])
     citations = []
     claims = extract_claims(rationale or "")

@@ -24,11 +24,13 @@ Each rate is micro-averaged over all rationales (NaN where it has nothing to cou
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from model_core.cues.catalog import CITABLE, cues_of_sense
 from model_core.cues.levels import MARKED_LEVELS
+from model_core.cues.summary import CueLike, cues_of
 from model_core.grounding.citations import Citation
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps
 from model_core.grounding.stance import FOR, SUPPORT
@@ -62,7 +64,7 @@ class GroundingMetrics:
     mean_words: float = math.nan
     unchecked_rate: float = math.nan
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -70,14 +72,13 @@ def _rate(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
 
 
-def most_marked(cues: dict[str, dict], count: int = COVERED_CUES) -> list[str]:
+def most_marked(cues: Mapping[str, CueLike], count: int = COVERED_CUES) -> list[str]:
     """The clip's most marked citable cues (level not normal), largest |z| first."""
+    cues = cues_of(cues)
     marked = [
-        (abs(cue["z"]), name)
+        (abs(cue.z), name)
         for name in CITABLE
-        if (cue := cues.get(name))
-        and cue.get("level") in MARKED_LEVELS
-        and cue.get("z") is not None
+        if (cue := cues.get(name)) and cue.level in MARKED_LEVELS and cue.has_z
     ]
     return [name for _, name in sorted(marked, reverse=True)[:count]]
 
@@ -104,7 +105,7 @@ def salient_quote(citation: Citation, spans: list[tuple[float, float]]) -> bool:
 
 def grounding_metrics(
     per_rationale: Iterable[list[Citation]],
-    cues: Sequence[dict[str, dict]] | None = None,
+    cues: Sequence[Mapping[str, CueLike]] | None = None,
     texts: Sequence[str] | None = None,
 ) -> GroundingMetrics:
     """Aggregate the citations of each rationale (one list per rationale, possibly empty).
@@ -113,7 +114,7 @@ def grounding_metrics(
     ----------
     per_rationale : iterable of list of Citation
     cues : sequence of dict, optional
-        Each rationale's clip cues (``CueSummary.to_dict()["cues"]``), in the same order:
+        Each rationale's clip cues (Cue objects or their JSON), in the same order:
         needed for coverage and quote salience (NaN without them).
     texts : sequence of str, optional
         The rationales themselves, for the mean length in words.

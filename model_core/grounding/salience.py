@@ -17,11 +17,13 @@ sentences), used only to choose and score quotes, never shown as a measurement.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
 from model_core.cues.catalog import CITABLE
 from model_core.cues.levels import MARKED_LEVELS
+from model_core.cues.summary import CueLike, cues_of
 from model_core.errors import EmoStudioError
 
 EMOTIONAL_VALENCE = 1.5  # |mean rating| on VADER's -4..+4 scale
@@ -70,13 +72,14 @@ def is_emotional(word: str) -> bool:
     return abs(valence(word)) >= EMOTIONAL_VALENCE
 
 
-def marked_spans(cues: dict[str, dict]) -> list[tuple[float, float]]:
+def marked_spans(cues: Mapping[str, CueLike]) -> list[tuple[float, float]]:
     """Seconds where the voice is most marked: the spans of citable cues off their normal level."""
+    cues = cues_of(cues)
     spans = []
     for name in CITABLE:
-        cue = cues.get(name) or {}
-        if cue.get("level") in MARKED_LEVELS:
-            spans.extend((float(a), float(b)) for a, b in cue.get("spans") or [])
+        cue = cues.get(name)
+        if cue is not None and cue.level in MARKED_LEVELS:
+            spans.extend(cue.spans)
     return spans
 
 
@@ -125,7 +128,8 @@ def spread_words(
             offset -= b - a
         return intervals[-1][1]
 
-    words, done = [], 0.0
+    words: list[dict[str, float | str]] = []
+    done = 0.0
     for token, weight in zip(tokens, weights, strict=True):
         start, done = at(done), done + weight * scale
         words.append({"word": token, "start": round(start, 3), "end": round(at(done), 3)})

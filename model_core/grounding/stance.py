@@ -18,7 +18,6 @@ otherwise. A claim presented as support whose stance is ``against`` is **inconsi
 
 from __future__ import annotations
 
-import math
 import re
 
 from model_core.cues.profiles import (
@@ -29,6 +28,7 @@ from model_core.cues.profiles import (
     no_profile_reason,
     profile_for,
 )
+from model_core.cues.summary import CueLike, cues_of
 from model_core.kinds import Presentation, Stance
 from model_core.thresholds import MARKED_Z, SLIGHT_Z
 
@@ -102,7 +102,7 @@ def presented_as(rationale: str, start_char: int) -> str:
     return SUPPORT
 
 
-def cue_stance(label: str | None, cue_name: str | None, cue: dict | None) -> tuple[str, str]:
+def cue_stance(label: str | None, cue_name: str | None, cue: CueLike | None) -> tuple[Stance, str]:
     """(stance, reason): whether the measured ``cue`` speaks for ``label``.
 
     Parameters
@@ -111,8 +111,8 @@ def cue_stance(label: str | None, cue_name: str | None, cue: dict | None) -> tup
         The label the rationale explains.
     cue_name : str or None
         The cue that checked the claim (None: no cue measures this aspect).
-    cue : dict or None
-        The cue as in ``CueSummary.to_dict()["cues"]`` (``z``, ``level``, ...).
+    cue : Cue, its JSON or None
+        The measured cue (a :class:`~model_core.cues.summary.Cue` or its ``to_dict()``).
     """
     if cue_name is None:
         return NEUTRAL, "no measurement of this aspect, so it cannot weigh for or against"
@@ -121,9 +121,10 @@ def cue_stance(label: str | None, cue_name: str | None, cue: dict | None) -> tup
         return NEUTRAL, no_profile_reason(label)
     expected = expectation(label, cue_name)
     where = f"{label} ({'; '.join(profile.sources)})"
-    z = None if cue is None else cue.get("z")
-    if z is None or not math.isfinite(z):
+    measured = None if cue is None else cues_of({cue_name: cue})[cue_name]
+    if measured is None or not measured.has_z:
         return NEUTRAL, f"{cue_name} could not be measured here"
+    z = measured.z
     if expected == TYPICAL:
         if abs(z) < TYPICAL_Z:
             return FOR, f"{where} expects {cue_name} near the speaker's usual; z {z:+.1f}"

@@ -13,9 +13,11 @@ without a quantity by whether any pause was found.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from model_core.cues.catalog import sense_cues
+from model_core.cues.summary import Cue
 from model_core.grounding.claims import Claim
 from model_core.kinds import VerdictKind
 from model_core.thresholds import CLAIM_Z
@@ -39,28 +41,28 @@ class Verdict:
     evidence: str
 
 
-def _describe(cue: dict) -> str:
-    value, unit, z = cue.get("value"), cue.get("unit", ""), cue.get("z")
-    if value is None:
-        return f"{cue.get('label', cue.get('name'))}: not measurable"
-    text = f"{cue.get('label', cue.get('name'))} {value:.3g} {unit}".rstrip()
-    semitones = (cue.get("detail") or {}).get("semitones")
+def _describe(cue: Cue) -> str:
+    if math.isnan(cue.value):
+        return f"{cue.label}: not measurable"
+    text = f"{cue.label} {cue.value:.3g} {cue.unit}".rstrip()
+    semitones = cue.detail.get("semitones")
     if semitones is not None:
         text += f" ({semitones:+.1f} st re baseline)"
-    direction = (cue.get("detail") or {}).get("direction")
+    direction = cue.detail.get("direction")
     if direction:
         text += f" ({direction})"
-    if z is not None:
-        text += f", z {z:+.1f}, {cue.get('level')}"
+    if cue.has_z:
+        text += f", z {cue.z:+.1f}, {cue.level}"
     return text
 
 
-def _measurable(cue: dict | None) -> bool:
-    return cue is not None and cue.get("value") is not None and cue.get("level") != NOT_MEASURABLE
+def _measurable(cue: Cue | None) -> bool:
+    return cue is not None and not math.isnan(cue.value) and cue.level != NOT_MEASURABLE
 
 
-def judge(claim: Claim, cues: dict[str, dict]) -> Verdict:
-    """The verdict on one acoustic claim, given the clip's cues (``CueSummary.to_dict()["cues"]``)."""
+def judge(claim: Claim, cues: Mapping[str, Cue]) -> Verdict:
+    """The verdict on one acoustic claim, given the clip's cues (:func:`~model_core.cues.
+    summary.cues_of`)."""
     assert claim.sense is not None
     key = (claim.sense.aspect, claim.sense.value)
     if key not in CUES:
@@ -74,21 +76,18 @@ def judge(claim: Claim, cues: dict[str, dict]) -> Verdict:
             [],
             "; ".join(_describe(cues[n]) for n in names if n in cues) or f"{names[0]} not measured",
         )
-    cue = max(measured, key=lambda c: direction * (c.get("z") or 0.0))
+    cue = max(measured, key=lambda c: direction * (c.z if c.has_z else 0.0))
     if key[0] == "intonation":
-        reached = (cue.get("detail") or {}).get("direction") == (
-            "rising" if direction > 0 else "falling"
-        )
+        reached = cue.detail.get("direction") == ("rising" if direction > 0 else "falling")
         threshold_reached = reached
     elif key == ("pauses", "many") and claim.strength == "plain":
-        reached = (cue.get("detail") or {}).get("pauses", 0) >= 1  # "pauses" with no quantity
+        reached = (cue.detail.get("pauses") or 0) >= 1  # "pauses" with no quantity
         threshold_reached = reached
     else:
-        z = cue.get("z")
-        if z is None or not math.isfinite(z):
-            return Verdict(NOT_MEASURABLE, cue.get("name"), [], _describe(cue))
-        reached = direction * z >= THRESHOLDS[claim.strength]
-        threshold_reached = direction * z >= THRESHOLDS["plain"]
+        if not cue.has_z:
+            return Verdict(NOT_MEASURABLE, cue.name, [], _describe(cue))
+        reached = direction * cue.z >= THRESHOLDS[claim.strength]
+        threshold_reached = direction * cue.z >= THRESHOLDS["plain"]
     holds = (not threshold_reached) if claim.negated else reached
-    spans = [tuple(span) for span in cue.get("spans", [])]  # where the cue shows most, either way
-    return Verdict(SUPPORTED if holds else CONTRADICTED, cue.get("name"), spans, _describe(cue))
+    spans = list(cue.spans)  # where the cue shows most, either way
+    return Verdict(SUPPORTED if holds else CONTRADICTED, cue.name, spans, _describe(cue))

@@ -23,16 +23,21 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
+from typing import Any
 
 from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE
 from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
+from model_core.cues.summary import Cue, CueLike, cues_of
 from model_core.emotions import canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, cue_stance
 from model_core.thresholds import MARKED_Z, VERY_Z
 
+Cues = dict[str, Cue]  # a clip's cues by name (model_core.cues.summary.cues_of)
+Ranked = list[tuple[str, float]]  # (cue name, |z|), strongest first
 MAX_FOR, MAX_AGAINST = 3, 2
 CLOSE_PROBABILITY = 0.15  # a second label this close to the first is worth naming
 QUOTE_WORDS = 3  # the salient word with its neighbours
@@ -114,68 +119,69 @@ NO_PROFILE = (
 CLOSINGS = ("", "", "On balance, {label}.", "Taken together, this reads as {label}.")
 
 
-def _size(cue: dict) -> str:
+def _size(cue: Cue) -> str:
     """The size of a cue's departure from the baseline, in plain words."""
-    z = cue.get("z") or 0.0
+    z = cue.z if cue.has_z else 0.0
     side = "above" if z > 0 else "below"
-    semitones = (cue.get("detail") or {}).get("semitones")
-    if cue.get("name") == "f0_mean" and semitones is not None and abs(semitones) >= 1:
+    semitones = cue.detail.get("semitones")
+    if cue.name == "f0_mean" and semitones is not None and abs(semitones) >= 1:
         return f"about {abs(semitones):.0f} semitones {side} the speaker's usual"
     degree = "well " if abs(z) >= VERY_Z else ""
     return f"{degree}{side} the speaker's usual"
 
 
-def _supported(sentence: str, words: list[dict], cues: dict, label: str) -> bool:
+def _supported(sentence: str, words: list[dict[str, Any]], cues: Cues, label: str) -> bool:
     citations = ground(sentence, words, cues, label=label)
     return all(c.verdict == SUPPORTED and not c.inconsistent for c in citations)
 
 
-def _evidence(label: str, cues: dict) -> tuple[list, list, list]:
+def _evidence(label: str, cues: Cues) -> tuple[Ranked, Ranked, Ranked]:
     """(for, against, hedged-for) as (cue name, |z|) lists, strongest first."""
-    favour, against, hedged = [], [], []
+    favour: Ranked = []
+    against: Ranked = []
+    hedged: Ranked = []
     for name in CITABLE:
         cue = cues.get(name)
-        if not cue or cue.get("z") is None or not math.isfinite(cue["z"]):
+        if cue is None or not cue.has_z:
             continue
         stance, _ = cue_stance(label, name, cue)
-        strength = abs(cue["z"])
-        if cue.get("level") in MARKED_LEVELS and stance in (FOR, AGAINST) and _citable(name, cues):
+        strength = abs(cue.z)
+        if cue.level in MARKED_LEVELS and stance in (FOR, AGAINST) and _citable(name, cues):
             (favour if stance == FOR else against).append((name, strength))
-        elif stance == FOR and BY_NAME[name].hedged.get(1 if cue["z"] > 0 else -1):
+        elif stance == FOR and BY_NAME[name].hedged.get(1 if cue.z > 0 else -1):
             hedged.append((name, strength))
     favour, against = _one_voicing_cue(favour, against, cues)
     key = lambda item: -item[1]  # noqa: E731
     return sorted(favour, key=key), sorted(against, key=key), sorted(hedged, key=key)
 
 
-def _one_voicing_cue(favour: list, against: list, cues: dict) -> tuple[list, list]:
+def _one_voicing_cue(favour: Ranked, against: Ranked, cues: Cues) -> tuple[Ranked, Ranked]:
     """Jitter and shimmer share their words ("the voice trembles"): cite the stronger one,
     and neither when they disagree (one steady, one shaky), which is no evidence at all."""
-    marked = [n for n in VOICING if cues.get(n, {}).get("level") in MARKED_LEVELS]
+    marked = [n for n in VOICING if n in cues and cues[n].level in MARKED_LEVELS]
     if len(marked) < 2:
         return favour, against
-    directions = {math.copysign(1, cues[n]["z"]) for n in marked}
-    keep = set() if len(directions) > 1 else {max(marked, key=lambda n: abs(cues[n]["z"]))}
+    directions = {math.copysign(1, cues[n].z) for n in marked}
+    keep = set() if len(directions) > 1 else {max(marked, key=lambda n: abs(cues[n].z))}
     drop = set(VOICING) - keep
     return [e for e in favour if e[0] not in drop], [e for e in against if e[0] not in drop]
 
 
-def _citable(name: str, cues: dict) -> bool:
+def _citable(name: str, cues: Cues) -> bool:
     """Whether the cue's phrase for its level grounds as supported (a final slope can be
     marked against the speaker's usual and still run level; a pause ratio can be high
     with no single pause long enough to count)."""
-    phrase = BY_NAME[name].phrases.get(cues[name].get("level"), ("",))[0]
+    phrase = BY_NAME[name].phrases.get(cues[name].level, ("",))[0]
     return bool(phrase) and all(c.verdict == SUPPORTED for c in ground(phrase, [], cues))
 
 
-def _neutral_evidence(cues: dict) -> list[tuple[str, float]]:
+def _neutral_evidence(cues: Cues) -> Ranked:
     """Cues that stay near the baseline (what speaks for neutral), the calmest first."""
     found = []
     for name in CITABLE:
         cue = cues.get(name)
-        z = None if not cue else cue.get("z")
-        if BY_NAME[name].typical and z is not None and math.isfinite(z) and abs(z) < MARKED_Z:
-            found.append((name, abs(z)))
+        if BY_NAME[name].typical and cue is not None and cue.has_z and abs(cue.z) < MARKED_Z:
+            found.append((name, abs(cue.z)))
     return sorted(found, key=lambda item: item[1])
 
 
@@ -185,22 +191,25 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
-def _phrases(names: list[str], cues: dict, rng: random.Random, *, sized: bool = False) -> list[str]:
+def _phrases(names: list[str], cues: Cues, rng: random.Random, *, sized: bool = False) -> list[str]:
     """One phrase per cue (a random wording), the first with its size when ``sized``."""
     phrases = []
     for index, name in enumerate(names):
-        options = BY_NAME[name].phrases.get(cues[name]["level"], ())
+        options = BY_NAME[name].phrases.get(cues[name].level, ())
         if not options:
             continue
         text = rng.choice(options)
         if sized and index == 0 and name in SIZED:
-            text += f" ({_size({**cues[name], 'name': name})})"
+            text += f" ({_size(cues[name])})"
         phrases.append(text)
     return phrases
 
 
 def choose_quote(
-    label: str, words: list[dict], cues: dict, evidence: list[str] | None = None
+    label: str,
+    words: list[dict[str, Any]],
+    cues: Mapping[str, CueLike],
+    evidence: list[str] | None = None,
 ) -> tuple[str, str] | None:
     """(quote, why) for the most salient words, or None when no word stands out.
 
@@ -210,6 +219,7 @@ def choose_quote(
     """
     if not words:
         return None
+    cues = cues_of(cues)
     spans = marked_spans(cues)
     lead = marked_spans({n: cues[n] for n in evidence or [] if n in cues})
     emotion = emotion_for(label)
@@ -251,28 +261,29 @@ def _bare(word: str) -> str:
     return word.lower().strip(" ,;:.!?\"'")
 
 
-def evidence_fit(label: str, cues: dict) -> float:
+def evidence_fit(label: str, cues: Mapping[str, CueLike]) -> float:
     """How well the measured cues fit ``label``'s profile: the sum of |z| (at most 3 each)
     of the cues that speak for it, less those that speak against it; for a label that
     expects the baseline (neutral), 1 - |z| per cue (at least -2)."""
     fit = 0.0
+    cues = cues_of(cues)
     for name in CITABLE:
         cue = cues.get(name)
-        if cue and cue.get("z") is not None and math.isfinite(cue["z"]):
+        if cue is not None and cue.has_z:
             if expectation(label, name) == TYPICAL:  # the nearer the baseline, the better
-                fit += max(-2.0, 1.0 - abs(cue["z"]))
+                fit += max(-2.0, 1.0 - abs(cue.z))
                 continue
             stance, _ = cue_stance(label, name, cue)
-            weight = min(abs(cue["z"]), 3.0)
+            weight = min(abs(cue.z), 3.0)
             fit += weight if stance == FOR else -weight if stance == AGAINST else 0.0
     return fit
 
 
 def _alternative(
     label: str,
-    probabilities: dict | None,
+    probabilities: dict[str, float] | None,
     labels: list[str] | None,
-    cues: dict,
+    cues: Cues,
     strong: bool = False,
 ) -> str | None:
     """The second label when it is close to the first (by the probabilities, or without
@@ -296,9 +307,9 @@ def _alternative(
 
 def compose_rationale(
     label: str,
-    cues: dict[str, dict],
+    cues: Mapping[str, CueLike],
     *,
-    words: list[dict] | None = None,
+    words: list[dict[str, Any]] | None = None,
     transcript: str | None = None,
     probabilities: dict[str, float] | None = None,
     labels: list[str] | None = None,
@@ -310,8 +321,8 @@ def compose_rationale(
     ----------
     label : str
         The label to explain (the gold label for targets).
-    cues : dict
-        ``CueSummary.to_dict()["cues"]``.
+    cues : mapping
+        The clip's cues: :class:`~model_core.cues.summary.Cue` objects or their JSON.
     words : list of dict, optional
         The timed transcript ``{"word", "start", "end"}`` (seconds); from ``transcript``
         without times when not given.
@@ -325,16 +336,17 @@ def compose_rationale(
         Chooses the wordings.
     """
     rng = random.Random(seed)
+    cues = cues_of(cues)
     words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
     fmt = {"label": label, "Label": label[:1].upper() + label[1:]}
     favour, against, hedged = _evidence(label, cues)
     neutral = canonical(label) == "neutral"
     sentences: list[str] = []
 
-    measured = any(cues.get(n, {}).get("z") is not None for n in CITABLE)
+    measured = any(n in cues and cues[n].has_z for n in CITABLE)
     if neutral and measured:
         calm = [name for name, _ in _neutral_evidence(cues)][:2]
-        phrases = [BY_NAME[name].typical for name in calm]
+        phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
         if phrases:
             evidence = _join(phrases)
             lead = rng.choice(NEUTRAL_LEADS)
@@ -343,9 +355,7 @@ def compose_rationale(
             sentences.append(NOT_NEUTRAL_EITHER)
     elif profile_for(label) is None and measured:
         marked = [
-            n
-            for n in CITABLE
-            if cues.get(n, {}).get("level") in MARKED_LEVELS and _citable(n, cues)
+            n for n in CITABLE if n in cues and cues[n].level in MARKED_LEVELS and _citable(n, cues)
         ]
         phrases = _phrases(marked[:2], cues, rng)
         if phrases:
@@ -363,8 +373,7 @@ def compose_rationale(
         )
     elif hedged:
         name = hedged[0][0]
-        z = cues[name]["z"]
-        evidence = BY_NAME[name].hedged[1 if z > 0 else -1]
+        evidence = BY_NAME[name].hedged[1 if cues[name].z > 0 else -1]
         sentences.append(rng.choice(WEAK).format(evidence=evidence, **fmt))
     else:
         sentences.append(rng.choice(NOTHING_MEASURED) if measured else NO_SPEECH)
@@ -373,7 +382,7 @@ def compose_rationale(
     if quote and neutral and quote[1] == "marked":  # marked moments speak against neutral
         quote = None
     if quote:
-        pool = QUOTES_MARKED
+        pool: tuple[str, ...] = QUOTES_MARKED
         if quote[1] == "emotional":
             pool = QUOTES_EVEN if neutral else QUOTES_EMOTIONAL
         sentences.append(rng.choice(pool).format(quote=quote[0], **fmt))
@@ -382,9 +391,9 @@ def compose_rationale(
         names = [n for n, _ in against[:MAX_AGAINST]]
         phrases = _phrases(names, cues, rng)
         if phrases:
-            pool = COUNTERS_ONE if len(phrases) == 1 else COUNTERS_MANY
+            counters: tuple[str, ...] = COUNTERS_ONE if len(phrases) == 1 else COUNTERS_MANY
             evidence = _join(phrases)
-            template = rng.choice(pool)
+            template = rng.choice(counters)
             sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
 
     other = _alternative(label, probabilities, labels, cues, strong=bool(favour))
@@ -403,7 +412,12 @@ def compose_rationale(
 
 
 def _alternative_sentence(
-    other: str, cues: dict, cited: list[str], emotional: bool, rng: random.Random, fmt: dict
+    other: str,
+    cues: Cues,
+    cited: list[str],
+    emotional: bool,
+    rng: random.Random,
+    fmt: dict[str, str],
 ) -> str:
     """A sentence naming the close second label, with what speaks for it."""
     favour_other, _, _ = _evidence(other, cues)

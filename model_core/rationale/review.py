@@ -32,10 +32,12 @@ Policies (``Analyzer(rationale_policy=...)``, ``emostudio analyze --rationale-so
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from model_core.cues.profiles import profile_for
+from model_core.cues.summary import CueLike
 from model_core.grounding.citations import Citation
 from model_core.grounding.metrics import mentioned_cues, most_marked, salient_quote
 from model_core.grounding.salience import marked_spans
@@ -83,12 +85,12 @@ class Delivered:
     draft: str = ""
     problems: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "draft": self.draft, "problems": list(self.problems)}
 
 
 def review_draft(
-    draft: str, citations: Sequence[Citation], cues: dict[str, dict], label: str
+    draft: str, citations: Sequence[Citation], cues: Mapping[str, CueLike], label: str
 ) -> Review:
     """Check a model's rationale against its citations.
 
@@ -98,8 +100,8 @@ def review_draft(
         The rationale, without the ``Emotion:`` line.
     citations : sequence of Citation
         ``ground(draft, words, cues, label=label)``.
-    cues : dict
-        ``CueSummary.to_dict()["cues"]``, for the clip's most marked cue.
+    cues : mapping
+        The clip's cues (Cue objects or their JSON), for its most marked cue.
     label : str
         The label the draft explains.
     """
@@ -139,9 +141,9 @@ def deliver(
     label: str,
     draft: str,
     citations: Sequence[Citation],
-    cues: dict[str, dict],
+    cues: Mapping[str, CueLike],
     *,
-    words: list[dict],
+    words: list[dict[str, Any]],
     probabilities: dict[str, float] | None = None,
     labels: list[str] | None = None,
 ) -> Delivered:
@@ -167,7 +169,7 @@ def deliver(
     return Delivered(composed, COMPOSER, draft, problems)
 
 
-def review_summary(review: dict | None) -> str:
+def review_summary(review: dict[str, Any] | None) -> str:
     """One sentence on where a result's rationale came from (``AnalysisResult.rationale_review``),
     for the CLI and the GUI; empty when there is no review (no rationale, or a result
     stored before reviews existed)."""

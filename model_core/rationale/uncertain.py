@@ -3,7 +3,7 @@ record, and a first sentence of the rationale that a reader cannot miss."""
 
 from __future__ import annotations
 
-from model_core.model.uncertainty import set_text
+from model_core.model.uncertainty import Assessment, set_text
 from model_core.result import AnalysisResult
 
 UNSURE_LEAD = "Unsure: {reasons}; read the label as {choices}, not as a finding."
@@ -14,7 +14,9 @@ def unsure_sentence(label_set: list[str], reasons: list[str]) -> str:
     return UNSURE_LEAD.format(reasons="; ".join(reasons), choices=set_text(label_set))
 
 
-def with_assessment(result: AnalysisResult, assessment, coverage: float) -> AnalysisResult:
+def with_assessment(
+    result: AnalysisResult, assessment: Assessment, coverage: float
+) -> AnalysisResult:
     """Record ``assessment`` (:class:`model_core.model.uncertainty.Assessment`) in ``result``: its
     label set and uncertainty and, when unsure and a rationale was written, a first
     sentence saying so (the citations' character spans move with the text)."""
