@@ -110,7 +110,7 @@ def _search_times(rows: int, repeats: int = 5) -> tuple[float, float, float]:
         for _ in range(repeats):
             for query in QUERIES:
                 begun = time.perf_counter()
-                project.list_analyses(Filters(text=query, label="angry"), limit=100)
+                project.queries.list_analyses(Filters(text=query, label="angry"), limit=100)
                 times.append(time.perf_counter() - begun)
         return build, statistics.median(times), max(times)
 

@@ -155,7 +155,7 @@ def _stored(args) -> list:
     from emostudio.store import Project
 
     with Project(args.db, create=False, actor="emostudio features") as project:
-        return project.features_table(FEATURE_SETS[args.feature_set])
+        return project.feature_sets.table(FEATURE_SETS[args.feature_set])
 
 
 def _from_project(args, table: list, writer: _Writer) -> int:

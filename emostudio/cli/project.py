@@ -217,7 +217,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     try:
         with Project(args.db, create=False) as project:
-            rows = project.list_analyses(_filters(args), order=args.sort, limit=args.limit)
+            rows = project.queries.list_analyses(_filters(args), order=args.sort, limit=args.limit)
     except StoreError as err:
         report_error(str(err))
         return 2

@@ -65,7 +65,7 @@ def _set_date(project, speaker: str, recording: str, date: str) -> None:
 
     matches = [
         r
-        for r in project.list_recordings(speaker)
+        for r in project.queries.list_recordings(speaker)
         if r["name"] == recording or r["sha256"].startswith(recording.lower())
     ]
     if len(matches) != 1:

@@ -82,7 +82,7 @@ class AnalysisControl:
         if session.recording is None:
             self.show_error("open or record something first: a baseline belongs to a recording")
             return
-        speakers = session.project.speakers() if session.project is not None else []
+        speakers = session.project.queries.speakers() if session.project is not None else []
         current = session.baseline_choice
         speaker = session.speaker()
         if current.kind == "auto" and speaker:  # show the recording's speaker as the choice

@@ -125,8 +125,8 @@ class SessionBrowser(QWidget):
         self.label.addItem("any")
         self.speaker.addItem("any")
         if project is not None:
-            self.label.addItems(project.labels())
-            self.speaker.addItems(project.speakers())
+            self.label.addItems(project.queries.labels())
+            self.speaker.addItems(project.queries.speakers())
         self.label.blockSignals(False)
         self.speaker.blockSignals(False)
         self.refresh()
@@ -173,7 +173,7 @@ class SessionBrowser(QWidget):
                         facts["created"],
                         r.cues.get("descriptor", ""),
                     )
-                    for i, r, facts in reader.list_analyses(
+                    for i, r, facts in reader.queries.list_analyses(
                         filters, order=order, descending=descending, limit=ROW_LIMIT
                     )
                 ]

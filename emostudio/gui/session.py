@@ -130,7 +130,7 @@ class Session(QObject):
                     recording, missing = stored_recording(project, result.sha256, cache), None
                 except AudioError as err:
                     recording, missing = None, str(err)
-                return recording, result, project.tracks(result.sha256), missing
+                return recording, result, project.media.tracks(result.sha256), missing
 
         def done(value):
             recording, result, tracks, missing = value

@@ -33,7 +33,7 @@ def speaker_recordings(project: Project, speaker: str, recording: Recording, cac
     """The audio of every recording of ``speaker`` (``recording`` as it is in memory), and
     the problems of those that could not be read."""
     voices, skipped = [], []
-    for facts in project.list_recordings(speaker):
+    for facts in project.queries.list_recordings(speaker):
         try:
             voices.append(
                 recording
@@ -72,7 +72,7 @@ def stored_recording(project: Project, sha256: str, cache: Path) -> Recording:
         copy = cache / f"{sha256}{suffix}"
         if not copy.exists():
             partial = copy.with_suffix(".part")
-            partial.write_bytes(project.audio_bytes(sha256))
+            partial.write_bytes(project.media.audio_bytes(sha256))
             partial.replace(copy)
         return dataclasses.replace(load_audio(copy), path=Path(facts["path"] or facts["name"]))
     for path in [facts["path"], *facts["paths"]]:

@@ -138,7 +138,7 @@ class SpeakerCourseDialog(QDialog):
             from emostudio.store import Project
 
             with Project(path, create=False) as project:
-                return project.speakers()
+                return project.queries.speakers()
 
         workers.start(job, done=self._speakers_ready, failed=self._failed)
 

@@ -136,12 +136,12 @@ def speaker_course(
 
 def _sessions(project, speaker: str) -> list[Session]:
     """Each recording of the speaker once, through its newest whole-recording analysis."""
-    facts = {r["sha256"]: r for r in project.list_recordings(speaker)}
+    facts = {r["sha256"]: r for r in project.queries.list_recordings(speaker)}
     if not facts:
-        known = ", ".join(project.speakers()) or "none yet"
+        known = ", ".join(project.queries.speakers()) or "none yet"
         raise StoreError(f"no recordings of speaker {speaker!r} (speakers: {known})")
     sessions: dict[str, Session] = {}
-    for analysis_id, result, info in project.list_analyses(Filters(speaker=speaker)):
+    for analysis_id, result, info in project.queries.list_analyses(Filters(speaker=speaker)):
         whole = result.start <= 1e-3 and result.end >= result.duration - 1e-2
         if not whole or result.sha256 in sessions:  # newest first: the first one wins
             continue

@@ -223,7 +223,7 @@ def export(
 
         return export_manifest(project, out, filters, anonymise=anonymise).written
     out = output_folder(out)
-    rows = project.list_analyses(filters, descending=False)
+    rows = project.queries.list_analyses(filters, descending=False)
     records = []
     for analysis_id, result, facts in rows:
         annotations = project.annotations(analysis_id)

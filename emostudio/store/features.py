@@ -1,8 +1,8 @@
 """Standard feature sets (eGeMAPS) stored per recording, with their units and versions.
 
-A mixin of :class:`emostudio.store.project.Project`, which provides ``conn``, ``path``,
-``transaction`` and ``_audit``. One row per (recording, feature set): measuring again
-replaces it, so a set is never listed twice for one recording.
+``Project.feature_sets`` (a :class:`FeatureStore` on the project's connection). One row
+per (recording, feature set): measuring again replaces it, so a set is never listed twice
+for one recording.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from emostudio.store.connection import StoreConnection
 from emostudio.store.database import StoreError, now
 from model_core.acoustics.feature_sets import FeatureSet
 
@@ -36,10 +37,13 @@ def _feature_set(row: sqlite3.Row) -> FeatureSet:
     )
 
 
-class ProjectFeatures:
-    """Writing and reading the ``features`` table."""
+class FeatureStore:
+    """Writing and reading the ``features`` table (``Project.feature_sets``)."""
 
-    def add_features(self, sha256: str, features: FeatureSet) -> None:
+    def __init__(self, db: StoreConnection):
+        self.db, self.conn = db, db.conn
+
+    def add(self, sha256: str, features: FeatureSet) -> None:
         """Store (or replace) one feature set of a stored recording, with an audit row.
 
         Raises
@@ -47,12 +51,12 @@ class ProjectFeatures:
         StoreError
             When the recording is not in the project.
         """
-        with self.transaction() as conn:
+        with self.db.transaction() as conn:
             if not conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha256,)).fetchone():
-                raise StoreError(f"{self.path}: no recording {sha256[:12]}")
-            self._add_features(sha256, features)
+                raise StoreError(f"{self.db.path}: no recording {sha256[:12]}")
+            self.add_in_transaction(sha256, features)
 
-    def _add_features(self, sha256: str, features: FeatureSet) -> None:
+    def add_in_transaction(self, sha256: str, features: FeatureSet) -> None:
         """Inside the caller's transaction (an import commits them with the recording)."""
         self.conn.execute(
             "INSERT OR REPLACE INTO features(sha256, feature_set, names, units, feature_values,"
@@ -69,12 +73,12 @@ class ProjectFeatures:
                 now(),
             ),
         )
-        self._audit(
+        self.db.audit(
             "add features",
             {"sha256": sha256, "feature_set": features.name, "versions": features.versions},
         )
 
-    def features(self, sha256: str) -> dict[str, FeatureSet]:
+    def of(self, sha256: str) -> dict[str, FeatureSet]:
         """Every stored feature set of one recording, by set name (empty when none)."""
         rows = self.conn.execute(
             f"SELECT {_COLUMNS} FROM features f WHERE f.sha256 = ? ORDER BY f.feature_set",
@@ -87,7 +91,7 @@ class ProjectFeatures:
         query = "SELECT sha256 FROM features WHERE feature_set = ?"
         return {sha for (sha,) in self.conn.execute(query, (feature_set,))}
 
-    def features_table(
+    def table(
         self, feature_set: str, sha256s: list[str] | None = None
     ) -> list[tuple[dict[str, Any], FeatureSet]]:
         """``feature_set`` of many recordings (all that have it, or those of ``sha256s``),

@@ -292,7 +292,7 @@ def run_import(
     featured = set()
     if options.features:
         egemaps_names()  # EgemapsUnavailableError now, not in every worker
-        featured = project.featured(FEATURE_SETS[options.features])
+        featured = project.feature_sets.featured(FEATURE_SETS[options.features])
     analyzer = None
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
@@ -353,7 +353,7 @@ def run_import(
                 project.remember_path(item["sha256"], path)
                 if item["sha256"] not in seen:  # imported before without the feature set
                     for feature_set in item.get("features", ()):
-                        project.add_features(item["sha256"], feature_set)
+                        project.feature_sets.add(item["sha256"], feature_set)
                 summary.already += 1
                 note(path)
             elif analyzer is None or by_speaker:

@@ -152,7 +152,7 @@ def _chosen_items(project: Project, filters: Filters) -> list[_Item]:
     # analysis, so the listing leaves them out.
     listing = replace(filters, annotator=None, since=None, until=None, accepted_only=False)
     items = []
-    for analysis_id, result, facts in project.list_analyses(listing, descending=False):
+    for analysis_id, result, facts in project.queries.list_analyses(listing, descending=False):
         passing = [a for a in project.annotations(analysis_id) if _passes(a, filters)]
         if not passing:
             continue
@@ -265,7 +265,7 @@ def _audio(
     found = next((Path(p) for p in paths if Path(p).is_file()), None)
     if found is not None and not anonymise:
         return found.resolve()
-    stored = project.stored_audio(result.sha256)
+    stored = project.media.stored_audio(result.sha256)
     if found is None and stored is None:
         where = paths[0] if paths else "no path"
         return f"audio missing ({where}) and not stored in the project (import with --copy)"

@@ -1,7 +1,7 @@
 """A recording's stored audio and tracks, packed as compressed arrays.
 
-A mixin of :class:`emostudio.store.project.Project`, which provides ``conn``. Tracks are
-written inside the recording's transaction (:meth:`Project.add_recording`); each keeps its
+``Project.media`` (a :class:`MediaStore` on the project's connection). Tracks are written
+inside the recording's transaction (:meth:`Project.add_recording`); each keeps its
 algorithm, parameters and library versions beside its values.
 """
 
@@ -12,6 +12,7 @@ import zlib
 
 import numpy as np
 
+from emostudio.store.connection import StoreConnection
 from emostudio.store.database import now
 from model_core.acoustics import Track
 
@@ -24,10 +25,14 @@ def _unpack(blob: bytes, dtype, shape) -> np.ndarray:
     return np.frombuffer(zlib.decompress(blob), dtype=dtype).reshape(shape)
 
 
-class ProjectMedia:
-    """Audio and tracks of a project's recordings (mixed into ``Project``)."""
+class MediaStore:
+    """Audio and tracks of a project's recordings."""
 
-    def _add_track(self, sha256: str, track: Track) -> None:
+    def __init__(self, db: StoreConnection):
+        self.conn = db.conn
+
+    def add_track(self, sha256: str, track: Track) -> None:
+        """Store (or replace) one track, inside the caller's transaction."""
         self.conn.execute(
             "INSERT OR REPLACE INTO tracks(sha256, name, unit, algorithm, parameters, versions, times, track_values,"
             " shape, bins, bin_unit, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from emostudio.store.database import StoreError, now, open_database
+from emostudio.store.connection import StoreConnection
+from emostudio.store.database import StoreError, now
 from emostudio.store.dates import EDITED, checked_date, recording_date
-from emostudio.store.features import ProjectFeatures
-from emostudio.store.media import ProjectMedia
+from emostudio.store.features import FeatureStore
+from emostudio.store.media import MediaStore
 from emostudio.store.queries import (  # noqa: F401 - re-exported
     FTS_HINT,
     LATEST_HUMAN,
+    AnalysisQueries,
     Filters,
-    ProjectQueries,
     SearchError,
 )
 from model_core.acoustics import Track
@@ -34,42 +34,38 @@ from model_core.result import AnalysisResult
 _REMEMBER_PATH = "INSERT OR IGNORE INTO recording_paths(sha256, path) VALUES (?, ?)"
 
 
-class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
-    """One project file. Use as a context manager, or call :meth:`close`."""
+class Project:
+    """One project file. Use as a context manager, or call :meth:`close`.
+
+    It writes (recordings, analyses, annotations, speakers) and holds the query objects
+    that share its connection: ``queries`` (listing analyses, recordings, speakers,
+    labels), ``feature_sets`` (eGeMAPS and the like) and ``media`` (stored audio, tracks).
+    """
 
     def __init__(self, path: str | Path, *, create: bool = True, actor: str = "emostudio"):
         self.path = Path(path)
-        self.conn: sqlite3.Connection = open_database(self.path, create=create)
+        self.db = StoreConnection(self.path, create=create, actor=actor)
+        self.conn: sqlite3.Connection = self.db.conn
         self.actor = actor
+        self.queries = AnalysisQueries(self.db)
+        self.feature_sets = FeatureStore(self.db)
+        self.media = MediaStore(self.db)
 
     def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """All writes inside commit together, or roll back together."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            # A full disk or an I/O error may already have rolled SQLite back: a second
-            # ROLLBACK would fail and hide the error that matters.
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        return self.db.transaction()
 
-    def _audit(self, action: str, details: dict) -> None:
-        self.conn.execute(
-            "INSERT INTO audit(at, actor, action, details) VALUES (?, ?, ?, ?)",
-            (now(), self.actor, action, json.dumps(details)),
-        )
+    def _audit(self, action: str, details: dict[str, Any]) -> None:
+        self.db.audit(action, details)
 
     # ----------------------------------------------------------------- writing
     def add_recording(
@@ -124,9 +120,9 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
                 conn.execute(_REMEMBER_PATH, (recording.sha256, str(recording.path)))
                 conn.execute("DELETE FROM import_errors WHERE path = ?", (str(recording.path),))
             for track in tracks:
-                self._add_track(recording.sha256, track)
+                self.media.add_track(recording.sha256, track)
             for feature_set in features:
-                self._add_features(recording.sha256, feature_set)
+                self.feature_sets.add_in_transaction(recording.sha256, feature_set)
             return (
                 self._add_analysis(recording.sha256, analysis, kind)
                 if analysis is not None
@@ -304,76 +300,38 @@ class Project(ProjectQueries, ProjectFeatures, ProjectMedia):
             conn.execute(_REMEMBER_PATH, (sha256, path))
             return True
 
-    def recording(self, sha256: str) -> dict[str, Any] | None:
-        row = self.conn.execute(
-            "SELECT sha256, name, path, duration, sample_rate, channels, format, speaker, added,"
-            " audio IS NOT NULL AS stored, recorded, recorded_source FROM recordings"
-            " WHERE sha256 = ?",
-            (sha256,),
-        ).fetchone()
-        if row is None:
-            return None
-        data = dict(row)
-        data["paths"] = [
-            p
-            for (p,) in self.conn.execute(
-                "SELECT path FROM recording_paths WHERE sha256 = ? ORDER BY path", (sha256,)
+    def recompute_baseline(self, speaker: str) -> SpeakerBaseline:
+        """A speaker's baseline from the raw cue values of their recordings.
+
+        Each recording counts once, through one analysis of the whole recording (a
+        recording analysed by cues and by the model, or with selections, is still one
+        recording of the speaker).
+        """
+        values, counted = [], set()
+        for _, result, _ in self.queries.list_analyses(Filters(speaker=speaker, superseded=True)):
+            whole = result.start <= 1e-3 and result.end >= result.duration - 1e-2
+            if result.sha256 in counted or not whole:
+                continue
+            counted.add(result.sha256)
+            values.append(
+                {
+                    name: cue.get("value") if cue.get("value") is not None else float("nan")
+                    for name, cue in result.cues.get("cues", {}).items()
+                }
             )
-        ]
-        return data
+        if not values:
+            raise StoreError(f"{self.path}: no analyses of speaker {speaker!r}")
+        baseline = SpeakerBaseline.from_measurements(speaker, values)
+        self.save_speaker(baseline)
+        return baseline
+
+    def recording(self, sha256: str) -> dict[str, Any] | None:
+        """A stored recording's facts and every path it was seen at (None: not stored)."""
+        return self.queries.recording(sha256)
 
     def analysis(self, analysis_id: int) -> AnalysisResult | None:
-        row = self._analysis_rows("WHERE a.id = ?", (analysis_id,))
+        row = self.queries.analysis_rows("WHERE a.id = ?", (analysis_id,))
         return row[0][1] if row else None
-
-    def _analysis_rows(self, where: str, params: tuple) -> list[tuple[int, AnalysisResult, dict]]:
-        rows = []
-        query = (
-            "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version,"
-            " a.model_trained, a.label, a.probabilities, a.transcript, a.words, a.rationale,"
-            " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
-            " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
-            " h.annotator AS human_annotator, a.uncertainty"
-            f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
-            f" ON h.analysis_id = a.id {where}"
-        )
-        for row in self.conn.execute(query, params):
-            model = (
-                {
-                    "name": row["model_name"],
-                    "version": row["model_version"],
-                    "trained": bool(row["model_trained"]),
-                }
-                if row["model_name"]
-                else {}
-            )
-            result = AnalysisResult(
-                file=row["path"],
-                sha256=row["sha256"],
-                duration=row["duration"],
-                sample_rate=row["sample_rate"],
-                start=row["start"],
-                end=row["end"],
-                label=row["label"],
-                probabilities=json.loads(row["probabilities"] or "{}"),
-                transcript=row["transcript"] or "",
-                words=json.loads(row["words"] or "[]"),
-                rationale=row["rationale"] or "",
-                citations=json.loads(row["citations"] or "[]"),
-                cues=json.loads(row["cues"]),
-                model=model,
-                timings=json.loads(row["timings"] or "{}"),
-                warnings=json.loads(row["warnings"] or "[]"),
-                rationale_review=(
-                    json.loads(row["rationale_review"]) if row["rationale_review"] else None
-                ),
-                **_uncertainty_fields(row["uncertainty"]),
-            )
-            # The latest human judgement (None before any): shown and exported apart from
-            # the model's label, never mixed with it.
-            about = ("kind", "created", "name", "speaker", "human_label", "human_annotator")
-            rows.append((row["id"], result, {key: row[key] for key in about}))
-        return rows
 
     def annotations(self, analysis_id: int) -> list[dict[str, Any]]:
         """Every annotation of an analysis, oldest first (the history)."""
@@ -410,12 +368,3 @@ def _uncertainty_json(result: AnalysisResult) -> str | None:
     if result.label_set is None and result.uncertainty is None:
         return None
     return json.dumps({"label_set": result.label_set, **(result.uncertainty or {})})
-
-
-def _uncertainty_fields(stored: str | None) -> dict:
-    """AnalysisResult's ``label_set`` and ``uncertainty`` from the stored column."""
-    if not stored:
-        return {"label_set": None, "uncertainty": None}
-    data = json.loads(stored)
-    label_set = data.pop("label_set", None)
-    return {"label_set": label_set, "uncertainty": data or None}

@@ -1,18 +1,19 @@
 """Reading a project: filtered and full-text listing of analyses, recordings, speakers,
 and speaker baselines recomputed from a speaker's recordings.
 
-A mixin of :class:`emostudio.store.project.Project`, which provides ``conn``, ``path``,
-``_analysis_rows`` and ``save_speaker``.
+``Project.queries`` (an :class:`AnalysisQueries` on the project's connection); the
+project keeps what writes (recomputing a speaker's baseline stores it).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from emostudio.store.connection import StoreConnection
 from emostudio.store.database import StoreError
-from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
 
 FTS_HINT = (
@@ -69,8 +70,79 @@ class Filters:
     accepted_only: bool = False
 
 
-class ProjectQueries:
-    """The queries of a project (see the module's notes)."""
+class AnalysisQueries:
+    """The queries of a project (``Project.queries``; see the module's notes)."""
+
+    def __init__(self, db: StoreConnection):
+        self.db, self.conn = db, db.conn
+
+    def recording(self, sha256: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT sha256, name, path, duration, sample_rate, channels, format, speaker, added,"
+            " audio IS NOT NULL AS stored, recorded, recorded_source FROM recordings"
+            " WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        if row is None:
+            return None
+        data = dict(row)
+        data["paths"] = [
+            p
+            for (p,) in self.conn.execute(
+                "SELECT path FROM recording_paths WHERE sha256 = ? ORDER BY path", (sha256,)
+            )
+        ]
+        return data
+
+    def analysis_rows(self, where: str, params: tuple) -> list[tuple[int, AnalysisResult, dict]]:
+        rows = []
+        query = (
+            "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version,"
+            " a.model_trained, a.label, a.probabilities, a.transcript, a.words, a.rationale,"
+            " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
+            " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
+            " h.annotator AS human_annotator, a.uncertainty"
+            f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
+            f" ON h.analysis_id = a.id {where}"
+        )
+        for row in self.conn.execute(query, params):
+            model = (
+                {
+                    "name": row["model_name"],
+                    "version": row["model_version"],
+                    "trained": bool(row["model_trained"]),
+                }
+                if row["model_name"]
+                else {}
+            )
+            result = AnalysisResult(
+                file=row["path"],
+                sha256=row["sha256"],
+                duration=row["duration"],
+                sample_rate=row["sample_rate"],
+                start=row["start"],
+                end=row["end"],
+                label=row["label"],
+                probabilities=json.loads(row["probabilities"] or "{}"),
+                transcript=row["transcript"] or "",
+                words=json.loads(row["words"] or "[]"),
+                rationale=row["rationale"] or "",
+                citations=json.loads(row["citations"] or "[]"),
+                cues=json.loads(row["cues"]),
+                model=model,
+                timings=json.loads(row["timings"] or "{}"),
+                warnings=json.loads(row["warnings"] or "[]"),
+                rationale_review=(
+                    json.loads(row["rationale_review"]) if row["rationale_review"] else None
+                ),
+                **_uncertainty_fields(row["uncertainty"]),
+            )
+            # The latest human judgement (None before any): shown and exported apart from
+            # the model's label, never mixed with it.
+            about = ("kind", "created", "name", "speaker", "human_label", "human_annotator")
+            rows.append((row["id"], result, {key: row[key] for key in about}))
+        return rows
+
 
     def list_analyses(
         self,
@@ -116,7 +188,7 @@ class ProjectQueries:
             where += f" LIMIT {int(limit)}"
         if filters.text:
             self._check_search(filters.text)
-        return self._analysis_rows(where, tuple(params))
+        return self.analysis_rows(where, tuple(params))
 
     def _check_search(self, text: str) -> None:
         """Run the full-text query alone first, so its syntax errors read as such."""
@@ -162,27 +234,11 @@ class ProjectQueries:
         )
         return [label for (label,) in self.conn.execute(query)]
 
-    def recompute_baseline(self, speaker: str) -> SpeakerBaseline:
-        """A speaker's baseline from the raw cue values of their recordings.
 
-        Each recording counts once, through one analysis of the whole recording (a
-        recording analysed by cues and by the model, or with selections, is still one
-        recording of the speaker).
-        """
-        values, counted = [], set()
-        for _, result, _ in self.list_analyses(Filters(speaker=speaker, superseded=True)):
-            whole = result.start <= 1e-3 and result.end >= result.duration - 1e-2
-            if result.sha256 in counted or not whole:
-                continue
-            counted.add(result.sha256)
-            values.append(
-                {
-                    name: cue.get("value") if cue.get("value") is not None else float("nan")
-                    for name, cue in result.cues.get("cues", {}).items()
-                }
-            )
-        if not values:
-            raise StoreError(f"{self.path}: no analyses of speaker {speaker!r}")
-        baseline = SpeakerBaseline.from_measurements(speaker, values)
-        self.save_speaker(baseline)
-        return baseline
+def _uncertainty_fields(stored: str | None) -> dict[str, Any]:
+    """AnalysisResult's ``label_set`` and ``uncertainty`` from the stored column."""
+    if not stored:
+        return {"label_set": None, "uncertainty": None}
+    data = json.loads(stored)
+    label_set = data.pop("label_set", None)
+    return {"label_set": label_set, "uncertainty": data or None}

@@ -79,7 +79,7 @@ def project():
 @example(text="rationale: NEAR(")
 def test_search_queries_give_analyses_or_a_search_error(project, text):
     try:
-        rows = project.list_analyses(Filters(text=text))
+        rows = project.queries.list_analyses(Filters(text=text))
     except SearchError as err:
         assert repr(text) in str(err) and FTS_HINT in str(err)
         return
@@ -102,7 +102,7 @@ def test_list_filters_give_analyses_or_a_store_error(
 ):
     filters = Filters(label, speaker, annotator, since, until, None, kind)
     try:
-        rows = project.list_analyses(filters, order=order, limit=limit)
+        rows = project.queries.list_analyses(filters, order=order, limit=limit)
     except StoreError as err:
         assert repr(order) in str(err)
         return

@@ -79,7 +79,7 @@ def test_a_take_streams_to_disk_and_is_kept_in_the_project(make_window, qtbot, t
     with Project(window.session.project.path, create=False) as project:
         stored = project.recording(take.sha256)
         assert stored is not None and stored["stored"]  # the project file holds the audio itself
-        assert project.audio_bytes(take.sha256) == path.read_bytes()
+        assert project.media.audio_bytes(take.sha256) == path.read_bytes()
 
 
 def test_a_discarded_take_is_deleted(make_window, qtbot):
@@ -277,7 +277,7 @@ def test_batch_import_dialog_imports_a_folder_and_lists_the_broken_file(
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     assert dialog.summary.imported == 3 and len(dialog.summary.failed) == 1
     with Project(window.session.project.path, create=False) as project:
-        assert len(project.featured("eGeMAPSv02")) == 3  # measured beside the cues
+        assert len(project.feature_sets.featured("eGeMAPSv02")) == 3  # measured beside the cues
     failures = [
         line for line in dialog.log.toPlainText().splitlines() if line.startswith("failed: ")
     ]

@@ -23,17 +23,17 @@ def test_round_trip_keeps_values_units_part_and_versions(tmp_path):
     features = extract_features(recording, 0.1, 1.0)
     with Project(tmp_path / "p.emostudio") as project:
         with pytest.raises(StoreError, match="no recording"):
-            project.add_features(recording.sha256, features)
+            project.feature_sets.add(recording.sha256, features)
         project.add_recording(recording)
-        project.add_features(recording.sha256, features)
-        project.add_features(recording.sha256, features)  # again: replaced, not doubled
-        stored = project.features(recording.sha256)[EGEMAPS]
+        project.feature_sets.add(recording.sha256, features)
+        project.feature_sets.add(recording.sha256, features)  # again: replaced, not doubled
+        stored = project.feature_sets.of(recording.sha256)[EGEMAPS]
         audit = [
             json.loads(d)
             for (a, d) in project.conn.execute("SELECT action, details FROM audit")
             if a == "add features"
         ]
-        ((info, listed),) = project.features_table(EGEMAPS, [recording.sha256])
+        ((info, listed),) = project.feature_sets.table(EGEMAPS, [recording.sha256])
     assert stored.names == features.names and stored.units == features.units
     np.testing.assert_array_equal(stored.values, features.values)
     assert (stored.start, stored.end) == (0.1, 1.0) and stored.versions == features.versions
@@ -64,10 +64,10 @@ def test_import_with_features_stores_opensmiles_values(tmp_path):
         assert "no features:" in summary.text() and "silence" in summary.text()
         for path in clips:
             recording = load_audio(path)
-            stored = project.features(recording.sha256)[EGEMAPS]
+            stored = project.feature_sets.of(recording.sha256)[EGEMAPS]
             _, expected = opensmile_reference(recording.for_model)
             np.testing.assert_allclose(stored.values, expected, rtol=0, atol=1e-6)
-        assert len(project.featured(EGEMAPS)) == 4
+        assert len(project.feature_sets.featured(EGEMAPS)) == 4
 
 
 def test_features_are_added_to_recordings_imported_without_them(tmp_path, capsys):
@@ -76,10 +76,10 @@ def test_features_are_added_to_recordings_imported_without_them(tmp_path, capsys
     command = ["import", str(tmp_path / "data"), "--db", db, "--cues-only", "--workers", "1"]
     assert main([*command, "--quiet"]) == 0
     with Project(db) as project:
-        assert project.featured(EGEMAPS) == set()
+        assert project.feature_sets.featured(EGEMAPS) == set()
     assert main([*command, "--quiet", "--features", "egemaps"]) == 0
     assert "0 imported, 4 already in the project" in capsys.readouterr().out
     with Project(db) as project:
-        assert len(project.featured(EGEMAPS)) == 3 and project.counts()["analyses"] == 4
+        assert len(project.feature_sets.featured(EGEMAPS)) == 3 and project.counts()["analyses"] == 4
     assert main(["features", "--db", db, "--from-project"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2 + 3

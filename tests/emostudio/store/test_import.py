@@ -88,7 +88,7 @@ def test_import_is_complete_and_idempotent(tmp_path):
     with Project(db) as project:
         second = run_import(project, tmp_path / "data", options)
         assert second.imported == 0 and second.already == len(names) + 1
-        assert project.speakers() == ["speaker_a", "speaker_b"]
+        assert project.queries.speakers() == ["speaker_a", "speaker_b"]
     check_complete(db, names, broken, duplicate)
 
 
@@ -237,7 +237,7 @@ def test_killing_an_import_with_features_loses_nothing(tmp_path):
     assert result.returncode == 1
     check_complete(db, names, broken, duplicate)
     with Project(db) as project:
-        featured = project.featured("eGeMAPSv02")
+        featured = project.feature_sets.featured("eGeMAPSv02")
         rows = project.conn.execute("SELECT count(*) FROM features").fetchone()[0]
         without = dict(
             project.conn.execute(

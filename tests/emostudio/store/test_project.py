@@ -109,7 +109,7 @@ def test_recordings_tracks_and_analyses_round_trip(tmp_path):
         assert (
             stored["duration"] == pytest.approx(recording.duration) and stored["speaker"] == "ann"
         )
-        tracks = project.tracks(recording.sha256)
+        tracks = project.media.tracks(recording.sha256)
         original = analyze_clip(recording)[0].pitch
         assert tracks["pitch"].algorithm == original.algorithm
         assert tracks["pitch"].parameters == original.parameters
@@ -144,11 +144,11 @@ def test_same_content_under_two_names_is_stored_once(tmp_path):
 def test_labels_of_models_and_annotators_are_listed_once(tmp_path):
     with Project(tmp_path / "p.emostudio") as project:
         analysis_id, _ = _add(project, tmp_path, "a.wav")
-        assert project.labels() == []  # a cue analysis gives no label
+        assert project.queries.labels() == []  # a cue analysis gives no label
         project.annotate(analysis_id, "ann", "sad", accepted=False)
         project.annotate(analysis_id, "bob", "angry", accepted=False)
         project.annotate(analysis_id, "cid", "sad", accepted=False)
-        assert project.labels() == ["angry", "sad"]
+        assert project.queries.labels() == ["angry", "sad"]
 
 
 def test_annotations_are_append_only_with_history(tmp_path):
@@ -198,19 +198,19 @@ def test_filters_search_and_baselines(tmp_path):
         )
         project.annotate(second, "carla", "angry", accepted=False, notes="clearly irritated")
         ids = lambda rows: sorted(i for i, _, _ in rows)  # noqa: E731
-        assert ids(project.list_analyses(Filters(speaker="ann"))) == [first, second]
-        assert ids(project.list_analyses(Filters(text="kettle"))) == [first]
-        assert ids(project.list_analyses(Filters(text="irritated"))) == [second]  # annotation notes
-        assert ids(project.list_analyses(Filters(text='"lovely day" OR boiling'))) == [first, third]
-        assert ids(project.list_analyses(Filters(annotator="carla", label="angry"))) == [second]
-        assert ids(project.list_analyses(Filters(since="2000-01-01", until="2999-12-31"))) == [
+        assert ids(project.queries.list_analyses(Filters(speaker="ann"))) == [first, second]
+        assert ids(project.queries.list_analyses(Filters(text="kettle"))) == [first]
+        assert ids(project.queries.list_analyses(Filters(text="irritated"))) == [second]  # annotation notes
+        assert ids(project.queries.list_analyses(Filters(text='"lovely day" OR boiling'))) == [first, third]
+        assert ids(project.queries.list_analyses(Filters(annotator="carla", label="angry"))) == [second]
+        assert ids(project.queries.list_analyses(Filters(since="2000-01-01", until="2999-12-31"))) == [
             first,
             second,
             third,
         ]
-        assert project.list_analyses(Filters(until="2000-01-01")) == []
+        assert project.queries.list_analyses(Filters(until="2000-01-01")) == []
         with pytest.raises(SearchError, match="quoted phrases"):
-            project.list_analyses(Filters(text='"unbalanced'))
+            project.queries.list_analyses(Filters(text='"unbalanced'))
         baseline = project.recompute_baseline("ann")
         assert baseline.n_recordings == 2 and baseline.f0_reference_hz == pytest.approx(
             145, rel=0.03

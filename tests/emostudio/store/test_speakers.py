@@ -108,11 +108,11 @@ def test_the_model_runs_against_each_speakers_own_baseline(tmp_path, model):
             "SELECT count(*) FROM analyses WHERE kind = 'cues'"
         ).fetchone()[0]
         assert cues_only == 6  # the measuring pass, against population priors, is kept too
-        listed = project.list_analyses(Filters())
+        listed = project.queries.list_analyses(Filters())
         assert len(listed) == 6 and {r.label is not None for _, r, _ in listed} == {
             True
         }  # but not listed
-        assert len(project.list_analyses(Filters(superseded=True))) == 12
+        assert len(project.queries.list_analyses(Filters(superseded=True))) == 12
         counts = project.counts()
 
     with Project(tmp_path / "p.emostudio") as project:  # a rerun adds nothing
