@@ -11,7 +11,7 @@ test:
 	bash scripts/bootstrap.sh test
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 bench:
 	bash scripts/benchmarks.sh

@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
@@ -25,6 +27,11 @@ from model_core.model.encoders import (
     select_windows,
     whisper_inputs,
 )
+
+if TYPE_CHECKING:
+    from transformers.modeling_outputs import BaseModelOutput
+
+    from model_core.model.reasoner import EmoReasoner
 
 DEFAULT_BATCH = 8  # windows per generate() call
 # Whisper's decoder sometimes loops on a window ("Agent-Log-Doff Agent-Log-Doff ..." on a
@@ -57,7 +64,7 @@ class Transcript:
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "words": [asdict(w) for w in self.words],
@@ -66,7 +73,7 @@ class Transcript:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Transcript:
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
         return cls(
             data["text"],
             [Word(**w) for w in data["words"]],
@@ -99,9 +106,9 @@ class Transcriber:
 
     def __init__(
         self,
-        model,
-        feature_extractor,
-        tokenizer,
+        model: Any,
+        feature_extractor: Any,
+        tokenizer: Any,
         placement: Placement,
         batch_size: int = DEFAULT_BATCH,
     ):
@@ -123,7 +130,7 @@ class Transcriber:
         self.no_speech_token = nospeech if nospeech != tokenizer.unk_token_id else None
 
     @classmethod
-    def for_model(cls, model) -> Transcriber:
+    def for_model(cls, model: EmoReasoner) -> Transcriber:
         """The transcriber of an :class:`~model_core.model.reasoner.EmoReasoner`: its
         Whisper, so it can decode the model's (padded) encoder states."""
         return cls(model.whisper, model.feature_extractor, model.whisper_tokenizer, model.placement)
@@ -131,7 +138,8 @@ class Transcriber:
     @classmethod
     def from_source(cls, source: str, placement: Placement) -> Transcriber:
         """Load a Whisper model by source (packaged name, folder or hub id)."""
-        from transformers import (
+        # transformers makes WhisperTokenizerFast (WhisperTokenizer) at runtime: mypy cannot see it
+        from transformers import (  # type: ignore[attr-defined]
             WhisperFeatureExtractor,
             WhisperForConditionalGeneration,
             WhisperTokenizerFast,
@@ -141,8 +149,12 @@ class Transcriber:
 
         folder = resolve_source(source)
         model = (
-            WhisperForConditionalGeneration.from_pretrained(
-                folder, dtype=placement.dtype, use_safetensors=True
+            # Any: transformers' wrapped .to() has no usable type
+            cast(
+                Any,
+                WhisperForConditionalGeneration.from_pretrained(
+                    folder, dtype=placement.dtype, use_safetensors=True
+                ),
             )
             .to(placement.device)
             .eval()
@@ -156,7 +168,9 @@ class Transcriber:
 
     @torch.inference_mode()
     def transcribe(
-        self, clips: list[np.ndarray], encoded: tuple[WhisperInputs, torch.Tensor] | None = None
+        self,
+        clips: list[np.ndarray],
+        encoded: tuple[WhisperInputs, torch.Tensor | None] | None = None,
     ) -> list[Transcript]:
         """Transcripts of mono 16 kHz clips, words timed on each clip's own axis.
 
@@ -198,21 +212,23 @@ class Transcriber:
             else:
                 part_states = states[batch]
             cap = token_cap(max(part.durations))
-            decoded = self._decode(part.features, part.attention_mask, part_states, cap)
+            # Not None: the encoder ran to its end.
+            final_states = cast(torch.Tensor, part_states)
+            decoded = self._decode(part.features, part.attention_mask, final_states, cap)
             decoded_windows.update(zip(batch, decoded, strict=True))
         windows: list[list[_Window]] = [[] for _ in clips]
         for window in range(len(inputs.owners)):  # in order: a clip's windows follow on
             offset, duration = inputs.starts[window], inputs.durations[window]
-            part = decoded_windows[window]
+            decoded_window = decoded_windows[window]
             timed = [
                 Word(
                     w.text,
                     round(offset + min(w.start, duration), 3),
                     round(offset + min(w.end, duration), 3),
                 )
-                for w in part.words
+                for w in decoded_window.words
             ]
-            windows[inputs.owners[window]].append(dataclasses.replace(part, words=timed))
+            windows[inputs.owners[window]].append(dataclasses.replace(decoded_window, words=timed))
         return windows
 
     def _decode(
@@ -256,7 +272,9 @@ class Transcriber:
             )
         ]
 
-    def _token_logprobs(self, sequences: torch.Tensor, scores) -> tuple[list[float], list[int]]:
+    def _token_logprobs(
+        self, sequences: torch.Tensor, scores: Sequence[torch.Tensor]
+    ) -> tuple[list[float], list[int]]:
         """Per window: the sum of the chosen text tokens' log-probabilities, and their count."""
         steps = len(scores)
         chosen = sequences[:, sequences.shape[1] - steps :]
@@ -270,18 +288,21 @@ class Transcriber:
             counts += text.long()
         return totals.tolist(), counts.tolist()
 
-    def _no_speech(self, encoded, n_windows: int) -> list[float]:
+    def _no_speech(self, encoded: BaseModelOutput, n_windows: int) -> list[float]:
         """P(no-speech token) after the start-of-transcript token, per window (NaN when the
         vocabulary has none)."""
         if self.no_speech_token is None or self.start_token is None:
             return [math.nan] * n_windows
         start = torch.full((n_windows, 1), self.start_token, device=self.placement.device)
         logits = self.model(encoder_outputs=encoded, decoder_input_ids=start).logits[:, -1]
-        return torch.softmax(logits.float(), -1)[:, self.no_speech_token].cpu().tolist()
+        probabilities: list[float] = (
+            torch.softmax(logits.float(), -1)[:, self.no_speech_token].cpu().tolist()
+        )
+        return probabilities
 
     def _words(self, ids: list[int], stamps: np.ndarray) -> list[Word]:
         """Group tokens into words: a token starting with a space starts a new word."""
-        words: list[list] = []  # [text, start, index of last token]
+        words: list[list[Any]] = []  # [text, start, index of last token]
         for position, token in enumerate(ids):
             if token >= self.first_special:
                 continue

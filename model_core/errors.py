@@ -9,6 +9,11 @@ code that caught ``ValueError`` or ``RuntimeError`` still does.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import argparse
+
 
 class EmoStudioError(Exception):
     """A problem the user can act on; ``str(error)`` is the whole message."""
@@ -17,7 +22,7 @@ class EmoStudioError(Exception):
 UNEXPECTED_STATUS = 70  # sysexits' EX_SOFTWARE: an internal error, not the user's input
 
 
-def add_debug_options(parser) -> None:
+def add_debug_options(parser: argparse.ArgumentParser) -> None:
     """Give every (innermost) command of an argparse ``parser`` a ``--debug`` flag.
 
     Commands that define their own (``emostudio analyze``) keep it.
@@ -26,7 +31,7 @@ def add_debug_options(parser) -> None:
         choice
         for action in parser._actions  # argparse keeps its subparsers only here
         if action.__class__.__name__ == "_SubParsersAction"
-        for choice in action.choices.values()
+        for choice in cast("dict[str, argparse.ArgumentParser]", action.choices).values()
     ]
     if not children and "--debug" not in parser._option_string_actions:
         parser.add_argument(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
@@ -32,6 +33,13 @@ from model_core.rationale.uncertain import with_assessment
 from model_core.reliability import assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
+if TYPE_CHECKING:
+    import torch
+
+    from model_core.model.encoders import WhisperInputs
+    from model_core.model.head import LabelHead
+    from model_core.model.uncertainty import Assessment
+
 DEFAULT_MODEL = "default"
 # In a result's timings, beside the stages (seconds): how many clips shared each stage's time.
 BATCH_SIZE_KEY = "batch_size"
@@ -51,6 +59,8 @@ SHIPPED_MODELS = {
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
 MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
 VOICE_BATCH = 16  # clips per encoder pass when measuring a speaker's voice
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -115,11 +125,11 @@ class Analyzer:
         self.transcriber = Transcriber.for_model(model)
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, device: str = "auto", **options) -> Analyzer:
+    def load(cls, model: str = DEFAULT_MODEL, device: str = "auto", **options: Any) -> Analyzer:
         return cls(load_model(model, pick_placement(device)), **options)
 
     @property
-    def model_info(self) -> dict:
+    def model_info(self) -> dict[str, Any]:
         config = self.model.config
         return {
             "name": config.name,
@@ -136,7 +146,7 @@ class Analyzer:
         rationale: bool = True,
         transcribe: bool = True,
         on_text: Callable[[int, str], None] | None = None,
-        on_stage: Callable[[str, dict], None] | None = None,
+        on_stage: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> list[AnalysisResult]:
         """Analyse a batch of clips; every model stage runs once for the whole batch.
 
@@ -193,7 +203,7 @@ class Analyzer:
         audio = (
             stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
         )
-        assessments = [None] * len(clips)
+        assessments: Sequence[Assessment | None] = [None] * len(clips)
         if self.model.head is not None:
             probabilities, assessments = stage(
                 "label_head", lambda: self._head_labels(samples, acoustics, whisper, clips)
@@ -232,8 +242,8 @@ class Analyzer:
             )
         ]
         for result, assessment in zip(results, assessments, strict=True):
-            if assessment is not None:
-                with_assessment(result, assessment, self.model.head.coverage)
+            if assessment is not None:  # the model has a label head
+                with_assessment(result, assessment, cast("LabelHead", self.model.head).coverage)
         if not transcribe:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")
@@ -280,7 +290,9 @@ class Analyzer:
             settings=self.acoustic_settings,
         )
 
-    def _model_inputs(self, clips, acoustics) -> tuple[list[np.ndarray], list[ClipInput]]:
+    def _model_inputs(
+        self, clips: list[Clip], acoustics: list[tuple[AcousticAnalysis, CueSummary]]
+    ) -> tuple[list[np.ndarray], list[ClipInput]]:
         """Each clip's analysed samples and the model's input for it."""
         samples = [
             self._samples(clip, analysis)
@@ -292,14 +304,26 @@ class Analyzer:
         ]
         return samples, inputs
 
-    def _head_labels(self, samples, acoustics, whisper, clips):
+    def _head_labels(
+        self,
+        samples: list[np.ndarray],
+        acoustics: list[tuple[AcousticAnalysis, CueSummary]],
+        whisper: tuple[WhisperInputs, torch.Tensor | None],
+        clips: list[Clip],
+    ) -> tuple[np.ndarray, list[Assessment]]:
         """The head's probabilities (n, L) and each clip's :class:`Assessment`."""
         features = self._head_features(samples, acoustics, whisper)
         voices = [c.voice for c in clips]
-        probabilities = self.model.head.probabilities(features, voices)
-        return probabilities, self.model.head.assess(features, probabilities, voices)
+        head = cast("LabelHead", self.model.head)  # called for a model with a label head
+        probabilities = head.probabilities(features, voices)
+        return probabilities, head.assess(features, probabilities, voices)
 
-    def _head_features(self, samples, acoustics, whisper) -> np.ndarray:
+    def _head_features(
+        self,
+        samples: list[np.ndarray],
+        acoustics: list[tuple[AcousticAnalysis, CueSummary]],
+        whisper: tuple[WhisperInputs, torch.Tensor | None],
+    ) -> np.ndarray:
         """(n, F) label-head features: pooled Whisper layer, eGeMAPS, cue values."""
         from model_core.acoustics.egemaps import egemaps_of_clips
 
@@ -320,7 +344,12 @@ class Analyzer:
             first : first + int(round(analysis.duration * MODEL_SAMPLE_RATE))
         ]
 
-    def _transcribe(self, samples, acoustics, whisper) -> list[Transcript]:
+    def _transcribe(
+        self,
+        samples: list[np.ndarray],
+        acoustics: list[tuple[AcousticAnalysis, CueSummary]],
+        whisper: tuple[WhisperInputs, torch.Tensor | None],
+    ) -> list[Transcript]:
         """ASR for clips with speech; silent or noise-only clips get an empty transcript."""
         speech = [
             i
@@ -348,7 +377,16 @@ class Analyzer:
         return transcripts
 
     def _result(
-        self, clip, analysis, summary, transcript, label, probabilities, draft, timings, wanted
+        self,
+        clip: Clip,
+        analysis: AcousticAnalysis,
+        summary: CueSummary,
+        transcript: Transcript,
+        label: str,
+        probabilities: np.ndarray,
+        draft: str,
+        timings: dict[str, float],
+        wanted: bool,
     ) -> AnalysisResult:
         recording = clip.recording
         warnings = list(recording.warnings)
@@ -415,12 +453,14 @@ class Analyzer:
 class _Stopwatch:
     """Times a batch stage and records it in every clip's timings; says when each starts."""
 
-    def __init__(self, timings: list[dict[str, float]], report: Callable[[str, dict], None]):
+    def __init__(
+        self, timings: list[dict[str, float]], report: Callable[[str, dict[str, Any]], None]
+    ):
         self.timings, self.report = timings, report
         for clip_timings in timings:
             clip_timings[BATCH_SIZE_KEY] = len(timings)
 
-    def __call__(self, name: str, work):
+    def __call__(self, name: str, work: Callable[[], _T]) -> _T:
         self.report(name, {})
         started = time.perf_counter()
         result = work()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 LOGPROB_THRESHOLD = -0.8  # Whisper falls back under -1.0; see below
 COMPRESSION_RATIO_THRESHOLD = 2.4
@@ -64,11 +65,11 @@ class Reliability:
     reliable: bool = True
     reasons: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> Reliability:
+    def from_dict(cls, data: dict[str, Any]) -> Reliability:
         return cls(**data)
 
 

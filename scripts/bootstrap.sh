@@ -88,9 +88,10 @@ case "$ACTION" in
     fi
     ;;
   test)
-    say "Lint (ruff) and tests (pytest)"
+    say "Lint (ruff), types (mypy --strict on model_core) and tests (pytest)"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    "$VENV/bin/mypy"
     QT_QPA_PLATFORM=offscreen EMOSTUDIO_REQUIRE_REAL_DATA=1 "$VENV/bin/python" -m pytest
     ;;
   *)

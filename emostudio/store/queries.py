@@ -143,7 +143,6 @@ class AnalysisQueries:
             rows.append((row["id"], result, {key: row[key] for key in about}))
         return rows
 
-
     def list_analyses(
         self,
         filters: Filters = Filters(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class EgemapsUnavailableError(EmoStudioError, RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def _smile():
+def _smile() -> Any:  # an opensmile.Smile (opensmile has no type hints)
     try:
         import opensmile
     except ImportError as err:
@@ -64,7 +65,8 @@ def egemaps_functionals(samples: np.ndarray, rate: int = EGEMAPS_RATE) -> np.nda
         When ``opensmile`` is not installed.
     """
     frame = _smile().process_signal(np.asarray(samples, dtype=np.float32), rate)
-    return frame.to_numpy(dtype=np.float64)[0]
+    functionals: np.ndarray = frame.to_numpy(dtype=np.float64)[0]
+    return functionals
 
 
 def egemaps_of_clips(

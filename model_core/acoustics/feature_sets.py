@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -120,13 +121,13 @@ class FeatureSet:
     values: np.ndarray
     start: float
     end: float
-    versions: dict = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, float]:
         """name -> value (NaN kept)."""
         return dict(zip(self.names, self.values.tolist(), strict=True))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Plain data; NaN stays a float (a JSON writer must turn it into null)."""
         return {
             "feature_set": self.name,
@@ -139,7 +140,7 @@ class FeatureSet:
         }
 
 
-def _versions() -> dict:
+def _versions() -> dict[str, str]:
     return {"opensmile": egemaps_version(), "numpy": np.__version__}
 
 

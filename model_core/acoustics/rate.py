@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -76,8 +77,8 @@ class SpeakingRate:
     speech_rate: float
     pause_ratio: float
     threshold_db: float
-    parameters: dict = field(default_factory=dict)
-    versions: dict = field(default_factory=lambda: dict(PRAAT_VERSIONS))
+    parameters: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=lambda: dict(PRAAT_VERSIONS))
 
     @property
     def n_syllables(self) -> int:
@@ -121,7 +122,9 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _crossing(times: np.ndarray, db: np.ndarray, k: int, threshold: float) -> float:
+def _crossing(
+    times: np.ndarray, db: np.ndarray, k: int | np.integer[Any], threshold: float
+) -> float:
     """Time where the contour crosses ``threshold`` between frames k and k+1 (linear)."""
     a, b = db[k], db[k + 1]
     if not (np.isfinite(a) and np.isfinite(b)) or a == b:
@@ -227,7 +230,8 @@ def _voiced_at(pitch: Track, when: np.ndarray) -> np.ndarray:
         return np.zeros(len(when), dtype=bool)
     step = pitch.time_step or 1.0
     nearest = np.clip(np.rint((when - pitch.times[0]) / step).astype(int), 0, len(pitch.times) - 1)
-    return np.isfinite(pitch.values[nearest])
+    voiced: np.ndarray = np.isfinite(pitch.values[nearest])
+    return voiced
 
 
 def speaking_rate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import parselmouth
@@ -11,6 +12,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from model_core.acoustics.intensity import REFERENCE_PRESSURE
 from model_core.acoustics.praat import NUMPY_VERSIONS, PRAAT_VERSIONS
 from model_core.acoustics.track import Track
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 TINY_POWER = 1e-30  # floor before taking logs of exact zeros (digital silence)
 
@@ -111,7 +115,7 @@ def log_mel_spectrogram(
     edges = np.linspace(
         hertz_to_mel(settings.fmin, "slaney"), hertz_to_mel(fmax, "slaney"), settings.n_mels + 2
     )
-    centres = mel_to_hertz(edges, "slaney")[1:-1]
+    centres = cast("NDArray[np.float64]", mel_to_hertz(edges, "slaney"))[1:-1]
     times = np.arange(len(mel_power)) * settings.hop_length / sample_rate
     return Track(
         "log_mel",

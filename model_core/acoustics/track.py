@@ -108,9 +108,10 @@ class Track:
         )
 
 
-def _nan_to_none(array: np.ndarray) -> list:
+def _nan_to_none(array: np.ndarray) -> list[Any]:
     """Nested lists of floats with None where the array is not finite."""
     values = np.asarray(array, dtype=float)
     as_objects = values.astype(object)
     as_objects[~np.isfinite(values)] = None
-    return as_objects.tolist()
+    nested: list[Any] = as_objects.tolist()
+    return nested

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import parselmouth
@@ -77,8 +78,8 @@ class VoiceQuality:
     n_pulses: int
     pulses: np.ndarray
     hnr: Track
-    parameters: dict = field(default_factory=dict)
-    versions: dict = field(default_factory=lambda: dict(PRAAT_VERSIONS))
+    parameters: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=lambda: dict(PRAAT_VERSIONS))
 
 
 def hnr_from_voicing(pitch: Track, voicing: Track) -> Track:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile as sf
@@ -21,6 +22,9 @@ from model_core.audio.errors import (
     EmptyAudioError,
     UnsupportedFormatError,
 )
+
+if TYPE_CHECKING:
+    from av.format import ContainerFormat
 
 BYTES_PER_DECODED_SAMPLE = 4  # float32
 
@@ -82,7 +86,7 @@ def decode_with_soundfile(path: Path, max_decoded_bytes: int) -> Decoded | None:
 TEXT_FORMATS = frozenset(("tty", "ansi"))
 
 
-def no_audio_reason(container_format) -> str:
+def no_audio_reason(container_format: ContainerFormat) -> str:
     """Plain words for a file FFmpeg opened that holds no sound."""
     name = container_format.name or ""
     if name in TEXT_FORMATS:
@@ -116,6 +120,7 @@ def decode_with_pyav(path: Path, max_decoded_bytes: int) -> Decoded:
         resampler = av.AudioResampler(format="fltp", layout=stream.layout, rate=rate)
         chunks: list[np.ndarray] = []
         decoded_bytes = 0
+        warning: str | None
         try:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):

@@ -87,8 +87,10 @@ class Recording:
     def mono(self) -> np.ndarray:
         """Channel mean at the original rate, shape (n_frames,), float32."""
         if self.n_channels == 1:
-            return self.samples[:, 0]
-        return self.samples.mean(axis=1, dtype=np.float64).astype(np.float32)
+            channel: np.ndarray = self.samples[:, 0]
+            return channel
+        mean: np.ndarray = self.samples.mean(axis=1, dtype=np.float64).astype(np.float32)
+        return mean
 
     @cached_property
     def for_model(self) -> np.ndarray:

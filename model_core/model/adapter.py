@@ -75,7 +75,8 @@ class MLPAdapter(nn.Module):
         )
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        return self.layers(tokens)
+        out: torch.Tensor = self.layers(tokens)
+        return out
 
 
 class Branch(nn.Module):

@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safetensors.torch import load_file, save_file
 
@@ -27,6 +28,13 @@ from model_core.devices import Placement
 from model_core.errors import EmoStudioError
 from model_core.model.config import CONFIG_FILE, EmoReasonerConfig
 from model_core.weights.sources import PICKLE_SUFFIXES, UnsafeWeightsError
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
+    from model_core.model.head import LabelHead
+    from model_core.model.reasoner import EmoReasoner
 
 ADAPTERS_FILE = "adapters.safetensors"
 EMOTION_ENCODER_FILE = "emotion_encoder.safetensors"
@@ -51,7 +59,7 @@ def refuse_pickles(folder: Path) -> None:
 
 
 def save_checkpoint(
-    model,
+    model: EmoReasoner,
     folder: str | Path,
     model_card: str | None = None,
     extra_files: dict[str, str] | None = None,
@@ -116,7 +124,7 @@ def replace_folder(new: Path, folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def load_checkpoint(folder: str | Path, placement: Placement):
+def load_checkpoint(folder: str | Path, placement: Placement) -> EmoReasoner:
     """Rebuild an EmoReasoner from its config's sources and load the trained parts."""
     from model_core.model.reasoner import EmoReasoner
 
@@ -141,7 +149,7 @@ def load_checkpoint(folder: str | Path, placement: Placement):
     return model.eval()
 
 
-def load_head(folder: Path):
+def load_head(folder: Path) -> LabelHead | None:
     """The folder's label head, or None when the model scores labels with its LLM."""
     from safetensors import SafetensorError
 
@@ -163,7 +171,7 @@ def _require_parts(folder: Path) -> None:
         raise CheckpointError(f"{folder}: incomplete checkpoint ({', '.join(missing)} missing)")
 
 
-def load_trainable_parts(model, folder: str | Path) -> None:
+def load_trainable_parts(model: EmoReasoner, folder: str | Path) -> None:
     """Load a checkpoint's adapters, emotion encoder and LoRA weights into ``model``.
 
     Raises
@@ -194,7 +202,7 @@ def load_trainable_parts(model, folder: str | Path) -> None:
         raise CheckpointError(f"{folder}: LoRA weights do not fit the LLM ({unexpected[:3]})")
 
 
-def _read(file: Path) -> dict:
+def _read(file: Path) -> dict[str, torch.Tensor]:
     """A safetensors file's tensors; CheckpointError when it is damaged (e.g. truncated)."""
     from safetensors import SafetensorError
 
@@ -204,7 +212,7 @@ def _read(file: Path) -> dict:
         raise CheckpointError(f"{file}: damaged or truncated safetensors file ({err})") from err
 
 
-def _load_prefixed(module, state: dict, prefix: str) -> None:
+def _load_prefixed(module: nn.Module, state: dict[str, torch.Tensor], prefix: str) -> None:
     part = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
     module.load_state_dict(part)
 

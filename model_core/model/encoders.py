@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import nn
 
 from model_core.model.config import WHISPER_CONTEXTS
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel
+    from transformers.models.whisper.modeling_whisper import WhisperEncoder
 
 WHISPER_RATE = 16_000
 WHISPER_WINDOW_SECONDS = 30.0
@@ -73,7 +78,10 @@ class WhisperInputs:
 
 
 def whisper_inputs(
-    clips: list[np.ndarray], feature_extractor, context: str = "padded", tail_s: float = 0.0
+    clips: list[np.ndarray],
+    feature_extractor: Any,
+    context: str = "padded",
+    tail_s: float = 0.0,
 ) -> WhisperInputs:
     """Windows of every clip, as Whisper log-mel features.
 
@@ -108,8 +116,8 @@ def whisper_inputs(
         heard = [min(full, -(-(v + tail) // CONTEXT_STEP) * CONTEXT_STEP) for v in valid]
         longest = MEL_FRAMES_PER_ENCODER_FRAME * max(heard)
         features, mask = features[:, :, :longest].clone(), mask[:, :longest]
-        for window, frames in enumerate(heard):
-            features[window, :, MEL_FRAMES_PER_ENCODER_FRAME * frames :] = 0.0
+        for row, frames in enumerate(heard):
+            features[row, :, MEL_FRAMES_PER_ENCODER_FRAME * frames :] = 0.0
     return WhisperInputs(
         features, mask, owners, valid, starts, durations, context=context, heard_frames=heard
     )
@@ -136,10 +144,10 @@ def select_windows(inputs: WhisperInputs, windows: list[int]) -> WhisperInputs:
 
 
 def run_whisper_encoder(
-    encoder: nn.Module,
+    encoder: WhisperEncoder,
     inputs: WhisperInputs,
-    device,
-    dtype,
+    device: torch.device,
+    dtype: torch.dtype,
     layer: int | None = None,
     to_the_end: bool = True,
 ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
@@ -190,7 +198,9 @@ def run_whisper_encoder(
     return (encoder.layer_norm(hidden) if to_the_end else None), kept
 
 
-def _key_mask(valid: list[int], frames: int, dtype, device) -> torch.Tensor | None:
+def _key_mask(
+    valid: list[int], frames: int, dtype: torch.dtype, device: torch.device
+) -> torch.Tensor | None:
     """Additive attention mask (n, 1, frames, frames) hiding each window's padded frames
     from every query; None when no window is padded (the fast attention path)."""
     if all(v >= frames for v in valid):
@@ -235,7 +245,7 @@ def pad_frames(sequences: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tenso
 class WaveformEncoder(nn.Module):
     """A wav2vec2-family encoder (wav2vec2, HuBERT, WavLM) on raw 16 kHz audio."""
 
-    def __init__(self, model: nn.Module, normalize: bool = True):
+    def __init__(self, model: PreTrainedModel, normalize: bool = True):
         super().__init__()
         self.model = model
         self.normalize = normalize
@@ -246,7 +256,9 @@ class WaveformEncoder(nn.Module):
     def output_dim(self) -> int:
         return int(self.model.config.hidden_size)
 
-    def forward(self, clips: list[np.ndarray], device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, clips: list[np.ndarray], device: torch.device, dtype: torch.dtype
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         outputs = []
         for samples in clips:  # one at a time: padding would change group-normed encoders
             x = torch.as_tensor(samples, dtype=torch.float32)
@@ -262,7 +274,7 @@ class WhisperEmotionEncoder(nn.Module):
 
     frame_rate = WHISPER_FRAME_RATE
 
-    def __init__(self, encoder: nn.Module, feature_extractor):
+    def __init__(self, encoder: WhisperEncoder, feature_extractor: Any):
         super().__init__()
         self.encoder = encoder
         self.feature_extractor = feature_extractor
@@ -271,7 +283,9 @@ class WhisperEmotionEncoder(nn.Module):
     def output_dim(self) -> int:
         return int(self.encoder.config.d_model)
 
-    def forward(self, clips: list[np.ndarray], device, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, clips: list[np.ndarray], device: torch.device, dtype: torch.dtype
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         inputs = whisper_inputs(
             [np.asarray(c, dtype=np.float32) for c in clips], self.feature_extractor
         )

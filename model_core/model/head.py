@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -53,6 +54,9 @@ from model_core.model.uncertainty import (
     prediction_set,
     unsure_reasons,
 )
+
+if TYPE_CHECKING:
+    from model_core.model.encoders import WhisperInputs
 
 HEAD_FILE = "label_head.safetensors"
 HEAD_FORMAT = 2  # 2: prediction-set thresholds and novelty; format 1 heads load without them
@@ -97,7 +101,7 @@ def nan_mean_sd(rows: np.ndarray, ddof: int = 0) -> tuple[np.ndarray, np.ndarray
     return np.nan_to_num(mean), np.nan_to_num(sd)
 
 
-def head_frames(inputs) -> list[np.ndarray]:
+def head_frames(inputs: WhisperInputs) -> list[np.ndarray]:
     """Each clip's real frames of the head's Whisper layer, (T, d) each.
 
     ``inputs`` is the :class:`~model_core.model.encoders.WhisperInputs` that
@@ -112,7 +116,7 @@ def head_frames(inputs) -> list[np.ndarray]:
     return [frames[i][mask[i]].float().cpu().numpy() for i in range(n_clips)]
 
 
-def cue_vector(cues: dict, cue_order: tuple[str, ...] = CUE_ORDER) -> np.ndarray:
+def cue_vector(cues: dict[str, Any], cue_order: tuple[str, ...] = CUE_ORDER) -> np.ndarray:
     """The cues as raw values, shape (len(cue_order),); NaN where a cue was not measured.
 
     ``cues`` maps a cue name to its raw value or to its ``CueSummary.to_dict()`` entry;
@@ -129,7 +133,7 @@ def cue_vector(cues: dict, cue_order: tuple[str, ...] = CUE_ORDER) -> np.ndarray
 def utterance_features(
     whisper_frames: np.ndarray,
     egemaps: np.ndarray,
-    cues: dict,
+    cues: dict[str, Any],
     cue_order: tuple[str, ...] = CUE_ORDER,
 ) -> np.ndarray:
     """One clip's head input: pooled Whisper states, eGeMAPS, cue values (whisper block first).
@@ -169,7 +173,7 @@ class VoiceStats:
         mean, sd = nan_mean_sd(rows, ddof=1)
         return cls(mean, sd if len(rows) > 1 else np.zeros(rows.shape[1]), len(rows))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "mean": [round(float(v), 6) for v in self.mean],
             "sd": [round(float(v), 6) for v in self.sd],
@@ -177,7 +181,7 @@ class VoiceStats:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> VoiceStats:
+    def from_dict(cls, data: dict[str, Any]) -> VoiceStats:
         mean, sd = np.asarray(data["mean"], float), np.asarray(data["sd"], float)
         if mean.shape != sd.shape or mean.ndim != 1:
             raise ValueError("a voice's mean and sd must be lists of the same length")
@@ -195,7 +199,8 @@ def relative_to_voice(features: np.ndarray, voice: VoiceStats, within_sd: np.nda
         own + SD_PRIOR_RECORDINGS
     )
     z = (features - voice.mean) / np.sqrt(np.maximum(variance, 1e-12))
-    return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+    relative: np.ndarray = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+    return relative
 
 
 @dataclass
@@ -211,7 +216,8 @@ class BlockModel:
         """(n, F_b) -> (n, L) log-probabilities; NaN inputs count as the centre."""
         z = np.nan_to_num((values - self.centre) / self.scale, nan=0.0)
         logits = z @ self.weights.T + self.bias
-        return logits - _logsumexp(logits)
+        log_probabilities: np.ndarray = logits - _logsumexp(logits)
+        return log_probabilities
 
 
 @dataclass
@@ -228,7 +234,7 @@ class LabelHead:
     block_weights: dict[str, float]
     temperatures: dict[str, float]  # mode -> T
     within_sd: np.ndarray
-    info: dict = field(default_factory=dict)  # how it was trained (recorded, not used)
+    info: dict[str, Any] = field(default_factory=dict)  # how it was trained (recorded, not used)
     population_anchor: float = 0.0  # weight of the population logits in speaker mode
     # mode -> split-conformal threshold for ``coverage`` (model_core.model.uncertainty),
     # fitted on held-out corpora; empty: no prediction sets (a format 1 head)
@@ -280,7 +286,8 @@ class LabelHead:
             logits = self.speaker_logits(row[None, :], relative[None, :])
             rows.append(logits[0] / self.temperatures["speaker"])
         logits = np.vstack(rows)
-        return np.exp(logits - _logsumexp(logits))
+        probabilities: np.ndarray = np.exp(logits - _logsumexp(logits))
+        return probabilities
 
     def assess(
         self, features: np.ndarray, probabilities: np.ndarray, voices: list[VoiceStats | None]
@@ -328,11 +335,11 @@ class LabelHead:
     def fused_logits(self, values: np.ndarray, mode: str) -> np.ndarray:
         """Weighted sum of the blocks' log-probabilities, (n, F) -> (n, L), before the
         temperature."""
-        total = 0.0
+        total: float | np.ndarray = 0.0  # an array once the first block is added
         for block, part in self.block_slices().items():
             model = self.models[mode][block]
             total = total + self.block_weights[block] * model.log_probabilities(values[:, part])
-        return total
+        return cast("np.ndarray", total)
 
     # ----------------------------------------------------------------- files
     def save(self, folder: Path) -> Path:
@@ -426,4 +433,5 @@ class LabelHead:
 
 def _logsumexp(logits: np.ndarray) -> np.ndarray:
     top = logits.max(axis=1, keepdims=True)
-    return top + np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+    total: np.ndarray = top + np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+    return total

@@ -8,6 +8,10 @@ answer for ``sqa``. Instructions are drawn from a small pool of phrasings in tra
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model_core.model.config import EmoReasonerConfig
 
 AUDIO_PLACEHOLDER = "<|emostudio_audio|>"
 TASKS = ("asr", "ser", "reason", "sqa")
@@ -91,7 +95,12 @@ def answer_for(task: str, *, label: str = "", rationale: str = "", text: str = "
 
 
 def emotion_prompt(
-    task: str, config, *, transcript: str | None = None, cues: str | None = None, variant: int = 0
+    task: str,
+    config: EmoReasonerConfig,
+    *,
+    transcript: str | None = None,
+    cues: str | None = None,
+    variant: int = 0,
 ) -> Prompt:
     """A ``ser`` or ``reason`` prompt holding the transcript and cue text that the model's
     config switches (``include_transcript``, ``include_cues``) allow."""

@@ -140,7 +140,7 @@ def _downsample_mask(mask: torch.Tensor, stride: int, length: int) -> torch.Tens
     return mask[:, ::stride][:, :length]
 
 
-def _sinusoids(length: int, dim: int, device, dtype) -> torch.Tensor:
+def _sinusoids(length: int, dim: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
     position = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)
     scale = torch.exp(
         torch.arange(0, dim, 2, device=device, dtype=torch.float32) * (-math.log(1e4) / dim)

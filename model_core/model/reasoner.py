@@ -8,8 +8,10 @@ generated after the chosen label.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
@@ -45,6 +47,9 @@ from model_core.model.shared_prefix import (
     run_shared_prefix,
     shared_prefix_length,
 )
+
+if TYPE_CHECKING:
+    from model_core.model.head import LabelHead
 
 IGNORE = -100  # label id that the loss skips
 WHISPER_ENCODER_BATCH = {"cpu": 4}  # 30 s windows per encoder call; GPUs take DEFAULT
@@ -122,7 +127,7 @@ class EmoReasoner(nn.Module):
             )
         # The label head (model_core.model.head), when the checkpoint has one: it gives the
         # label; the LLM writes the rationale.
-        self.head = None
+        self.head: LabelHead | None = None
         self.to(device=placement.device, dtype=dtype)
         self.eval()
 
@@ -183,7 +188,7 @@ class EmoReasoner(nn.Module):
     def encode(
         self,
         clips: list[ClipInput],
-        whisper: tuple[WhisperInputs, torch.Tensor] | None = None,
+        whisper: tuple[WhisperInputs, torch.Tensor | None] | None = None,
         branches: tuple[str, ...] = ("speech", "emotion"),
     ) -> EncodedAudio:
         """Both encoders and adapters for a batch of clips of any lengths.
@@ -193,11 +198,12 @@ class EmoReasoner(nn.Module):
         tasks the emotion branch, LoRA always).
         """
         if whisper is None and all(c.speech_frames is not None for c in clips):
-            frames, mask = pad_frames([c.speech_frames for c in clips])
+            frames, mask = pad_frames(cast("list[torch.Tensor]", [c.speech_frames for c in clips]))
             frames, mask = frames.to(self.device, self.placement.dtype), mask.to(self.device)
         else:
             inputs, hidden = whisper if whisper is not None else self.whisper_states(clips)
-            frames, mask = join_windows(hidden, inputs, len(clips))
+            # Not None: only a head-only pass leaves out the final states, and none comes here.
+            frames, mask = join_windows(cast(torch.Tensor, hidden), inputs, len(clips))
         with torch.set_grad_enabled(torch.is_grad_enabled() and "speech" in branches):
             speech, speech_mask = self.speech_branch(frames, mask)
         with torch.set_grad_enabled(torch.is_grad_enabled() and "emotion" in branches):
@@ -208,21 +214,26 @@ class EmoReasoner(nn.Module):
     def _emotion_frames(self, clips: list[ClipInput]) -> tuple[torch.Tensor, torch.Tensor]:
         if isinstance(self.emotion_encoder, ProsodyEncoder):
             features, mask = pad_frames([torch.from_numpy(self.prosody_input(c)) for c in clips])
-            return self.emotion_encoder(
+            encoded: tuple[torch.Tensor, torch.Tensor] = self.emotion_encoder(
                 features.to(self.device, self.placement.dtype), mask.to(self.device)
             )
+            return encoded
         if all(c.emotion_frames is not None for c in clips):
-            frames, mask = pad_frames([c.emotion_frames for c in clips])
+            frames, mask = pad_frames(cast("list[torch.Tensor]", [c.emotion_frames for c in clips]))
             return frames.to(self.device, self.placement.dtype), mask.to(self.device)
-        return self.emotion_encoder([c.samples for c in clips], self.device, self.placement.dtype)
+        encoded = self.emotion_encoder(
+            [c.samples for c in clips], self.device, self.placement.dtype
+        )
+        return encoded
 
     @staticmethod
     def prosody_input(clip: ClipInput) -> np.ndarray:
         """The prosody encoder's features of a clip, shape (T, 84) (computed if not given)."""
         if clip.prosody is not None:
             return clip.prosody
-        analysis = clip.analysis or analyze_acoustics(clip.samples, MODEL_SAMPLE_RATE)
-        return prosody_features(clip.samples, MODEL_SAMPLE_RATE, analysis, clip.f0_reference_hz)
+        samples = cast(np.ndarray, clip.samples)  # given whenever the prosody is not
+        analysis = clip.analysis or analyze_acoustics(samples, MODEL_SAMPLE_RATE)
+        return prosody_features(samples, MODEL_SAMPLE_RATE, analysis, clip.f0_reference_hz)
 
     def frozen_emotion_frames(self, clips: list[ClipInput]) -> list[torch.Tensor] | None:
         """A frozen emotion encoder's states per clip (n_i, d), or None for the prosody encoder."""
@@ -261,14 +272,16 @@ class EmoReasoner(nn.Module):
         i: int,
         prompt: Prompt,
         answer_ids: list[int],
-        prefix_ids: list[int] = (),
+        prefix_ids: Sequence[int] = (),
         prompt_ids: tuple[list[int], list[int]] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Embeddings (L, H) and loss labels (L,) of one example; labels cover the answer.
         ``prompt_ids``: the prompt's :meth:`_prompt_ids`, when the caller has them."""
         before, after = prompt_ids or self._prompt_ids(prompt)
         embed = self.llm.get_input_embeddings()
-        ids = lambda values: torch.tensor(values, dtype=torch.long, device=self.device)  # noqa: E731
+        ids: Callable[[list[int]], torch.Tensor] = lambda values: torch.tensor(  # noqa: E731
+            values, dtype=torch.long, device=self.device
+        )
         audio_tokens = audio.tokens_of(i).to(embed.weight.dtype)
         tail = list(after) + list(prefix_ids) + list(answer_ids)
         embeddings = torch.cat([embed(ids(before)), audio_tokens, embed(ids(tail))])
@@ -278,7 +291,9 @@ class EmoReasoner(nn.Module):
         return embeddings, labels
 
     @staticmethod
-    def _pad(rows: list[tuple[torch.Tensor, torch.Tensor]], left: bool = False):
+    def _pad(
+        rows: list[tuple[torch.Tensor, torch.Tensor]], left: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Stack (embeddings, labels) rows with padding on the right (or left)."""
         longest = max(len(e) for e, _ in rows)
         dim = rows[0][0].shape[-1]
@@ -310,7 +325,8 @@ class EmoReasoner(nn.Module):
             for i, (p, a) in enumerate(zip(prompts, answers, strict=True))
         ]
         embeds, mask, labels = self._pad(rows)
-        return self.llm(inputs_embeds=embeds, attention_mask=mask, labels=labels).loss
+        loss: torch.Tensor = self.llm(inputs_embeds=embeds, attention_mask=mask, labels=labels).loss
+        return loss
 
     loss = forward
 
@@ -379,7 +395,7 @@ class EmoReasoner(nn.Module):
         max_new_tokens: int | None = None,
         on_text: Callable[[int, str], None] | None = None,
         audio: EncodedAudio | None = None,
-        **generation_options,
+        **generation_options: Any,
     ) -> list[str]:
         """Greedy answers, continuing from each ``prefixes[i]`` (e.g. the chosen label line).
 
@@ -437,15 +453,18 @@ class EmoReasoner(nn.Module):
 
     # ----------------------------------------------------------------- checkpoints
     def save_pretrained(
-        self, folder, model_card: str | None = None, extra_files: dict[str, str] | None = None
-    ):
+        self,
+        folder: str | Path,
+        model_card: str | None = None,
+        extra_files: dict[str, str] | None = None,
+    ) -> Path:
         """Write the trained parts and the config (see :mod:`model_core.model.checkpoint`)."""
         from model_core.model.checkpoint import save_checkpoint
 
         return save_checkpoint(self, folder, model_card, extra_files)
 
     @classmethod
-    def from_pretrained(cls, folder, placement: Placement) -> EmoReasoner:
+    def from_pretrained(cls, folder: str | Path, placement: Placement) -> EmoReasoner:
         """Load a checkpoint folder; base weights come from the config's sources."""
         from model_core.model.checkpoint import load_checkpoint
 

@@ -12,6 +12,8 @@ running sum, so every real token keeps the position it has in the unshared layou
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 # Below this, one more LLM call costs more than the rows' shared tokens save.
@@ -36,7 +38,9 @@ def shared_prefix_length(token_ids: list[list[int]]) -> int:
     return shortest
 
 
-def run_shared_prefix(llm, rows: list[torch.Tensor], shared: int):
+def run_shared_prefix(
+    llm: Any, rows: list[torch.Tensor], shared: int
+) -> tuple[torch.Tensor, torch.Tensor, Any]:
     """The shared prefix's key/value cache for the batch, and the batch laid out after it.
 
     Parameters

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from transformers.generation.streamers import BaseStreamer
+
+if TYPE_CHECKING:
+    import torch
 
 
 class CallbackStreamer(BaseStreamer):
@@ -14,14 +18,14 @@ class CallbackStreamer(BaseStreamer):
     ``inputs_embeds`` there is no prompt to skip: every ``put`` holds new tokens.
     """
 
-    def __init__(self, tokenizer, rows: int, callback: Callable[[int, str], None]):
+    def __init__(self, tokenizer: Any, rows: int, callback: Callable[[int, str], None]):
         self.tokenizer = tokenizer
         self.callback = callback
         self.tokens: list[list[int]] = [[] for _ in range(rows)]
         self.emitted = [""] * rows
         self.finished = [False] * rows
 
-    def put(self, value) -> None:
+    def put(self, value: torch.Tensor) -> None:
         if value.numel() == 0:
             return  # the (empty) prompt ids that generate() hands over first
         values = value.reshape(len(self.tokens), -1).tolist()

@@ -109,7 +109,8 @@ class Novelty:
         """Each row's novelty, shape (n,): RMS of clipped z-scores (unmeasured: 0)."""
         z = (np.atleast_2d(np.asarray(rows, dtype=np.float64)) - self.centre) / self.scale
         z = np.clip(np.nan_to_num(z, nan=0.0), -NOVELTY_CLIP, NOVELTY_CLIP)
-        return np.sqrt(np.mean(z**2, axis=1))
+        novelty: np.ndarray = np.sqrt(np.mean(z**2, axis=1))
+        return novelty
 
 
 @dataclass(frozen=True)

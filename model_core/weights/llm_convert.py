@@ -8,6 +8,7 @@ holds them to 10 bits of mantissa), close to the original checkpoint, not equal 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 STORAGE_DTYPE = "float16"
 
@@ -27,7 +28,8 @@ def convert_gguf_llm(gguf_file: Path, out: Path) -> None:
         del config.quantization_config
     config.dtype = STORAGE_DTYPE
     with torch.device("meta"):
-        plain = AutoModelForCausalLM.from_config(config)
+        # Any: from_config has no type hints
+        plain = cast(Any, AutoModelForCausalLM).from_config(config)
     plain.load_state_dict(quantized.state_dict(), assign=True, strict=True)
     plain.tie_weights()  # assign=True replaced the tied tensors: tie them again before saving
     plain.to(getattr(torch, STORAGE_DTYPE)).save_pretrained(out, safe_serialization=True)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import torch
 
 from model_core.weights.ctranslate2 import CTranslate2Model, read_ctranslate2
+
+if TYPE_CHECKING:
+    from transformers import GenerationConfig, WhisperConfig
 
 # Whisper's special tokens (English-only models have no language or task token).
 END_OF_TEXT = 50256
@@ -29,7 +33,9 @@ def _layer_count(model: CTranslate2Model, part: str) -> int:
     return len({match.group(1) for name in model.variables if (match := layer.match(name))})
 
 
-def _attention(ct2: str, hf: str, weights: dict, model: CTranslate2Model, fused: str) -> None:
+def _attention(
+    ct2: str, hf: str, weights: dict[str, np.ndarray], model: CTranslate2Model, fused: str
+) -> None:
     """Split a fused projection into q/k/v (``fused="qkv"``) or k/v (``fused="kv"``)."""
     weight = model.get(f"{ct2}/weight")
     bias = model.get(f"{ct2}/bias")
@@ -40,13 +46,13 @@ def _attention(ct2: str, hf: str, weights: dict, model: CTranslate2Model, fused:
             weights[f"{hf}.{letter}_proj.bias"] = b
 
 
-def _linear(ct2: str, hf: str, weights: dict, model: CTranslate2Model) -> None:
+def _linear(ct2: str, hf: str, weights: dict[str, np.ndarray], model: CTranslate2Model) -> None:
     weights[f"{hf}.weight"] = model.get(f"{ct2}/weight")
     if f"{ct2}/bias" in model.variables:
         weights[f"{hf}.bias"] = model.get(f"{ct2}/bias")
 
 
-def _norm(ct2: str, hf: str, weights: dict, model: CTranslate2Model) -> None:
+def _norm(ct2: str, hf: str, weights: dict[str, np.ndarray], model: CTranslate2Model) -> None:
     weights[f"{hf}.weight"] = model.get(f"{ct2}/gamma")
     weights[f"{hf}.bias"] = model.get(f"{ct2}/beta")
 
@@ -81,7 +87,7 @@ def convert_state_dict(model: CTranslate2Model) -> dict[str, np.ndarray]:
     return weights
 
 
-def whisper_config(model: CTranslate2Model):
+def whisper_config(model: CTranslate2Model) -> WhisperConfig:
     """A ``WhisperConfig`` with the dimensions read from the weights."""
     from transformers import WhisperConfig
 
@@ -106,11 +112,12 @@ def whisper_config(model: CTranslate2Model):
     )
 
 
-def generation_config(config, package_config: dict):
+def generation_config(config: WhisperConfig, package_config: dict[str, Any]) -> GenerationConfig:
     """Whisper's generation fields that word timestamps need (ASSETS.md)."""
     from transformers import GenerationConfig
 
-    generation = GenerationConfig.from_model_config(config)
+    # Any: the Whisper fields set below are not declared on GenerationConfig
+    generation: Any = GenerationConfig.from_model_config(config)
     # Marked as edited, so that transformers does not rebuild it from the model config
     # (which would drop the Whisper fields below) when the folder is loaded.
     generation._from_model_config = False
@@ -125,13 +132,15 @@ def generation_config(config, package_config: dict):
     generation.decoder_start_token_id = START_OF_TRANSCRIPT
     generation.forced_decoder_ids = None
     generation.max_length = config.max_target_positions
-    return generation
+    return cast("GenerationConfig", generation)
 
 
 def convert_whisper(source: Path, out: Path) -> None:
     """Write a transformers Whisper folder for the CTranslate2 model folder ``source``."""
     from safetensors.torch import save_file
-    from transformers import (
+
+    # transformers makes WhisperTokenizerFast (WhisperTokenizer) at runtime: mypy cannot see it
+    from transformers import (  # type: ignore[attr-defined]
         WhisperFeatureExtractor,
         WhisperForConditionalGeneration,
         WhisperTokenizerFast,
@@ -165,4 +174,5 @@ def convert_whisper(source: Path, out: Path) -> None:
         predict_timestamps=False,
     )
     tokenizer.save_pretrained(out)
-    WhisperFeatureExtractor(feature_size=config.num_mel_bins).save_pretrained(out)
+    # Any: the feature extractor's constructor has no type hints
+    cast(Any, WhisperFeatureExtractor)(feature_size=config.num_mel_bins).save_pretrained(out)

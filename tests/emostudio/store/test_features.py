@@ -80,6 +80,8 @@ def test_features_are_added_to_recordings_imported_without_them(tmp_path, capsys
     assert main([*command, "--quiet", "--features", "egemaps"]) == 0
     assert "0 imported, 4 already in the project" in capsys.readouterr().out
     with Project(db) as project:
-        assert len(project.feature_sets.featured(EGEMAPS)) == 3 and project.counts()["analyses"] == 4
+        assert (
+            len(project.feature_sets.featured(EGEMAPS)) == 3 and project.counts()["analyses"] == 4
+        )
     assert main(["features", "--db", db, "--from-project"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2 + 3

@@ -127,7 +127,10 @@ def test_the_latest_human_label_of_each_annotated_analysis_is_the_label(reviewed
     # The deleted file comes from the project's stored copy, written beside the manifest.
     stored = out / rows["bob-low"]["path"]
     assert rows["bob-low"]["path"].startswith("audio/") and stored.is_file()
-    assert stored.read_bytes() == project.media.stored_audio(project.analysis(ids["bob-low"]).sha256)[0]
+    assert (
+        stored.read_bytes()
+        == project.media.stored_audio(project.analysis(ids["bob-low"]).sha256)[0]
+    )
     assert rows["ann-low"]["start"] == rows["ann-low"]["end"] == ""  # the whole recording
     assert rows["ann-high"]["transcript"] == "please stop"
     feedback = json.loads(rows["bob-low"]["feedback"])

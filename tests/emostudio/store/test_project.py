@@ -200,10 +200,19 @@ def test_filters_search_and_baselines(tmp_path):
         ids = lambda rows: sorted(i for i, _, _ in rows)  # noqa: E731
         assert ids(project.queries.list_analyses(Filters(speaker="ann"))) == [first, second]
         assert ids(project.queries.list_analyses(Filters(text="kettle"))) == [first]
-        assert ids(project.queries.list_analyses(Filters(text="irritated"))) == [second]  # annotation notes
-        assert ids(project.queries.list_analyses(Filters(text='"lovely day" OR boiling'))) == [first, third]
-        assert ids(project.queries.list_analyses(Filters(annotator="carla", label="angry"))) == [second]
-        assert ids(project.queries.list_analyses(Filters(since="2000-01-01", until="2999-12-31"))) == [
+        assert ids(project.queries.list_analyses(Filters(text="irritated"))) == [
+            second
+        ]  # annotation notes
+        assert ids(project.queries.list_analyses(Filters(text='"lovely day" OR boiling'))) == [
+            first,
+            third,
+        ]
+        assert ids(project.queries.list_analyses(Filters(annotator="carla", label="angry"))) == [
+            second
+        ]
+        assert ids(
+            project.queries.list_analyses(Filters(since="2000-01-01", until="2999-12-31"))
+        ) == [
             first,
             second,
             third,
