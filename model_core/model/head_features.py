@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model_core.acoustics.egemaps import egemaps_functionals
+from model_core.acoustics.egemaps import EGEMAPS_SIZE, egemaps_functionals
 from model_core.audio import MODEL_SAMPLE_RATE
-from model_core.model.head import CUE_ORDER, cue_vector, utterance_features
+from model_core.model.head import CUE_ORDER, cue_vector, pooled_states
 
 if TYPE_CHECKING:
     from model_core.cues import CueSummary
@@ -61,11 +61,13 @@ def acoustic_features(
     np.ndarray
         Shape (88 + len(cue_order),), float64; NaN where a cue was not measured.
     """
-    if egemaps is None:
-        egemaps = egemaps_functionals(samples, MODEL_SAMPLE_RATE)
-    return np.concatenate(
-        [np.asarray(egemaps, dtype=np.float64), cue_vector(summary.raw_values(), cue_order)]
+    egemaps = np.asarray(
+        egemaps_functionals(samples, MODEL_SAMPLE_RATE) if egemaps is None else egemaps,
+        dtype=np.float64,
     )
+    if egemaps.shape != (EGEMAPS_SIZE,):
+        raise ValueError(f"egemaps must have shape ({EGEMAPS_SIZE},), got {egemaps.shape}")
+    return np.concatenate([egemaps, cue_vector(summary.raw_values(), cue_order)])
 
 
 def clip_head_features(
@@ -76,7 +78,8 @@ def clip_head_features(
     egemaps: np.ndarray | None = None,
     cue_order: tuple[str, ...] = CUE_ORDER,
 ) -> np.ndarray:
-    """One clip's head input (:func:`~model_core.model.head.utterance_features`).
+    """One clip's head input: the pooled Whisper states, then :func:`acoustic_features`
+    (the layout of :func:`~model_core.model.head.utterance_features`).
 
     Parameters
     ----------
@@ -90,6 +93,9 @@ def clip_head_features(
     np.ndarray
         Shape (2 d + 88 + len(cue_order),), float64.
     """
-    if egemaps is None:
-        egemaps = egemaps_functionals(samples, MODEL_SAMPLE_RATE)
-    return utterance_features(whisper_frames, egemaps, summary.raw_values(), cue_order)
+    return np.concatenate(
+        [
+            pooled_states(whisper_frames),
+            acoustic_features(samples, summary, egemaps=egemaps, cue_order=cue_order),
+        ]
+    )
