@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 
+from model_core.errors import EmoStudioError
 from model_core.model.config import EmoReasonerConfig
 
 EVALUATION_HEADING = "## Evaluation"
 CARDS = Path(__file__).with_name("cards")  # card and licence templates, $name fields
 
 
-class CardError(ValueError):
+class CardError(EmoStudioError, ValueError):
     """A card template names a field its figures do not give."""
 
 
