@@ -57,13 +57,17 @@ class Failure:
         """The same failure, seen from a larger action ("cannot measure this recording")."""
         return Failure(self.error, f"{action}: {self.action}" if self.action else action)
 
+    @property
+    def summary(self) -> str:
+        """One line: what was being done and the error (its type too, for a bug)."""
+        text = f"{type(self.error).__name__}: {self.error}" if self.is_bug else str(self.error)
+        return f"{self.action}: {text}" if self.action else text
+
     def message(self, debug: bool | None = None) -> str:
         """The text to show: the user's message, or for a bug its type, its message and
         where its traceback is (the traceback itself with ``debug``)."""
         debug = _state["debug"] if debug is None else debug
-        text = f"{type(self.error).__name__}: {self.error}" if self.is_bug else str(self.error)
-        if self.action:
-            text = f"{self.action}: {text}"
+        text = self.summary
         if not self.is_bug:
             return text
         if debug:
@@ -79,7 +83,7 @@ def failure_of(error: BaseException, action: str = "") -> Failure:
     """Wrap ``error``; a bug's traceback is logged at once, on the thread that raised it."""
     failure = Failure(error, action)
     if failure.is_bug:
-        LOG.error("%s", failure.message(debug=False), exc_info=error)
+        LOG.error("%s", failure.summary, exc_info=error)
     return failure
 
 
