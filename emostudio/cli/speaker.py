@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from emostudio.cli.common import report_error
-from emostudio.store.course import SHOWN_IN_TABLE as SHOWN
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("name", help="the speaker, as stored in the project")
     parser.add_argument("--db", type=Path, required=True, help="project file")
     parser.add_argument("--csv", action="store_true", help="every cue, raw and z, as CSV")
-    parser.add_argument("--cues", help=f"comma-separated cues to show (default: {','.join(SHOWN)})")
+    parser.add_argument(
+        "--cues", help="comma-separated cues to show (default: those the cue catalog shows)"
+    )
     parser.add_argument("--since", metavar="DATE", help="baseline: recordings from this date")
     parser.add_argument("--until", metavar="DATE", help="baseline: recordings up to this date")
     parser.add_argument(
@@ -32,7 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from emostudio.store import Project, StoreError
-    from emostudio.store.course import CUES, speaker_course
+    from emostudio.store.course import CUES, SHOWN_IN_TABLE, speaker_course
     from emostudio.store.dates import checked_date
 
     cues = tuple(c.strip() for c in args.cues.split(",")) if args.cues else None
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         writer.writerow(header)
         writer.writerows(rows)
         return 0
-    _print(course, cues or SHOWN)
+    _print(course, cues or SHOWN_IN_TABLE)
     return 0
 
 
