@@ -14,8 +14,9 @@ table (a test checks that too). To add an emotion, add one entry here (docs/ARCH
 "Add an emotion label").
 
 Profiles: an expectation is ``up`` (the cue rises above the speaker's baseline), ``down``,
-``typical`` (stays near the baseline: the neutral label) or ``none`` (the literature gives
-no clear direction). Directions follow the cross-study summaries, and only where they agree:
+``typical`` (stays near the baseline: the neutral label), ``not up`` / ``not down`` (stays
+near the baseline or goes the harmless way: neutral's voice quality and pauses) or ``none``
+(the literature gives no clear direction). Directions follow the cross-study summaries, and only where they agree:
 
 - Juslin, P. N. and Laukka, P. (2003). Communication of emotions in vocal expression and
   music performance: different channels, same code? *Psychological Bulletin* 129(5),
@@ -53,10 +54,19 @@ class Expectation(StrEnum):
     UP = "up"
     DOWN = "down"
     TYPICAL = "typical"
+    # Near the baseline or below it (above it speaks against): a voice more regular, more
+    # fluent or less noisy than usual is no sign of emotion, so it cannot count against
+    # neutral (issue 30: "steady, fluent, clear voices do not speak against neutral").
+    NOT_UP = "not up"
+    NOT_DOWN = "not down"  # near the baseline or above it
     NONE = "none"
 
 
 UP, DOWN, TYPICAL, NONE = Expectation.UP, Expectation.DOWN, Expectation.TYPICAL, Expectation.NONE
+NOT_UP, NOT_DOWN = Expectation.NOT_UP, Expectation.NOT_DOWN
+# The expectations of a label at the baseline (neutral): |z| beyond the "normal" level, the
+# wrong way, speaks against it.
+NEAR_BASELINE = (TYPICAL, NOT_UP, NOT_DOWN)
 
 JL2003 = "Juslin & Laukka 2003, Table 11"
 BS1996 = "Banse & Scherer 1996"
@@ -133,9 +143,15 @@ EMOTIONS: dict[str, Emotion] = {
                 "no emotion",
             ),
             codes=("neu",),
-            expected=MappingProxyType({name: TYPICAL for name in CITABLE}),
+            expected=MappingProxyType(
+                {name: TYPICAL for name in CITABLE}
+                | {"jitter": NOT_UP, "shimmer": NOT_UP, "pause_ratio": NOT_UP, "hnr": NOT_DOWN}
+            ),
             sources=("by definition: the speaker's own baseline",),
-            note="Every cue is expected near the speaker's usual; a marked cue speaks against it.",
+            note="Every cue is expected near the speaker's usual, and a marked cue speaks "
+            "against it; but a voice steadier (lower jitter and shimmer), more fluent (fewer "
+            "pauses) or clearer (higher HNR) than usual is no sign of emotion, so only the "
+            "other way counts.",
         ),
         Emotion(
             "happy",

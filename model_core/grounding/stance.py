@@ -22,13 +22,13 @@ import re
 
 from model_core.cues.profiles import (
     DOWN,
-    TYPICAL,
     UP,
     expectation,
     no_profile_reason,
     profile_for,
 )
 from model_core.cues.summary import CueLike, cues_of
+from model_core.emotions import NEAR_BASELINE, NOT_DOWN, NOT_UP, Expectation
 from model_core.kinds import Presentation, Stance
 from model_core.thresholds import MARKED_Z, SLIGHT_Z
 
@@ -102,6 +102,16 @@ def presented_as(rationale: str, start_char: int) -> str:
     return SUPPORT
 
 
+def baseline_excess(expected: Expectation, z: float) -> float:
+    """How far ``z`` lies beyond what a near-baseline expectation allows (negative or small:
+    fine): |z| for ``typical``, z for ``not up``, -z for ``not down``."""
+    if expected == NOT_UP:
+        return z
+    if expected == NOT_DOWN:
+        return -z
+    return abs(z)
+
+
 def cue_stance(label: str | None, cue_name: str | None, cue: CueLike | None) -> tuple[Stance, str]:
     """(stance, reason): whether the measured ``cue`` speaks for ``label``.
 
@@ -125,10 +135,13 @@ def cue_stance(label: str | None, cue_name: str | None, cue: CueLike | None) -> 
     if measured is None or not measured.has_z:
         return NEUTRAL, f"{cue_name} could not be measured here"
     z = measured.z
-    if expected == TYPICAL:
-        if abs(z) < TYPICAL_Z:
-            return FOR, f"{where} expects {cue_name} near the speaker's usual; z {z:+.1f}"
-        return AGAINST, f"{where} expects {cue_name} near the speaker's usual; z {z:+.1f} is marked"
+    if expected in NEAR_BASELINE:
+        near = "near the speaker's usual" + {NOT_UP: " or below", NOT_DOWN: " or above"}.get(
+            expected, ""
+        )
+        if baseline_excess(expected, z) < TYPICAL_Z:
+            return FOR, f"{where} expects {cue_name} {near}; z {z:+.1f}"
+        return AGAINST, f"{where} expects {cue_name} {near}; z {z:+.1f} is marked"
     if expected not in (UP, DOWN):
         return NEUTRAL, f"{where} has no clear expectation for {cue_name}"
     toward = z if expected == UP else -z

@@ -30,10 +30,10 @@ from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE
 from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.cues.summary import Cue, CueLike, cues_of
-from model_core.emotions import canonical, emotion_for
+from model_core.emotions import NEAR_BASELINE, canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
-from model_core.grounding.stance import AGAINST, FOR, cue_stance
+from model_core.grounding.stance import AGAINST, FOR, baseline_excess, cue_stance
 from model_core.thresholds import MARKED_Z, VERY_Z
 
 Cues = dict[str, Cue]  # a clip's cues by name (model_core.cues.summary.cues_of)
@@ -270,8 +270,11 @@ def evidence_fit(label: str, cues: Mapping[str, CueLike]) -> float:
     for name in CITABLE:
         cue = cues.get(name)
         if cue is not None and cue.has_z:
-            if expectation(label, name) == TYPICAL:  # the nearer the baseline, the better
-                fit += max(-2.0, 1.0 - abs(cue.z))
+            expected = expectation(label, name)
+            if (
+                expected in NEAR_BASELINE
+            ):  # the nearer the baseline (or the harmless way), the better
+                fit += max(-2.0, 1.0 - max(baseline_excess(expected, cue.z), 0.0))
                 continue
             stance, _ = cue_stance(label, name, cue)
             weight = min(abs(cue.z), 3.0)

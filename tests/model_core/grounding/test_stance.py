@@ -226,3 +226,28 @@ def test_citations_round_trip_through_json_with_their_stance():
         if k not in ("stance", "presented_as", "stance_reason", "inconsistent")
     }
     assert Citation.from_dict(old).stance is None  # stored before stances existed
+
+
+@pytest.mark.parametrize(
+    ("cue", "z", "stance"),
+    [
+        ("jitter", -1.5, FOR),  # a steadier voice than usual is no sign against neutral
+        ("shimmer", -2.5, FOR),
+        ("pause_ratio", -1.5, FOR),  # more fluent than usual
+        ("hnr", 1.5, FOR),  # clearer than usual
+        ("jitter", 1.5, AGAINST),  # the other way still counts
+        ("hnr", -1.5, AGAINST),
+        ("f0_mean", -1.5, AGAINST),  # pitch, loudness and pace stay two-sided
+        ("intensity_mean", 1.5, AGAINST),
+    ],
+)
+def test_steady_fluent_clear_voices_do_not_speak_against_neutral(cue, z, stance):
+    assert cue_stance("neutral", cue, {"z": z, "level": "high" if z > 0 else "low"})[0] == stance
+
+
+def test_a_neutral_rationale_does_not_cite_a_steady_voice_against_itself():
+    from model_core.rationale.compose import compose_rationale
+    from tests.model_core.grounding.cases import cues
+
+    text = compose_rationale("neutral", cues(jitter=-1.6, shimmer=-1.4, hnr=1.3), seed=1)
+    assert "against" not in text.lower() and "steady" not in text.lower(), text
