@@ -25,6 +25,7 @@ test_catalog.py`` grounds every phrase back to its cue.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -142,13 +143,25 @@ def _levels(high: str, very_high: str, low: str, very_low: str) -> dict[str, str
     return {"high": high, "very high": very_high, "low": low, "very low": very_low}
 
 
-# Jitter and shimmer share their words: a listener hears one unsteady voice.
+# Jitter and shimmer share their words: cycle-to-cycle irregularity of the voicing, said as
+# what it is. Never "shaky" or "trembles": tremor is a clinical sign (a modulation of a few
+# Hz over many cycles), and local jitter and shimmer of running speech do not measure it.
 VOICING_PHRASES = {
-    "high": ("the voice trembles", "the voice is shaky"),
-    "very high": ("the voice trembles", "the voice is shaky"),
-    "low": ("the voice is steady",),
-    "very low": ("the voice is steady",),
+    "high": ("the voicing is irregular", "the voicing is uneven"),
+    "very high": ("the voicing is very irregular",),
+    "low": ("the voicing is regular",),
+    "very low": ("the voicing is very regular",),
 }
+# Words the app never says, and what each would claim: clinical signs that no EmoStudio
+# measure is made for (local jitter, shimmer and HNR of running speech are not tremor,
+# hoarseness or breathiness). A model's draft that uses one is rejected by the review.
+CLINICAL_WORDS: dict[str, str] = {
+    r"shak(?:y|iness|ing)": "tremor",
+    r"trembl\w*|tremor\w*|tremulous": "tremor",
+    r"hoars\w*": "hoarseness",
+    r"breath(?:y|iness)": "breathiness",
+}
+_CLINICAL = re.compile(r"\b(?:" + "|".join(CLINICAL_WORDS) + r")\b")
 
 CATALOG: tuple[CueSpec, ...] = (
     CueSpec(
@@ -325,9 +338,9 @@ CATALOG: tuple[CueSpec, ...] = (
         "jitter (local)",
         "%",
         "waveform",
-        "voice",
-        "trembling",
-        "steady",
+        "voicing",
+        "irregular",
+        "regular",
         words={
             "very high": "very irregular voicing (jitter)",
             "high": "irregular voicing (jitter)",
@@ -343,12 +356,12 @@ CATALOG: tuple[CueSpec, ...] = (
         "shimmer (local)",
         "%",
         "waveform",
-        "voice",
-        "trembling",
-        "steady",
+        "voicing",
+        "irregular",
+        "regular",
         words={
-            "very high": "very unsteady amplitude (shimmer)",
-            "high": "unsteady amplitude (shimmer)",
+            "very high": "very uneven cycle amplitude (shimmer)",
+            "high": "uneven cycle amplitude (shimmer)",
         },
         phrases=VOICING_PHRASES,
         measure=measuring.shimmer,
@@ -363,16 +376,16 @@ CATALOG: tuple[CueSpec, ...] = (
         "waveform",
         "voice",
         "clear",
-        "breathy",
+        "noisy",
         words={
-            "very low": "very breathy or rough voice (low HNR)",
-            "low": "breathy or rough voice (low HNR)",
+            "very low": "very noisy voice (low HNR)",
+            "low": "noisy voice (low HNR)",
         },
         phrases={
             "high": ("the voice is clear",),
             "very high": ("the voice is clear",),
-            "low": ("the voice is breathy",),
-            "very low": ("the voice is breathy",),
+            "low": ("the voice sounds noisy",),
+            "very low": ("the voice sounds very noisy",),
         },
         measure=measuring.hnr,
         group="voice",
@@ -387,8 +400,13 @@ CUE_LABELS: dict[str, str] = {spec.name: spec.label for spec in CATALOG}
 CITABLE: tuple[str, ...] = tuple(spec.name for spec in CATALOG if spec.citable)
 
 # Senses the lexicon knows that no single cue measures, with the cues that stand in for them.
+# The clinical words a model may still write ("shaky", "breathy") are checked against the
+# cues nearest to them, and the review rejects them anyway (CLINICAL_WORDS).
 EXTRA_SENSES: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {
     ("voice", "rough"): (("hnr",), DOWN),
+    ("voice", "breathy"): (("hnr",), DOWN),
+    ("voice", "trembling"): (("jitter", "shimmer"), UP),
+    ("voice", "steady"): (("jitter", "shimmer"), DOWN),
 }
 # Aspects of the voice that no cue measures (a claim about them is "not measurable").
 UNMEASURED_SENSES = (("voice", "tense"),)
@@ -398,6 +416,16 @@ PLOT_OF_ASPECT: dict[str, str] = {
     "voice": "waveform",
     "word": "words",
 }
+
+
+def clinical_words(text: str) -> list[tuple[str, str]]:
+    """(word, the sign it names) for each clinical word of :data:`CLINICAL_WORDS` in ``text``,
+    in reading order."""
+    found = []
+    for match in _CLINICAL.finditer(text.lower()):
+        sign = next(s for p, s in CLINICAL_WORDS.items() if re.fullmatch(p, match.group(0)))
+        found.append((match.group(0), sign))
+    return found
 
 
 def sense_cues() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:

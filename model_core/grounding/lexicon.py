@@ -180,6 +180,22 @@ PATTERNS: list[tuple[str, Sense]] = [
         Sense("voice", "steady"),
     ),
     (rf"clear (?:voice|tone)|(?:voice|tone) {_BE}clear\b", Sense("voice", "clear")),
+    # what jitter, shimmer and HNR measure, in plain words (the catalog's own phrases)
+    (
+        rf"irregular (?:voicing|phonation)|(?:voicing|phonation) {_BE}(?:irregular|uneven|unstable)"
+        r"|(?:high|raised|increased) (?:jitter|shimmer)",
+        Sense("voicing", "irregular"),
+    ),
+    (
+        rf"regular (?:voicing|phonation)|(?:voicing|phonation) {_BE}(?:regular|even|stable)\b"
+        r"|(?:low|reduced) (?:jitter|shimmer)",
+        Sense("voicing", "regular"),
+    ),
+    (
+        rf"noisy (?:voice|tone)|(?:voice|tone) {_BE}noisy"
+        r"|(?:low|reduced) (?:hnr|harmonics-to-noise(?: ratio)?)",
+        Sense("voice", "noisy"),
+    ),
     (r"breath(?:y|iness)|airy (?:voice|quality)", Sense("voice", "breathy")),
     (
         r"hoarse(?:ness)?|rasp(?:y|iness)|creak(?:y|iness)|gravelly|rough(?:ness)? (?:voice|quality)",

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from model_core.cues.catalog import clinical_words
 from model_core.cues.profiles import profile_for
 from model_core.cues.summary import CueLike
 from model_core.grounding.citations import Citation
@@ -130,6 +131,8 @@ def review_draft(
                 problems.append(f"{citation.claim}: cited as support, but speaks against {label}")
             elif citation.stance != FOR:
                 problems.append(f"{citation.claim}: cited as support, but says nothing for {label}")
+    for word, sign in clinical_words(draft):
+        problems.append(f"{word!r}: names {sign}, a clinical sign no measure here is made for")
     top = most_marked(cues, 1)
     if top and draft.strip() and top[0] not in mentioned_cues(citations):
         problems.append(f"it ignores the most marked cue ({top[0]})")

@@ -94,7 +94,7 @@ def test_descriptor_words_come_from_the_catalog():
             "hnr": cue("hnr", -2.2),
         }
     )
-    assert line == ("high, very widely varying pitch; quiet; very breathy or rough voice (low HNR)")
+    assert line == ("high, very widely varying pitch; quiet; very noisy voice (low HNR)")
 
 
 def test_profiles_use_known_cues_and_directions_with_their_sources():
@@ -132,3 +132,42 @@ def test_expectations(label, cue, expected):
 def test_labels_without_a_profile_say_so(label):
     assert profile_for(label) is None
     assert expectation(label, "f0_mean") == "none"
+
+
+def test_the_app_says_no_clinical_word_and_names_what_jitter_shimmer_and_hnr_measure():
+    """Tremor, hoarseness and breathiness are clinical signs that no cue here measures."""
+    from model_core.cues.catalog import clinical_words
+
+    said = [
+        text
+        for spec in CATALOG
+        for text in (
+            *spec.words.values(),
+            *(p for options in spec.phrases.values() for p in options),
+            *(spec.hedged.values()),
+            spec.typical or "",
+        )
+    ]
+    assert [w for text in said for w in clinical_words(text)] == []
+    assert clinical_words("The voice is shaky, hoarse and breathy.") == [
+        ("shaky", "tremor"),
+        ("hoarse", "hoarseness"),
+        ("breathy", "breathiness"),
+    ]
+    for name in ("jitter", "shimmer", "hnr"):
+        assert "Praat" in BY_NAME[name].basis  # the measure behind the words
+
+
+def test_a_draft_with_a_clinical_word_is_rejected_even_when_the_cue_is_high():
+    from model_core.rationale.review import review_draft
+
+    clip = cues(jitter=2.2, shimmer=2.0)
+    draft = "The voice is shaky, which fits angry."
+    review = review_draft(draft, ground(draft, [], clip, label="angry"), clip, "angry")
+    assert not review.accepted
+    assert any("names tremor" in p for p in review.problems)
+    plain = "The voicing is irregular, which fits angry."
+    assert not any(
+        "clinical" in p
+        for p in review_draft(plain, ground(plain, [], clip, label="angry"), clip, "angry").problems
+    )
