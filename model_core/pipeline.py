@@ -419,6 +419,7 @@ class Analyzer:
                 words=[] if doubt else words,  # the composer quotes no doubtful transcript
                 probabilities=by_label,
                 labels=labels,
+                baseline=cues.get("baseline"),
             )
             # The draft's citations serve when the draft is what is shown: grounded once.
             citations = (

@@ -63,8 +63,22 @@ POPULATION_STATS: dict[str, tuple[float, float]] = {
     spec.name: prior for spec in CATALOG if (prior := spec.population_prior) is not None
 }
 F0_LEVEL_CUES = tuple(spec.name for spec in CATALOG if spec.semitones)
+POPULATION = "population"  # the name of a population baseline starts with it
 MIN_RECORDINGS_FOR_OWN_SD = 3  # fewer: the speaker's own mean, the population spread
 MIN_SD_FRACTION = 0.5  # a speaker's SD is never below half the population's
+
+
+def reference_words(baseline: str | None) -> str:
+    """What a cue's level is relative to, in plain words, for a baseline's name: "the
+    speaker's usual" for a speaker's own baseline (or when unknown), "a typical female
+    voice" (male, or plain "a typical voice") for the population's."""
+    if not baseline or not baseline.startswith(POPULATION):
+        return "the speaker's usual"
+    if "female" in baseline:
+        return "a typical female voice"
+    if "male" in baseline:
+        return "a typical male voice"
+    return "a typical voice"
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,7 @@ class SpeakerBaseline:
         stats = {name: CueStat(*values) for name, values in POPULATION_STATS.items()}
         for name in F0_LEVEL_CUES:
             stats[name] = CueStat(0.0, F0_LEVEL_SD_ST[sex])
-        label = f"population ({sex or 'sex unknown'})"
+        label = f"{POPULATION} ({sex or 'sex unknown'})"
         return cls(
             label,
             F0_REFERENCE_HZ[sex],

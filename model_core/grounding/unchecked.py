@@ -49,6 +49,7 @@ GENERIC = frozenset(
         *("the", "speaking", "emotional", "recorded", "whole", "entire", "each", "every"),
         *("is", "was", "be", "being", "been", "it", "s", "any", "some", "all", "both", "neither"),
         *("more", "less", "most", "least", "much", "little", "evidence", "cue", "cues"),
+        *("female", "male"),  # "a typical female voice": whose voice, not what it is like
     )
 )
 

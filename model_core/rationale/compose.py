@@ -26,6 +26,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from model_core.cues.baseline import reference_words
 from model_core.cues.catalog import BY_NAME, CATALOG, CITABLE
 from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.profiles import TYPICAL, expectation, profile_for
@@ -60,7 +61,7 @@ LEADS = (
 )
 NEUTRAL_LEADS = (
     "Nothing in the voice stands out: {evidence}.",
-    "The voice stays close to the speaker's usual: {evidence}.",
+    "The voice stays close to {usual}: {evidence}.",
     "{Evidence}, as in calm, even speech.",
 )
 QUOTES_EMOTIONAL = (
@@ -92,8 +93,8 @@ WEAK = (
     "The voice gives only a slight sign: {evidence}.",
 )
 NOTHING_MEASURED = (
-    "The voice gives little to go on: pitch, loudness and pace stay near the speaker's usual.",
-    "The voice itself says little here: pitch, loudness and pace are close to usual.",
+    "The voice gives little to go on: pitch, loudness and pace stay near {usual}.",
+    "The voice itself says little here: pitch, loudness and pace are close to {usual}.",
 )
 NOT_NEUTRAL_EITHER = (
     "Little in the voice is typical, yet nothing points clearly to another emotion."
@@ -119,15 +120,15 @@ NO_PROFILE = (
 CLOSINGS = ("", "", "On balance, {label}.", "Taken together, this reads as {label}.")
 
 
-def _size(cue: Cue) -> str:
-    """The size of a cue's departure from the baseline, in plain words."""
+def _size(cue: Cue, usual: str) -> str:
+    """The size of a cue's departure from the baseline (``usual``: its words), in plain words."""
     z = cue.z if cue.has_z else 0.0
     side = "above" if z > 0 else "below"
     semitones = cue.detail.get("semitones")
     if cue.name == "f0_mean" and semitones is not None and abs(semitones) >= 1:
-        return f"about {abs(semitones):.0f} semitones {side} the speaker's usual"
+        return f"about {abs(semitones):.0f} semitones {side} {usual}"
     degree = "well " if abs(z) >= VERY_Z else ""
-    return f"{degree}{side} the speaker's usual"
+    return f"{degree}{side} {usual}"
 
 
 def _supported(sentence: str, words: list[dict[str, Any]], cues: Cues, label: str) -> bool:
@@ -191,8 +192,9 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
-def _phrases(names: list[str], cues: Cues, rng: random.Random, *, sized: bool = False) -> list[str]:
-    """One phrase per cue (a random wording), the first with its size when ``sized``."""
+def _phrases(names: list[str], cues: Cues, rng: random.Random, *, sized: str = "") -> list[str]:
+    """One phrase per cue (a random wording), the first with its size against ``sized`` (the
+    baseline's words) when given."""
     phrases = []
     for index, name in enumerate(names):
         options = BY_NAME[name].phrases.get(cues[name].level, ())
@@ -200,7 +202,7 @@ def _phrases(names: list[str], cues: Cues, rng: random.Random, *, sized: bool = 
             continue
         text = rng.choice(options)
         if sized and index == 0 and name in SIZED:
-            text += f" ({_size(cues[name])})"
+            text += f" ({_size(cues[name], sized)})"
         phrases.append(text)
     return phrases
 
@@ -317,6 +319,7 @@ def compose_rationale(
     probabilities: dict[str, float] | None = None,
     labels: list[str] | None = None,
     seed: int = 0,
+    baseline: str | None = None,
 ) -> str:
     """A rationale for ``label`` that weighs the evidence; every sentence grounds.
 
@@ -337,11 +340,16 @@ def compose_rationale(
         as well is named as a close second.
     seed : int
         Chooses the wordings.
+    baseline : str, optional
+        The name of the baseline the cues were scored against (``CueSummary.to_dict()
+        ["baseline"]``): sizes are said against "the speaker's usual" only for a speaker's
+        own baseline, against "a typical female voice" (male, or any) for the population's.
     """
     rng = random.Random(seed)
     cues = cues_of(cues)
     words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
     fmt = {"label": label, "Label": label[:1].upper() + label[1:]}
+    fmt["usual"] = reference_words(baseline)
     favour, against, hedged = _evidence(label, cues)
     neutral = canonical(label) == "neutral"
     sentences: list[str] = []
@@ -367,9 +375,9 @@ def compose_rationale(
                 rng.choice(NO_PROFILE).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
             )
         else:
-            sentences.append(rng.choice(NOTHING_MEASURED))
+            sentences.append(rng.choice(NOTHING_MEASURED).format(**fmt))
     elif favour:
-        phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, rng, sized=True)
+        phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, rng, sized=fmt["usual"])
         evidence = _join(phrases)
         sentences.append(
             rng.choice(LEADS).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
@@ -379,7 +387,7 @@ def compose_rationale(
         evidence = BY_NAME[name].hedged[1 if cues[name].z > 0 else -1]
         sentences.append(rng.choice(WEAK).format(evidence=evidence, **fmt))
     else:
-        sentences.append(rng.choice(NOTHING_MEASURED) if measured else NO_SPEECH)
+        sentences.append(rng.choice(NOTHING_MEASURED).format(**fmt) if measured else NO_SPEECH)
 
     quote = choose_quote(label, words, cues, [n for n, _ in favour[:MAX_FOR]])
     if quote and neutral and quote[1] == "marked":  # marked moments speak against neutral

@@ -149,11 +149,13 @@ def deliver(
     words: list[dict[str, Any]],
     probabilities: dict[str, float] | None = None,
     labels: list[str] | None = None,
+    baseline: str | None = None,
 ) -> Delivered:
     """The rationale to show under ``policy`` (see the module docstring).
 
     ``citations`` are the draft's, grounded with ``label``; ``words`` the timed transcript
-    ``{"word", "start", "end"}`` (seconds) that the composer quotes from.
+    ``{"word", "start", "end"}`` (seconds) that the composer quotes from; ``baseline`` the
+    name of the baseline in use (the composer's words for it).
     """
     if policy not in POLICIES:
         raise ValueError(f"rationale policy must be one of {POLICIES}, got {policy!r}")
@@ -167,7 +169,7 @@ def deliver(
     else:
         problems = ()
     composed = compose_rationale(
-        label, cues, words=words, probabilities=probabilities, labels=labels
+        label, cues, words=words, probabilities=probabilities, labels=labels, baseline=baseline
     )
     return Delivered(composed, COMPOSER, draft, problems)
 

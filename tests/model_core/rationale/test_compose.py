@@ -190,3 +190,22 @@ def test_strongly_marked_clips_cover_their_marked_cues(label):
     )
     assert metrics.coverage >= 2 / 3, rationale
     assert metrics.inconsistency_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("baseline", "words"),
+    [
+        (None, "the speaker's usual"),
+        ("ann", "the speaker's usual"),  # a speaker's own baseline
+        ("population (female)", "a typical female voice"),
+        ("population (male)", "a typical male voice"),
+        ("population (sex unknown)", "a typical voice"),
+    ],
+)
+def test_sizes_are_said_against_the_baseline_in_use(baseline, words):
+    text = compose_rationale(
+        "angry", cues(f0_mean=2.4, intensity_mean=1.8), baseline=baseline, seed=3
+    )
+    assert words in text, text
+    if baseline and baseline.startswith("population"):
+        assert "speaker's usual" not in text  # no recording of this speaker was ever heard
