@@ -28,8 +28,10 @@ from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
 from model_core.model.head_features import clip_head_features
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
+from model_core.model.uncertainty import DEFAULT_COVERAGE
+from model_core.rationale.compose import supported_by_cues
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
-from model_core.rationale.uncertain import with_assessment
+from model_core.rationale.uncertain import with_assessment, with_no_support
 from model_core.reliability import assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
@@ -241,9 +243,14 @@ class Analyzer:
                 strict=True,
             )
         ]
+        coverage = self.model.head.coverage if self.model.head is not None else DEFAULT_COVERAGE
         for result, assessment in zip(results, assessments, strict=True):
-            if assessment is not None:  # the model has a label head
-                with_assessment(result, assessment, cast("LabelHead", self.model.head).coverage)
+            # A label whose measured cues only speak against it is unsure, whatever the head
+            # says (issue 30): its rationale says so too (the composer's NO_SUPPORT).
+            if result.label and not supported_by_cues(result.label, result.cues["cues"]):
+                assessment = with_no_support(assessment, result.label)
+            if assessment is not None:
+                with_assessment(result, assessment, coverage)
         if not transcribe:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")

@@ -96,6 +96,15 @@ NOTHING_MEASURED = (
     "The voice gives little to go on: pitch, loudness and pace stay near {usual}.",
     "The voice itself says little here: pitch, loudness and pace are close to {usual}.",
 )
+# When no measured cue speaks for the label and some speak against it, the rationale says
+# so plainly and never concludes "this reads as {label}" (issue 30): NO_SUPPORT_MARK is the
+# words that a reader, the review and the metrics find it by.
+NO_SUPPORT_MARK = "do not point to"
+NO_SUPPORT = (
+    "The measured pitch, loudness and pace do not point to {label}; the label rests on the "
+    "model's reading of the voice as a whole, so treat it as uncertain."
+)
+COUNTERS_UNSUPPORTED = ("What was measured speaks against it: {evidence}.",)
 NOT_NEUTRAL_EITHER = (
     "Little in the voice is typical, yet nothing points clearly to another emotion."
 )
@@ -263,6 +272,13 @@ def _bare(word: str) -> str:
     return word.lower().strip(" ,;:.!?\"'")
 
 
+def supported_by_cues(label: str, cues: Mapping[str, CueLike]) -> bool:
+    """Whether any measured cue speaks for ``label`` (marked or slightly), or none speaks
+    against it; False for a label whose measured cues only speak against it."""
+    favour, against, hedged = _evidence(label, cues_of(cues))
+    return bool(favour or hedged or not against or profile_for(label) is None)
+
+
 def evidence_fit(label: str, cues: Mapping[str, CueLike]) -> float:
     """How well the measured cues fit ``label``'s profile: the sum of |z| (at most 3 each)
     of the cues that speak for it, less those that speak against it; for a label that
@@ -386,8 +402,11 @@ def compose_rationale(
         name = hedged[0][0]
         evidence = BY_NAME[name].hedged[1 if cues[name].z > 0 else -1]
         sentences.append(rng.choice(WEAK).format(evidence=evidence, **fmt))
+    elif against and profile_for(label) is not None:
+        sentences.append(NO_SUPPORT.format(**fmt))
     else:
         sentences.append(rng.choice(NOTHING_MEASURED).format(**fmt) if measured else NO_SPEECH)
+    unsupported = sentences[0] == NO_SUPPORT.format(**fmt)
 
     quote = choose_quote(label, words, cues, [n for n, _ in favour[:MAX_FOR]])
     if quote and neutral and quote[1] == "marked":  # marked moments speak against neutral
@@ -403,6 +422,8 @@ def compose_rationale(
         phrases = _phrases(names, cues, rng)
         if phrases:
             counters: tuple[str, ...] = COUNTERS_ONE if len(phrases) == 1 else COUNTERS_MANY
+            if unsupported:  # nothing to outweigh it: say it does not fit, no more
+                counters = COUNTERS_UNSUPPORTED
             evidence = _join(phrases)
             template = rng.choice(counters)
             sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
@@ -414,6 +435,8 @@ def compose_rationale(
         sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt))
 
     kept = [s for s in sentences if _supported(s, words, cues, label)]
+    if unsupported:  # no conclusion that the evidence does not draw
+        return " ".join(kept)
     closing = rng.choice(CLOSINGS)
     if not any(label.lower() in s.lower() for s in kept):  # a rationale names its label
         closing = closing or "On balance, {label}."

@@ -3,6 +3,8 @@ record, and a first sentence of the rationale that a reader cannot miss."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from model_core.model.uncertainty import Assessment, set_text
 from model_core.result import AnalysisResult
 
@@ -12,6 +14,20 @@ UNSURE_LEAD = "Unsure: {reasons}; read the label as {choices}, not as a finding.
 def unsure_sentence(label_set: list[str], reasons: list[str]) -> str:
     """The sentence that opens an unsure label's rationale."""
     return UNSURE_LEAD.format(reasons="; ".join(reasons), choices=set_text(label_set))
+
+
+def no_support_reason(label: str) -> str:
+    """Why a label that no measured cue speaks for is unsure, in plain words."""
+    return f"no measured cue speaks for {label}"
+
+
+def with_no_support(assessment: Assessment | None, label: str) -> Assessment:
+    """``assessment`` (or a fresh one, for a model without a calibrated head) that also says
+    the measured cues do not support ``label``: the label is then unsure."""
+    reason = no_support_reason(label)
+    if assessment is None:
+        return Assessment(None, [reason], None, None)
+    return replace(assessment, reasons=[*assessment.reasons, reason])
 
 
 def with_assessment(

@@ -209,3 +209,17 @@ def test_sizes_are_said_against_the_baseline_in_use(baseline, words):
     assert words in text, text
     if baseline and baseline.startswith("population"):
         assert "speaker's usual" not in text  # no recording of this speaker was ever heard
+
+
+def test_a_label_the_measurements_only_speak_against_is_said_plainly_and_never_concluded():
+    from model_core.rationale.compose import NO_SUPPORT_MARK, supported_by_cues
+
+    clip = cues(f0_range=-1.6, articulation_rate=-1.4)  # monotone and slow: against angry
+    assert not supported_by_cues("angry", clip) and supported_by_cues("sad", clip)
+    for seed in range(6):
+        text = compose_rationale("angry", clip, seed=seed)
+        assert NO_SUPPORT_MARK in text and "uncertain" in text
+        assert "reads as angry" not in text and "On balance" not in text
+        citations = ground(text, [], clip, label="angry")
+        assert all(c.verdict == SUPPORTED and not c.inconsistent for c in citations), text
+    assert NO_SUPPORT_MARK not in compose_rationale("sad", clip)
