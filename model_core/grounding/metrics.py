@@ -28,12 +28,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from model_core.cues.catalog import CITABLE, cues_of_sense
+from model_core.cues.baseline import POPULATION
+from model_core.cues.catalog import CITABLE, clinical_words, cues_of_sense
 from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.summary import CueLike, cues_of
 from model_core.grounding.citations import Citation
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps
-from model_core.grounding.stance import FOR, SUPPORT
+from model_core.grounding.stance import AGAINST, FOR, SUPPORT
 from model_core.grounding.verdicts import (
     CONTRADICTED,
     NOT_FOUND,
@@ -43,6 +44,10 @@ from model_core.grounding.verdicts import (
 )
 
 COVERED_CUES = 3  # the clip's most marked cues a rationale is expected to weigh
+# The words by which a rationale says plainly that the measured cues do not point to its
+# label (the composer's statement; model_core.rationale.compose.NO_SUPPORT).
+NO_SUPPORT_MARK = "do not point to"
+SPEAKER_WORDS = "the speaker's usual"  # said only against a speaker's own baseline
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class GroundingMetrics:
     quote_salience: float = math.nan
     mean_words: float = math.nan
     unchecked_rate: float = math.nan
+    # issue 30: rationales whose cited cues only speak against their label and that do not
+    # say so (must be 0); rationales with a clinical word (shaky, breathy, ...); rationales
+    # that say "the speaker's usual" against a population baseline
+    against_conclusion_rate: float = math.nan
+    clinical_word_rate: float = math.nan
+    baseline_word_errors: int | None = None  # None: no baselines given
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,6 +118,7 @@ def grounding_metrics(
     per_rationale: Iterable[list[Citation]],
     cues: Sequence[Mapping[str, CueLike]] | None = None,
     texts: Sequence[str] | None = None,
+    baselines: Sequence[str | None] | None = None,
 ) -> GroundingMetrics:
     """Aggregate the citations of each rationale (one list per rationale, possibly empty).
 
@@ -117,7 +129,11 @@ def grounding_metrics(
         Each rationale's clip cues (Cue objects or their JSON), in the same order:
         needed for coverage and quote salience (NaN without them).
     texts : sequence of str, optional
-        The rationales themselves, for the mean length in words.
+        The rationales themselves, for the mean length in words, the rationales that argue
+        against themselves unsaid and the clinical words.
+    baselines : sequence of str or None, optional
+        Each rationale's baseline name (``CueSummary.to_dict()["baseline"]``), for the
+        baseline-word errors.
     """
     lists = list(per_rationale)
     citations = [c for group in lists for c in group]
@@ -152,4 +168,25 @@ def grounding_metrics(
         quote_salience=_rate(salient, found) if cues is not None else math.nan,
         mean_words=(sum(len(t.split()) for t in texts) / len(texts) if texts else math.nan),
         unchecked_rate=_rate(sum(c.verdict == UNCHECKED for c in citations), len(citations)),
+        against_conclusion_rate=(
+            _rate(sum(map(argues_against_itself, lists, texts)), len(texts)) if texts else math.nan
+        ),
+        clinical_word_rate=(
+            _rate(sum(bool(clinical_words(t)) for t in texts), len(texts)) if texts else math.nan
+        ),
+        baseline_word_errors=(
+            sum(
+                SPEAKER_WORDS in text and (baseline or "").startswith(POPULATION)
+                for text, baseline in zip(texts or [], baselines, strict=False)
+            )
+            if baselines is not None
+            else None
+        ),
     )
+
+
+def argues_against_itself(citations: Sequence[Citation], text: str) -> bool:
+    """Whether a rationale's cited cues all speak against its label (at least one does,
+    none for it) and it does not say so plainly (:data:`NO_SUPPORT_MARK`)."""
+    stances = [c.stance for c in citations if c.kind != "word" and c.verdict == SUPPORTED]
+    return AGAINST in stances and FOR not in stances and NO_SUPPORT_MARK not in text

@@ -33,6 +33,7 @@ from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.cues.summary import Cue, CueLike, cues_of
 from model_core.emotions import NEAR_BASELINE, canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
+from model_core.grounding.metrics import NO_SUPPORT_MARK
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, baseline_excess, cue_stance
 from model_core.thresholds import MARKED_Z, VERY_Z
@@ -99,10 +100,9 @@ NOTHING_MEASURED = (
 # When no measured cue speaks for the label and some speak against it, the rationale says
 # so plainly and never concludes "this reads as {label}" (issue 30): NO_SUPPORT_MARK is the
 # words that a reader, the review and the metrics find it by.
-NO_SUPPORT_MARK = "do not point to"
 NO_SUPPORT = (
-    "The measured pitch, loudness and pace do not point to {label}; the label rests on the "
-    "model's reading of the voice as a whole, so treat it as uncertain."
+    f"The measured pitch, loudness and pace {NO_SUPPORT_MARK} {{label}}; the label rests on "
+    "the model's reading of the voice as a whole, so treat it as uncertain."
 )
 COUNTERS_UNSUPPORTED = ("What was measured speaks against it: {evidence}.",)
 NOT_NEUTRAL_EITHER = (

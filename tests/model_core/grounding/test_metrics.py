@@ -78,3 +78,25 @@ def test_without_cues_the_new_rates_are_not_a_number_and_old_calls_still_work():
     assert math.isnan(metrics.coverage) and math.isnan(metrics.quote_salience)
     assert math.isnan(metrics.consistency)  # no label, no stance to count
     assert metrics.cue_support_rate == 1.0
+
+
+def test_issue_30_metrics_on_hand_made_rationales():
+    """Arguing against one's own label unsaid, clinical words, and the speaker's usual said
+    of a population baseline are counted; the plain statement clears the first."""
+    clip = cues(f0_range=-1.6, articulation_rate=-1.4)  # monotone and slow: against angry
+    texts = [
+        "The voice gives little to go on. Against this, the intonation is monotone. "
+        "Taken together, this reads as angry.",  # argues against itself, unsaid
+        "The measured pitch, loudness and pace do not point to angry; treat it as uncertain. "
+        "What was measured speaks against it: the intonation is monotone.",  # said plainly
+        "The voice is shaky and the pace is slow, which fits sad.",  # a clinical word
+        "The pace is slow (well below the speaker's usual), which fits sad.",
+    ]
+    labels = ["angry", "angry", "sad", "sad"]
+    groups = [ground(t, [], clip, label=lab) for t, lab in zip(texts, labels, strict=True)]
+    baselines = ["ann", "ann", "ann", "population (male)"]
+    metrics = grounding_metrics(groups, [clip] * 4, texts, baselines)
+    assert metrics.against_conclusion_rate == 0.25
+    assert metrics.clinical_word_rate == 0.25
+    assert metrics.baseline_word_errors == 1
+    assert grounding_metrics(groups).against_conclusion_rate != 0.25  # NaN without texts

@@ -212,7 +212,8 @@ def test_sizes_are_said_against_the_baseline_in_use(baseline, words):
 
 
 def test_a_label_the_measurements_only_speak_against_is_said_plainly_and_never_concluded():
-    from model_core.rationale.compose import NO_SUPPORT_MARK, supported_by_cues
+    from model_core.grounding.metrics import NO_SUPPORT_MARK
+    from model_core.rationale.compose import supported_by_cues
 
     clip = cues(f0_range=-1.6, articulation_rate=-1.4)  # monotone and slow: against angry
     assert not supported_by_cues("angry", clip) and supported_by_cues("sad", clip)
