@@ -93,10 +93,13 @@ WEAK = (
     "The evidence is weak: {evidence}.",
     "The voice gives only a slight sign: {evidence}.",
 )
+# "Says little": built from the cues that really stay near the baseline (each phrase
+# grounded like any other), or said bare when none does.
 NOTHING_MEASURED = (
-    "The voice gives little to go on: pitch, loudness and pace stay near {usual}.",
-    "The voice itself says little here: pitch, loudness and pace are close to {usual}.",
+    "The voice gives little to go on: {evidence}.",
+    "The voice itself says little here: {evidence}.",
 )
+NOTHING_MEASURED_BARE = "The voice itself says little here."
 # When no measured cue speaks for the label and some speak against it, the rationale says
 # so plainly and never concludes "this reads as {label}" (issue 30): NO_SUPPORT_MARK is the
 # words that a reader, the review and the metrics find it by.
@@ -193,6 +196,16 @@ def _neutral_evidence(cues: Cues) -> Ranked:
         if BY_NAME[name].typical and cue is not None and cue.has_z and abs(cue.z) < MARKED_Z:
             found.append((name, abs(cue.z)))
     return sorted(found, key=lambda item: item[1])
+
+
+def _says_little(cues: Cues, rng: random.Random, fmt: dict[str, str]) -> str:
+    """The voice gives little to go on: said with the (up to two) cues that stay nearest the
+    baseline, in their catalog words, or bare when none does."""
+    calm = [name for name, _ in _neutral_evidence(cues)][:2]
+    phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
+    if not phrases:
+        return NOTHING_MEASURED_BARE
+    return rng.choice(NOTHING_MEASURED).format(evidence=_join(phrases), **fmt)
 
 
 def _join(phrases: list[str]) -> str:
@@ -391,7 +404,7 @@ def compose_rationale(
                 rng.choice(NO_PROFILE).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
             )
         else:
-            sentences.append(rng.choice(NOTHING_MEASURED).format(**fmt))
+            sentences.append(_says_little(cues, rng, fmt))
     elif favour:
         phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, rng, sized=fmt["usual"])
         evidence = _join(phrases)
@@ -405,7 +418,7 @@ def compose_rationale(
     elif against and profile_for(label) is not None:
         sentences.append(NO_SUPPORT.format(**fmt))
     else:
-        sentences.append(rng.choice(NOTHING_MEASURED).format(**fmt) if measured else NO_SPEECH)
+        sentences.append(_says_little(cues, rng, fmt) if measured else NO_SPEECH)
     unsupported = sentences[0] == NO_SUPPORT.format(**fmt)
 
     quote = choose_quote(label, words, cues, [n for n, _ in favour[:MAX_FOR]])

@@ -224,3 +224,15 @@ def test_a_label_the_measurements_only_speak_against_is_said_plainly_and_never_c
         citations = ground(text, [], clip, label="angry")
         assert all(c.verdict == SUPPORTED and not c.inconsistent for c in citations), text
     assert NO_SUPPORT_MARK not in compose_rationale("sad", clip)
+
+
+def test_says_little_names_only_cues_that_are_really_typical_and_grounds():
+    text = compose_rationale("happy", cues(f0_mean=0.2, f0_range=0.1), seed=0)
+    first = text.split(".")[0]
+    assert "says little" in first or "little to go on" in first
+    assert "loudness" not in first  # no longer "pitch, loudness and pace" claimed unchecked
+    citations = ground(text, [], cues(f0_mean=0.2, f0_range=0.1), label="happy")
+    assert citations and all(c.verdict == SUPPORTED for c in citations)
+    silent = {name: None for name in ("f0_mean", "f0_range", "intensity_mean")}
+    bare = compose_rationale("angry", cues(articulation_rate=None, **silent), seed=0)
+    assert bare.startswith("The voice itself says little here.")
