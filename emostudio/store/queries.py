@@ -74,7 +74,7 @@ class AnalysisQueries:
     """The queries of a project (``Project.queries``; see the module's notes)."""
 
     def __init__(self, db: StoreConnection):
-        self.db, self.conn = db, db.conn
+        self.conn = db.conn
 
     def recording(self, sha256: str) -> dict[str, Any] | None:
         row = self.conn.execute(
