@@ -26,13 +26,13 @@ from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
 from model_core.model.head_features import clip_head_features
-from model_core.model.prompts import emotion_prompt, label_answer
+from model_core.model.prompts import Prompt, emotion_prompt, label_answer, reason_prompt
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.model.uncertainty import DEFAULT_COVERAGE
 from model_core.rationale.compose import supported_by_cues
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
 from model_core.rationale.uncertain import with_assessment, with_no_support
-from model_core.reliability import assess
+from model_core.reliability import Reliability, assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 if TYPE_CHECKING:
@@ -198,10 +198,6 @@ class Analyzer:
             emotion_prompt("ser", config, transcript=t.text, cues=summary.descriptor)
             for t, (_, summary) in zip(transcripts, acoustics, strict=True)
         ]
-        reason = [
-            emotion_prompt("reason", config, transcript=t.text, cues=summary.descriptor)
-            for t, (_, summary) in zip(transcripts, acoustics, strict=True)
-        ]
         audio = (
             stage("encoders", lambda: self.model.encode(inputs, whisper)) if needs_audio else None
         )
@@ -219,8 +215,18 @@ class Analyzer:
             "label",
             {"labels": labels, "probabilities": [list(map(float, r)) for r in probabilities]},
         )
+        reliabilities = [
+            _reliability(t, analysis)
+            for t, (analysis, _) in zip(transcripts, acoustics, strict=True)
+        ]
         rationales = [""] * len(clips)
         if generate:
+            reason = [
+                self._reason_prompt(label, row, transcript, summary, reliability)
+                for label, row, transcript, (_, summary), reliability in zip(
+                    labels, probabilities, transcripts, acoustics, reliabilities, strict=True
+                )
+            ]
             prefixes = [label_answer(label) + "Reason:" for label in labels]
             rationales = stage(
                 "generation",
@@ -230,9 +236,21 @@ class Analyzer:
             )
         results = [
             self._result(
-                clip, analysis, summary, transcript, label, row, text, clip_timings, rationale
+                clip,
+                analysis,
+                summary,
+                transcript,
+                label,
+                row,
+                text,
+                clip_timings,
+                rationale,
+                reliability,
             )
-            for clip, (analysis, summary), transcript, label, row, text, clip_timings in zip(
+            for clip, (
+                analysis,
+                summary,
+            ), transcript, label, row, text, clip_timings, reliability in zip(
                 clips,
                 acoustics,
                 transcripts,
@@ -240,6 +258,7 @@ class Analyzer:
                 probabilities,
                 rationales,
                 timings,
+                reliabilities,
                 strict=True,
             )
         ]
@@ -255,6 +274,28 @@ class Analyzer:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")
         return results
+
+    def _reason_prompt(
+        self,
+        label: str,
+        probabilities: np.ndarray,
+        transcript: Transcript,
+        summary: CueSummary,
+        reliability: Reliability,
+    ) -> Prompt:
+        """The reasoning task's prompt (with the evidence table when the model reads one)."""
+        labels = self.model.config.labels
+        return reason_prompt(
+            self.model.config,
+            label,
+            transcript=transcript.text,
+            descriptor=summary.descriptor,
+            cues=summary.cues,
+            probabilities=dict(zip(labels, map(float, probabilities), strict=True)),
+            words=[{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words],
+            transcript_reliable=reliability.reliable,
+            baseline=summary.baseline.name,
+        )
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).
@@ -394,6 +435,7 @@ class Analyzer:
         draft: str,
         timings: dict[str, float],
         wanted: bool,
+        reliability: Reliability,
     ) -> AnalysisResult:
         recording = clip.recording
         warnings = list(recording.warnings)
@@ -403,12 +445,6 @@ class Analyzer:
         words = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
         cues = summary.to_dict()
         span = (summary.start, summary.end)
-        reliability = assess(
-            transcript.text,
-            transcript.avg_logprob,
-            transcript.no_speech_prob,
-            analysis.voiced_fraction * analysis.duration,
-        )
         doubt = "; ".join(reliability.reasons) or None
         if doubt:
             warnings.append(f"the transcript is unreliable: {doubt}")
@@ -456,6 +492,16 @@ class Analyzer:
             warnings=warnings,
             note=None if trained else UNTRAINED_NOTE,
         )
+
+
+def _reliability(transcript: Transcript, analysis: AcousticAnalysis) -> Reliability:
+    """How far the transcript can be trusted (model_core.reliability.assess)."""
+    return assess(
+        transcript.text,
+        transcript.avg_logprob,
+        transcript.no_speech_prob,
+        analysis.voiced_fraction * analysis.duration,
+    )
 
 
 class _Stopwatch:

@@ -30,6 +30,16 @@ from model_core.errors import EmoStudioError
 from model_core.model.config import EmoReasonerConfig, type_problem
 
 SCHEDULES = ("alternate-epoch", "alternate-batch", "joint")
+# [model] keys a run that continues from a checkpoint (init_from) may change: what the
+# prompts hold and how long an answer runs, never the network's shape.
+PROMPT_KEYS = (
+    "include_transcript",
+    "include_cues",
+    "include_evidence",
+    "system_prompt",
+    "max_rationale_tokens",
+)
+REASON_LABELS = ("gold", "mixed")
 SPEECH_TASKS = ("asr", "sqa")
 EMOTION_TASKS = ("ser", "reason")
 
@@ -62,6 +72,17 @@ class TrainingOptions:
     prompt_pool: bool = (
         True  # draw each instruction from the task's pool of phrasings (else the first)
     )
+    # Which label a reasoning target explains: "gold", or "mixed": the gold label or, in
+    # reason_other_share of the targets, another one (a label head is sometimes wrong, and
+    # the rationale must then say that the evidence does not support it), with drawn
+    # head probabilities for the evidence table.
+    reason_labels: str = "gold"
+    reason_other_share: float = 0.35
+    # The share of speakers scored against population priors rather than their own
+    # recordings, so that a model learns both baselines' words.
+    population_speakers: float = 0.0
+    # The share of reasoning targets whose transcript is marked unreliable (no quote).
+    unreliable_share: float = 0.0
     log_every: int = 10  # optimizer steps between log lines
 
 
@@ -79,6 +100,8 @@ class FitConfig:
     training: TrainingOptions
     init_from: str | None = None  # a checkpoint folder to continue from
     source: str = ""
+    # [model] keys given with init_from: applied to the loaded checkpoint's config
+    model_overrides: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> FitConfig:
@@ -125,7 +148,14 @@ class FitConfig:
                     init_from = str(_path(init_from, base))
             except RuntimeError as err:  # "~nobody/..." names a user this system lacks
                 raise ConfigError(f"{source}: cannot expand a '~' path ({err})") from err
-        config = cls(model, data, training, init_from, source)
+        overrides = {key: model_raw[key] for key in model_raw} if init_from else {}
+        shaping = sorted(set(overrides) - set(PROMPT_KEYS))
+        if shaping:
+            raise ConfigError(
+                f"{source}: [model] {', '.join(shaping)} cannot change for a model that continues "
+                f"from init_from (its checkpoint fixes them); only {', '.join(PROMPT_KEYS)} may"
+            )
+        config = cls(model, data, training, init_from, source, overrides)
         config.check()
         return config
 
@@ -146,6 +176,13 @@ class FitConfig:
                 raise ConfigError(f"{where}: [training] {name} must be at least 1")
         if not self.data.train:
             raise ConfigError(f"{where}: [data] train lists no data")
+        if t.reason_labels not in REASON_LABELS:
+            raise ConfigError(
+                f"{where}: [training] reason_labels must be one of {REASON_LABELS}, got {t.reason_labels!r}"
+            )
+        for name in ("reason_other_share", "population_speakers", "unreliable_share"):
+            if not 0.0 <= getattr(t, name) <= 1.0:
+                raise ConfigError(f"{where}: [training] {name} must lie in 0..1")
 
     @property
     def cache_dir(self) -> Path:

@@ -37,7 +37,7 @@ from model_core.grounding.salience import spread_words
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from train.datasets.example import Example
 
-FEATURE_VERSION = 2  # bump when what is cached changes (2: speaking intervals)
+FEATURE_VERSION = 3  # bump when what is cached changes (2: speaking intervals; 3: baseline)
 MIN_SPEAKER_RECORDINGS = 3  # fewer: population priors
 
 
@@ -51,6 +51,7 @@ class Prepared:
     cues: dict  # CueSummary.to_dict()["cues"], for checking rationales
     duration: float  # s
     speech: list[tuple[float, float]] = field(default_factory=list)  # speaking intervals, s
+    baseline: str = ""  # the name of the baseline the cues were scored against
 
     @property
     def words(self) -> list[dict]:
@@ -131,11 +132,17 @@ class FeatureCache:
             raise
 
 
-def speaker_baselines(examples: list[Example]) -> dict[str, SpeakerBaseline]:
+def speaker_baselines(
+    examples: list[Example], cache: FeatureCache | None = None, population_share: float = 0.0
+) -> dict[str, SpeakerBaseline]:
     """Each speaker's baseline from the given recordings of theirs (speakers with at least 3).
 
     Only audio is used, never labels: evaluation may normalise a held-out speaker by their
-    own recordings, as EmoStudio does for any speaker whose recordings it holds.
+    own recordings, as EmoStudio does for any speaker whose recordings it holds. With a
+    ``cache``, each speaker's measurements are kept (keyed by their recordings), so a
+    resumed run does not measure every clip again. ``population_share``: the share of
+    speakers (chosen by a hash of their name, the same in every run) left to population
+    priors, so that a model trained on them also learns a population baseline's words.
     """
     by_speaker: dict[str, list[Example]] = {}
     for example in examples:
@@ -143,15 +150,36 @@ def speaker_baselines(examples: list[Example]) -> dict[str, SpeakerBaseline]:
             by_speaker.setdefault(example.speaker, []).append(example)
     baselines = {}
     for speaker, items in by_speaker.items():
-        if len(items) < MIN_SPEAKER_RECORDINGS:
+        if len(items) < MIN_SPEAKER_RECORDINGS or _population_speaker(speaker, population_share):
             continue
-        values = []
-        for example in items:
-            recording = load_audio(example.audio)
-            _, summary = analyze_clip(recording, example.start, example.end)
-            values.append(summary.raw_values())
+        values = _speaker_values(items, cache)
         baselines[speaker] = SpeakerBaseline.from_measurements(speaker, values)
     return baselines
+
+
+def _population_speaker(speaker: str, share: float) -> bool:
+    digest = hashlib.sha256(speaker.encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < share
+
+
+def _speaker_values(items: list[Example], cache: FeatureCache | None) -> list[dict[str, float]]:
+    """The raw cue values of each recording, from the cache when it holds them."""
+    key = hashlib.sha256(
+        json.dumps([[str(e.audio), e.start, e.end] for e in items]).encode()
+    ).hexdigest()[:32]
+    path = cache.folder / f"speaker-{key}.json" if cache and cache.folder else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    values = []
+    for example in items:
+        recording = load_audio(example.audio)
+        _, summary = analyze_clip(recording, example.start, example.end)
+        values.append(summary.raw_values())
+    if path is not None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(values), encoding="utf-8")
+        os.replace(tmp, path)  # whole or absent, whenever the run is killed
+    return values
 
 
 def prepare(
@@ -186,6 +214,7 @@ def prepare(
             json.loads(meta["cues"]),
             float(meta["duration"]),
             [tuple(span) for span in json.loads(meta.get("speech", "[]"))],
+            meta.get("baseline", ""),
         )
     samples = samples_of(example)
     try:
@@ -220,12 +249,13 @@ def prepare(
             "duration": str(duration),
             "speech": json.dumps(speech),
             "id": example.id,
+            "baseline": baseline.name,
         },
     )
     clip.speech_frames = tensors["speech_frames"]
     clip.emotion_frames = tensors.get("emotion_frames")
     clip.prosody = tensors["prosody"].numpy() if "prosody" in tensors else None
-    return Prepared(example, clip, summary.descriptor, cues, duration, speech)
+    return Prepared(example, clip, summary.descriptor, cues, duration, speech, baseline.name)
 
 
 def prepare_all_examples(
@@ -233,10 +263,12 @@ def prepare_all_examples(
     model: EmoReasoner,
     cache: FeatureCache,
     say: Callable[[str], None] = print,
+    population_share: float = 0.0,
 ) -> list[Prepared]:
-    """Prepared examples, each against its speaker's baseline; any that cannot be decoded or
-    analysed is reported and left out."""
-    baselines = speaker_baselines(examples)
+    """Prepared examples, each against its speaker's baseline (population priors for the
+    ``population_share`` of speakers); any that cannot be decoded or analysed is reported
+    and left out."""
+    baselines = speaker_baselines(examples, cache, population_share)
     prepared, started = [], time.perf_counter()
     for index, example in enumerate(examples, 1):
         try:

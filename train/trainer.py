@@ -81,6 +81,8 @@ def build_model(config: FitConfig, device: torch.device) -> EmoReasoner:
     placement = Placement(device, dtype)
     if config.init_from:
         model = EmoReasoner.from_pretrained(config.init_from, placement)
+        for key, value in config.model_overrides.items():  # prompt switches only (FitConfig)
+            setattr(model.config, key, value)
     else:
         model = EmoReasoner(config.model, placement)
     for parameter in model.parameters():
@@ -140,7 +142,9 @@ def fit(
         raise TrainingError("labels outside the model's label set: fix the data or [model] labels")
     examples = [e for e in examples if e.audio.exists()]
     cache = FeatureCache(config.cache_dir if options.use_cache else None)
-    prepared = prepare_all_examples(examples, model, cache, say)
+    prepared = prepare_all_examples(
+        examples, model, cache, say, population_share=options.population_speakers
+    )
     units = units_for([p.example.tasks for p in prepared], options.tasks)
     if not units:
         raise TrainingError(f"no example supports the tasks {options.tasks}")
@@ -277,7 +281,7 @@ def _step(
     items = [prepared[u.index] for u in batch.units]
     max_grad_norm = options.max_grad_norm
     pairs = [
-        training_pair(item, u.task, model.config, rationales, rng, options.prompt_pool)
+        training_pair(item, u.task, model.config, rationales, rng, options.prompt_pool, options)
         for item, u in zip(items, batch.units, strict=True)
     ]
     with accelerator.accumulate(wrapped), accelerator.autocast():

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from model_core.cues.baseline import POPULATION
+from model_core.cues.baseline import POPULATION, reference_words
 from model_core.cues.catalog import CITABLE, clinical_words, cues_of_sense
 from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.summary import CueLike, cues_of
@@ -47,7 +47,12 @@ COVERED_CUES = 3  # the clip's most marked cues a rationale is expected to weigh
 # The words by which a rationale says plainly that the measured cues do not point to its
 # label (the composer's statement; model_core.rationale.compose.NO_SUPPORT).
 NO_SUPPORT_MARK = "do not point to"
-SPEAKER_WORDS = "the speaker's usual"  # said only against a speaker's own baseline
+# Every baseline's words (model_core.cues.baseline.reference_words); a rationale may say
+# only its own baseline's ("the speaker's usual" only against a speaker's own recordings).
+REFERENCE_WORDS = tuple(
+    reference_words(name)
+    for name in ("speaker", f"{POPULATION} (female)", f"{POPULATION} (male)", POPULATION)
+)
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ def grounding_metrics(
         ),
         baseline_word_errors=(
             sum(
-                SPEAKER_WORDS in text and (baseline or "").startswith(POPULATION)
+                baseline_word_error(text, baseline)
                 for text, baseline in zip(texts or [], baselines, strict=False)
             )
             if baselines is not None
@@ -190,3 +195,13 @@ def argues_against_itself(citations: Sequence[Citation], text: str) -> bool:
     none for it) and it does not say so plainly (:data:`NO_SUPPORT_MARK`)."""
     stances = [c.stance for c in citations if c.kind != "word" and c.verdict == SUPPORTED]
     return AGAINST in stances and FOR not in stances and NO_SUPPORT_MARK not in text
+
+
+def baseline_word_error(text: str, baseline: str | None) -> bool:
+    """Whether a rationale sizes a cue against another baseline than the one in use
+    ("the speaker's usual" with population priors, "a typical male voice" with the
+    speaker's own recordings); ``baseline`` is the name (``CueSummary.to_dict()
+    ["baseline"]``)."""
+    own = reference_words(baseline)
+    lowered = text.lower()
+    return any(words in lowered for words in REFERENCE_WORDS if words != own)

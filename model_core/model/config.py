@@ -122,6 +122,9 @@ class EmoReasonerConfig:
     lora_targets: list[str] = field(default_factory=lambda: ["q_proj", "v_proj"])
     include_transcript: bool = True
     include_cues: bool = True
+    # The reasoning prompt holds the evidence table (model_core.rationale.evidence) in place
+    # of the one-line cue description: a model trained on it (issue 30) reads it.
+    include_evidence: bool = False
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     max_rationale_tokens: int = 96
     format: int = CONFIG_FORMAT

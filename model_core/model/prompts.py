@@ -7,8 +7,9 @@ answer for ``sqa``. Instructions are drawn from a small pool of phrasings in tra
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from model_core.model.config import EmoReasonerConfig
@@ -40,12 +41,14 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Prompt:
-    """One user turn: task, instruction and the optional transcript and cue text."""
+    """One user turn: task, instruction and the optional transcript, cue text and evidence
+    table (:mod:`model_core.rationale.evidence`)."""
 
     task: str
     instruction: str
     transcript: str | None = None
     cues: str | None = None
+    evidence: str | None = None
 
     def user_text(self) -> str:
         """Transcript and cues first, then the instruction, then the audio, which so sits
@@ -53,7 +56,9 @@ class Prompt:
         parts = []
         if self.transcript is not None:
             parts.append(f'Transcript: "{self.transcript.strip()}"')
-        if self.cues is not None:
+        if self.evidence is not None:
+            parts.append(f"Evidence:\n{self.evidence}")
+        elif self.cues is not None:
             parts.append(f"Measured cues: {self.cues}")
         parts += [self.instruction, AUDIO_PLACEHOLDER]
         return "\n".join(parts)
@@ -67,13 +72,14 @@ def make_prompt(
     question: str = "",
     transcript: str | None = None,
     cues: str | None = None,
+    evidence: str | None = None,
 ) -> Prompt:
     """The prompt for ``task`` (instruction phrasing ``variant`` of the pool)."""
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     pool = INSTRUCTIONS[task]
     instruction = pool[variant % len(pool)].format(labels=", ".join(labels), question=question)
-    return Prompt(task, instruction, transcript, cues)
+    return Prompt(task, instruction, transcript, cues, evidence)
 
 
 def label_answer(label: str) -> str:
@@ -101,13 +107,54 @@ def emotion_prompt(
     transcript: str | None = None,
     cues: str | None = None,
     variant: int = 0,
+    evidence: str | None = None,
 ) -> Prompt:
-    """A ``ser`` or ``reason`` prompt holding the transcript and cue text that the model's
-    config switches (``include_transcript``, ``include_cues``) allow."""
+    """A ``ser`` or ``reason`` prompt holding the transcript, cue text and evidence table
+    that the model's config switches (``include_transcript``, ``include_cues``,
+    ``include_evidence``) allow; the evidence table serves the ``reason`` task only (it
+    names the label, which a ``ser`` prompt must not)."""
+    wants_evidence = config.include_evidence and task == "reason" and evidence
     return make_prompt(
         task,
         config.labels,
         variant=variant,
         transcript=transcript if config.include_transcript and transcript else None,
         cues=cues if config.include_cues and cues else None,
+        evidence=evidence if wants_evidence else None,
+    )
+
+
+def reason_prompt(
+    config: EmoReasonerConfig,
+    label: str,
+    *,
+    transcript: str | None,
+    descriptor: str | None,
+    cues: Mapping[str, Any],
+    probabilities: Mapping[str, float] | None = None,
+    words: Sequence[Mapping[str, Any]] | None = None,
+    transcript_reliable: bool | None = None,
+    baseline: str | None = None,
+    variant: int = 0,
+) -> Prompt:
+    """The reasoning task's prompt for explaining ``label``: with the evidence table
+    (:func:`model_core.rationale.evidence.evidence_table`) when the model reads one, else
+    with the one-line cue description. The analyzer and evaluation both build it here.
+
+    ``words``: the timed transcript (s); ``transcript_reliable`` None when there is none.
+    """
+    table = None
+    if config.include_evidence:
+        from model_core.rationale.evidence import evidence_table
+
+        table = evidence_table(
+            label,
+            cues,
+            probabilities=probabilities,
+            words=words,
+            transcript_reliable=transcript_reliable if transcript else None,
+            baseline=baseline,
+        )
+    return emotion_prompt(
+        "reason", config, transcript=transcript, cues=descriptor, evidence=table, variant=variant
     )

@@ -132,7 +132,7 @@ NO_PROFILE = (
 CLOSINGS = ("", "", "On balance, {label}.", "Taken together, this reads as {label}.")
 
 
-def _size(cue: Cue, usual: str) -> str:
+def size_words(cue: Cue, usual: str) -> str:
     """The size of a cue's departure from the baseline (``usual``: its words), in plain words."""
     z = cue.z if cue.has_z else 0.0
     side = "above" if z > 0 else "below"
@@ -148,8 +148,9 @@ def _supported(sentence: str, words: list[dict[str, Any]], cues: Cues, label: st
     return all(c.verdict == SUPPORTED and not c.inconsistent for c in citations)
 
 
-def _evidence(label: str, cues: Cues) -> tuple[Ranked, Ranked, Ranked]:
-    """(for, against, hedged-for) as (cue name, |z|) lists, strongest first."""
+def weigh(label: str, cues: Cues) -> tuple[Ranked, Ranked, Ranked]:
+    """(for, against, hedged-for) as (cue name, |z|) lists, strongest first: the evidence
+    the composer and the prompt's evidence table (:mod:`model_core.rationale.evidence`) weigh."""
     favour: Ranked = []
     against: Ranked = []
     hedged: Ranked = []
@@ -188,7 +189,7 @@ def _citable(name: str, cues: Cues) -> bool:
     return bool(phrase) and all(c.verdict == SUPPORTED for c in ground(phrase, [], cues))
 
 
-def _neutral_evidence(cues: Cues) -> Ranked:
+def near_baseline(cues: Cues) -> Ranked:
     """Cues that stay near the baseline (what speaks for neutral), the calmest first."""
     found = []
     for name in CITABLE:
@@ -201,7 +202,7 @@ def _neutral_evidence(cues: Cues) -> Ranked:
 def _says_little(cues: Cues, rng: random.Random, fmt: dict[str, str]) -> str:
     """The voice gives little to go on: said with the (up to two) cues that stay nearest the
     baseline, in their catalog words, or bare when none does."""
-    calm = [name for name, _ in _neutral_evidence(cues)][:2]
+    calm = [name for name, _ in near_baseline(cues)][:2]
     phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
     if not phrases:
         return NOTHING_MEASURED_BARE
@@ -214,17 +215,19 @@ def _join(phrases: list[str]) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
-def _phrases(names: list[str], cues: Cues, rng: random.Random, *, sized: str = "") -> list[str]:
-    """One phrase per cue (a random wording), the first with its size against ``sized`` (the
-    baseline's words) when given."""
+def _phrases(
+    names: list[str], cues: Cues, rng: random.Random | None, *, sized: str = ""
+) -> list[str]:
+    """One phrase per cue (a random wording, the catalog's first without ``rng``), the first
+    with its size against ``sized`` (the baseline's words) when given."""
     phrases = []
     for index, name in enumerate(names):
         options = BY_NAME[name].phrases.get(cues[name].level, ())
         if not options:
             continue
-        text = rng.choice(options)
+        text = rng.choice(options) if rng is not None else options[0]
         if sized and index == 0 and name in SIZED:
-            text += f" ({_size(cues[name], sized)})"
+            text += f" ({size_words(cues[name], sized)})"
         phrases.append(text)
     return phrases
 
@@ -238,13 +241,13 @@ def choose_quote(
     """(quote, why) for the most salient words, or None when no word stands out.
 
     ``why`` is ``emotional`` (a word of emotional meaning, its valence matching the label
-    where the label has one) or ``marked`` (spoken where the voice is most marked: the
-    spans of the ``evidence`` cues first, then of any marked cue).
+    where the label has one) or ``marked`` (spoken where a cue of the ``evidence`` for the
+    label is most marked). Never the transcript's opening words for a marked moment alone:
+    quoting them would read as evidence when it is only where the clip starts.
     """
     if not words:
         return None
     cues = cues_of(cues)
-    spans = marked_spans(cues)
     lead = marked_spans({n: cues[n] for n in evidence or [] if n in cues})
     emotion = emotion_for(label)
     negative = emotion is not None and emotion.negative
@@ -258,8 +261,10 @@ def choose_quote(
             score += 2.0
         timed = word.get("end", 0) > word.get("start", 0)
         content = _bare(word["word"]) not in EDGE_WORDS and len(_bare(word["word"])) > 2
-        if timed and content and overlaps((word["start"], word["end"]), spans):
-            score += 1.5 if overlaps((word["start"], word["end"]), lead) else 1.0
+        # Only a moment of the evidence for the label is worth quoting: the spans of a cue
+        # that speaks against it say nothing for it (issue 30).
+        if timed and content and overlaps((word["start"], word["end"]), lead):
+            score += 1.5
         if score > best_score:
             best, best_score = index, score
     if best is None:
@@ -278,6 +283,8 @@ def choose_quote(
         last -= 1
     quote = " ".join(w["word"] for w in words[first:last]).strip(" ,;:.!?\"'")
     why = "emotional" if best_score >= 2.0 else "marked"
+    if why == "marked" and first == 0:  # the opening words are no sign: none rather than them
+        return None
     return (quote, why) if quote else None
 
 
@@ -288,7 +295,7 @@ def _bare(word: str) -> str:
 def supported_by_cues(label: str, cues: Mapping[str, CueLike]) -> bool:
     """Whether any measured cue speaks for ``label`` (marked or slightly), or none speaks
     against it; False for a label whose measured cues only speak against it."""
-    favour, against, hedged = _evidence(label, cues_of(cues))
+    favour, against, hedged = weigh(label, cues_of(cues))
     return bool(favour or hedged or not against or profile_for(label) is None)
 
 
@@ -349,6 +356,7 @@ def compose_rationale(
     labels: list[str] | None = None,
     seed: int = 0,
     baseline: str | None = None,
+    plain_phrases: bool = False,
 ) -> str:
     """A rationale for ``label`` that weighs the evidence; every sentence grounds.
 
@@ -373,19 +381,23 @@ def compose_rationale(
         The name of the baseline the cues were scored against (``CueSummary.to_dict()
         ["baseline"]``): sizes are said against "the speaker's usual" only for a speaker's
         own baseline, against "a typical female voice" (male, or any) for the population's.
+    plain_phrases : bool
+        Say each cue in the catalog's first wording (the one the prompt's evidence table
+        shows: LLM targets), not a drawn one; the sentence frames are still drawn.
     """
     rng = random.Random(seed)
+    wording = None if plain_phrases else rng  # draws cue phrases
     cues = cues_of(cues)
     words = words or [{"word": w, "start": 0.0, "end": 0.0} for w in (transcript or "").split()]
     fmt = {"label": label, "Label": label[:1].upper() + label[1:]}
     fmt["usual"] = reference_words(baseline)
-    favour, against, hedged = _evidence(label, cues)
+    favour, against, hedged = weigh(label, cues)
     neutral = canonical(label) == "neutral"
     sentences: list[str] = []
 
     measured = any(n in cues and cues[n].has_z for n in CITABLE)
     if neutral and measured:
-        calm = [name for name, _ in _neutral_evidence(cues)][:2]
+        calm = [name for name, _ in near_baseline(cues)][:2]
         phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
         if phrases:
             evidence = _join(phrases)
@@ -397,7 +409,7 @@ def compose_rationale(
         marked = [
             n for n in CITABLE if n in cues and cues[n].level in MARKED_LEVELS and _citable(n, cues)
         ]
-        phrases = _phrases(marked[:2], cues, rng)
+        phrases = _phrases(marked[:2], cues, wording)
         if phrases:
             evidence = _join(phrases)
             sentences.append(
@@ -406,7 +418,7 @@ def compose_rationale(
         else:
             sentences.append(_says_little(cues, rng, fmt))
     elif favour:
-        phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, rng, sized=fmt["usual"])
+        phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, wording, sized=fmt["usual"])
         evidence = _join(phrases)
         sentences.append(
             rng.choice(LEADS).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
@@ -432,7 +444,7 @@ def compose_rationale(
 
     if against:
         names = [n for n, _ in against[:MAX_AGAINST]]
-        phrases = _phrases(names, cues, rng)
+        phrases = _phrases(names, cues, wording)
         if phrases:
             counters: tuple[str, ...] = COUNTERS_ONE if len(phrases) == 1 else COUNTERS_MANY
             if unsupported:  # nothing to outweigh it: say it does not fit, no more
@@ -445,7 +457,7 @@ def compose_rationale(
     if other:
         cited = [n for n, _ in against[:MAX_AGAINST]]
         emotional = quote is not None and quote[1] == "emotional"
-        sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt))
+        sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt, wording))
 
     kept = [s for s in sentences if _supported(s, words, cues, label)]
     if unsupported:  # no conclusion that the evidence does not draw
@@ -465,14 +477,15 @@ def _alternative_sentence(
     emotional: bool,
     rng: random.Random,
     fmt: dict[str, str],
+    wording: random.Random | None,
 ) -> str:
     """A sentence naming the close second label, with what speaks for it."""
-    favour_other, _, _ = _evidence(other, cues)
+    favour_other, _, _ = weigh(other, cues)
     names = [n for n, _ in favour_other if cue_stance(fmt["label"], n, cues[n])[0] != FOR]
     values = {**fmt, "other": other, "Other": _cap(other)}
     if names and names[0] in cited:  # already named as counter-evidence
         return rng.choice(ALTERNATIVE_SAME_CUES).format(**values)
-    phrases = _phrases(names[:1], cues, rng)
+    phrases = _phrases(names[:1], cues, wording)
     if phrases:
         return rng.choice(ALTERNATIVE).format(evidence=phrases[0], **values)
     sentence = rng.choice(ALTERNATIVE_PLAIN).format(**values)

@@ -36,11 +36,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from model_core.cues.baseline import reference_words
 from model_core.cues.catalog import clinical_words
 from model_core.cues.profiles import profile_for
 from model_core.cues.summary import CueLike
 from model_core.grounding.citations import Citation
-from model_core.grounding.metrics import mentioned_cues, most_marked, salient_quote
+from model_core.grounding.metrics import (
+    argues_against_itself,
+    baseline_word_error,
+    mentioned_cues,
+    most_marked,
+    salient_quote,
+)
 from model_core.grounding.salience import marked_spans
 from model_core.grounding.stance import AGAINST, FOR, SUPPORT
 from model_core.grounding.verdicts import (
@@ -91,7 +98,11 @@ class Delivered:
 
 
 def review_draft(
-    draft: str, citations: Sequence[Citation], cues: Mapping[str, CueLike], label: str
+    draft: str,
+    citations: Sequence[Citation],
+    cues: Mapping[str, CueLike],
+    label: str,
+    baseline: str | None = None,
 ) -> Review:
     """Check a model's rationale against its citations.
 
@@ -105,6 +116,9 @@ def review_draft(
         The clip's cues (Cue objects or their JSON), for its most marked cue.
     label : str
         The label the draft explains.
+    baseline : str, optional
+        The name of the baseline the cues were scored against: a draft that sizes a cue
+        against another ("the speaker's usual" with population priors) is rejected.
     """
     problems: list[str] = []
     if not draft.strip():
@@ -136,6 +150,12 @@ def review_draft(
     top = most_marked(cues, 1)
     if top and draft.strip() and top[0] not in mentioned_cues(citations):
         problems.append(f"it ignores the most marked cue ({top[0]})")
+    if profiled and argues_against_itself(citations, draft):
+        problems.append(f"every cue it cites speaks against {label}, and it does not say so")
+    if baseline_word_error(draft, baseline):
+        problems.append(
+            f"it compares the voice with another baseline than {reference_words(baseline)!r}"
+        )
     return Review(not problems, tuple(problems))
 
 
@@ -160,9 +180,10 @@ def deliver(
     if policy not in POLICIES:
         raise ValueError(f"rationale policy must be one of {POLICIES}, got {policy!r}")
     if policy == MODEL:
-        return Delivered(draft, MODEL, draft, review_draft(draft, citations, cues, label).problems)
+        problems = review_draft(draft, citations, cues, label, baseline).problems
+        return Delivered(draft, MODEL, draft, problems)
     if policy == CHECKED:
-        review = review_draft(draft, citations, cues, label)
+        review = review_draft(draft, citations, cues, label, baseline)
         if review.accepted:
             return Delivered(draft, MODEL, draft)
         problems = review.problems

@@ -39,7 +39,10 @@ def test_loud_therefore_sad_is_rejected_as_against_the_label():
     clip = cues(intensity_mean=2.0)
     verdict = review("The voice is loud. These cues fit the label sad.", "sad", clip)
     assert not verdict.accepted
-    assert verdict.problems == ("loudness: loud: cited as support, but speaks against sad",)
+    assert verdict.problems == (
+        "loudness: loud: cited as support, but speaks against sad",
+        "every cue it cites speaks against sad, and it does not say so",
+    )
 
 
 def test_the_same_cue_framed_as_counter_evidence_is_accepted():
@@ -105,7 +108,7 @@ def test_checked_keeps_an_accepted_draft_and_replaces_a_rejected_one():
         assert delivered.source == source
         assert delivered.draft == draft
     assert delivered.text != bad
-    assert delivered.problems == ("loudness: loud: cited as support, but speaks against sad",)
+    assert delivered.problems[0] == "loudness: loud: cited as support, but speaks against sad"
     composed = ground(delivered.text, words(TEXT), clip, label="sad")
     assert review_draft(delivered.text, composed, clip, "sad").accepted
 
@@ -116,7 +119,7 @@ def test_the_model_policy_shows_the_draft_with_what_the_review_found():
     citations = ground(draft, words(TEXT), clip, label="sad")
     delivered = deliver(MODEL, "sad", draft, citations, clip, words=words(TEXT))
     assert (delivered.text, delivered.source) == (draft, MODEL)
-    assert len(delivered.problems) == 1
+    assert len(delivered.problems) == 2  # a cue against the label, and nothing said of it
     assert review_summary(delivered.to_dict()).startswith("The model's rationale, unreviewed")
 
 
