@@ -30,7 +30,7 @@ from model_core.model.prompts import Prompt, emotion_prompt, label_answer, reaso
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.model.uncertainty import DEFAULT_COVERAGE
 from model_core.rationale.compose import supported_by_cues
-from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver
+from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver, pick_draft
 from model_core.rationale.uncertain import with_assessment, with_no_support
 from model_core.reliability import Reliability, assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
@@ -110,6 +110,8 @@ class Analyzer:
         baseline: SpeakerBaseline | None = None,
         acoustic_settings: AcousticSettings = AcousticSettings(),
         rationale_policy: str = CHECKED,
+        drafts: int | None = None,
+        constrained_decoding: bool | None = None,
     ):
         if rationale_policy not in POLICIES:
             raise ValueError(
@@ -117,6 +119,13 @@ class Analyzer:
             )
         self.model = model
         self.rationale_policy = rationale_policy  # see model_core.rationale.review
+        # Decoding of the LLM's rationale: the model's own settings unless given.
+        self.drafts = drafts or model.config.drafts
+        self.constrained_decoding = (
+            model.config.constrained_decoding
+            if constrained_decoding is None
+            else constrained_decoding
+        )
         self.baseline = baseline or SpeakerBaseline.population()
         self.acoustic_settings = acoustic_settings
         if model.whisper_tokenizer is None:
@@ -219,7 +228,7 @@ class Analyzer:
             _reliability(t, analysis)
             for t, (analysis, _) in zip(transcripts, acoustics, strict=True)
         ]
-        rationales = [""] * len(clips)
+        rationales: list[list[str]] = [[""] for _ in clips]
         if generate:
             reason = [
                 self._reason_prompt(label, row, transcript, summary, reliability)
@@ -228,40 +237,42 @@ class Analyzer:
                 )
             ]
             prefixes = [label_answer(label) + "Reason:" for label in labels]
-            rationales = stage(
+            k = self.drafts
+            vocabulary = (
+                [f"{p.evidence or p.cues or ''}\n{p.transcript or ''}" for p in reason]
+                if self.constrained_decoding
+                else None
+            )
+            texts = stage(
                 "generation",
                 lambda: self.model.generate(
-                    inputs, reason, prefixes=prefixes, on_text=on_text, audio=audio
+                    inputs,
+                    reason,
+                    prefixes=prefixes,
+                    on_text=on_text,
+                    audio=audio,
+                    drafts=k,
+                    vocabulary=vocabulary,
                 ),
             )
-        results = [
-            self._result(
-                clip,
-                analysis,
-                summary,
-                transcript,
-                label,
-                row,
-                text,
-                clip_timings,
-                rationale,
-                reliability,
+            rationales = [texts[i * k : (i + 1) * k] for i in range(len(clips))]
+        results = []
+        for i, clip in enumerate(clips):
+            analysis, summary = acoustics[i]
+            results.append(
+                self._result(
+                    clip,
+                    analysis,
+                    summary,
+                    transcripts[i],
+                    labels[i],
+                    probabilities[i],
+                    rationales[i],
+                    timings[i],
+                    rationale,
+                    reliabilities[i],
+                )
             )
-            for clip, (
-                analysis,
-                summary,
-            ), transcript, label, row, text, clip_timings, reliability in zip(
-                clips,
-                acoustics,
-                transcripts,
-                labels,
-                probabilities,
-                rationales,
-                timings,
-                reliabilities,
-                strict=True,
-            )
-        ]
         coverage = self.model.head.coverage if self.model.head is not None else DEFAULT_COVERAGE
         for result, assessment in zip(results, assessments, strict=True):
             # A label whose measured cues only speak against it is unsure, whatever the head
@@ -432,7 +443,7 @@ class Analyzer:
         transcript: Transcript,
         label: str,
         probabilities: np.ndarray,
-        draft: str,
+        drafts: list[str],
         timings: dict[str, float],
         wanted: bool,
         reliability: Reliability,
@@ -452,7 +463,13 @@ class Analyzer:
         by_label = dict(zip(labels, (float(p) for p in probabilities), strict=True))
         delivered, citations = None, []
         if wanted:
-            draft_citations = ground(draft, words, cues["cues"], span, label, doubt)
+            draft, draft_citations = pick_draft(
+                drafts,
+                lambda text: ground(text, words, cues["cues"], span, label, doubt),
+                cues["cues"],
+                label,
+                cues.get("baseline"),
+            )
             delivered = deliver(
                 self.rationale_policy,
                 label,

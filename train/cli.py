@@ -73,6 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--rationales", type=int, default=32, help="rationales to generate and ground"
     )
     evaluate.add_argument("--device", default="auto")
+    evaluate.add_argument(
+        "--drafts",
+        type=int,
+        choices=range(1, 5),
+        metavar="K",
+        help="best of K (1-4) sampled drafts per rationale, the review choosing (default: "
+        "the model's setting)",
+    )
+    evaluate.add_argument(
+        "--constrained",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="vocabulary-constrained decoding (default: the model's setting)",
+    )
+    evaluate.add_argument(
+        "--population",
+        action="store_true",
+        help="score every clip's cues against population priors, not the speaker's own "
+        "recordings (EmoStudio's mode for a speaker it holds nothing else of)",
+    )
     evaluate.add_argument("--cache", type=Path, help="feature cache folder")
     evaluate.add_argument("--no-card", action="store_true", help="leave the model card as it is")
 
@@ -315,7 +335,16 @@ def _evaluate(args) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return error(f"{args.out}: not a folder (a file of that name exists); --out takes a folder")
     model = load_model(args.model, pick_placement(args.device))
-    report = evaluate_specs(model, args.data, args.cache, rationales=args.rationales, say=say)
+    report = evaluate_specs(
+        model,
+        args.data,
+        args.cache,
+        rationales=args.rationales,
+        say=say,
+        drafts=args.drafts,
+        constrained=args.constrained,
+        population_share=1.0 if args.population else 0.0,
+    )
     say(report.markdown())
     if args.out:
         say(f"wrote {write_report(report, args.out, f'Evaluation of {args.model}')}")

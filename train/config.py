@@ -38,6 +38,8 @@ PROMPT_KEYS = (
     "include_evidence",
     "system_prompt",
     "max_rationale_tokens",
+    "drafts",
+    "constrained_decoding",
 )
 REASON_LABELS = ("gold", "mixed")
 SPEECH_TASKS = ("asr", "sqa")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -14,9 +15,9 @@ import torch
 
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.grounding import ground, grounding_metrics
-from model_core.model.prompts import emotion_prompt, label_answer
+from model_core.model.prompts import emotion_prompt, label_answer, reason_prompt
 from model_core.model.reasoner import EmoReasoner
-from model_core.rationale.review import CHECKED, MODEL, deliver
+from model_core.rationale.review import CHECKED, MODEL, deliver, pick_draft
 from train.datasets.example import DatasetError
 from train.features import FeatureCache, Prepared, prepare_all_examples
 
@@ -135,6 +136,20 @@ class EvaluationReport:
         data = asdict(self)
         return data
 
+    def _drafts_line(self, g: dict) -> str:
+        """Drafts accepted, the honesty metrics of the drafts and the review's problems."""
+        rates = ", ".join(f"{kind} {_pct(rate)}" for kind, rate in g["problem_rates"].items())
+        how = f"best of {g['drafts_per_clip']}" if g["drafts_per_clip"] > 1 else "greedy"
+        how += ", vocabulary-constrained" if g.get("constrained") else ""
+        return (
+            f"Drafts ({how}): **{self.drafts_accepted} of {g['rationales']} accepted** "
+            f"({_pct(self.drafts_accepted / max(1, g['rationales']))}); evidence against the "
+            f"conclusion unsaid {_pct(g['against_conclusion_rate'])}, baseline-word errors "
+            f"{g['baseline_word_errors']}, clinical words {_pct(g['clinical_word_rate'])}; "
+            f"{g['seconds_per_rationale']:.2f} s per rationale. Problems per draft: "
+            f"{rates or 'none'}"
+        )
+
     def markdown(self) -> str:
         lines = []
         c = self.classification
@@ -178,6 +193,8 @@ class EvaluationReport:
                     f"{_pct(g['coverage'])}, quote salience {_pct(g['quote_salience'])}, "
                     f"mean length {g['mean_words']:.1f} words",
                 ]
+            if "seconds_per_rationale" in g:
+                lines += ["", self._drafts_line(g)]
             d = self.delivered_grounding
             if d:
                 lines += [
@@ -208,12 +225,19 @@ def evaluate(
     asr: bool = True,
     say: Callable[[str], None] = print,
     head_cache: Path | None = None,
+    drafts: int | None = None,
+    constrained: bool | None = None,
 ) -> EvaluationReport:
     """Score every labelled example; generate ``rationales`` of them for the grounding metrics.
 
     A model with a label head takes its labels from the head (features cached in
     ``head_cache``); each speaker with enough clips here is read against their own voice.
+    ``drafts`` (best of k, the review choosing) and ``constrained`` (vocabulary-constrained
+    decoding) default to the model's settings; the report gives the seconds per rationale
+    and how often each kind of problem made the review reject a draft.
     """
+    draft_count = drafts or model.config.drafts
+    constrained = model.config.constrained_decoding if constrained is None else constrained
     model.eval()
     config = model.config
     labelled = [p for p in prepared if p.example.label in config.labels]
@@ -253,24 +277,36 @@ def evaluate(
     if rationales and labelled:
         chosen = labelled[:rationales]
         drafts, finals = _Rationales(), _Rationales()
+        problems: dict[str, int] = {}
+        generation_s = 0.0
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
             rows = [records[labelled.index(item)] for item in batch]
+            prompts = [
+                _reason_prompt(item, config, row) for item, row in zip(batch, rows, strict=True)
+            ]
+            started = time.perf_counter()
             texts = model.generate(
                 [item.clip for item in batch],
-                [_prompt(item, config, "reason") for item in batch],
+                prompts,
                 prefixes=[label_answer(row["predicted"]) + "Reason:" for row in rows],
+                drafts=draft_count,
+                vocabulary=[_vocabulary(p) for p in prompts] if constrained else None,
             )
-            for item, text, record in zip(batch, texts, rows, strict=True):
+            generation_s += time.perf_counter() - started
+            for index, (item, record) in enumerate(zip(batch, rows, strict=True)):
                 guess = record["predicted"]
-                # Without word times in the manifest, quotes are checked on the words alone.
-                words = item.words or [
-                    {"word": w, "start": 0.0, "end": 0.0}
-                    for w in (item.example.transcript or "").split()
-                ]
-                draft = text.strip()
-                citations = ground(draft, words, item.cues, label=guess)
-                drafts.add(draft, citations, item.cues)
+                words = _timed_words(item)
+                draft, citations = pick_draft(
+                    [t.strip() for t in texts[index * draft_count : (index + 1) * draft_count]],
+                    lambda text, words=words, item=item, guess=guess: ground(
+                        text, words, item.cues, label=guess
+                    ),
+                    item.cues,
+                    guess,
+                    item.baseline,
+                )
+                drafts.add(draft, citations, item.cues, item.baseline)
                 final = deliver(
                     CHECKED,
                     guess,
@@ -280,9 +316,18 @@ def evaluate(
                     words=words,
                     probabilities=record["probabilities"],
                     labels=list(config.labels),
+                    baseline=item.baseline,
                 )
                 accepted += final.source == MODEL
-                finals.add(final.text, ground(final.text, words, item.cues, label=guess), item.cues)
+                for problem in final.problems:
+                    kind = problem_kind(problem)
+                    problems[kind] = problems.get(kind, 0) + 1
+                finals.add(
+                    final.text,
+                    ground(final.text, words, item.cues, label=guess),
+                    item.cues,
+                    item.baseline,
+                )
                 record["rationale"] = draft
                 record["citations"] = [
                     {k: c.to_dict()[k] for k in CITATION_FIELDS} for c in citations
@@ -291,6 +336,10 @@ def evaluate(
                 if final.source != MODEL:
                     record["delivered"] = final.text
         grounding, delivered = drafts.metrics(), finals.metrics()
+        grounding["seconds_per_rationale"] = generation_s / len(chosen)
+        grounding["drafts_per_clip"] = draft_count
+        grounding["constrained"] = constrained
+        grounding["problem_rates"] = {k: v / len(chosen) for k, v in sorted(problems.items())}
         target_grounding = target_metrics(chosen, list(config.labels))
     wer, wer_count = (None, 0)
     if asr and model.whisper_tokenizer is not None:
@@ -304,15 +353,16 @@ class _Rationales:
     """Rationales with their citations and clip cues, gathered for the grounding metrics."""
 
     def __init__(self):
-        self.citations, self.cues, self.texts = [], [], []
+        self.citations, self.cues, self.texts, self.baselines = [], [], [], []
 
-    def add(self, text: str, citations: list, cues: dict) -> None:
+    def add(self, text: str, citations: list, cues: dict, baseline: str = "") -> None:
         self.citations.append(citations)
         self.cues.append(cues)
         self.texts.append(text)
+        self.baselines.append(baseline)
 
     def metrics(self) -> dict:
-        return grounding_metrics(self.citations, self.cues, self.texts).to_dict()
+        return grounding_metrics(self.citations, self.cues, self.texts, self.baselines).to_dict()
 
 
 def head_probabilities(
@@ -352,6 +402,7 @@ def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
             transcript=item.example.transcript,
             labels=labels,
             seed=seed,
+            baseline=item.baseline,
         )
         untimed = [
             {"word": w, "start": 0.0, "end": 0.0} for w in (item.example.transcript or "").split()
@@ -359,11 +410,64 @@ def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
         groups.append(ground(text, words or untimed, item.cues, label=label))
         clip_cues.append(item.cues)
         texts.append(text)
-    return grounding_metrics(groups, clip_cues, texts).to_dict()
+    baselines = [item.baseline for item in items]
+    return grounding_metrics(groups, clip_cues, texts, baselines).to_dict()
 
 
 def _prompt(item: Prepared, config, task: str = "ser"):
     return emotion_prompt(task, config, transcript=item.example.transcript, cues=item.descriptor)
+
+
+def _timed_words(item: Prepared) -> list[dict]:
+    """The example's words, spread over its speech; untimed without speech intervals (quotes
+    are then checked on the words alone)."""
+    return item.words or [
+        {"word": w, "start": 0.0, "end": 0.0} for w in (item.example.transcript or "").split()
+    ]
+
+
+def _reason_prompt(item: Prepared, config, record: dict):
+    """The reasoning prompt the analyzer would build for this clip and the head's label (a
+    corpus transcript is taken as reliable)."""
+    return reason_prompt(
+        config,
+        record["predicted"],
+        transcript=item.example.transcript,
+        descriptor=item.descriptor,
+        cues=item.cues,
+        probabilities=record["probabilities"],
+        words=_timed_words(item),
+        transcript_reliable=True,
+        baseline=item.baseline,
+    )
+
+
+def _vocabulary(prompt) -> str:
+    """The clip's own words for constrained decoding: its evidence (or cues) and transcript."""
+    return f"{prompt.evidence or prompt.cues or ''}\n{prompt.transcript or ''}"
+
+
+PROBLEM_KINDS = (
+    ("not in the transcript", "quote not in the transcript"),
+    ("neither emotional words", "quote not salient"),
+    ("contradicted", "contradicted claim"),
+    ("cannot be checked", "unchecked claim"),
+    ("recogniser doubts", "quote of a doubted transcript"),
+    ("but speaks against", "inconsistent citation"),
+    ("but says nothing", "citation that says nothing"),
+    ("clinical sign", "clinical word"),
+    ("ignores the most marked cue", "ignores the most marked cue"),
+    ("does not say so", "evidence against its conclusion, unsaid"),
+    ("another baseline", "baseline-word error"),
+    ("wrote nothing", "empty"),
+    ("cites no words", "no evidence cited"),
+)
+
+
+def problem_kind(problem: str) -> str:
+    """The kind of a review problem (its sentence, :func:`model_core.rationale.review.
+    review_draft`), for the per-problem rates."""
+    return next((kind for marker, kind in PROBLEM_KINDS if marker in problem), "other")
 
 
 def _wer(model: EmoReasoner, prepared: list[Prepared]) -> tuple[float | None, int]:
@@ -399,10 +503,15 @@ def evaluate_specs(
     *,
     rationales: int = 32,
     say: Callable[[str], None] = print,
+    drafts: int | None = None,
+    constrained: bool | None = None,
+    population_share: float = 0.0,
 ) -> EvaluationReport:
     """Evaluate on data specs (see :func:`train.datasets.load_examples`).
 
     Examples whose label the model does not know are named and left out.
+    ``population_share``: the share of speakers whose cues are scored against population
+    priors rather than their own recordings (1: population mode).
 
     Raises
     ------
@@ -420,7 +529,9 @@ def evaluate_specs(
         )
     if len(outside) > MAX_NAMED:
         say(f"left out {len(outside) - MAX_NAMED} more examples with labels outside {labels}")
-    prepared = prepare_all_examples(examples, model, FeatureCache(cache_dir), say)
+    prepared = prepare_all_examples(
+        examples, model, FeatureCache(cache_dir), say, population_share=population_share
+    )
     asr = model.whisper_tokenizer is not None
     if not any(p.example.label in labels or (asr and p.example.transcript) for p in prepared):
         raise DatasetError(
@@ -430,4 +541,12 @@ def evaluate_specs(
     from train.head import HEAD_CACHE
 
     head_cache = cache_dir / HEAD_CACHE if cache_dir else None
-    return evaluate(model, prepared, rationales=rationales, say=say, head_cache=head_cache)
+    return evaluate(
+        model,
+        prepared,
+        rationales=rationales,
+        say=say,
+        head_cache=head_cache,
+        drafts=drafts,
+        constrained=constrained,
+    )

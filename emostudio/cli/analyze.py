@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     quiet_libraries()
     started = time.perf_counter()
     try:
-        analyzer = Analyzer.load(args.model, args.device, rationale_policy=args.rationale_source)
+        analyzer = Analyzer.load(
+            args.model, args.device, rationale_policy=args.rationale_source, drafts=args.drafts
+        )
     except EmoStudioError as err:
         report_error(f"cannot load model {args.model!r}: {err}")
         return 2

@@ -194,3 +194,12 @@ def add_rationale_source(parser) -> None:
         "no claim against the label, the most marked cue weighed), else one composed from the "
         "measurements; model: the model's text as written; composer: composed only (fast)",
     )
+    parser.add_argument(
+        "--drafts",
+        type=int,
+        choices=range(1, 5),
+        metavar="K",
+        default=None,
+        help="best of K (1-4) sampled drafts of the model's rationale, the review choosing "
+        "(one batch; costs more generation time); default: the model's own setting",
+    )

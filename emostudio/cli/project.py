@@ -160,6 +160,7 @@ def run_import(args: argparse.Namespace) -> int:
         copy=args.copy,
         transcribe=not args.no_transcript,
         rationale_source=args.rationale_source,
+        drafts=args.drafts,
         features=args.features,
     )
 

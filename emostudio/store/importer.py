@@ -66,6 +66,7 @@ class ImportOptions:
     # Who writes the rationale (model_core.kinds.Policy): "composer" skips
     # the LLM's generation, the slowest stage on a CPU.
     rationale_source: Policy = Policy.CHECKED
+    drafts: int | None = None  # best of k rationale drafts (None: the model's setting)
 
 
 @dataclass
@@ -298,7 +299,10 @@ def run_import(
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
 
         analyzer = Analyzer.load(
-            options.model, options.device, rationale_policy=options.rationale_source
+            options.model,
+            options.device,
+            rationale_policy=options.rationale_source,
+            drafts=options.drafts,
         )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []

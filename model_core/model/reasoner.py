@@ -52,6 +52,10 @@ if TYPE_CHECKING:
     from model_core.model.head import LabelHead
 
 IGNORE = -100  # label id that the loss skips
+# Best-of-k drafts (issue 30): k sampled rationales per clip, the review picks one.
+MAX_DRAFTS = 4
+DRAFT_TEMPERATURE = 0.7  # warm enough for k drafts to differ, cool enough to stay on task
+DRAFT_TOP_P = 0.95
 WHISPER_ENCODER_BATCH = {"cpu": 4}  # 30 s windows per encoder call; GPUs take DEFAULT
 WHISPER_ENCODER_BATCH_DEFAULT = 32
 
@@ -395,15 +399,25 @@ class EmoReasoner(nn.Module):
         max_new_tokens: int | None = None,
         on_text: Callable[[int, str], None] | None = None,
         audio: EncodedAudio | None = None,
+        drafts: int = 1,
+        vocabulary: list[str] | None = None,
         **generation_options: Any,
     ) -> list[str]:
-        """Greedy answers, continuing from each ``prefixes[i]`` (e.g. the chosen label line).
+        """Answers continuing from each ``prefixes[i]`` (e.g. the chosen label line).
 
-        ``on_text(i, delta)`` receives the text of clip ``i`` as it is generated; further
-        keyword arguments go to transformers' ``generate`` (e.g. ``min_new_tokens``).
+        One greedy answer per clip; with ``drafts`` = k > 1, k sampled answers per clip
+        (temperature :data:`DRAFT_TEMPERATURE`), all in one batch whose common prompt
+        prefix runs once; the list then holds clip ``i``'s drafts at ``i*k .. i*k+k-1``.
+        ``vocabulary``: one text per clip (its evidence and transcript); each clip's
+        answer may then use only tokens of that text, of :data:`~model_core.model.
+        vocabulary.RATIONALE_WORDS` and of punctuation (:mod:`model_core.model.vocabulary`).
+        ``on_text(i, delta)`` receives the text of clip ``i`` (its first draft) as it is
+        generated; further keyword arguments go to transformers' ``generate``.
         """
         from model_core.model.streaming import CallbackStreamer
 
+        if not 1 <= drafts <= MAX_DRAFTS:
+            raise ValueError(f"drafts must be 1..{MAX_DRAFTS}, got {drafts}")
         audio = audio if audio is not None else self.encode(clips)
         prefixes = prefixes or [""] * len(prompts)
         prompt_ids = [self._prompt_ids(prompt) for prompt in prompts]
@@ -412,21 +426,41 @@ class EmoReasoner(nn.Module):
             for i, (prompt, prefix, ids) in enumerate(
                 zip(prompts, prefixes, prompt_ids, strict=True)
             )
+            for _ in range(drafts)
         ]
-        # The prompts' common opening runs once for the batch (model_core.model.shared_prefix).
-        shared = shared_prefix_length([before for before, _ in prompt_ids])
+        # The prompts' common opening runs once for the batch (model_core.model.shared_prefix):
+        # a clip's drafts share their whole prompt.
+        shared = shared_prefix_length([before for before, _ in prompt_ids for _ in range(drafts)])
         cached = {}
         if len(rows) > 1 and shared >= MIN_SHARED_TOKENS:
             embeds, mask, cache = run_shared_prefix(self.llm, [e for e, _ in rows], shared)
             cached["cache"] = cache
         else:
             embeds, mask, _ = self._pad(rows, left=True)
-        streamer = CallbackStreamer(self.tokenizer, len(rows), on_text) if on_text else None
+        streamer = None
+        if on_text:
+            first_drafts = on_text
+            if drafts > 1:  # the first draft of each clip is streamed
+
+                def first_drafts(row: int, delta: str) -> None:
+                    if row % drafts == 0:
+                        on_text(row // drafts, delta)
+
+            streamer = CallbackStreamer(self.tokenizer, len(rows), first_drafts)
+        sampling: dict[str, Any] = {"do_sample": False}
+        if drafts > 1:
+            sampling = {"do_sample": True, "temperature": DRAFT_TEMPERATURE, "top_p": DRAFT_TOP_P}
+        if vocabulary is not None:
+            from model_core.model.vocabulary import VocabularyConstraint
+
+            allowed = [text for text in vocabulary for _ in range(drafts)]
+            constraint = VocabularyConstraint(self.tokenizer, allowed)
+            generation_options["logits_processor"] = [constraint]
         output = self.llm.generate(
             inputs_embeds=embeds,
             attention_mask=mask,
             **cached,
-            do_sample=False,
+            **sampling,
             max_new_tokens=max_new_tokens or self.config.max_rationale_tokens,
             eos_token_id=self.tokenizer.eos_token_id,
             pad_token_id=self.tokenizer.pad_token_id,

@@ -32,7 +32,7 @@ Policies (``Analyzer(rationale_policy=...)``, ``emostudio analyze --rationale-so
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,34 @@ def review_draft(
             f"it compares the voice with another baseline than {reference_words(baseline)!r}"
         )
     return Review(not problems, tuple(problems))
+
+
+def pick_draft(
+    drafts: Sequence[str],
+    citations_of: Callable[[str], list[Citation]],
+    cues: Mapping[str, CueLike],
+    label: str,
+    baseline: str | None = None,
+) -> tuple[str, list[Citation]]:
+    """Best of k: the first draft the review accepts, else the first draft (the review is
+    the verifier, issue 30); with its citations (``citations_of(draft)``: grounded with the
+    label).
+
+    Raises
+    ------
+    ValueError
+        When there is no draft.
+    """
+    if not drafts:
+        raise ValueError("pick_draft needs at least one draft")
+    first: tuple[str, list[Citation]] | None = None
+    for draft in drafts:
+        citations = citations_of(draft)
+        if review_draft(draft, citations, cues, label, baseline).accepted:
+            return draft, citations
+        first = first or (draft, citations)
+    assert first is not None  # drafts is not empty
+    return first
 
 
 def deliver(
