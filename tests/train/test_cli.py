@@ -79,6 +79,8 @@ def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, ca
                 str(out),
                 "--rationales",
                 "2",
+                "--drafts",
+                "2",
                 "--device",
                 "cpu",
                 "--cache",
@@ -90,6 +92,11 @@ def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, ca
     report = json.loads((out / "evaluation.json").read_text())
     assert report["classification"]["n"] == 8 and len(report["predictions"]) == 8
     assert report["grounding"]["rationales"] == 2
+    # best of 2 drafts, timed; an untrained model's drafts are rejected, each problem counted
+    grounding = report["grounding"]
+    assert grounding["drafts_per_clip"] == 2 and grounding["seconds_per_rationale"] > 0
+    assert report["drafts_accepted"] == 0 and sum(grounding["problem_rates"].values()) >= 1.0
+    assert "Drafts (best of 2): **0 of 2 accepted**" in (out / "evaluation.md").read_text()
     assert {"consistency", "inconsistency_rate", "coverage", "quote_salience"} <= set(
         report["grounding"]
     )

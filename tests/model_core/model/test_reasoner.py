@@ -241,3 +241,33 @@ def test_whisper_encoder_plugs_in_as_the_emotion_encoder(tmp_path, clips):
     assert audio.emotion_mask.sum(dim=1).tolist() == [1, 1, 1]
     probabilities = model.score_labels(clips, prompts_for(config, len(clips)))
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_best_of_k_drafts_come_k_per_clip_in_one_batch(model, clips, config):
+    prompts = prompts_for(config, 2)
+    torch.manual_seed(0)
+    texts = model.generate(clips[:2], prompts, drafts=3, max_new_tokens=6)
+    assert len(texts) == 6  # clip i's drafts at 3i .. 3i+2
+    assert len(set(texts[:3])) > 1 or len(set(texts[3:])) > 1  # sampled, not three greedy copies
+    with pytest.raises(ValueError, match=r"drafts must be 1\.\.4"):
+        model.generate(clips[:1], prompts[:1], drafts=5)
+
+
+def test_constrained_decoding_masks_every_token_outside_a_rows_vocabulary(model):
+    from model_core.model.vocabulary import VocabularyConstraint
+
+    texts = ["the voice is loud", "Transcript: please stop"]
+    constraint = VocabularyConstraint(model.tokenizer, texts)
+    size = len(model.tokenizer)
+    scores = torch.randn(2, size)
+    masked = constraint(torch.zeros(2, 1, dtype=torch.long), scores)
+    for row, text in enumerate(texts):
+        own = set(model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        allowed = set(constraint.allowed[row].nonzero().flatten().tolist())
+        assert own <= allowed and len(allowed) < size
+        kept = torch.isfinite(masked[row]).nonzero().flatten().tolist()
+        assert set(kept) == allowed
+        assert int(masked[row].argmax()) in allowed
+    # the second row's transcript words are not allowed in the first row
+    please = set(model.tokenizer(" please", add_special_tokens=False)["input_ids"])
+    assert not please <= set(constraint.allowed[0].nonzero().flatten().tolist())

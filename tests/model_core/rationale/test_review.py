@@ -154,3 +154,25 @@ def test_a_quote_of_plain_words_away_from_the_marked_moments_is_rejected():
     )
     marked = review('The voice is loud on "this place": angry.', "angry", clip)  # 1.4-2.15 s
     assert marked.accepted, marked.problems
+
+
+def test_best_of_k_keeps_the_first_draft_the_review_accepts():
+    from model_core.rationale.review import pick_draft
+
+    clip = cues(intensity_mean=2.0, f0_mean=1.4)
+    bad = "The voice is quiet, which fits angry."
+    good = "The voice is loud and the pitch is high, which points to angry."
+    also = "The pitch is high and the voice is loud: angry."
+    seen = []
+
+    def citations_of(text):
+        seen.append(text)
+        return ground(text, words(TEXT), clip, label="angry")
+
+    draft, citations = pick_draft([bad, good, also], citations_of, clip, "angry")
+    assert draft == good and seen == [bad, good]  # the review stops at the first it accepts
+    assert citations == ground(good, words(TEXT), clip, label="angry")
+    draft, _ = pick_draft([bad, bad], citations_of, clip, "angry")
+    assert draft == bad  # none accepted: the first, for the record and the composer
+    with pytest.raises(ValueError):
+        pick_draft([], citations_of, clip, "angry")
