@@ -2,8 +2,11 @@
 
 Training: RAVDESS actors 1-18, a share of EmoSpeech's users (a few clips each) and a
 share of the synthetic-prosody corpus (transcripts with words of feeling, for quotes).
-Held out: RAVDESS actors 19-24 and the other EmoSpeech users, never seen in training;
-TESS, TurEV-DB and ASED are evaluation-only corpora (``emostudio-train evaluate``).
+Held out (``held-out.csv``): RAVDESS actors 19-24 and the other EmoSpeech users, never
+seen in training. ``evaluation-only.csv``: 16 clips each of TESS, TurEV-DB and ASED, the
+evaluation-only corpora. ``judged.csv``: the first half of each, mixed (the figures in
+the card). Rows alternate between corpora, so ``emostudio-train evaluate --rationales N``
+writes rationales for all of them.
 
     python scripts/reasoner_data.py --out runs/reasoner
 """
@@ -27,6 +30,8 @@ EMOSPEECH_TRAIN_SHARE = 0.6  # of users (by a hash of their id)
 PER_USER = 5
 SYNTHETIC_EVERY = 3  # one synthetic clip in three
 HELD_OUT_PER_CORPUS = 48
+EVALUATION_ONLY = {"tess": "data/tess", "turev": "data/turev", "ased": "data/ased"}
+EVALUATION_PER_CORPUS = 16
 
 
 def _share(name: str) -> float:
@@ -49,6 +54,14 @@ def _spread(examples: list[Example], count: int) -> list[Example]:
         return examples
     step = len(examples) / count
     return [examples[int(i * step)] for i in range(count)]
+
+
+def _interleave(groups: list[list[dict[str, str]]]) -> list[dict[str, str]]:
+    """Rows taken in turn from each group, so that any first N rows hold every group."""
+    rows = []
+    for index in range(max((len(g) for g in groups), default=0)):
+        rows += [group[index] for group in groups if index < len(group)]
+    return rows
 
 
 def main() -> int:
@@ -78,15 +91,36 @@ def main() -> int:
             train += [_row(e, "train") for e in items[:PER_USER]]
         else:
             held_users += items[:PER_USER]
-    held += [_row(e, "test") for e in _spread(held_users, HELD_OUT_PER_CORPUS)]
+    emospeech_held = [_row(e, "test") for e in _spread(held_users, HELD_OUT_PER_CORPUS)]
+    held = _interleave([held, emospeech_held])  # any first N rows hold both corpora
     synthetic = ROOT / args.synthetic
     if synthetic.exists():
         examples = load_examples(f"manifest:{synthetic}")
         train += [_row(e, "train") for e in examples[::SYNTHETIC_EVERY]]
     else:
         print(f"no synthetic corpus at {synthetic}: training without it", file=sys.stderr)
+    evaluation = _interleave(
+        [
+            [
+                _row(e, "test")
+                for e in _spread(load_examples(f"{kind}:{path}"), EVALUATION_PER_CORPUS)
+            ]
+            for kind, path in EVALUATION_ONLY.items()
+            if (ROOT / path).exists()
+        ]
+    )
+    # The figures' set: half the held-out clips and half the evaluation-only ones, mixed.
+    judged = _interleave([held[: len(held) // 2], evaluation[: len(evaluation) // 2]])
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("train.csv", train), ("held-out.csv", held)):
+    outputs = (
+        ("train.csv", train),
+        ("held-out.csv", held),
+        ("evaluation-only.csv", evaluation),
+        ("judged.csv", judged),
+    )
+    for name, rows in outputs:
+        if not rows:
+            continue
         with open(args.out / name, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
