@@ -459,6 +459,7 @@ PROBLEM_KINDS = (
     ("ignores the most marked cue", "ignores the most marked cue"),
     ("does not say so", "evidence against its conclusion, unsaid"),
     ("another baseline", "baseline-word error"),
+    ("both for and against", "a cue cited both ways"),
     ("wrote nothing", "empty"),
     ("cites no words", "no evidence cited"),
 )

@@ -49,7 +49,7 @@ from model_core.grounding.metrics import (
     salient_quote,
 )
 from model_core.grounding.salience import marked_spans
-from model_core.grounding.stance import AGAINST, FOR, SUPPORT
+from model_core.grounding.stance import AGAINST, COUNTER, FOR, SUPPORT
 from model_core.grounding.verdicts import (
     CONTRADICTED,
     NOT_FOUND,
@@ -147,6 +147,9 @@ def review_draft(
                 problems.append(f"{citation.claim}: cited as support, but says nothing for {label}")
     for word, sign in clinical_words(draft):
         problems.append(f"{word!r}: names {sign}, a clinical sign no measure here is made for")
+    both = _support_and_counter(citations)
+    if both:
+        problems.append(f"it cites {', '.join(both)} both for and against {label}")
     top = most_marked(cues, 1)
     if top and draft.strip() and top[0] not in mentioned_cues(citations):
         problems.append(f"it ignores the most marked cue ({top[0]})")
@@ -157,6 +160,16 @@ def review_draft(
             f"it compares the voice with another baseline than {reference_words(baseline)!r}"
         )
     return Review(not problems, tuple(problems))
+
+
+def _support_and_counter(citations: Sequence[Citation]) -> list[str]:
+    """Cues a draft presents both as support for its label and as a counterpoint ("the
+    voice is loud, which points to happy ... the voice is loud, which does not fit happy")."""
+    ways: dict[str, set[str]] = {}
+    for citation in citations:
+        if citation.kind != "word" and citation.cue and citation.presented_as:
+            ways.setdefault(citation.cue, set()).add(citation.presented_as)
+    return sorted(cue for cue, seen in ways.items() if {SUPPORT, COUNTER} <= seen)
 
 
 def pick_draft(

@@ -176,3 +176,17 @@ def test_best_of_k_keeps_the_first_draft_the_review_accepts():
     assert draft == bad  # none accepted: the first, for the record and the composer
     with pytest.raises(ValueError):
         pick_draft([], citations_of, clip, "angry")
+
+
+def test_a_draft_that_cites_one_cue_both_for_and_against_its_label_is_rejected():
+    # a trained draft on a held-out EmoSpeech clip (issue 30), accepted before this check
+    clip = cues(intensity_mean=1.3)
+    draft = (
+        "The voice is loud (above a typical voice), which points to happy. The voice is loud "
+        "(above a typical voice), which does not fit happy."
+    )
+    verdict = review(draft, "happy", clip)
+    assert not verdict.accepted
+    assert "it cites intensity_mean both for and against happy" in verdict.problems
+    once = review("The voice is loud, which points to happy.", "happy", clip)  # once: fine
+    assert once.accepted, once.problems
