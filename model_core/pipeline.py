@@ -49,10 +49,11 @@ MODELS_FOLDER = Path(model_core.__file__).resolve().parents[1] / "assets" / "mod
 # Checkpoints that ship with EmoStudio, by the name ``--model`` takes.
 SHIPPED_MODELS = {
     # The shipped default: a label head learnt from several corpora on Whisper states of
-    # each clip's own frames (scripts/train_default.sh), with the synthetic model's LLM.
+    # each clip's own frames (scripts/train_default.sh), and since 3.1.0 an LLM trained to
+    # reason over the evidence table (train/recipes/reasoner-cpu.toml).
     "default": MODELS_FOLDER / "default",
-    # The synthetic-prosody model (data that allow any use); the default holds a copy of its
-    # adapters, encoder and LoRA.
+    # The synthetic-prosody model (data that allow any use); the default's LLM was
+    # continued from its adapters, encoder and LoRA.
     "synthetic": MODELS_FOLDER / "synthetic",
     # Since 3.0.0 the default reads each clip's own frames, as the fast model did: the
     # name stays for scripts that use it, and loads the default.

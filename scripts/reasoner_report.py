@@ -89,7 +89,7 @@ def main() -> int:
     print("| --- |" + " ---: |" * len(COLUMNS))
     for name, report in reports.items():
         print(row(name, report))
-    print("\nWhy drafts were rejected (share of drafts with each problem):\n")
+    print("\nWhy drafts were rejected (problems of each kind per draft):\n")
     for name, report in reports.items():
         print(problems(name, report))
     if args.examples:

@@ -85,6 +85,11 @@ def main() -> int:
     at = text.index(marker)
     text = f"{text[:at]}\n{BEGIN}\n{section.strip()}\n{END}\n{text[at:]}"
     text = text.replace("emoreasoner-default 3.0.0", f"emoreasoner-default {VERSION}", 1)
+    text = text.replace(
+        "through their adapters, unchanged from the synthetic-prosody model;",
+        "through their adapters (continued from the synthetic-prosody model's, and trained in "
+        f"{VERSION} to reason over the evidence table: below);",
+    )
     card.write_text(text)
     check_size(args.dest)
     return 0
