@@ -14,12 +14,20 @@ import numpy as np
 import torch
 
 from model_core.asr import Transcriber, normalize_for_wer
-from model_core.grounding import ground, grounding_metrics
-from model_core.model.prompts import emotion_prompt, label_answer, reason_prompt
+from model_core.grounding import ground
+from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
 from model_core.rationale.review import CHECKED, MODEL, deliver, pick_draft
 from train.datasets.example import DatasetError
 from train.features import FeatureCache, Prepared, prepare_all_examples
+from train.reasoning_eval import (
+    Rationales,
+    evidence_prompt,
+    problem_kind,
+    target_metrics,
+    timed_words,
+    vocabulary_of,
+)
 
 MAX_NAMED = 20  # examples left out that are named one by one
 
@@ -276,14 +284,14 @@ def evaluate(
     accepted = 0
     if rationales and labelled:
         chosen = labelled[:rationales]
-        drafts, finals = _Rationales(), _Rationales()
+        drafts, finals = Rationales(), Rationales()
         problems: dict[str, int] = {}
         generation_s = 0.0
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
             rows = [records[labelled.index(item)] for item in batch]
             prompts = [
-                _reason_prompt(item, config, row) for item, row in zip(batch, rows, strict=True)
+                evidence_prompt(item, config, row) for item, row in zip(batch, rows, strict=True)
             ]
             started = time.perf_counter()
             texts = model.generate(
@@ -291,12 +299,12 @@ def evaluate(
                 prompts,
                 prefixes=[label_answer(row["predicted"]) + "Reason:" for row in rows],
                 drafts=draft_count,
-                vocabulary=[_vocabulary(p) for p in prompts] if constrained else None,
+                vocabulary=[vocabulary_of(p) for p in prompts] if constrained else None,
             )
             generation_s += time.perf_counter() - started
             for index, (item, record) in enumerate(zip(batch, rows, strict=True)):
                 guess = record["predicted"]
-                words = _timed_words(item)
+                words = timed_words(item)
                 draft, citations = pick_draft(
                     [t.strip() for t in texts[index * draft_count : (index + 1) * draft_count]],
                     lambda text, words=words, item=item, guess=guess: ground(
@@ -349,22 +357,6 @@ def evaluate(
     )
 
 
-class _Rationales:
-    """Rationales with their citations and clip cues, gathered for the grounding metrics."""
-
-    def __init__(self):
-        self.citations, self.cues, self.texts, self.baselines = [], [], [], []
-
-    def add(self, text: str, citations: list, cues: dict, baseline: str = "") -> None:
-        self.citations.append(citations)
-        self.cues.append(cues)
-        self.texts.append(text)
-        self.baselines.append(baseline)
-
-    def metrics(self) -> dict:
-        return grounding_metrics(self.citations, self.cues, self.texts, self.baselines).to_dict()
-
-
 def head_probabilities(
     model: EmoReasoner, examples: list, cache: Path | None, say: Callable[[str], None] = print
 ) -> np.ndarray:
@@ -386,89 +378,8 @@ def head_probabilities(
     return model.head.probabilities(features, [voices.get(s) for s in speakers])
 
 
-def target_metrics(items: list[Prepared], labels: list[str]) -> dict:
-    """The reasoning metrics of the composer's targets (gold label) on the same clips: what
-    the model was taught, measured the way its own rationales are."""
-    from model_core.rationale.compose import compose_rationale
-
-    groups, clip_cues, texts = [], [], []
-    for seed, item in enumerate(items):
-        label = item.example.label or ""
-        words = item.words
-        text = compose_rationale(
-            label,
-            item.cues,
-            words=words,
-            transcript=item.example.transcript,
-            labels=labels,
-            seed=seed,
-            baseline=item.baseline,
-        )
-        untimed = [
-            {"word": w, "start": 0.0, "end": 0.0} for w in (item.example.transcript or "").split()
-        ]
-        groups.append(ground(text, words or untimed, item.cues, label=label))
-        clip_cues.append(item.cues)
-        texts.append(text)
-    baselines = [item.baseline for item in items]
-    return grounding_metrics(groups, clip_cues, texts, baselines).to_dict()
-
-
 def _prompt(item: Prepared, config, task: str = "ser"):
     return emotion_prompt(task, config, transcript=item.example.transcript, cues=item.descriptor)
-
-
-def _timed_words(item: Prepared) -> list[dict]:
-    """The example's words, spread over its speech; untimed without speech intervals (quotes
-    are then checked on the words alone)."""
-    return item.words or [
-        {"word": w, "start": 0.0, "end": 0.0} for w in (item.example.transcript or "").split()
-    ]
-
-
-def _reason_prompt(item: Prepared, config, record: dict):
-    """The reasoning prompt the analyzer would build for this clip and the head's label (a
-    corpus transcript is taken as reliable)."""
-    return reason_prompt(
-        config,
-        record["predicted"],
-        transcript=item.example.transcript,
-        descriptor=item.descriptor,
-        cues=item.cues,
-        probabilities=record["probabilities"],
-        words=_timed_words(item),
-        transcript_reliable=True,
-        baseline=item.baseline,
-    )
-
-
-def _vocabulary(prompt) -> str:
-    """The clip's own words for constrained decoding: its evidence (or cues) and transcript."""
-    return f"{prompt.evidence or prompt.cues or ''}\n{prompt.transcript or ''}"
-
-
-PROBLEM_KINDS = (
-    ("not in the transcript", "quote not in the transcript"),
-    ("neither emotional words", "quote not salient"),
-    ("contradicted", "contradicted claim"),
-    ("cannot be checked", "unchecked claim"),
-    ("recogniser doubts", "quote of a doubted transcript"),
-    ("but speaks against", "inconsistent citation"),
-    ("but says nothing", "citation that says nothing"),
-    ("clinical sign", "clinical word"),
-    ("ignores the most marked cue", "ignores the most marked cue"),
-    ("does not say so", "evidence against its conclusion, unsaid"),
-    ("another baseline", "baseline-word error"),
-    ("both for and against", "a cue cited both ways"),
-    ("wrote nothing", "empty"),
-    ("cites no words", "no evidence cited"),
-)
-
-
-def problem_kind(problem: str) -> str:
-    """The kind of a review problem (its sentence, :func:`model_core.rationale.review.
-    review_draft`), for the per-problem rates."""
-    return next((kind for marker, kind in PROBLEM_KINDS if marker in problem), "other")
 
 
 def _wer(model: EmoReasoner, prepared: list[Prepared]) -> tuple[float | None, int]:
