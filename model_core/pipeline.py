@@ -239,11 +239,7 @@ class Analyzer:
             ]
             prefixes = [label_answer(label) + "Reason:" for label in labels]
             k = self.drafts
-            vocabulary = (
-                [f"{p.evidence or p.cues or ''}\n{p.transcript or ''}" for p in reason]
-                if self.constrained_decoding
-                else None
-            )
+            vocabulary = [p.own_words() for p in reason] if self.constrained_decoding else None
             texts = stage(
                 "generation",
                 lambda: self.model.generate(

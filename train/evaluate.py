@@ -26,7 +26,6 @@ from train.reasoning_eval import (
     problem_kind,
     target_metrics,
     timed_words,
-    vocabulary_of,
 )
 
 MAX_NAMED = 20  # examples left out that are named one by one
@@ -299,7 +298,7 @@ def evaluate(
                 prompts,
                 prefixes=[label_answer(row["predicted"]) + "Reason:" for row in rows],
                 drafts=draft_count,
-                vocabulary=[vocabulary_of(p) for p in prompts] if constrained else None,
+                vocabulary=[p.own_words() for p in prompts] if constrained else None,
             )
             generation_s += time.perf_counter() - started
             for index, (item, record) in enumerate(zip(batch, rows, strict=True)):

@@ -76,11 +76,6 @@ def evidence_prompt(item: Prepared, config, record: dict):
     )
 
 
-def vocabulary_of(prompt) -> str:
-    """The clip's own words for constrained decoding: its evidence (or cues) and transcript."""
-    return f"{prompt.evidence or prompt.cues or ''}\n{prompt.transcript or ''}"
-
-
 PROBLEM_KINDS = (
     ("not in the transcript", "quote not in the transcript"),
     ("neither emotional words", "quote not salient"),

@@ -63,6 +63,11 @@ class Prompt:
         parts += [self.instruction, AUDIO_PLACEHOLDER]
         return "\n".join(parts)
 
+    def own_words(self) -> str:
+        """The clip's own text in the prompt (evidence or cue text, and transcript): what a
+        vocabulary-constrained answer may use beside the composer's words."""
+        return f"{self.evidence or self.cues or ''}\n{self.transcript or ''}"
+
 
 def make_prompt(
     task: str,

@@ -90,6 +90,8 @@ def test_the_reasoning_prompt_holds_the_table_only_for_a_model_that_reads_it():
     reads = EmoReasonerConfig(include_evidence=True)
     text = reason_prompt(reads, "angry", probabilities=PROBABILITIES, **options).user_text()
     assert "Evidence:\nLabel: angry 62%" in text and "Measured cues" not in text
+    own = reason_prompt(reads, "angry", probabilities=PROBABILITIES, **options).own_words()
+    assert own.startswith("Label: angry 62%") and own.endswith(TEXT)
     # a label-scoring prompt must not name the label
     ser = emotion_prompt("ser", reads, transcript=TEXT, evidence="Label: angry").user_text()
     assert "Label: angry" not in ser
