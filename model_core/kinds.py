@@ -33,10 +33,12 @@ class Stance(StrEnum):
 
 
 class Presentation(StrEnum):
-    """How the rationale presents a cue: as support for its label, or as a counterpoint."""
+    """How the rationale presents a cue: as support for its label, as a counterpoint, or as
+    an aside that bears on the label neither way ("which says nothing about sad either way")."""
 
     SUPPORT = "support"
     COUNTER = "counter"
+    ASIDE = "aside"
 
 
 class Policy(StrEnum):

@@ -64,7 +64,7 @@ def stance_mark(citation: dict) -> tuple[str, str]:
     stance, presented = citation.get("stance"), citation.get("presented_as")
     if not stance or not presented:
         return "", ""
-    framed = "as support" if presented == "support" else "as counter-evidence"
+    framed = {"support": "as support", "aside": "as an aside"}.get(presented, "as counter-evidence")
     if citation.get("inconsistent"):
         return INCONSISTENT_MARK, (
             f"Inconsistent: presented as support, but the measured cue speaks against "

@@ -33,7 +33,7 @@ from model_core.kinds import Presentation, Stance
 from model_core.thresholds import MARKED_Z, SLIGHT_Z
 
 FOR, AGAINST, NEUTRAL = Stance.FOR, Stance.AGAINST, Stance.NEUTRAL
-SUPPORT, COUNTER = Presentation.SUPPORT, Presentation.COUNTER
+SUPPORT, COUNTER, ASIDE = Presentation.SUPPORT, Presentation.COUNTER, Presentation.ASIDE
 AT_BASELINE_Z = SLIGHT_Z  # |z| under this: the cue goes neither way
 TYPICAL_Z = MARKED_Z  # neutral expects |z| under this (the "normal" level)
 
@@ -56,6 +56,13 @@ ALTERNATIVE = re.compile(
 COUNTER_WORDS = re.compile(
     r"\b(?:against|(?:does|do|did)(?:n't| not) (?:fit|suit|match)|at odds with|contrary to|"
     r"unlike|would suggest otherwise|points? the other way|counter(?:s|-evidence)?)\b"
+)
+# Words that make the whole sentence part an aside: cues named as bearing on the label
+# neither way (the voice "gives little to go on"; a marked cue that "says nothing about
+# sad either way"). The review checks that such a cue really has no stance.
+ASIDE_WORDS = re.compile(
+    r"\b(?:gives? little to go on|says? little here|says? (?:little|nothing) (?:about|for)|"
+    r"neither for nor against|(?:has|have|with) no bearing on|either way)\b"
 )
 RELATIVE = re.compile(r"^\W*(?:which|that|this|both of which|neither of which)\b")
 
@@ -81,11 +88,14 @@ def _parts(segment: str) -> list[tuple[int, int]]:
 
 
 def presented_as(rationale: str, start_char: int) -> str:
-    """``counter`` or ``support``: how the rationale frames the claim at ``start_char``."""
+    """``counter``, ``support`` or ``aside``: how the rationale frames the claim at
+    ``start_char``."""
     lowered = rationale.replace("\u0130", "i").lower()
     start, end = _segment(lowered, start_char)
     segment = lowered[start:end]
     at = start_char - start
+    if ASIDE_WORDS.search(segment):
+        return ASIDE
     concession = CONCESSIVE.match(segment)
     if concession:
         comma = segment.find(",", concession.end())

@@ -33,7 +33,7 @@ from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.cues.summary import Cue, CueLike, cues_of
 from model_core.emotions import NEAR_BASELINE, canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
-from model_core.grounding.metrics import NO_SUPPORT_MARK
+from model_core.grounding.metrics import NO_SUPPORT_MARK, mentioned_cues, most_marked
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, baseline_excess, cue_stance
 from model_core.thresholds import MARKED_Z, VERY_Z
@@ -108,6 +108,15 @@ NO_SUPPORT = (
     "the model's reading of the voice as a whole, so treat it as uncertain."
 )
 COUNTERS_UNSUPPORTED = ("What was measured speaks against it: {evidence}.",)
+# The clip's most marked cue is always named (a reader sees it on the plots first), with
+# its stance: when the sentences above leave it out (the neutral lead names calm cues; a
+# cue with no stance is neither evidence for nor against), one of these names it.
+ASIDES = (
+    "{Evidence}, which says nothing about {label} either way.",
+    "{Evidence}, which has no bearing on {label}.",
+)
+ALSO_FOR = ("{Evidence}, which also fits {label}.",)
+ALSO_AGAINST = ("{Evidence}, which does not fit {label}.",)
 NOT_NEUTRAL_EITHER = (
     "Little in the voice is typical, yet nothing points clearly to another emotion."
 )
@@ -199,14 +208,50 @@ def near_baseline(cues: Cues) -> Ranked:
     return sorted(found, key=lambda item: item[1])
 
 
-def _says_little(cues: Cues, rng: random.Random, fmt: dict[str, str]) -> str:
+def _says_little(cues: Cues, rng: random.Random, fmt: dict[str, str], label: str) -> str:
     """The voice gives little to go on: said with the (up to two) cues that stay nearest the
-    baseline, in their catalog words, or bare when none does."""
-    calm = [name for name, _ in near_baseline(cues)][:2]
+    baseline and bear on ``label`` neither way (the sentence is an aside), in their catalog
+    words, or bare when none does."""
+    calm = [
+        name
+        for name, _ in near_baseline(cues)
+        if cue_stance(label, name, cues[name])[0] not in (FOR, AGAINST)
+    ][:2]
     phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
     if not phrases:
         return NOTHING_MEASURED_BARE
     return rng.choice(NOTHING_MEASURED).format(evidence=_join(phrases), **fmt)
+
+
+def _most_marked_sentence(
+    label: str,
+    cues: Cues,
+    written: str,
+    wording: random.Random | None,
+    rng: random.Random,
+    fmt: dict[str, str],
+) -> str:
+    """A sentence naming the clip's most marked (citable) cue with its stance for
+    ``label`` when ``written`` does not name it; else empty."""
+    top = most_marked_citable(cues)
+    if not top or profile_for(label) is None:
+        return ""
+    if top in mentioned_cues(ground(written, [], cues, label=label)):
+        return ""
+    phrases = _phrases([top], cues, wording)
+    if not phrases:
+        return ""
+    stance, _ = cue_stance(label, top, cues[top])
+    pool = {FOR: ALSO_FOR, AGAINST: ALSO_AGAINST}.get(stance, ASIDES)
+    return rng.choice(pool).format(evidence=phrases[0], Evidence=_cap(phrases[0]), **fmt)
+
+
+def most_marked_citable(cues: Mapping[str, CueLike]) -> str | None:
+    """The clip's most marked cue whose phrase grounds as supported (a marked final slope
+    that still runs level cannot be said), or None: the cue a rationale must name."""
+    found = cues_of(cues)
+    marked = most_marked(found, len(CITABLE))
+    return next((name for name in marked if _citable(name, found)), None)
 
 
 def _join(phrases: list[str]) -> str:
@@ -403,6 +448,8 @@ def compose_rationale(
             evidence = _join(phrases)
             lead = rng.choice(NEUTRAL_LEADS)
             sentences.append(lead.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
+        elif against:  # nothing typical, and marked cues: nothing measured speaks for it
+            sentences.append(NO_SUPPORT.format(**fmt))
         else:
             sentences.append(NOT_NEUTRAL_EITHER)
     elif profile_for(label) is None and measured:
@@ -416,7 +463,7 @@ def compose_rationale(
                 rng.choice(NO_PROFILE).format(evidence=evidence, Evidence=_cap(evidence), **fmt)
             )
         else:
-            sentences.append(_says_little(cues, rng, fmt))
+            sentences.append(_says_little(cues, rng, fmt, label))
     elif favour:
         phrases = _phrases([n for n, _ in favour[:MAX_FOR]], cues, wording, sized=fmt["usual"])
         evidence = _join(phrases)
@@ -430,7 +477,7 @@ def compose_rationale(
     elif against and profile_for(label) is not None:
         sentences.append(NO_SUPPORT.format(**fmt))
     else:
-        sentences.append(_says_little(cues, rng, fmt) if measured else NO_SPEECH)
+        sentences.append(_says_little(cues, rng, fmt, label) if measured else NO_SPEECH)
     unsupported = sentences[0] == NO_SUPPORT.format(**fmt)
 
     quote = choose_quote(label, words, cues, [n for n, _ in favour[:MAX_FOR]])
@@ -453,13 +500,15 @@ def compose_rationale(
             template = rng.choice(counters)
             sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
 
+    sentences.append(_most_marked_sentence(label, cues, " ".join(sentences), wording, rng, fmt))
+
     other = _alternative(label, probabilities, labels, cues, strong=bool(favour))
     if other:
         cited = [n for n, _ in against[:MAX_AGAINST]]
         emotional = quote is not None and quote[1] == "emotional"
         sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt, wording))
 
-    kept = [s for s in sentences if _supported(s, words, cues, label)]
+    kept = [s for s in sentences if s and _supported(s, words, cues, label)]
     if unsupported:  # no conclusion that the evidence does not draw
         return " ".join(kept)
     closing = rng.choice(CLOSINGS)

@@ -11,7 +11,7 @@ and what the cues were compared with. :func:`evidence_table` writes it compactly
     Label: angry 62%; runner-up: happy 21%
     Compared with: a typical male voice
     Transcript: reliable
-    - the voice is very loud (well above a typical male voice), z +2.3: for angry, for happy
+    - the voice is very loud (well above a typical male voice), z +2.3: for angry, for happy (most marked)
     - the pace is slow, z -1.1: against angry, against happy
     Near the baseline: the intonation is not varied
     Quote: "talking" (where the voice is most marked)
@@ -29,13 +29,14 @@ from typing import Any
 
 from model_core.cues.baseline import reference_words
 from model_core.cues.catalog import BY_NAME, CITABLE
-from model_core.cues.levels import MARKED_LEVELS
 from model_core.cues.summary import Cue, CueLike, cues_of
+from model_core.grounding.metrics import most_marked
 from model_core.grounding.stance import cue_stance
 from model_core.kinds import Stance
 from model_core.rationale.compose import (
     SIZED,
     choose_quote,
+    most_marked_citable,
     near_baseline,
     size_words,
     supported_by_cues,
@@ -44,6 +45,7 @@ from model_core.rationale.compose import (
 
 MAX_CUE_LINES = 6  # the strongest marked cues; the rest add tokens, not evidence
 MAX_NEAR = 3  # cues near the baseline named
+MOST_MARKED = " (most marked)"  # the cue a rationale must name (the review checks it)
 NO_QUOTE = "none"
 UNRELIABLE = "unreliable, do not quote it"
 NO_SUPPORT_LINE = "Support: no measured cue points to {label}"
@@ -139,15 +141,16 @@ def gather_evidence(
     reference = reference_words(baseline)
     favour, against, _ = weigh(label, found)
     cited = [name for name, _ in favour] + [name for name, _ in against]
-    cited += [
-        name
-        for name in CITABLE
-        if name not in cited and name in found and found[name].level in MARKED_LEVELS
-    ]
+    cited += [name for name in most_marked(found, len(CITABLE)) if name not in cited]
+    top = most_marked_citable(found)
+    shown = [name for name in cited if BY_NAME[name].phrases.get(found[name].level)]
+    shown = shown[:MAX_CUE_LINES]
+    if top and top not in shown:  # the cue every rationale must name is always listed
+        shown[-1:] = [top]
     lines = [
         _cue_line(name, found[name], label, runner_up, reference, lead=index == 0 and bool(favour))
-        for index, name in enumerate(cited[:MAX_CUE_LINES])
-        if BY_NAME[name].phrases.get(found[name].level)
+        + (MOST_MARKED if name == top else "")
+        for index, name in enumerate(shown)
     ]
     near = [
         phrase for name, _ in near_baseline(found)[:MAX_NEAR] if (phrase := BY_NAME[name].typical)

@@ -15,8 +15,10 @@ grounding module already finds every such fault; the review acts on it. A draft 
 - presents as support for the label only cues whose measured value speaks for it
   (:mod:`model_core.grounding.stance`): a cue that speaks against the label (an
   *inconsistent* citation) or says nothing either way ("the pitch is typical, which fits
-  angry") is not evidence; labels without an acoustic profile are spared this check, and
-- mentions the clip's most marked cue, for or against, when one is marked.
+  angry") is not evidence; labels without an acoustic profile are spared this check,
+- names as an aside ("which says nothing about sad either way", "the voice gives little
+  to go on: ...") only cues that really speak neither for nor against the label, and
+- mentions the clip's most marked cue, for, against or as an aside, when one is marked.
 
 A rejected draft is replaced by the composer's rationale
 (:func:`model_core.rationale.compose.compose_rationale`), which weighs the same
@@ -45,11 +47,10 @@ from model_core.grounding.metrics import (
     argues_against_itself,
     baseline_word_error,
     mentioned_cues,
-    most_marked,
     salient_quote,
 )
 from model_core.grounding.salience import marked_spans
-from model_core.grounding.stance import AGAINST, COUNTER, FOR, SUPPORT
+from model_core.grounding.stance import AGAINST, ASIDE, COUNTER, FOR, SUPPORT
 from model_core.grounding.verdicts import (
     CONTRADICTED,
     NOT_FOUND,
@@ -58,7 +59,7 @@ from model_core.grounding.verdicts import (
     UNCHECKED,
 )
 from model_core.kinds import Policy
-from model_core.rationale.compose import compose_rationale
+from model_core.rationale.compose import compose_rationale, most_marked_citable
 
 CHECKED, MODEL, COMPOSER = Policy.CHECKED, Policy.MODEL, Policy.COMPOSER
 POLICIES = tuple(Policy)
@@ -140,6 +141,12 @@ def review_draft(
             problems.append(f"{citation.claim}: cannot be checked against a measurement")
         elif citation.verdict == TRANSCRIPT_UNRELIABLE:
             problems.append(f"{citation.claim}: quotes a transcript the recogniser doubts")
+        elif citation.kind != "word" and citation.presented_as == ASIDE and profiled:
+            if citation.stance in (FOR, AGAINST):
+                problems.append(
+                    f"{citation.claim}: said to bear on {label} neither way, but speaks "
+                    f"{citation.stance} it"
+                )
         elif citation.kind != "word" and citation.presented_as == SUPPORT and profiled:
             if citation.stance == AGAINST:
                 problems.append(f"{citation.claim}: cited as support, but speaks against {label}")
@@ -150,9 +157,9 @@ def review_draft(
     both = _support_and_counter(citations)
     if both:
         problems.append(f"it cites {', '.join(both)} both for and against {label}")
-    top = most_marked(cues, 1)
-    if top and draft.strip() and top[0] not in mentioned_cues(citations):
-        problems.append(f"it ignores the most marked cue ({top[0]})")
+    top = most_marked_citable(cues)
+    if top and draft.strip() and top not in mentioned_cues(citations):
+        problems.append(f"it ignores the most marked cue ({top})")
     if profiled and argues_against_itself(citations, draft):
         problems.append(f"every cue it cites speaks against {label}, and it does not say so")
     if baseline_word_error(draft, baseline):

@@ -10,7 +10,15 @@ from __future__ import annotations
 import pytest
 
 from model_core.grounding import ground
-from model_core.grounding.stance import AGAINST, COUNTER, FOR, NEUTRAL, SUPPORT, cue_stance
+from model_core.grounding.stance import (
+    AGAINST,
+    ASIDE,
+    COUNTER,
+    FOR,
+    NEUTRAL,
+    SUPPORT,
+    cue_stance,
+)
 from tests.model_core.grounding.cases import cues, words
 
 LOUD, QUIET = {"intensity_mean": 1.5}, {"intensity_mean": -1.5}
@@ -174,6 +182,26 @@ CASES = [
     ("The pitch is low.", "sad", {"f0_mean": None}, [("pitch: low", NEUTRAL, SUPPORT)]),
     ("Her voice sounds tense.", "angry", {}, [("voice: tense", NEUTRAL, SUPPORT)]),
     ("The pitch is high.", "happy", {"f0_mean": 0.2}, [("pitch: high", NEUTRAL, SUPPORT)]),
+    # --- asides: named as bearing on the label neither way ----------------------------------
+    (
+        "The voice sounds noisy, which says nothing about sad either way.",
+        "sad",
+        {"hnr": -2.0},
+        [("voice: noisy", NEUTRAL, ASIDE)],
+    ),
+    (
+        "The voice gives little to go on: the voice is not loud.",
+        "angry",
+        {"intensity_mean": 0.05},
+        [("loudness: not loud", NEUTRAL, ASIDE)],
+    ),
+    # an aside that is not one: the review rejects it (test_review), grounding reports it
+    (
+        "The voice is loud, which has no bearing on sad.",
+        "sad",
+        LOUD,
+        [("loudness: loud", AGAINST, ASIDE)],
+    ),
 ]
 
 

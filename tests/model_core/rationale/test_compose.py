@@ -236,3 +236,40 @@ def test_says_little_names_only_cues_that_are_really_typical_and_grounds():
     silent = {name: None for name in ("f0_mean", "f0_range", "intensity_mean")}
     bare = compose_rationale("angry", cues(articulation_rate=None, **silent), seed=0)
     assert bare.startswith("The voice itself says little here.")
+
+
+@pytest.mark.parametrize(
+    ("label", "clip", "stance_words"),
+    [
+        # a noisy voice has no stance for sad: named as an aside
+        ("sad", {"f0_mean": -1.2, "hnr": -2.6}, "either way|no bearing"),
+        # neutral leads with its calm cues; a marked clear voice also fits it
+        ("neutral", {"hnr": 2.6, "intensity_mean": 0.1, "f0_range": 0.1}, "also fits neutral"),
+    ],
+)
+def test_the_most_marked_cue_is_always_named_with_its_stance(label, clip, stance_words):
+    import re
+
+    from model_core.rationale.review import review_draft
+
+    marked = cues(**clip)
+    for seed in range(4):
+        text = compose_rationale(label, marked, labels=LABELS, seed=seed, plain_phrases=True)
+        citations = ground(text, [], marked, label=label)
+        assert re.search(stance_words, text), text
+        assert review_draft(text, citations, marked, label).accepted, text
+
+
+def test_neutral_with_nothing_typical_and_marked_cues_says_nothing_supports_it():
+    from model_core.grounding.metrics import NO_SUPPORT_MARK
+
+    clip = cues(**{name: 2.2 for name in CUE_NAMES} | {"hnr": -2.2})  # all marked
+    text = compose_rationale("neutral", clip, seed=0)
+    assert NO_SUPPORT_MARK in text and "On balance" not in text, text
+
+
+def test_says_little_is_an_aside_of_cues_with_no_stance():
+    clip = cues(f0_mean=0.2, f0_range=0.1)
+    text = compose_rationale("happy", clip, seed=0)
+    said = [c for c in ground(text, [], clip, label="happy") if c.kind != "word"]
+    assert said and all(c.presented_as == "aside" and c.stance == "neutral" for c in said), text

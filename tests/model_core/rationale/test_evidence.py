@@ -124,3 +124,24 @@ def test_baseline_words_must_match_the_baseline_in_use():
     assert "another baseline" in verdict.problems[-1]
     same = review_draft(draft, ground(draft, [], clip, label="angry"), clip, "angry", "spk03")
     assert same.accepted, same.problems
+
+
+def test_the_most_marked_cue_is_marked_once_and_always_listed():
+    clip = cues(intensity_mean=2.3, articulation_rate=-1.4, hnr=-3.0)  # hnr: no stance
+    lines = [line for line in table(clip=clip).splitlines() if line.startswith("- ")]
+    marked = [line for line in lines if line.endswith(" (most marked)")]
+    assert marked == [
+        "- the voice sounds very noisy, z -3.0: neither for angry, neither for happy (most marked)"
+    ]
+    # six cues for or against sad, each more telling than none: the most marked still shows
+    crowded = cues(
+        f0_mean=1.6,
+        f0_range=1.6,
+        intensity_mean=1.6,
+        articulation_rate=1.7,
+        pause_ratio=2.0,
+        jitter=1.9,
+        hnr=-3.0,
+    )
+    shown = [line for line in table("sad", clip=crowded).splitlines() if line.startswith("- ")]
+    assert len(shown) == 6 and shown[-1].startswith("- the voice sounds very noisy"), shown

@@ -190,3 +190,24 @@ def test_a_draft_that_cites_one_cue_both_for_and_against_its_label_is_rejected()
     assert "it cites intensity_mean both for and against happy" in verdict.problems
     once = review("The voice is loud, which points to happy.", "happy", clip)  # once: fine
     assert once.accepted, once.problems
+
+
+def test_an_aside_is_accepted_only_for_a_cue_that_bears_on_the_label_neither_way():
+    clip = cues(f0_mean=-1.4, hnr=-2.5)  # low pitch (for sad); a noisy voice, no stance
+    honest = "The pitch is low, which points to sad. The voice sounds noisy, which says nothing about sad either way."
+    assert review(honest, "sad", clip).accepted, review(honest, "sad", clip).problems
+    loud = cues(f0_mean=-1.4, intensity_mean=2.5)
+    hidden = (
+        "The pitch is low, which points to sad. The voice is loud, which has no bearing on sad."
+    )
+    assert review(hidden, "sad", loud).problems == (
+        "loudness: loud: said to bear on sad neither way, but speaks against it",
+    )
+
+
+def test_the_most_marked_cue_is_one_a_rationale_can_say():
+    from model_core.rationale.compose import most_marked_citable
+
+    clip = cues(intensity_mean=1.6, f0_mean=1.2)
+    assert most_marked_citable(clip) == "intensity_mean"
+    assert most_marked_citable(cues()) is None
