@@ -89,6 +89,9 @@ PROBLEM_KINDS = (
     ("does not say so", "evidence against its conclusion, unsaid"),
     ("another baseline", "baseline-word error"),
     ("both for and against", "a cue cited both ways"),
+    ("but speaks for it", "a cue for the label cited against it"),
+    ("twice", "a claim repeated"),
+    ("says nothing a measurement", "a sentence with nothing to check"),
     ("wrote nothing", "empty"),
     ("cites no words", "no evidence cited"),
 )

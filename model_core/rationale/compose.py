@@ -33,9 +33,34 @@ from model_core.cues.profiles import TYPICAL, expectation, profile_for
 from model_core.cues.summary import Cue, CueLike, cues_of
 from model_core.emotions import NEAR_BASELINE, canonical, emotion_for
 from model_core.grounding import SUPPORTED, ground
-from model_core.grounding.metrics import NO_SUPPORT_MARK, mentioned_cues, most_marked
+from model_core.grounding.metrics import mentioned_cues, most_marked
 from model_core.grounding.salience import is_emotional, marked_spans, overlaps, valence
 from model_core.grounding.stance import AGAINST, FOR, baseline_excess, cue_stance
+from model_core.rationale.frames import (
+    ALSO_AGAINST,
+    ALSO_FOR,
+    ALTERNATIVE,
+    ALTERNATIVE_PLAIN,
+    ALTERNATIVE_SAME_CUES,
+    ASIDES,
+    CLOSINGS,
+    COUNTERS_MANY,
+    COUNTERS_ONE,
+    COUNTERS_UNSUPPORTED,
+    LEADS,
+    NEUTRAL_LEADS,
+    NO_PROFILE,
+    NO_SPEECH,
+    NO_SUPPORT,
+    NOT_NEUTRAL_EITHER,
+    NOTHING_MEASURED,
+    NOTHING_MEASURED_BARE,
+    QUOTES_EMOTIONAL,
+    QUOTES_EVEN,
+    QUOTES_MARKED,
+    TIPPED_BY_WORDS,
+    WEAK,
+)
 from model_core.thresholds import MARKED_Z, VERY_Z
 
 Cues = dict[str, Cue]  # a clip's cues by name (model_core.cues.summary.cues_of)
@@ -53,92 +78,6 @@ EDGE_WORDS = frozenset(
     )
 )
 SIZED = tuple(spec.name for spec in CATALOG if spec.sized)
-
-LEADS = (
-    "{Evidence}, which points to {label}.",
-    "The clearest sign of {label} is that {evidence}.",
-    "What speaks most for {label} is that {evidence}.",
-    "What the voice does fits {label}: {evidence}.",
-)
-NEUTRAL_LEADS = (
-    "Nothing in the voice stands out: {evidence}.",
-    "The voice stays close to {usual}: {evidence}.",
-    "{Evidence}, as in calm, even speech.",
-)
-QUOTES_EMOTIONAL = (
-    'The words "{quote}" carry the feeling.',
-    'The words say as much: "{quote}".',
-    'The speaker\'s "{quote}" fits {label} too.',
-)
-QUOTES_EVEN = (
-    'Even "{quote}" is said without much colour.',
-    'Even the words "{quote}" come out evenly.',
-)
-QUOTES_MARKED = (
-    'The voice is most marked on "{quote}".',
-    'This shows most on "{quote}".',
-    'It is clearest where the speaker says "{quote}".',
-)
-COUNTERS_ONE = (
-    "Only one cue speaks against {label}: {evidence}.",
-    "Although {evidence}, the rest outweighs it.",
-    "Against this, {evidence}.",
-    "{Evidence}, which does not fit {label}.",
-)
-COUNTERS_MANY = (
-    "Although {evidence}, the rest outweighs them.",
-    "Against this, {evidence}.",
-)
-WEAK = (
-    "The evidence is weak: {evidence}.",
-    "The voice gives only a slight sign: {evidence}.",
-)
-# "Says little": built from the cues that really stay near the baseline (each phrase
-# grounded like any other), or said bare when none does.
-NOTHING_MEASURED = (
-    "The voice gives little to go on: {evidence}.",
-    "The voice itself says little here: {evidence}.",
-)
-NOTHING_MEASURED_BARE = "The voice itself says little here."
-# When no measured cue speaks for the label and some speak against it, the rationale says
-# so plainly and never concludes "this reads as {label}" (issue 30): NO_SUPPORT_MARK is the
-# words that a reader, the review and the metrics find it by.
-NO_SUPPORT = (
-    f"The measured pitch, loudness and pace {NO_SUPPORT_MARK} {{label}}; the label rests on "
-    "the model's reading of the voice as a whole, so treat it as uncertain."
-)
-COUNTERS_UNSUPPORTED = ("What was measured speaks against it: {evidence}.",)
-# The clip's most marked cue is always named (a reader sees it on the plots first), with
-# its stance: when the sentences above leave it out (the neutral lead names calm cues; a
-# cue with no stance is neither evidence for nor against), one of these names it.
-ASIDES = (
-    "{Evidence}, which says nothing about {label} either way.",
-    "{Evidence}, which has no bearing on {label}.",
-)
-ALSO_FOR = ("{Evidence}, which also fits {label}.",)
-ALSO_AGAINST = ("{Evidence}, which does not fit {label}.",)
-NOT_NEUTRAL_EITHER = (
-    "Little in the voice is typical, yet nothing points clearly to another emotion."
-)
-NO_SPEECH = "No voiced speech could be measured, so the voice gives no evidence."
-ALTERNATIVE = (
-    "It could also be {other}, since {evidence}.",
-    "It might also be {other}: {evidence}.",
-)
-ALTERNATIVE_PLAIN = (
-    "The voice alone would fit {other} about as well.",
-    "The voice would fit {other} nearly as well.",
-)
-ALTERNATIVE_SAME_CUES = (
-    "That could also suggest {other}.",
-    "That alone might also be {other}.",
-)
-TIPPED_BY_WORDS = "; the words tip the balance to {label}."
-NO_PROFILE = (
-    "{Evidence}; {label} has no agreed acoustic profile, so the voice neither confirms nor "
-    "rules it out.",
-)
-CLOSINGS = ("", "", "On balance, {label}.", "Taken together, this reads as {label}.")
 
 
 def size_words(cue: Cue, usual: str) -> str:
@@ -199,12 +138,16 @@ def _citable(name: str, cues: Cues) -> bool:
 
 
 def near_baseline(cues: Cues) -> Ranked:
-    """Cues that stay near the baseline (what speaks for neutral), the calmest first."""
+    """Cues that stay near the baseline (what speaks for neutral) and whose typical phrase
+    grounds as supported (a range at z 0.99 is not marked, nor quite "not varied"), the
+    calmest first."""
     found = []
     for name in CITABLE:
         cue = cues.get(name)
-        if BY_NAME[name].typical and cue is not None and cue.has_z and abs(cue.z) < MARKED_Z:
-            found.append((name, abs(cue.z)))
+        typical = BY_NAME[name].typical
+        if typical and cue is not None and cue.has_z and abs(cue.z) < MARKED_Z:
+            if all(c.verdict == SUPPORTED for c in ground(typical, [], cues)):
+                found.append((name, abs(cue.z)))  # said only where its words ground
     return sorted(found, key=lambda item: item[1])
 
 
@@ -442,7 +385,7 @@ def compose_rationale(
 
     measured = any(n in cues and cues[n].has_z for n in CITABLE)
     if neutral and measured:
-        calm = [name for name, _ in near_baseline(cues)][:2]
+        calm = [n for n, _ in near_baseline(cues) if cue_stance(label, n, cues[n])[0] == FOR][:2]
         phrases = [typical for name in calm if (typical := BY_NAME[name].typical)]
         if phrases:
             evidence = _join(phrases)
@@ -500,13 +443,19 @@ def compose_rationale(
             template = rng.choice(counters)
             sentences.append(template.format(evidence=evidence, Evidence=_cap(evidence), **fmt))
 
-    sentences.append(_most_marked_sentence(label, cues, " ".join(sentences), wording, rng, fmt))
+    cited = [n for n, _ in against[:MAX_AGAINST]]  # the cues of the last sentence, so far
+    named = _most_marked_sentence(label, cues, " ".join(sentences), wording, rng, fmt)
+    if named:
+        sentences.append(named)
+        cited = [most_marked_citable(cues) or ""]
 
     other = _alternative(label, probabilities, labels, cues, strong=bool(favour))
     if other:
-        cited = [n for n, _ in against[:MAX_AGAINST]]
+        said = mentioned_cues(ground(" ".join(sentences), [], cues, label=label))
         emotional = quote is not None and quote[1] == "emotional"
-        sentences.append(_alternative_sentence(other, cues, cited, emotional, rng, fmt, wording))
+        sentences.append(
+            _alternative_sentence(other, cues, cited, said, emotional, rng, fmt, wording)
+        )
 
     kept = [s for s in sentences if s and _supported(s, words, cues, label)]
     if unsupported:  # no conclusion that the evidence does not draw
@@ -523,18 +472,21 @@ def _alternative_sentence(
     other: str,
     cues: Cues,
     cited: list[str],
+    said: set[str],
     emotional: bool,
     rng: random.Random,
     fmt: dict[str, str],
     wording: random.Random | None,
 ) -> str:
-    """A sentence naming the close second label, with what speaks for it."""
+    """A sentence naming the close second label, with what speaks for it: "That could
+    also suggest sad" when its best cue is the one the previous sentence (``cited``) named,
+    else a cue not yet said (``said``: every cue named so far), never one said twice."""
     favour_other, _, _ = weigh(other, cues)
     names = [n for n, _ in favour_other if cue_stance(fmt["label"], n, cues[n])[0] != FOR]
     values = {**fmt, "other": other, "Other": _cap(other)}
-    if names and names[0] in cited:  # already named as counter-evidence
+    if names and names[0] in cited:  # the previous sentence named it
         return rng.choice(ALTERNATIVE_SAME_CUES).format(**values)
-    phrases = _phrases(names[:1], cues, wording)
+    phrases = _phrases([n for n in names if n not in said][:1], cues, wording)
     if phrases:
         return rng.choice(ALTERNATIVE).format(evidence=phrases[0], **values)
     sentence = rng.choice(ALTERNATIVE_PLAIN).format(**values)

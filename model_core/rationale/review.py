@@ -18,6 +18,11 @@ grounding module already finds every such fault; the review acts on it. A draft 
   angry") is not evidence; labels without an acoustic profile are spared this check,
 - names as an aside ("which says nothing about sad either way", "the voice gives little
   to go on: ...") only cues that really speak neither for nor against the label, and
+- presents as counter-evidence only cues that do not speak for the label ("Against this,
+  the voicing is regular" of neutral is a misreading),
+- says no claim twice, and holds no sentence that neither cites a cue nor quotes the
+  transcript, beyond the composer's claim-free frames (a closing, a close second label,
+  the statement that nothing measured supports the label), and
 - mentions the clip's most marked cue, for, against or as an aside, when one is marked.
 
 A rejected draft is replaced by the composer's rationale
@@ -34,6 +39,7 @@ Policies (``Analyzer(rationale_policy=...)``, ``emostudio analyze --rationale-so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +66,7 @@ from model_core.grounding.verdicts import (
 )
 from model_core.kinds import Policy
 from model_core.rationale.compose import compose_rationale, most_marked_citable
+from model_core.rationale.frames import is_claim_free_frame
 
 CHECKED, MODEL, COMPOSER = Policy.CHECKED, Policy.MODEL, Policy.COMPOSER
 POLICIES = tuple(Policy)
@@ -152,6 +159,18 @@ def review_draft(
                 problems.append(f"{citation.claim}: cited as support, but speaks against {label}")
             elif citation.stance != FOR:
                 problems.append(f"{citation.claim}: cited as support, but says nothing for {label}")
+        elif (
+            citation.kind != "word"
+            and citation.presented_as == COUNTER
+            and profiled
+            and citation.stance == FOR
+        ):
+            problems.append(f"{citation.claim}: cited against {label}, but speaks for it")
+    problems += [f"it says {claim!r} twice" for claim in _repeated(citations)]
+    problems += [
+        f"{sentence!r}: says nothing a measurement or the transcript can check"
+        for sentence in unchecked_sentences(draft, citations, label)
+    ]
     for word, sign in clinical_words(draft):
         problems.append(f"{word!r}: names {sign}, a clinical sign no measure here is made for")
     both = _support_and_counter(citations)
@@ -167,6 +186,34 @@ def review_draft(
             f"it compares the voice with another baseline than {reference_words(baseline)!r}"
         )
     return Review(not problems, tuple(problems))
+
+
+SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+SHORT_CONCLUSION = 6  # words: "This reads as angry." needs no claim of its own
+
+
+def unchecked_sentences(draft: str, citations: Sequence[Citation], label: str) -> list[str]:
+    """The draft's sentences that hold no citation and are not one of the composer's
+    claim-free frames (:func:`model_core.rationale.frames.is_claim_free_frame`) or a short
+    conclusion naming ``label``: filler a reader cannot check ("It is clearest where the
+    voice is most marked.")."""
+    found = []
+    for match in SENTENCE.finditer(draft):
+        sentence = match.group(0).strip()
+        if not sentence or any(match.start() <= c.start_char < match.end() for c in citations):
+            continue
+        short = len(sentence.split()) <= SHORT_CONCLUSION and label.lower() in sentence.lower()
+        if not short and not is_claim_free_frame(sentence):
+            found.append(sentence)
+    return found
+
+
+def _repeated(citations: Sequence[Citation]) -> list[str]:
+    """Claims a draft makes twice ("the pitch is high and the pitch is high")."""
+    seen: dict[str, int] = {}
+    for citation in citations:
+        seen[citation.claim] = seen.get(citation.claim, 0) + 1
+    return sorted(claim for claim, count in seen.items() if count > 1)
 
 
 def _support_and_counter(citations: Sequence[Citation]) -> list[str]:

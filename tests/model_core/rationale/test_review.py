@@ -211,3 +211,45 @@ def test_the_most_marked_cue_is_one_a_rationale_can_say():
     clip = cues(intensity_mean=1.6, f0_mean=1.2)
     assert most_marked_citable(clip) == "intensity_mean"
     assert most_marked_citable(cues()) is None
+
+
+def test_a_cue_for_the_label_cited_against_it_is_a_misreading():
+    clip = cues(intensity_mean=0.1, jitter=-1.5)  # a quiet voice, regular voicing
+    verdict = review(
+        "The voice is not loud, as in calm speech. Against this, the voicing is regular.",
+        "neutral",
+        clip,
+    )
+    assert verdict.problems == ("voicing: regular: cited against neutral, but speaks for it",)
+
+
+def test_a_claim_said_twice_is_rejected():
+    clip = cues(f0_mean=1.6)
+    verdict = review(
+        "The pitch is high and the pitch is high, which points to happy.", "happy", clip
+    )
+    assert verdict.problems == ("it says 'pitch: high' twice",)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("It is clearest where the voice is most marked.", False),
+        ("The speaker's most important detail lies in the words.", False),
+        ("The voice alone would fit neutral about as well.", True),
+        ("That alone might also be sad.", True),
+        ("Taken together, this reads as happy.", True),
+        ("This reads as happy.", True),  # a short conclusion naming the label
+    ],
+)
+def test_a_sentence_with_nothing_to_check_is_rejected_unless_it_is_a_claim_free_frame(
+    sentence, kept
+):
+    clip = cues(f0_mean=1.6)
+    draft = f"The pitch is high, which points to happy. {sentence}"
+    problems = review(draft, "happy", clip).problems
+    assert (problems == ()) == kept, problems
+    if not kept:
+        assert problems == (
+            f"{sentence!r}: says nothing a measurement or the transcript can check",
+        )
