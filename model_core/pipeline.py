@@ -19,21 +19,25 @@ import model_core
 from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings
 from model_core.asr import DECODING_CONTEXT, Transcriber, Transcript
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
+from model_core.clip_result import (
+    MIN_VOICED_FRACTION,
+    assemble_result,
+    reason_prompt_for,
+    transcript_reliability,
+)
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
-from model_core.grounding import ground
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
 from model_core.model.head_features import clip_head_features
-from model_core.model.prompts import Prompt, emotion_prompt, label_answer, reason_prompt
+from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.model.uncertainty import DEFAULT_COVERAGE
 from model_core.rationale.compose import supported_by_cues
-from model_core.rationale.review import CHECKED, COMPOSER, POLICIES, deliver, pick_draft
+from model_core.rationale.review import CHECKED, COMPOSER, POLICIES
 from model_core.rationale.uncertain import with_assessment, with_no_support
-from model_core.reliability import Reliability, assess
-from model_core.result import UNTRAINED_NOTE, AnalysisResult
+from model_core.result import AnalysisResult
 
 if TYPE_CHECKING:
     import torch
@@ -60,7 +64,6 @@ SHIPPED_MODELS = {
     "fast": MODELS_FOLDER / "default",
 }
 DEFAULT_CHECKPOINT = SHIPPED_MODELS[DEFAULT_MODEL]
-MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
 VOICE_BATCH = 16  # clips per encoder pass when measuring a speaker's voice
 
 _T = TypeVar("_T")
@@ -226,13 +229,13 @@ class Analyzer:
             {"labels": labels, "probabilities": [list(map(float, r)) for r in probabilities]},
         )
         reliabilities = [
-            _reliability(t, analysis)
+            transcript_reliability(t, analysis)
             for t, (analysis, _) in zip(transcripts, acoustics, strict=True)
         ]
         rationales: list[list[str]] = [[""] for _ in clips]
         if generate:
             reason = [
-                self._reason_prompt(label, row, transcript, summary, reliability)
+                reason_prompt_for(self.model.config, label, row, transcript, summary, reliability)
                 for label, row, transcript, (_, summary), reliability in zip(
                     labels, probabilities, transcripts, acoustics, reliabilities, strict=True
                 )
@@ -257,17 +260,17 @@ class Analyzer:
         for i, clip in enumerate(clips):
             analysis, summary = acoustics[i]
             results.append(
-                self._result(
-                    clip,
-                    analysis,
-                    summary,
+                assemble_result(
+                    clip.recording,
+                    (analysis, summary),
                     transcripts[i],
-                    labels[i],
-                    probabilities[i],
-                    rationales[i],
+                    (labels[i], probabilities[i]),
+                    rationales[i] if rationale else None,
                     timings[i],
-                    rationale,
                     reliabilities[i],
+                    model=self.model,
+                    model_info=self.model_info,
+                    policy=self.rationale_policy,
                 )
             )
         coverage = self.model.head.coverage if self.model.head is not None else DEFAULT_COVERAGE
@@ -282,28 +285,6 @@ class Analyzer:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")
         return results
-
-    def _reason_prompt(
-        self,
-        label: str,
-        probabilities: np.ndarray,
-        transcript: Transcript,
-        summary: CueSummary,
-        reliability: Reliability,
-    ) -> Prompt:
-        """The reasoning task's prompt (with the evidence table when the model reads one)."""
-        labels = self.model.config.labels
-        return reason_prompt(
-            self.model.config,
-            label,
-            transcript=transcript.text,
-            descriptor=summary.descriptor,
-            cues=summary.cues,
-            probabilities=dict(zip(labels, map(float, probabilities), strict=True)),
-            words=[{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words],
-            transcript_reliable=reliability.reliable,
-            baseline=summary.baseline.name,
-        )
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).
@@ -431,91 +412,6 @@ class Analyzer:
                 ],
             )
         return transcripts
-
-    def _result(
-        self,
-        clip: Clip,
-        analysis: AcousticAnalysis,
-        summary: CueSummary,
-        transcript: Transcript,
-        label: str,
-        probabilities: np.ndarray,
-        drafts: list[str],
-        timings: dict[str, float],
-        wanted: bool,
-        reliability: Reliability,
-    ) -> AnalysisResult:
-        recording = clip.recording
-        warnings = list(recording.warnings)
-        if analysis.voiced_fraction < MIN_VOICED_FRACTION:
-            warnings.append("no voiced speech detected: not transcribed")
-        trained = self.model.config.trained
-        words = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
-        cues = summary.to_dict()
-        span = (summary.start, summary.end)
-        doubt = "; ".join(reliability.reasons) or None
-        if doubt:
-            warnings.append(f"the transcript is unreliable: {doubt}")
-        labels = list(self.model.config.labels)
-        by_label = dict(zip(labels, (float(p) for p in probabilities), strict=True))
-        delivered, citations = None, []
-        if wanted:
-            draft, draft_citations = pick_draft(
-                drafts,
-                lambda text: ground(text, words, cues["cues"], span, label, doubt),
-                cues["cues"],
-                label,
-                cues.get("baseline"),
-            )
-            delivered = deliver(
-                self.rationale_policy,
-                label,
-                draft,
-                draft_citations,
-                cues["cues"],
-                words=[] if doubt else words,  # the composer quotes no doubtful transcript
-                probabilities=by_label,
-                labels=labels,
-                baseline=cues.get("baseline"),
-            )
-            # The draft's citations serve when the draft is what is shown: grounded once.
-            citations = (
-                draft_citations
-                if delivered.text == draft
-                else ground(delivered.text, words, cues["cues"], span, label, doubt)
-            )
-        rationale = delivered.text if delivered else ""
-        return AnalysisResult(
-            file=str(recording.path) if recording.path else None,
-            sha256=recording.sha256,
-            duration=round(recording.duration, 4),
-            sample_rate=recording.sample_rate,
-            start=round(summary.start, 4),
-            end=round(summary.end, 4),
-            label=label,
-            probabilities={lab: round(p, 5) for lab, p in by_label.items()},
-            transcript=transcript.text,
-            words=words,
-            rationale=rationale,
-            citations=[c.to_dict() for c in citations],
-            rationale_review=delivered.to_dict() if delivered else None,
-            transcript_reliability=reliability.to_dict() if transcript.text else None,
-            cues=cues,
-            model=self.model_info,
-            timings={k: round(v, 4) for k, v in timings.items()},
-            warnings=warnings,
-            note=None if trained else UNTRAINED_NOTE,
-        )
-
-
-def _reliability(transcript: Transcript, analysis: AcousticAnalysis) -> Reliability:
-    """How far the transcript can be trusted (model_core.reliability.assess)."""
-    return assess(
-        transcript.text,
-        transcript.avg_logprob,
-        transcript.no_speech_prob,
-        analysis.voiced_fraction * analysis.duration,
-    )
 
 
 class _Stopwatch:

@@ -145,9 +145,10 @@ def near_baseline(cues: Cues) -> Ranked:
     for name in CITABLE:
         cue = cues.get(name)
         typical = BY_NAME[name].typical
-        if typical and cue is not None and cue.has_z and abs(cue.z) < MARKED_Z:
-            if all(c.verdict == SUPPORTED for c in ground(typical, [], cues)):
-                found.append((name, abs(cue.z)))  # said only where its words ground
+        if not typical or cue is None or not cue.has_z or abs(cue.z) >= MARKED_Z:
+            continue
+        if all(c.verdict == SUPPORTED for c in ground(typical, [], cues)):
+            found.append((name, abs(cue.z)))  # said only where its words ground
     return sorted(found, key=lambda item: item[1])
 
 
