@@ -21,7 +21,7 @@ from model_core.cues import CueSummary
 from model_core.grounding import ground
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.prompts import Prompt, reason_prompt
-from model_core.rationale.review import deliver, pick_draft
+from model_core.rationale.review import deliver, pick_draft, review_draft
 from model_core.reliability import Reliability, assess
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
@@ -73,6 +73,22 @@ def reason_prompt_for(
         transcript_reliable=reliability.reliable,
         baseline=summary.baseline.name,
     )
+
+
+def draft_accepted(
+    text: str,
+    summary: CueSummary,
+    transcript: Transcript,
+    reliability: Reliability,
+    label: str,
+) -> bool:
+    """Whether the review accepts ``text`` as the clip's rationale for ``label`` (grounded
+    as :func:`assemble_result` grounds it)."""
+    cues = summary.to_dict()
+    doubt = "; ".join(reliability.reasons) or None
+    span = (summary.start, summary.end)
+    citations = ground(text, timed_words(transcript), cues["cues"], span, label, doubt)
+    return review_draft(text, citations, cues["cues"], label, cues.get("baseline")).accepted
 
 
 def assemble_result(

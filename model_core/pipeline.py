@@ -22,6 +22,7 @@ from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.clip_result import (
     MIN_VOICED_FRACTION,
     assemble_result,
+    draft_accepted,
     reason_prompt_for,
     transcript_reliability,
 )
@@ -29,6 +30,7 @@ from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
+from model_core.model.drafting import draft_rationales
 from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
 from model_core.model.head_features import clip_head_features
 from model_core.model.prompts import emotion_prompt, label_answer
@@ -241,21 +243,27 @@ class Analyzer:
                 )
             ]
             prefixes = [label_answer(label) + "Reason:" for label in labels]
-            k = self.drafts
             vocabulary = [p.own_words() for p in reason] if self.constrained_decoding else None
-            texts = stage(
+
+            def accepted(i: int, text: str) -> bool:
+                return draft_accepted(
+                    text, acoustics[i][1], transcripts[i], reliabilities[i], labels[i]
+                )
+
+            rationales = stage(
                 "generation",
-                lambda: self.model.generate(
+                lambda: draft_rationales(
+                    self.model,
                     inputs,
                     reason,
                     prefixes=prefixes,
-                    on_text=on_text,
+                    accepted=accepted,
+                    drafts=self.drafts,
                     audio=audio,
-                    drafts=k,
+                    on_text=on_text,
                     vocabulary=vocabulary,
                 ),
             )
-            rationales = [texts[i * k : (i + 1) * k] for i in range(len(clips))]
         results = []
         for i, clip in enumerate(clips):
             analysis, summary = acoustics[i]

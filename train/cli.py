@@ -78,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         choices=range(1, 5),
         metavar="K",
-        help="best of K (1-4) sampled drafts per rationale, the review choosing (default: "
-        "the model's setting)",
+        help="up to K (1-4) drafts per rationale: greedy, then K-1 sampled ones where the "
+        "review rejects it (default: the model's setting)",
     )
     evaluate.add_argument(
         "--constrained",

@@ -15,9 +15,10 @@ import torch
 
 from model_core.asr import Transcriber, normalize_for_wer
 from model_core.grounding import ground
+from model_core.model.drafting import draft_rationales
 from model_core.model.prompts import emotion_prompt, label_answer
 from model_core.model.reasoner import EmoReasoner
-from model_core.rationale.review import CHECKED, MODEL, deliver, pick_draft
+from model_core.rationale.review import CHECKED, MODEL, deliver, pick_draft, review_draft
 from train.datasets.example import DatasetError
 from train.features import FeatureCache, Prepared, prepare_all_examples
 from train.reasoning_eval import (
@@ -146,7 +147,7 @@ class EvaluationReport:
     def _drafts_line(self, g: dict) -> str:
         """Drafts accepted, the honesty metrics of the drafts and the review's problems."""
         rates = ", ".join(f"{kind} {_pct(rate)}" for kind, rate in g["problem_rates"].items())
-        how = f"best of {g['drafts_per_clip']}" if g["drafts_per_clip"] > 1 else "greedy"
+        how = f"up to {g['drafts_per_clip']}" if g["drafts_per_clip"] > 1 else "greedy"
         how += ", vocabulary-constrained" if g.get("constrained") else ""
         return (
             f"Drafts ({how}): **{self.drafts_accepted} of {g['rationales']} accepted** "
@@ -286,6 +287,7 @@ def evaluate(
         drafts, finals = Rationales(), Rationales()
         problems: dict[str, int] = {}
         generation_s = 0.0
+        draft_total = 0  # drafts written: a greedy one per clip, more for rejected ones
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
             rows = [records[labelled.index(item)] for item in batch]
@@ -293,10 +295,23 @@ def evaluate(
                 evidence_prompt(item, config, row) for item, row in zip(batch, rows, strict=True)
             ]
             started = time.perf_counter()
-            texts = model.generate(
+
+            def citations_of(text: str, item: Prepared, label: str) -> list:
+                return ground(text, timed_words(item), item.cues, label=label)
+
+            def passes(i: int, text: str, batch=batch, rows=rows) -> bool:
+                label = rows[i]["predicted"]
+                citations = citations_of(text, batch[i], label)
+                return review_draft(
+                    text, citations, batch[i].cues, label, batch[i].baseline
+                ).accepted
+
+            texts = draft_rationales(
+                model,
                 [item.clip for item in batch],
                 prompts,
                 prefixes=[label_answer(row["predicted"]) + "Reason:" for row in rows],
+                accepted=passes,
                 drafts=draft_count,
                 vocabulary=[p.own_words() for p in prompts] if constrained else None,
             )
@@ -305,14 +320,13 @@ def evaluate(
                 guess = record["predicted"]
                 words = timed_words(item)
                 draft, citations = pick_draft(
-                    [t.strip() for t in texts[index * draft_count : (index + 1) * draft_count]],
-                    lambda text, words=words, item=item, guess=guess: ground(
-                        text, words, item.cues, label=guess
-                    ),
+                    texts[index],
+                    lambda text, item=item, guess=guess: citations_of(text, item, guess),
                     item.cues,
                     guess,
                     item.baseline,
                 )
+                draft_total += len(texts[index])
                 drafts.add(draft, citations, item.cues, item.baseline)
                 final = deliver(
                     CHECKED,
@@ -345,6 +359,7 @@ def evaluate(
         grounding, delivered = drafts.metrics(), finals.metrics()
         grounding["seconds_per_rationale"] = generation_s / len(chosen)
         grounding["drafts_per_clip"] = draft_count
+        grounding["drafts_written"] = draft_total
         grounding["constrained"] = constrained
         grounding["problem_rates"] = {k: v / len(chosen) for k, v in sorted(problems.items())}
         target_grounding = target_metrics(chosen, list(config.labels))

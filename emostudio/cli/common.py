@@ -200,6 +200,7 @@ def add_rationale_source(parser) -> None:
         choices=range(1, 5),
         metavar="K",
         default=None,
-        help="best of K (1-4) sampled drafts of the model's rationale, the review choosing "
-        "(one batch; costs more generation time); default: the model's own setting",
+        help="up to K (1-4) drafts of the model's rationale: a greedy one, then K-1 sampled "
+        "ones (one batch) for a clip whose draft the review rejects; default: the model's "
+        "own setting",
     )

@@ -125,8 +125,9 @@ class EmoReasonerConfig:
     # The reasoning prompt holds the evidence table (model_core.rationale.evidence) in place
     # of the one-line cue description: a model trained on it (issue 30) reads it.
     include_evidence: bool = False
-    # Decoding of rationales (issue 30): best of ``drafts`` sampled drafts (1: greedy), the
-    # review choosing; ``constrained_decoding``: only the composer's and the clip's words.
+    # Decoding of rationales (issue 30): up to ``drafts`` drafts, a greedy one and, where the
+    # review rejects it, drafts - 1 sampled ones (model_core.model.drafting);
+    # ``constrained_decoding``: only the composer's and the clip's words.
     drafts: int = 1
     constrained_decoding: bool = False
     system_prompt: str = DEFAULT_SYSTEM_PROMPT

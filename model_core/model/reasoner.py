@@ -93,6 +93,15 @@ class EncodedAudio:
             [self.speech[i][self.speech_mask[i]], self.emotion[i][self.emotion_mask[i]]]
         )
 
+    def rows(self, indices: list[int]) -> EncodedAudio:
+        """The tokens of the clips at ``indices`` only (a second generation pass)."""
+        return EncodedAudio(
+            self.speech[indices],
+            self.speech_mask[indices],
+            self.emotion[indices],
+            self.emotion_mask[indices],
+        )
+
 
 class EmoReasoner(nn.Module):
     """The dual-encoder audio-LLM (see docs/ARCHITECTURE.md, "The model")."""
@@ -401,6 +410,7 @@ class EmoReasoner(nn.Module):
         audio: EncodedAudio | None = None,
         drafts: int = 1,
         vocabulary: list[str] | None = None,
+        sample: bool | None = None,
         **generation_options: Any,
     ) -> list[str]:
         """Answers continuing from each ``prefixes[i]`` (e.g. the chosen label line).
@@ -408,6 +418,8 @@ class EmoReasoner(nn.Module):
         One greedy answer per clip; with ``drafts`` = k > 1, k sampled answers per clip
         (temperature :data:`DRAFT_TEMPERATURE`), all in one batch whose common prompt
         prefix runs once; the list then holds clip ``i``'s drafts at ``i*k .. i*k+k-1``.
+        ``sample`` overrides the choice (sampled single drafts: a second pass of
+        :func:`model_core.model.drafting.draft_rationales`).
         ``vocabulary``: one text per clip (its evidence and transcript); each clip's
         answer may then use only tokens of that text, of :data:`~model_core.model.
         vocabulary.RATIONALE_WORDS` and of punctuation (:mod:`model_core.model.vocabulary`).
@@ -448,7 +460,7 @@ class EmoReasoner(nn.Module):
 
             streamer = CallbackStreamer(self.tokenizer, len(rows), first_drafts)
         sampling: dict[str, Any] = {"do_sample": False}
-        if drafts > 1:
+        if drafts > 1 if sample is None else sample:
             sampling = {"do_sample": True, "temperature": DRAFT_TEMPERATURE, "top_p": DRAFT_TOP_P}
         if vocabulary is not None:
             from model_core.model.vocabulary import VocabularyConstraint

@@ -96,10 +96,11 @@ def test_evaluate_writes_reports_and_fills_the_model_card(manifest, tmp_path, ca
     # best of 2 drafts, timed; an untrained model's drafts are rejected, each problem counted
     grounding = report["grounding"]
     assert grounding["drafts_per_clip"] == 2 and grounding["seconds_per_rationale"] > 0
+    assert grounding["drafts_written"] == 4  # greedy, rejected, then one sampled per clip
     assert grounding["constrained"] is True
     assert report["drafts_accepted"] == 0 and sum(grounding["problem_rates"].values()) >= 1.0
     assert (
-        "Drafts (best of 2, vocabulary-constrained): **0 of 2 accepted**"
+        "Drafts (up to 2, vocabulary-constrained): **0 of 2 accepted**"
         in (out / "evaluation.md").read_text()
     )
     assert {"consistency", "inconsistency_rate", "coverage", "quote_salience"} <= set(
