@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ from ship_synthetic import WEIGHTS, check_size, half  # noqa: E402
 from train.card import render_card  # noqa: E402
 
 DEST = ROOT / "assets" / "models" / "default"
-VERSION = "3.1.0"
+VERSION = "3.2.0"
 BEGIN, END = "<!-- reasoning -->", "<!-- /reasoning -->"
 
 
@@ -40,6 +41,9 @@ def main() -> int:
     parser.add_argument("--constrained", action="store_true")
     parser.add_argument("--step", default="final", help="the training step shipped, for the card")
     parser.add_argument("--dest", type=Path, default=DEST)
+    parser.add_argument(
+        "--recipe", default="train/recipes/reasoner-cpu-refine.toml", help="the recipe of the run"
+    )
     args = parser.parse_args()
     trained = json.loads((args.checkpoint / "emostudio_config.json").read_text())
     if not trained.get("include_evidence"):
@@ -64,7 +68,7 @@ def main() -> int:
     recorded["reasoner"] = {
         "checkpoint": str(args.checkpoint),
         "step": args.step,
-        "recipe": "train/recipes/reasoner-cpu.toml",
+        "recipe": args.recipe,
         "fit": json.loads((args.checkpoint / "training_args.json").read_text()),
     }
     training_args.write_text(json.dumps(recorded, indent=2) + "\n")
@@ -84,11 +88,21 @@ def main() -> int:
     marker = "\n## Data and licences"
     at = text.index(marker)
     text = f"{text[:at]}\n{BEGIN}\n{section.strip()}\n{END}\n{text[at:]}"
-    text = text.replace("emoreasoner-default 3.0.0", f"emoreasoner-default {VERSION}", 1)
-    text = text.replace(
-        "through their adapters, unchanged from the synthetic-prosody model;",
+    text = re.sub(
+        r"emoreasoner-default \d+\.\d+\.\d+", f"emoreasoner-default {VERSION}", text, count=1
+    )
+    reasoned = (
         "through their adapters (continued from the synthetic-prosody model's, and trained in "
-        f"{VERSION} to reason over the evidence table: below);",
+        f"{VERSION} to reason over the evidence table: below);"
+    )
+    text = text.replace(
+        "through their adapters, unchanged from the synthetic-prosody model;", reasoned
+    )
+    text = re.sub(
+        r"through their adapters \(continued from the synthetic-prosody model's, and trained in "
+        r"\d+\.\d+\.\d+ to reason over the evidence table: below\);",
+        reasoned,
+        text,
     )
     card.write_text(text)
     check_size(args.dest)

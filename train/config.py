@@ -36,6 +36,7 @@ PROMPT_KEYS = (
     "include_transcript",
     "include_cues",
     "include_evidence",
+    "evidence_layout",
     "system_prompt",
     "max_rationale_tokens",
     "drafts",

@@ -75,6 +75,7 @@ class ProsodyEncoderConfig:
 
 
 WHISPER_CONTEXTS = ("padded", "clip")
+EVIDENCE_LAYOUTS = ("lines", "grouped")  # how the evidence table lays out the cues
 
 
 @dataclass
@@ -125,6 +126,9 @@ class EmoReasonerConfig:
     # The reasoning prompt holds the evidence table (model_core.rationale.evidence) in place
     # of the one-line cue description: a model trained on it (issue 30) reads it.
     include_evidence: bool = False
+    # How the table lays out the cues (model_core.rationale.evidence.LAYOUTS): "lines"
+    # (one line per cue with its stances, 3.1.0) or "grouped" (under For/Against/Neither).
+    evidence_layout: str = "lines"
     # Decoding of rationales (issue 30): up to ``drafts`` drafts, a greedy one and, where the
     # review rejects it, drafts - 1 sampled ones (model_core.model.drafting);
     # ``constrained_decoding``: only the composer's and the clip's words.
@@ -169,6 +173,10 @@ class EmoReasonerConfig:
             )
         if not 0.0 <= config.whisper_tail_s <= 30.0:
             raise ValueError(f"whisper_tail_s must be 0 to 30 seconds, not {config.whisper_tail_s}")
+        if config.evidence_layout not in EVIDENCE_LAYOUTS:
+            raise ValueError(
+                f"evidence_layout must be one of {EVIDENCE_LAYOUTS}, not {config.evidence_layout!r}"
+            )
         labels = config.labels
         if not labels or len(set(labels)) != len(labels) or not all(map(str.strip, labels)):
             raise ValueError(f"labels must be distinct and non-empty, got {labels}")

@@ -155,6 +155,7 @@ def reason_prompt(
         table = evidence_table(
             label,
             cues,
+            layout=config.evidence_layout,
             probabilities=probabilities,
             words=words,
             transcript_reliable=transcript_reliable if transcript else None,

@@ -309,7 +309,7 @@ def evidence_fit(label: str, cues: Mapping[str, CueLike]) -> float:
     return fit
 
 
-def _alternative(
+def alternative_label(
     label: str,
     probabilities: dict[str, float] | None,
     labels: list[str] | None,
@@ -450,7 +450,7 @@ def compose_rationale(
         sentences.append(named)
         cited = [most_marked_citable(cues) or ""]
 
-    other = _alternative(label, probabilities, labels, cues, strong=bool(favour))
+    other = alternative_label(label, probabilities, labels, cues, strong=bool(favour))
     if other:
         said = mentioned_cues(ground(" ".join(sentences), [], cues, label=label))
         emotional = quote is not None and quote[1] == "emotional"

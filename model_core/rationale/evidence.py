@@ -24,7 +24,7 @@ and weigh evidence rather than synonyms. Nothing here reads audio.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from model_core.cues.baseline import reference_words
@@ -33,8 +33,12 @@ from model_core.cues.summary import Cue, CueLike, cues_of
 from model_core.grounding.metrics import most_marked
 from model_core.grounding.stance import cue_stance
 from model_core.kinds import Stance
+from model_core.model.config import EVIDENCE_LAYOUTS
 from model_core.rationale.compose import (
+    MAX_AGAINST,
+    MAX_FOR,
     SIZED,
+    alternative_label,
     choose_quote,
     most_marked_citable,
     near_baseline,
@@ -45,6 +49,12 @@ from model_core.rationale.compose import (
 
 MAX_CUE_LINES = 6  # the strongest marked cues; the rest add tokens, not evidence
 MAX_NEAR = 3  # cues near the baseline named
+# Layouts of the cues (the model's config, ``evidence_layout``): ``lines``, one line per
+# marked cue with its stance for both labels (3.1.0); ``grouped``, the cues under what
+# the composer does with them ("For angry: ...", "Against angry: ..."), so that a small
+# LLM reads the stance from where a cue stands rather than from a tag on its line.
+LAYOUTS = EVIDENCE_LAYOUTS
+LINES, GROUPED = LAYOUTS
 MOST_MARKED = " (most marked)"  # the cue a rationale must name (the review checks it)
 NO_QUOTE = "none"
 UNRELIABLE = "unreliable, do not quote it"
@@ -73,6 +83,9 @@ class Evidence:
         The salient words and why (``emotional`` or ``marked``).
     supported : bool
         Whether any measured cue speaks for the label (else the rationale must say so).
+    groups : list of (str, list of str)
+        The ``grouped`` layout's lines: the cues the composer would cite for the label,
+        against it, as an aside, and for a close runner-up, each a heading and its items.
     """
 
     label: str
@@ -84,9 +97,12 @@ class Evidence:
     near: list[str]
     quote: tuple[str, str] | None
     supported: bool
+    groups: list[tuple[str, list[str]]] = field(default_factory=list)
 
-    def table(self) -> str:
-        """The compact text the prompt holds."""
+    def table(self, layout: str = LINES) -> str:
+        """The compact text the prompt holds, in ``layout`` (:data:`LAYOUTS`)."""
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown evidence layout {layout!r}; expected one of {LAYOUTS}")
         head = f"Label: {self.label} {_percent(self.probabilities.get(self.label))}"
         if self.runner_up:
             head += (
@@ -95,7 +111,14 @@ class Evidence:
         transcript = {None: "none", True: "reliable", False: UNRELIABLE}[self.reliable]
         lines = [head.replace(" ;", ";").rstrip(), f"Compared with: {self.reference}"]
         lines.append(f"Transcript: {transcript}")
-        lines += [f"- {line}" for line in self.cue_lines]
+        if layout == GROUPED:
+            lines += [
+                f"{heading}: {'; '.join(items)}".removesuffix(": -")
+                for heading, items in self.groups
+                if items
+            ]
+        else:
+            lines += [f"- {line}" for line in self.cue_lines]
         if self.near:
             lines.append("Near the baseline: " + "; ".join(self.near))
         quote = NO_QUOTE
@@ -157,6 +180,7 @@ def gather_evidence(
     ]
     quotable = [dict(w) for w in words or []] if transcript_reliable is not False else []
     quote = choose_quote(label, quotable, found, [name for name, _ in favour])
+    groups = _groups(label, found, favour, against, probabilities, reference, top)
     return Evidence(
         label,
         runner_up,
@@ -167,12 +191,56 @@ def gather_evidence(
         near,
         quote,
         supported_by_cues(label, found),
+        groups,
     )
 
 
-def evidence_table(label: str, cues: Mapping[str, CueLike], **options: Any) -> str:
-    """:func:`gather_evidence`'s table (the same keyword options)."""
-    return gather_evidence(label, cues, **options).table()
+def _groups(
+    label: str,
+    found: dict[str, Cue],
+    favour: list[tuple[str, float]],
+    against: list[tuple[str, float]],
+    probabilities: dict[str, float],
+    reference: str,
+    top: str | None,
+) -> list[tuple[str, list[str]]]:
+    """The grouped layout: what the composer cites for and against ``label`` (its limits),
+    the most marked cue when it bears on the label neither way, and the cue it would give
+    a close runner-up."""
+
+    def item(name: str, lead: bool = False) -> str:
+        phrase = BY_NAME[name].phrases[found[name].level][0]
+        if lead and name in SIZED:
+            phrase += f" ({size_words(found[name], reference)})"
+        mark = MOST_MARKED if name == top else ""
+        return f"{phrase} [z {found[name].z:+.1f}]{mark}"
+
+    cited = [name for name, _ in favour[:MAX_FOR]]
+    countered = [name for name, _ in against[:MAX_AGAINST]]
+    groups = [
+        (f"For {label}", [item(name, lead=i == 0) for i, name in enumerate(cited)]),
+        (f"Against {label}", [item(name) for name in countered]),
+    ]
+    if top and top not in cited + countered:  # the composer names it with its stance
+        stance = _stance(label, top, found[top])
+        where = {"for": groups[0][1], "against": groups[1][1]}.get(stance)
+        if where is None:
+            groups.append(("Neither way", [item(top)]))
+        else:
+            where.append(item(top))
+    other = alternative_label(label, probabilities, list(probabilities), found, bool(favour))
+    if other:
+        theirs, _, _ = weigh(other, found)
+        names = [n for n, _ in theirs if _stance(label, n, found[n]) != "for"][:1]
+        groups.append((f"Close second: {other}", [f"for it, {item(n)}" for n in names] or ["-"]))
+    return groups
+
+
+def evidence_table(
+    label: str, cues: Mapping[str, CueLike], layout: str = LINES, **options: Any
+) -> str:
+    """:func:`gather_evidence`'s table in ``layout`` (the same keyword options)."""
+    return gather_evidence(label, cues, **options).table(layout)
 
 
 def _cue_line(

@@ -145,3 +145,30 @@ def test_the_most_marked_cue_is_marked_once_and_always_listed():
     )
     shown = [line for line in table("sad", clip=crowded).splitlines() if line.startswith("- ")]
     assert len(shown) == 6 and shown[-1].startswith("- the voice sounds very noisy"), shown
+
+
+def test_the_grouped_layout_puts_each_cue_where_the_composer_uses_it():
+    clip = cues(intensity_mean=2.3, articulation_rate=-1.4, f0_mean=1.2, hnr=-3.0)
+    close = {"angry": 0.52, "happy": 0.41, "neutral": 0.05, "sad": 0.02}
+    lines = table(clip=clip, probabilities=close, baseline=MALE).splitlines()
+    grouped = gather_evidence("angry", clip, probabilities=close, baseline=MALE).table("grouped")
+    assert grouped.splitlines()[:3] == lines[:3]  # the same head, baseline and transcript
+    assert (
+        "For angry: the voice is very loud (well above a typical male voice) [z +2.3]; "
+        "the pitch is high [z +1.2]" in grouped
+    )
+    assert "Against angry: the pace is slow [z -1.4]" in grouped
+    # the most marked cue has no stance for angry: the composer names it as an aside
+    assert "Neither way: the voice sounds very noisy [z -3.0] (most marked)" in grouped
+    assert "Close second: happy" in grouped
+    composed = compose_rationale("angry", clip, probabilities=close, plain_phrases=True)
+    assert "the voice sounds very noisy" in composed.lower() and "happy" in composed
+
+
+def test_a_layout_the_table_does_not_know_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown evidence layout 'cards'"):
+        gather_evidence("angry", cues(intensity_mean=2.3)).table("cards")
+    with pytest.raises(ValueError, match="evidence_layout must be one of"):
+        EmoReasonerConfig.from_dict({**EmoReasonerConfig().to_dict(), "evidence_layout": "cards"})
