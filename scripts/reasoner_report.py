@@ -22,6 +22,7 @@ COLUMNS = (
     "baseline-word errors (drafts / delivered)",
     "clinical words (drafts)",
     "quote salience (delivered)",
+    "drafts written per clip",
     "s per rationale",
 )
 
@@ -41,6 +42,7 @@ def row(name: str, report: dict) -> str:
         f"{drafts['baseline_word_errors']} / {delivered['baseline_word_errors']}",
         _pct(drafts["clinical_word_rate"]),
         _pct(delivered["quote_salience"]),
+        f"{drafts['drafts_written'] / max(1, n):.1f}" if "drafts_written" in drafts else "-",
         f"{drafts['seconds_per_rationale']:.2f}",
     ]
     return f"| {name} | " + " | ".join(cells) + " |"
