@@ -41,6 +41,7 @@ PROMPT_KEYS = (
     "max_rationale_tokens",
     "drafts",
     "constrained_decoding",
+    "no_repeat_ngram_size",
 )
 REASON_LABELS = ("gold", "mixed")
 SPEECH_TASKS = ("asr", "sqa")

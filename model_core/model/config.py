@@ -134,6 +134,10 @@ class EmoReasonerConfig:
     # ``constrained_decoding``: only the composer's and the clip's words.
     drafts: int = 1
     constrained_decoding: bool = False
+    # No n-gram of this many tokens twice in a rationale (0: off): a small LLM decoding
+    # greedily repeats whole claims ("the voice is loud ... the voice is loud"), which the
+    # review rejects.
+    no_repeat_ngram_size: int = 0
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     max_rationale_tokens: int = 96
     format: int = CONFIG_FORMAT
@@ -173,6 +177,10 @@ class EmoReasonerConfig:
             )
         if not 0.0 <= config.whisper_tail_s <= 30.0:
             raise ValueError(f"whisper_tail_s must be 0 to 30 seconds, not {config.whisper_tail_s}")
+        if config.no_repeat_ngram_size < 0:
+            raise ValueError(
+                f"no_repeat_ngram_size must be 0 (off) or more, not {config.no_repeat_ngram_size}"
+            )
         if config.evidence_layout not in EVIDENCE_LAYOUTS:
             raise ValueError(
                 f"evidence_layout must be one of {EVIDENCE_LAYOUTS}, not {config.evidence_layout!r}"

@@ -8,6 +8,7 @@ generated after the chosen label.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -468,17 +469,23 @@ class EmoReasoner(nn.Module):
             allowed = [text for text in vocabulary for _ in range(drafts)]
             constraint = VocabularyConstraint(self.tokenizer, allowed)
             generation_options["logits_processor"] = [constraint]
-        output = self.llm.generate(
-            inputs_embeds=embeds,
-            attention_mask=mask,
-            **cached,
-            **sampling,
-            max_new_tokens=max_new_tokens or self.config.max_rationale_tokens,
-            eos_token_id=self.tokenizer.eos_token_id,
-            pad_token_id=self.tokenizer.pad_token_id,
-            streamer=streamer,
-            **generation_options,
-        )
+        if self.config.no_repeat_ngram_size:
+            generation_options.setdefault("no_repeat_ngram_size", self.config.no_repeat_ngram_size)
+        with warnings.catch_warnings():
+            # n-grams are then blocked in the answer only, not against the prompt: wanted
+            # (the evidence table's phrases are there to be used once)
+            warnings.filterwarnings("ignore", "Passing `no_repeat_ngram_size` with `inputs_embeds`")
+            output = self.llm.generate(
+                inputs_embeds=embeds,
+                attention_mask=mask,
+                **cached,
+                **sampling,
+                max_new_tokens=max_new_tokens or self.config.max_rationale_tokens,
+                eos_token_id=self.tokenizer.eos_token_id,
+                pad_token_id=self.tokenizer.pad_token_id,
+                streamer=streamer,
+                **generation_options,
+            )
         return [self.tokenizer.decode(row, skip_special_tokens=True).strip() for row in output]
 
     # ----------------------------------------------------------------- parameters

@@ -271,3 +271,23 @@ def test_constrained_decoding_masks_every_token_outside_a_rows_vocabulary(model)
     # the second row's transcript words are not allowed in the first row
     please = set(model.tokenizer(" please", add_special_tokens=False)["input_ids"])
     assert not please <= set(constraint.allowed[0].nonzero().flatten().tolist())
+
+
+def test_no_repeat_ngram_size_reaches_the_llms_decoding(model, clips, config, monkeypatch):
+    import dataclasses
+
+    seen = []
+    generate = model.llm.generate
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("no_repeat_ngram_size"))
+        return generate(*args, **kwargs)
+
+    monkeypatch.setattr(model.llm, "generate", spy)
+    prompts = prompts_for(config, 2)
+    model.generate(clips[:2], prompts, max_new_tokens=4)
+    monkeypatch.setattr(model, "config", dataclasses.replace(config, no_repeat_ngram_size=4))
+    model.generate(clips[:2], prompts, max_new_tokens=4)
+    assert seen == [None, 4]  # off by default; then HF's n-gram block in the answer
+    with pytest.raises(ValueError, match="no_repeat_ngram_size must be 0"):
+        EmoReasonerConfig.from_dict({**config.to_dict(), "no_repeat_ngram_size": -1})
