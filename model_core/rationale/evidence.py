@@ -162,7 +162,7 @@ def gather_evidence(
     others = sorted((p, lab) for lab, p in probabilities.items() if lab != label)
     runner_up = others[-1][1] if others else None
     reference = reference_words(baseline)
-    favour, against, _ = weigh(label, found)
+    favour, against, hedged = weigh(label, found)
     cited = [name for name, _ in favour] + [name for name, _ in against]
     cited += [name for name in most_marked(found, len(CITABLE)) if name not in cited]
     top = most_marked_citable(found)
@@ -180,7 +180,7 @@ def gather_evidence(
     ]
     quotable = [dict(w) for w in words or []] if transcript_reliable is not False else []
     quote = choose_quote(label, quotable, found, [name for name, _ in favour])
-    groups = _groups(label, found, favour, against, probabilities, reference, top)
+    groups = _groups(label, found, favour, against, hedged, probabilities, reference, top)
     return Evidence(
         label,
         runner_up,
@@ -200,13 +200,14 @@ def _groups(
     found: dict[str, Cue],
     favour: list[tuple[str, float]],
     against: list[tuple[str, float]],
+    hedged: list[tuple[str, float]],
     probabilities: dict[str, float],
     reference: str,
     top: str | None,
 ) -> list[tuple[str, list[str]]]:
     """The grouped layout: what the composer cites for and against ``label`` (its limits),
-    the most marked cue when it bears on the label neither way, and the cue it would give
-    a close runner-up."""
+    its weak evidence when nothing marked speaks for the label, the most marked cue when
+    it bears on the label neither way, and the cue it would give a close runner-up."""
 
     def item(name: str, lead: bool = False) -> str:
         phrase = BY_NAME[name].phrases[found[name].level][0]
@@ -221,6 +222,10 @@ def _groups(
         (f"For {label}", [item(name, lead=i == 0) for i, name in enumerate(cited)]),
         (f"Against {label}", [item(name) for name in countered]),
     ]
+    if not favour and hedged:  # the composer's weak evidence, in its hedged words
+        name = hedged[0][0]
+        words = BY_NAME[name].hedged[1 if found[name].z > 0 else -1]
+        groups.append((f"Slightly for {label}", [f"{words} [z {found[name].z:+.1f}]"]))
     if top and top not in cited + countered:  # the composer names it with its stance
         stance = _stance(label, top, found[top])
         where = {"for": groups[0][1], "against": groups[1][1]}.get(stance)

@@ -172,3 +172,11 @@ def test_a_layout_the_table_does_not_know_is_refused():
         gather_evidence("angry", cues(intensity_mean=2.3)).table("cards")
     with pytest.raises(ValueError, match="evidence_layout must be one of"):
         EmoReasonerConfig.from_dict({**EmoReasonerConfig().to_dict(), "evidence_layout": "cards"})
+
+
+def test_the_grouped_layout_gives_the_weak_evidence_the_composer_would_cite():
+    clip = cues(intensity_mean=0.7)  # slightly louder: not marked, a hedged sign for angry
+    grouped = gather_evidence("angry", clip).table("grouped")
+    assert "Slightly for angry: the voice is slightly louder [z +0.7]" in grouped
+    assert "the voice is slightly louder" in compose_rationale("angry", clip, plain_phrases=True)
+    assert "Slightly for" not in gather_evidence("angry", cues(intensity_mean=2.0)).table("grouped")
