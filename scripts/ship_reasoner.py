@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from ship_synthetic import WEIGHTS, check_size, half  # noqa: E402
 
 from train.card import render_card  # noqa: E402
+from train.config import PROMPT_KEYS  # noqa: E402
 
 DEST = ROOT / "assets" / "models" / "default"
 VERSION = "3.2.0"
@@ -41,9 +42,6 @@ def main() -> int:
     parser.add_argument("--constrained", action="store_true")
     parser.add_argument("--step", default="final", help="the training step shipped, for the card")
     parser.add_argument("--dest", type=Path, default=DEST)
-    parser.add_argument(
-        "--recipe", default="train/recipes/reasoner-cpu-refine.toml", help="the recipe of the run"
-    )
     args = parser.parse_args()
     trained = json.loads((args.checkpoint / "emostudio_config.json").read_text())
     if not trained.get("include_evidence"):
@@ -55,21 +53,24 @@ def main() -> int:
     )
     config_path = args.dest / "emostudio_config.json"
     config = json.loads(config_path.read_text())
+    # What the prompts held in training (PROMPT_KEYS) ships with the weights; decoding is
+    # chosen here.
+    config.update({key: trained[key] for key in PROMPT_KEYS if key in trained})
     config.update(
         version=VERSION,
         include_evidence=True,
         drafts=args.drafts,
         constrained_decoding=args.constrained,
-        max_rationale_tokens=trained["max_rationale_tokens"],
     )
     config_path.write_text(json.dumps(config, indent=2) + "\n")
     training_args = args.dest / "training_args.json"
     recorded = json.loads(training_args.read_text())
+    fit = json.loads((args.checkpoint / "training_args.json").read_text())
     recorded["reasoner"] = {
         "checkpoint": str(args.checkpoint),
         "step": args.step,
-        "recipe": args.recipe,
-        "fit": json.loads((args.checkpoint / "training_args.json").read_text()),
+        "recipe": fit.get("fit_config", ""),
+        "fit": fit,
     }
     training_args.write_text(json.dumps(recorded, indent=2) + "\n")
     section = render_card(

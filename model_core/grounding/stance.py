@@ -61,7 +61,7 @@ COUNTER_WORDS = re.compile(
 # neither way (the voice "gives little to go on"; a marked cue that "says nothing about
 # sad either way"). The review checks that such a cue really has no stance.
 ASIDE_WORDS = re.compile(
-    r"\b(?:gives? little to go on|says? little here|says? (?:little|nothing) (?:about|for)|"
+    r"\b(?:gives? little to go on|says? (?:little|nothing)\b|"
     r"neither for nor against|(?:has|have|with) no bearing on|either way)\b"
 )
 RELATIVE = re.compile(r"^\W*(?:which|that|this|both of which|neither of which)\b")

@@ -279,3 +279,11 @@ def test_a_neutral_rationale_does_not_cite_a_steady_voice_against_itself():
 
     text = compose_rationale("neutral", cues(jitter=-1.6, shimmer=-1.4, hnr=1.3), seed=1)
     assert "against" not in text.lower() and "steady" not in text.lower(), text
+
+
+def test_a_cue_said_to_say_nothing_is_an_aside_even_without_naming_the_label():
+    # seen in a trained draft of sad: "The voice is quiet, which says nothing."
+    (citation,) = ground(
+        "The voice is quiet, which says nothing.", words(), cues(**QUIET), label="sad"
+    )
+    assert (citation.stance, citation.presented_as) == (FOR, ASIDE)
