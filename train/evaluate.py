@@ -235,6 +235,7 @@ def evaluate(
     head_cache: Path | None = None,
     drafts: int | None = None,
     constrained: bool | None = None,
+    seed: int = 0,
 ) -> EvaluationReport:
     """Score every labelled example; generate ``rationales`` of them for the grounding metrics.
 
@@ -242,7 +243,8 @@ def evaluate(
     ``head_cache``); each speaker with enough clips here is read against their own voice.
     ``drafts`` (best of k, the review choosing) and ``constrained`` (vocabulary-constrained
     decoding) default to the model's settings; the report gives the seconds per rationale
-    and how often each kind of problem made the review reject a draft.
+    and how often each kind of problem made the review reject a draft. ``seed`` seeds the
+    sampled drafts, so that a run can be repeated.
     """
     draft_count = drafts or model.config.drafts
     constrained = model.config.constrained_decoding if constrained is None else constrained
@@ -287,6 +289,7 @@ def evaluate(
         drafts, finals = Rationales(), Rationales()
         problems: dict[str, int] = {}
         generation_s = 0.0
+        torch.manual_seed(seed)  # sampled drafts: a run repeats
         draft_total = 0  # drafts written: a greedy one per clip, more for rejected ones
         for first in range(0, len(chosen), EVAL_BATCH):
             batch = chosen[first : first + EVAL_BATCH]
