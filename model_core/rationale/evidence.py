@@ -30,6 +30,7 @@ from typing import Any
 from model_core.cues.baseline import reference_words
 from model_core.cues.catalog import BY_NAME, CITABLE
 from model_core.cues.summary import Cue, CueLike, cues_of
+from model_core.grounding import SUPPORTED, ground
 from model_core.grounding.metrics import most_marked
 from model_core.grounding.stance import cue_stance
 from model_core.kinds import Stance
@@ -225,7 +226,10 @@ def _groups(
     if not favour and hedged:  # the composer's weak evidence, in its hedged words
         name = hedged[0][0]
         words = BY_NAME[name].hedged[1 if found[name].z > 0 else -1]
-        groups.append((f"Slightly for {label}", [f"{words} [z {found[name].z:+.1f}]"]))
+        # only words that ground: the composer drops a hedged sentence the measurement
+        # contradicts ("a little fast" of a rate whose z is slight but whose level is not)
+        if all(c.verdict == SUPPORTED for c in ground(words, [], found)):
+            groups.append((f"Slightly for {label}", [f"{words} [z {found[name].z:+.1f}]"]))
     if top and top not in cited + countered:  # the composer names it with its stance
         stance = _stance(label, top, found[top])
         where = {"for": groups[0][1], "against": groups[1][1]}.get(stance)
