@@ -149,13 +149,13 @@ def research_views(app: QApplication, window, out: Path) -> None:
 
     # A second annotator and weekly dates for m7's sessions, written as the app would.
     project = window.session.project
-    analyses = project.list_analyses()
+    analyses = project.queries.list_analyses()
     for number, (analysis_id, result, _) in enumerate(analyses):
         model_label = result.label or "neutral"
         project.annotate(analysis_id, "Dr. R. Lee", model_label, accepted=True)
         second = model_label if number % 3 else "sad"
         project.annotate(analysis_id, "Dr. S. Kim", second, accepted=second == model_label)
-    m7 = sorted(r["sha256"] for r in project.list_recordings("m7"))
+    m7 = sorted(r["sha256"] for r in project.queries.list_recordings("m7"))
     for week, sha256 in enumerate(m7):
         project.set_recorded(sha256, f"2026-0{1 + week // 4}-{5 + 7 * (week % 4):02d}")
     window.show_agreement()
