@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from model_core.model.audio_tokens import EncodedAudio
     from model_core.model.prompts import Prompt
-    from model_core.model.reasoner import ClipInput, EmoReasoner, EncodedAudio
+    from model_core.model.reasoner import ClipInput, EmoReasoner
 
 
 def draft_rationales(

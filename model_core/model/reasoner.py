@@ -22,6 +22,7 @@ from model_core.acoustics.analysis import AcousticAnalysis, analyze_acoustics
 from model_core.audio.recording import MODEL_SAMPLE_RATE
 from model_core.devices import Placement
 from model_core.model.adapter import Branch, frames_per_token
+from model_core.model.audio_tokens import EncodedAudio
 from model_core.model.building import (
     SEED_OFFSETS,
     add_lora,
@@ -77,31 +78,6 @@ class ClipInput:
     speech_frames: torch.Tensor | None = None
     emotion_frames: torch.Tensor | None = None
     prosody: np.ndarray | None = None
-
-
-@dataclass
-class EncodedAudio:
-    """LLM-space audio tokens of a batch: (B, N, H) each, with (B, N) masks."""
-
-    speech: torch.Tensor
-    speech_mask: torch.Tensor
-    emotion: torch.Tensor
-    emotion_mask: torch.Tensor
-
-    def tokens_of(self, i: int) -> torch.Tensor:
-        """The valid speech then emotion tokens of clip ``i``, shape (n_i, H)."""
-        return torch.cat(
-            [self.speech[i][self.speech_mask[i]], self.emotion[i][self.emotion_mask[i]]]
-        )
-
-    def rows(self, indices: list[int]) -> EncodedAudio:
-        """The tokens of the clips at ``indices`` only (a second generation pass)."""
-        return EncodedAudio(
-            self.speech[indices],
-            self.speech_mask[indices],
-            self.emotion[indices],
-            self.emotion_mask[indices],
-        )
 
 
 class EmoReasoner(nn.Module):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from model_core.model.audio_tokens import EncodedAudio
 from model_core.model.drafting import draft_rationales
-from model_core.model.reasoner import EncodedAudio
 
 
 class ScriptedModel:
