@@ -1,10 +1,15 @@
 """``emostudio features FILE...``: standard feature sets (eGeMAPS v02) as CSV or JSON lines.
 
-CSV (the default) is one row per recording: ``file, duration, start, end`` and then one
-column per functional. Its **second line holds the units**, its first cell ``#unit`` so
-that readers that skip comment lines (``pandas.read_csv(..., comment="#")``) skip it;
-an empty unit is dimensionless, an empty value not measurable. ``--json`` writes one
-object per recording with names, units, values (null: not measurable) and versions.
+Each file is measured as it is: at its own sample rate, its channels averaged to mono, so
+the values are openSMILE's own for that file (``sample_rate`` says the rate used).
+
+CSV (the default) is one header line and then one row per recording: ``file, duration,
+start, end, sample_rate`` and one column per functional; an empty value is not measurable.
+Nothing but data follows the header, so ``pandas.read_csv`` or R's ``read.csv`` read the
+features as numbers. The **units** are not in it: ``--out FILE.csv`` writes them beside the
+table, in ``FILE.units.csv`` (``feature,unit``, one row per column of the table; an empty
+unit is dimensionless), and ``--json`` writes one object per recording with names, units,
+values (null: not measurable), the sample rate and versions.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import argparse
 import csv
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from emostudio.cli.common import for_each_file, json_line, report_error
 from model_core.acoustics.feature_sets import FEATURE_SETS, FeatureSet
 
-LEADING = ("file", "duration", "start", "end")  # CSV columns before the features
-LEADING_UNITS = ("#unit", "s", "s", "s")
+LEADING = ("file", "duration", "start", "end", "sample_rate")  # CSV columns before the features
+LEADING_UNITS = ("", "s", "s", "s", "Hz")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -27,8 +33,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="standard voice features (eGeMAPS) of audio files, as CSV or JSON",
         description="Measure a standard feature set (eGeMAPS v02: 88 functionals, Eyben et al. "
         "2016, computed by the opensmile package) of each file, or of each audio file in a "
-        "folder, and print one CSV row (the second line holds the units) or one JSON object "
-        "per recording. Failing files are reported on stderr and the others go on (exit 1).",
+        "folder, at the file's own sample rate (channels averaged), and print one CSV row or "
+        "one JSON object per recording. The CSV holds a header and data rows only: its units "
+        "are written beside an --out FILE.csv, in FILE.units.csv, and --json carries them. "
+        "Failing files are reported on stderr and the others go on (exit 1).",
     )
     parser.add_argument(
         "files",
@@ -45,7 +53,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--csv", action="store_true", help="CSV on stdout (the default)")
-    form.add_argument("--json", action="store_true", help="one JSON object per recording")
+    form.add_argument(
+        "--json", action="store_true", help="one JSON object per recording, with units"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE instead of stdout; a CSV's units go to FILE.units.csv beside it "
+        "(lab.csv: lab.units.csv), columns feature,unit",
+    )
     parser.add_argument("--start", type=float, help="selection start, seconds")
     parser.add_argument("--end", type=float, help="selection end, seconds")
     parser.add_argument(
@@ -79,27 +96,48 @@ def expand(paths: list[str]) -> list[str]:
     return files
 
 
-class _Writer:
-    """CSV rows (header and units first) or JSON lines on stdout."""
+def units_path(out: Path) -> Path:
+    """Where a CSV's units go: ``lab.csv`` -> ``lab.units.csv``; another name gets
+    ``.units.csv`` appended (``lab.txt`` -> ``lab.txt.units.csv``)."""
+    if out.suffix.lower() == ".csv":
+        return out.with_suffix(".units.csv")
+    return out.with_name(out.name + ".units.csv")
 
-    def __init__(self, as_json: bool, names: list[str], units: list[str]):
-        self.as_json = as_json
-        self.names = names
+
+def write_units(path: Path, names: list[str], units: list[str]) -> None:
+    """The units sidecar: ``feature,unit``, one row per column of the CSV, in its order.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written.
+    """
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["feature", "unit"])
+        writer.writerows(zip((*LEADING, *names), (*LEADING_UNITS, *units), strict=True))
+
+
+class _Writer:
+    """CSV rows (a header first, no units) or JSON lines on ``stream``."""
+
+    def __init__(self, as_json: bool, names: list[str], stream: TextIO):
+        self.as_json, self.names, self.stream = as_json, names, stream
         if not as_json:
-            self.csv = csv.writer(sys.stdout, lineterminator="\n")
+            self.csv = csv.writer(stream, lineterminator="\n")
             self.csv.writerow([*LEADING, *names])
-            self.csv.writerow([*LEADING_UNITS, *units])
 
     def write(self, file: str, duration: float, features: FeatureSet, extra: dict) -> None:
         if list(features.names) != self.names:  # stored by another opensmile version
             raise ValueError(f"{file}: its {features.name} has other names than this version's")
+        record = {"file": file, "duration": round(duration, 4), **extra, **features.to_json()}
         if self.as_json:
-            json_line({"file": file, "duration": round(duration, 4), **extra, **features.to_json()})
+            json_line(record, self.stream)
             return
         values = ["" if v != v else repr(v) for v in features.values.tolist()]  # NaN: empty
-        start, end = round(features.start, 4), round(features.end, 4)
-        self.csv.writerow([file, round(duration, 4), start, end, *values])
-        sys.stdout.flush()
+        leading = [record[name] for name in LEADING]
+        self.csv.writerow([*leading, *values])
+        self.stream.flush()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,9 +155,31 @@ def run(args: argparse.Namespace) -> int:
         return 2
     names = egemaps_names()  # EgemapsUnavailableError here, once, not per file
     table = _stored(args) if args.from_project else None  # a missing project: no header
-    writer = _Writer(args.json, names, [feature_unit(n) for n in names])
-    if table is not None:
-        return _from_project(args, table, writer)
+    try:
+        stream = _open_out(args, names, [feature_unit(n) for n in names])
+    except OSError as err:
+        report_error(f"{args.out}: cannot write ({err.strerror or err})")
+        return 2
+    try:
+        writer = _Writer(args.json, names, stream)
+        if table is not None:
+            return _from_project(args, table, writer)
+        return _measure_into(args, writer)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+
+
+def _open_out(args, names: list[str], units: list[str]) -> TextIO:
+    """stdout, or ``--out`` opened for writing (and, for a CSV, its units sidecar written)."""
+    if args.out is None:
+        return sys.stdout
+    if not args.json:
+        write_units(units_path(args.out), names, units)
+    return args.out.open("w", encoding="utf-8", newline="")
+
+
+def _measure_into(args, writer: _Writer) -> int:
     project = None
     if args.db is not None:
         from emostudio.store import Project
@@ -141,7 +201,7 @@ def _measure(args, writer: _Writer, project) -> int:
         features = extract_features(recording, args.start, args.end, feature_set=args.feature_set)
         if project is not None:
             project.add_recording(recording, features=[features])
-        extra = {"sha256": recording.sha256, "sample_rate": recording.sample_rate}
+        extra = {"sha256": recording.sha256}  # sample_rate: the features' own (the file's)
         writer.write(path, recording.duration, features, extra)
 
     files = expand(args.files)

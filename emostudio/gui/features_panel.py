@@ -2,8 +2,10 @@
 
 They are measured on demand (when the tab is first shown for a recording, or on Measure)
 in a pool task, never on the GUI thread: opensmile takes about a tenth of the clip's
-duration. Copy and Save write the same CSV: ``feature,value,unit`` (an empty value is not
-measurable, an empty unit dimensionless).
+duration. Like ``emostudio features`` they are measured on the file as it is (its own
+sample rate, channels averaged), which the status line states. Copy and Save write the
+same CSV: ``feature,value,unit`` (an empty value is not measurable, an empty unit
+dimensionless).
 """
 
 from __future__ import annotations
@@ -142,7 +144,8 @@ class FeaturesPanel(QWidget):
             for column, text in enumerate((name, shown, unit)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.status.setText(
-            f"{features.name}, {features.start:.2f}-{features.end:.2f} s "
+            f"{features.name} at {features.sample_rate} Hz, "
+            f"{features.start:.2f}-{features.end:.2f} s "
             f"({features.versions.get('opensmile', '')})"
         )
         self._buttons()

@@ -3,6 +3,10 @@
 ``Project.feature_sets`` (a :class:`FeatureStore` on the project's connection). One row
 per (recording, feature set): measuring again replaces it, so a set is never listed twice
 for one recording.
+
+The sample rate a set was measured at is kept in the ``versions`` JSON, under
+``"sample_rate"`` (the table has no column for it). Sets stored before it was kept lack it:
+they were all measured on the 16 kHz copy (:data:`LEGACY_RATE`), and load with that rate.
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ import numpy as np
 
 from emostudio.store.connection import StoreConnection
 from emostudio.store.database import StoreError, now
+from model_core.acoustics.egemaps import EGEMAPS_RATE
 from model_core.acoustics.feature_sets import FeatureSet
 
 _COLUMNS = "f.sha256, f.feature_set, f.names, f.units, f.feature_values, f.start, f.end, f.versions"
+# Until the rate was stored, every set was measured on the model's 16 kHz copy.
+LEGACY_RATE = EGEMAPS_RATE
+_RATE_KEY = "sample_rate"  # in the versions JSON
 
 
 def _feature_set(row: sqlite3.Row) -> FeatureSet:
@@ -26,15 +34,22 @@ def _feature_set(row: sqlite3.Row) -> FeatureSet:
     values = np.frombuffer(zlib.decompress(row["feature_values"]), dtype=np.float64).copy()
     if values.shape != (len(names),):
         raise StoreError(f"stored {name} features hold {values.size} values for {len(names)} names")
+    versions = json.loads(row["versions"])
     return FeatureSet(
-        name,
-        names,
-        tuple(json.loads(row["units"])),
-        values,
-        row["start"],
-        row["end"],
-        json.loads(row["versions"]),
+        name=name,
+        names=names,
+        units=tuple(json.loads(row["units"])),
+        values=values,
+        start=row["start"],
+        end=row["end"],
+        sample_rate=int(versions.pop(_RATE_KEY, LEGACY_RATE)),
+        versions=versions,
     )
+
+
+def _provenance(features: FeatureSet) -> dict[str, Any]:
+    """What the ``versions`` column (and the audit row) keeps: the versions and the rate."""
+    return {**features.versions, _RATE_KEY: features.sample_rate}
 
 
 class FeatureStore:
@@ -69,13 +84,13 @@ class FeatureStore:
                 zlib.compress(np.ascontiguousarray(features.values, np.float64).tobytes(), 6),
                 features.start,
                 features.end,
-                json.dumps(features.versions),
+                json.dumps(_provenance(features)),
                 now(),
             ),
         )
         self.db.audit(
             "add features",
-            {"sha256": sha256, "feature_set": features.name, "versions": features.versions},
+            {"sha256": sha256, "feature_set": features.name, "versions": _provenance(features)},
         )
 
     def of(self, sha256: str) -> dict[str, FeatureSet]:

@@ -83,6 +83,9 @@ class ImportSummary:
     )  # baselines recomputed: speaker -> recordings
     # Imported, but the feature set could not be measured (silence): (path, why).
     no_features: list[tuple[str, str]] = field(default_factory=list)
+    # Files whose path --speaker-from names no speaker (when it names some others').
+    no_speaker: int = 0
+    speaker_from: str | None = None  # the pattern, to name it in text()
 
     @property
     def handled(self) -> int:
@@ -101,6 +104,11 @@ class ImportSummary:
             lines.append(
                 "  speaker baselines: "
                 + ", ".join(f"{name} ({n} recordings)" for name, n in self.speakers.items())
+            )
+        if self.no_speaker:
+            lines.append(
+                f"  no speaker for {self.no_speaker} of the {self.candidates} files: "
+                f"--speaker-from {self.speaker_from!r} does not match their paths"
             )
         lines += [
             f"  no features: {failure_text(path, error)}" for path, error in self.no_features[:50]
@@ -159,6 +167,27 @@ def speaker_of(path: Path, folder: Path, pattern: re.Pattern | None) -> str | No
     else:
         name = match.group(1) if match.groups() else match.group(0)
     return name or None  # an empty match names no speaker
+
+
+def count_unnamed(files: list[Path], folder: Path, pattern: re.Pattern | None) -> int:
+    """How many of ``files`` the pattern names no speaker for (0 without a pattern).
+
+    Raises
+    ------
+    StoreError
+        Before anything is imported, when the pattern names no speaker for any of them:
+        every recording would silently get none (a typo in the pattern, a flat folder).
+    """
+    if pattern is None or not files:
+        return 0
+    unnamed = [p for p in files if speaker_of(p, folder, pattern) is None]
+    if len(unnamed) == len(files):
+        example = str(files[0].relative_to(folder))
+        raise StoreError(
+            f"--speaker-from {pattern.pattern!r} matches none of the {len(files)} files "
+            f"(e.g. {example!r}): nothing imported"
+        )
+    return len(unnamed)
 
 
 def failure_text(path: str, error: str) -> str:
@@ -253,6 +282,7 @@ def cues_result(item: dict) -> AnalysisResult:
         end=summary.end,
         cues=summary.to_dict(),
         warnings=list(recording.warnings),
+        baseline=summary.baseline_used(),
     )
 
 
@@ -282,8 +312,13 @@ def run_import(
     folder = Path(folder)
     started = time.perf_counter()
     files, ignored = find_files(folder, options)
-    summary = ImportSummary(candidates=len(files), ignored=ignored)
     pattern = speaker_pattern(options.speaker_from)
+    summary = ImportSummary(
+        candidates=len(files),
+        ignored=ignored,
+        no_speaker=count_unnamed(files, folder, pattern),
+        speaker_from=options.speaker_from,
+    )
     # With known speakers the model waits for their baselines: cues first, model after.
     by_speaker = pattern is not None and not options.cues_only
     kind = "cues" if options.cues_only or by_speaker else "full"

@@ -1,19 +1,30 @@
 """Standard feature sets of a recording or a selection: eGeMAPS v02 (88 functionals).
 
 The values are the ``opensmile`` package's own (:mod:`model_core.acoustics.egemaps`);
-this module adds what a user needs to read and keep them: the part measured, a unit per
-functional, the versions that computed them, and clear errors where opensmile would
-quietly answer with NaN (too short) or with numbers that describe only a noise floor
-(silence).
+this module adds what a user needs to read and keep them: the part measured, the sample
+rate measured at, a unit per functional, the versions that computed them, and clear errors
+where opensmile would quietly answer with NaN (too short) or with numbers that describe
+only a noise floor (silence).
+
+Sample rate
+-----------
+These are research outputs, to be compared with other studies' eGeMAPS, so they are
+measured on the file as it is: its own sample rate, channels averaged to mono. For a mono
+file the values are those of ``opensmile.Smile.process_file``; for more channels, those of
+``process_file`` with ``channels=[0, 1, ...], mixdown=True`` (by default opensmile reads
+channel 0 only). The rate matters: 84 of the 88 functionals of a synthetic 22.05 kHz voice
+moved by more than 0.01 % when measured on its 16 kHz copy instead, the spectral slopes
+most. The label head's eGeMAPS input (:mod:`model_core.model.head_features`) stays at
+16 kHz, the rate it was trained on; it does not come from here.
 
 Minimum duration
 ----------------
-Measured with opensmile 2.6.0 on harmonic (voice-like) tones at 8, 16 and 44.1 kHz:
-every functional is NaN below 0.06 s (959 samples at 16 kHz) and all 88 are finite from
-0.06 s (960 samples) on, the length of eGeMAPS's longest analysis frame (60 ms, for F0,
-jitter, shimmer and HNR). Below that opensmile only warns "Segment too short, filling with
-NaN"; :func:`extract_features` raises :class:`FeaturesTooShortError` instead. Note that a
-clip that barely passes holds one or two frames: its deviations and slopes are 0.
+Measured with opensmile 2.6.0 on harmonic (voice-like) tones at 8, 11.025, 16, 22.05, 44.1
+and 48 kHz: every functional is NaN below 0.06 s (959 samples at 16 kHz) and all 88 are
+finite from 0.06 s (960 samples) on, the length of eGeMAPS's longest analysis frame (60 ms,
+for F0, jitter, shimmer and HNR). Below that opensmile only warns "Segment too short,
+filling with NaN"; :func:`extract_features` raises :class:`FeaturesTooShortError` instead.
+Note that a clip that barely passes holds one or two frames: its deviations and slopes are 0.
 
 Not measurable
 --------------
@@ -32,14 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from model_core.acoustics.egemaps import (
-    EGEMAPS_RATE,
-    egemaps_functionals,
-    egemaps_names,
-    egemaps_version,
-)
+from model_core.acoustics.egemaps import egemaps_functionals, egemaps_names, egemaps_version
 from model_core.audio import AudioError, AudioTooShortError, Recording
-from model_core.audio.recording import MODEL_SAMPLE_RATE
 
 EGEMAPS = "eGeMAPSv02"
 FEATURE_SETS = {"egemaps": EGEMAPS}  # command-line name -> stored name
@@ -111,6 +116,8 @@ class FeatureSet:
         In each functional's unit; NaN where not measurable.
     start, end : float
         The part measured, seconds on the recording's axis.
+    sample_rate : int
+        The rate opensmile was given, Hz: the file's own (see the module's notes).
     versions : dict
         What computed them (``{"opensmile": ..., "numpy": ...}``).
     """
@@ -121,6 +128,7 @@ class FeatureSet:
     values: np.ndarray
     start: float
     end: float
+    sample_rate: int
     versions: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, float]:
@@ -133,6 +141,7 @@ class FeatureSet:
             "feature_set": self.name,
             "start": round(self.start, 4),
             "end": round(self.end, 4),
+            "sample_rate": self.sample_rate,
             "names": list(self.names),
             "units": list(self.units),
             "values": self.values.tolist(),
@@ -153,8 +162,9 @@ def extract_features(
 ) -> FeatureSet:
     """A standard feature set of a recording, or of a selection in it.
 
-    The mono 16 kHz samples (:attr:`Recording.for_model`, what the model and the label
-    head use) go to opensmile.
+    The recording at its own sample rate, its channels averaged (:attr:`Recording.mono`),
+    goes to opensmile: the values are those of ``opensmile.Smile.process_file`` on the
+    file (see the module's notes on the rate).
 
     Parameters
     ----------
@@ -180,13 +190,13 @@ def extract_features(
     """
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"unknown feature set {feature_set!r}; known: {sorted(FEATURE_SETS)}")
-    samples = recording.for_model
-    first = 0 if start is None else min(len(samples), max(0, round(start * MODEL_SAMPLE_RATE)))
-    last = len(samples) if end is None else min(len(samples), round(end * MODEL_SAMPLE_RATE))
+    samples, rate = recording.mono, recording.sample_rate
+    first = 0 if start is None else min(len(samples), max(0, round(start * rate)))
+    last = len(samples) if end is None else min(len(samples), round(end * rate))
     clip = np.ascontiguousarray(samples[first : max(first, last)])
     source = str(recording.path or recording.name)
-    duration = len(clip) / EGEMAPS_RATE
-    if len(clip) < math.ceil(MIN_EGEMAPS_DURATION * EGEMAPS_RATE):
+    duration = len(clip) / rate
+    if len(clip) < math.ceil(MIN_EGEMAPS_DURATION * rate):
         raise FeaturesTooShortError(
             source,
             f"clip too short for eGeMAPS: {duration:.3g} s; it needs at least "
@@ -200,7 +210,7 @@ def extract_features(
             f"(peak {peak:.2g}), so eGeMAPS would describe only the noise floor",
         )
     names = tuple(egemaps_names())
-    values = egemaps_functionals(clip, EGEMAPS_RATE).copy()
+    values = egemaps_functionals(clip, rate).copy()
     if values[names.index(_F0_MEAN)] == 0.0:  # no voiced frame at all
         voiced_only = [i for i, n in enumerate(names) if "_sma3nz_" in n and "UV" not in n]
         values[voiced_only] = np.nan
@@ -209,7 +219,8 @@ def extract_features(
         names=names,
         units=tuple(feature_unit(n) for n in names),
         values=values,
-        start=first / EGEMAPS_RATE,
-        end=(first + len(clip)) / EGEMAPS_RATE,
+        start=first / rate,
+        end=(first + len(clip)) / rate,
+        sample_rate=rate,
         versions=_versions(),
     )

@@ -181,9 +181,9 @@ def try_features(kind, item, expect, bad, tmp_path, request) -> None:
     outcome = run_cli(item.argv or ["features", item.path, "--csv"])
     if expect is ACCEPTED:
         assert_accepted(outcome)
-        header, units, *rows = csv.reader(io.StringIO(outcome.out))  # names may hold newlines
-        assert units[0] == "#unit" and len(rows) == 1
-        assert len(rows[0]) == len(header) == 4 + 88 and float(rows[0][1]) > 0  # duration, s
+        header, *rows = csv.reader(io.StringIO(outcome.out))  # names may hold newlines
+        assert len(rows) == 1  # no units row: those go to a sidecar of --out
+        assert len(rows[0]) == len(header) == 5 + 88 and float(rows[0][1]) > 0  # duration, s
     else:
         assert_refused(expect, item, outcome.text, outcome.status)
 

@@ -38,15 +38,14 @@ def test_csv_of_a_folder_holds_opensmiles_values_and_reports_bad_files(folder, c
     assert len(errors) == 2 and "Traceback" not in captured.err
     assert "c_short.wav: clip too short for eGeMAPS: 0.04 s; it needs at least 0.06 s" in errors[0]
     assert "d_broken.wav" in errors[1]
-    header, units, *rows = list(csv.reader(io.StringIO(captured.out)))
-    assert header[:4] == ["file", "duration", "start", "end"] and len(header) == 4 + 88
-    assert units[:5] == ["#unit", "s", "s", "s", "st (re 27.5 Hz)"]
-    assert units[header.index("jitterLocal_sma3nz_amean")] == "fraction"
+    header, *rows = list(csv.reader(io.StringIO(captured.out)))  # no units row: a sidecar's
+    assert header[:5] == ["file", "duration", "start", "end", "sample_rate"]
+    assert len(header) == 5 + 88
     assert [row[0] for row in rows] == [str(folder / "a.wav"), str(folder / "b.wav")]
     for row in rows:
-        names, expected = opensmile_reference(load_audio(row[0]).for_model)
-        assert header[4:] == names
-        np.testing.assert_allclose([float(v) for v in row[4:]], expected, rtol=0, atol=1e-6)
+        names, expected = opensmile_reference(load_audio(row[0]).mono)  # 16 kHz files
+        assert header[5:] == names and row[4] == str(RATE)
+        np.testing.assert_allclose([float(v) for v in row[5:]], expected, rtol=0, atol=1e-6)
 
 
 def test_json_lines_with_a_selection(folder, capsys):
@@ -59,7 +58,7 @@ def test_json_lines_with_a_selection(folder, capsys):
     assert (record["start"], record["end"]) == (0.2, 1.0)
     assert len(record["names"]) == len(record["units"]) == len(record["values"]) == 88
     assert "opensmile" in record["versions"]
-    _, expected = opensmile_reference(load_audio(path).for_model[3200:16000])
+    _, expected = opensmile_reference(load_audio(path).mono[3200:16000])
     np.testing.assert_allclose(record["values"], expected, rtol=0, atol=1e-6)
 
 

@@ -40,8 +40,9 @@ def test_round_trip_keeps_values_units_part_and_versions(tmp_path):
     assert audit[-1] == {
         "sha256": recording.sha256,
         "feature_set": EGEMAPS,
-        "versions": features.versions,
+        "versions": {**features.versions, "sample_rate": RATE},
     }
+    assert stored.sample_rate == features.sample_rate == RATE
     assert info["sha256"] == recording.sha256 and listed.names == features.names
 
 
@@ -84,4 +85,4 @@ def test_features_are_added_to_recordings_imported_without_them(tmp_path, capsys
             len(project.feature_sets.featured(EGEMAPS)) == 3 and project.counts()["analyses"] == 4
         )
     assert main(["features", "--db", db, "--from-project"]) == 0
-    assert len(capsys.readouterr().out.splitlines()) == 2 + 3
+    assert len(capsys.readouterr().out.splitlines()) == 1 + 3  # the header, no units row

@@ -128,3 +128,14 @@ def test_clips_measured_on_several_threads_are_each_measured_as_alone():
         np.testing.assert_allclose(row, opensmile_reference(clip)[1], rtol=0, atol=1e-6)
     assert not np.allclose(together[0], together[1])  # rows are the clips', in order
     assert egemaps_of_clips([], RATE).shape == (0, 88)
+
+
+def test_a_recording_is_measured_at_its_own_rate_and_a_selection_in_its_samples():
+    rate = 22_050  # the model's 16 kHz copy would give other spectral slopes
+    samples = syllable_train(6, rate=rate)
+    recording = recording_from_array(samples, rate)
+    features = extract_features(recording, 0.5, 1.25)
+    _, expected = opensmile_reference(samples[11025:27562].astype(np.float32), rate)
+    np.testing.assert_allclose(features.values, expected, rtol=0, atol=1e-6)
+    assert features.sample_rate == rate and features.to_json()["sample_rate"] == rate
+    assert (features.start, features.end) == (11025 / rate, 27562 / rate)
