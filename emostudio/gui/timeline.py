@@ -2,21 +2,25 @@
 
 Zoom with the wheel or +/-, pan by dragging or with the arrow keys, select with
 Shift+drag, click a word to move the cursor there. Citations light up their spans on
-the plot that measures them.
+the plot that measures them. The word tier labels the words that fit at the current zoom,
+the most telling first (:mod:`emostudio.gui.word_tier`), and says when it left some out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from emostudio.display import Envelope
+from emostudio.gui.word_tier import TierLayout, layout_words
 from emostudio.readout import (
     SEMITONE_REFERENCE,
-    fitting_labels,
     intensity_display,
     readout_line,
     word_at,
@@ -33,8 +37,9 @@ VERDICT_COLOURS = {
     VerdictKind.UNCHECKED: "#7c3aed",
 }
 PLOT_OF_KIND = PLOT_OF_ASPECT  # which plot shows a citation of each kind (the cue catalog's)
-MAX_WORD_LABELS = 300
 WORD_TIER_HEIGHT = 56  # px: the axis (time) and one line of words
+TIME_AXIS_LABEL = "time (s)"
+WORDS_TOOLTIP = "the words, on the recording's time axis (click one to move the cursor there)"
 
 
 EMPTY_HINT = "Open a recording (Ctrl+O), drop a file here, or record (Ctrl+R)"
@@ -70,7 +75,7 @@ class Timeline(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.envelope: Envelope | None = None
-        self.words: list[dict] = []
+        self.words: list[dict[str, Any]] = []
         self.duration = 0.0
         self.semitones = False
         self._pitch_track = self._intensity_track = None
@@ -110,7 +115,7 @@ class Timeline(QWidget):
                     "bottom"
                 )  # one time axis, at the bottom: fewer axes to repaint on pan
             else:
-                plot.setLabel("bottom", "time (s)")
+                plot.setLabel("bottom", TIME_AXIS_LABEL)
                 plot.getAxis("bottom").enableAutoSIPrefix(
                     False
                 )  # seconds stay seconds, never "x0.001"
@@ -148,9 +153,18 @@ class Timeline(QWidget):
         self._show_empty()
         self.highlights: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
         self.word_items: list[pg.TextItem] = []
+        self.word_layout = TierLayout((), 0)
+        # The labels' own font, so that the layout measures exactly what is drawn.
+        self._word_font = QFont(self.font())
+        self._word_metrics = QFontMetricsF(self._word_font)
+        self._label_widths: dict[str, float] = {}
         self._range_timer = QTimer(self, singleShot=True, interval=60)
         self._range_timer.timeout.connect(self._redraw_range)
         self.plots["waveform"].sigXRangeChanged.connect(lambda *_: self._range_timer.start())
+        # A wider or narrower tier holds more or fewer labels (a dock opened or closed).
+        self._words_timer = QTimer(self, singleShot=True, interval=60)
+        self._words_timer.timeout.connect(lambda: self._set_words(self.words))
+        self.plots["words"].vb.sigResized.connect(lambda *_: self._words_timer.start())
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
         self.graphics.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -250,28 +264,47 @@ class Timeline(QWidget):
             )
         )
 
-    def set_words(self, words: list[dict]) -> None:
+    def set_words(self, words: list[dict[str, Any]]) -> None:
         self.words = words
         self._set_words(words)
 
-    def _set_words(self, words: list[dict]) -> None:
+    def _set_words(self, words: list[dict[str, Any]]) -> None:
+        """Label the words that fit the tier at the current zoom (see ``word_tier``)."""
         for item in self.word_items:
             self.plots["words"].removeItem(item)
         self.word_items = []
-        start, end = self.plots["waveform"].viewRange()[0]
-        # Only labels that fit their interval: the rest show on hover (the readout) and zoom.
+        view = self.plots["waveform"].viewRange()[0]
         width = self.plots["words"].vb.width() or self.graphics.width()
-        visible = fitting_labels(words, (start, end), width)[:MAX_WORD_LABELS]
-        for word in visible:
-            item = pg.TextItem(
-                word["word"], anchor=(0, 0.5), color="#222" if not self._dark() else "#ddd"
-            )
-            item.setPos(word["start"], 0.5)
-            item.setToolTip(
-                f"{word['word']}  {word['start']:.2f}-{word['end']:.2f} s  (click to play from here)"
-            )
-            self.plots["words"].addItem(item)
-            self.word_items.append(item)
+        self.word_layout = layout_words(words, (view[0], view[1]), width, self._label_width)
+        colour = "#ddd" if self._dark() else "#222"
+        for label in self.word_layout.labels:
+            self._add_word_label(label.word, label.x, colour)
+        self._show_word_hint(self.word_layout.hint)
+
+    def _add_word_label(self, word: Mapping[str, Any], x: float, colour: str) -> None:
+        item = pg.TextItem(word["word"], anchor=(0.5, 0.5), color=colour)
+        item.setFont(self._word_font)
+        item.setPos(x, 0.5)
+        item.setToolTip(
+            f"{word['word']}  {word['start']:.2f}-{word['end']:.2f} s  (click to play from here)"
+        )
+        self.plots["words"].addItem(item)
+        self.word_items.append(item)
+
+    def _show_word_hint(self, hint: str) -> None:
+        """Say under the tier, and in its tooltip, when words were left out at this zoom."""
+        label = f"{TIME_AXIS_LABEL}  \u00b7  {hint}" if hint else TIME_AXIS_LABEL
+        axis = self.plots["words"].getAxis("bottom")
+        if axis.labelText != label:  # relabelling lays the axis out again: only on a change
+            axis.setLabel(label)
+        self.plots["words"].vb.setToolTip(hint or WORDS_TOOLTIP)
+
+    def _label_width(self, text: str) -> float:
+        """A word label's width in pixels (cached: the tier is laid out on every pan)."""
+        width = self._label_widths.get(text)
+        if width is None:
+            width = self._label_widths[text] = self._word_metrics.horizontalAdvance(text)
+        return width
 
     def _dark(self) -> bool:
         return self.palette().window().color().lightness() < 128

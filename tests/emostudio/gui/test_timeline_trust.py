@@ -81,7 +81,7 @@ def test_word_labels_that_do_not_fit_are_left_out(make_window, qtbot, tmp_path):
     positions = sorted(item.pos().x() for item in timeline.word_items)
     assert all(b - a >= 0.18 for a, b in itertools.pairwise(positions))  # never overlapping
     timeline.show_span(1.0, 1.6)
-    timeline.zoom(0.2, 1.3)
+    timeline.zoom(0.1, 1.3)  # zoomed in further, every word has room for its label
     qtbot.waitUntil(
         lambda: any(i.toPlainText() == "word6" for i in timeline.word_items), timeout=TIMEOUT_MS
     )
