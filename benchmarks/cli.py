@@ -10,6 +10,8 @@ from pathlib import Path
 from emostudio.cli.common import report_error
 
 BENCHMARKS = ("acoustics", "model", "throughput", "asr", "grounding", "train", "store", "gui")
+# Benchmarks that need corpora on disk: run by name, never by `all`.
+ON_REQUEST = ("reliability",)
 ALL_REPORT = Path("docs/benchmarks.md")
 # Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
 SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
@@ -28,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "what",
         nargs="?",
-        choices=(*BENCHMARKS, "all"),
+        choices=(*BENCHMARKS, *ON_REQUEST, "all"),
         help="which benchmark; 'all': every one, into one report",
     )
     parser.add_argument(
@@ -85,6 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument(
         "--tokenizer", default="smollm2-135m-instruct", help="tokenizer source of a --random LLM"
     )
+    reliability = parser.add_argument_group("reliability benchmark")
+    reliability.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="LANG=SPEC",
+        help="a corpus of language LANG (en, am, tr, hi, ...), as a data spec of "
+        "train.datasets, e.g. am=ased:data/ased (repeatable; en=asterisk-test is always in)",
+    )
+    reliability.add_argument(
+        "--per-corpus", type=int, default=120, help="clips drawn from each corpus (default 120)"
+    )
+    reliability.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("runs/reliability/signals.jsonl"),
+        help="the decoder signals of every clip transcribed (a rerun resumes from it)",
+    )
     parser.set_defaults(
         run=run, bench_help=parser.format_help, bench_defaults=vars(parser.parse_args([]))
     )
@@ -129,6 +149,10 @@ def _report(args: argparse.Namespace) -> str:
         from benchmarks.gui import run_gui_benchmark
 
         return run_gui_benchmark(minutes=args.minutes or 60.0)
+    if args.what == "reliability":
+        from benchmarks.reliability import reliability_section
+
+        return reliability_section(args.corpus, max(1, args.per_corpus), args.cache).markdown
     if args.what == "store":
         from benchmarks.store import run_store_benchmark
 

@@ -2,9 +2,9 @@
 
 The readout under the plots reports the **measured** values at the cursor's time (F0 from
 the pitch track, intensity from the intensity track, the sample's amplitude), never the
-mouse's height on a plot; the mouse's own coordinate is labelled as such. The word tier
-shows a word's label only where it fits its interval on screen; the others stay reachable
-by hovering (the readout names the word under the mouse) and by zooming in.
+mouse's height on a plot; the mouse's own coordinate is labelled as such. Which words the
+word tier labels is :mod:`emostudio.gui.word_tier`'s choice; every word stays reachable by
+hovering (the readout names the word under the mouse) and by zooming in.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import numpy as np
 SEMITONE_REFERENCE = 100.0  # Hz: pitch shown in semitones re 100 Hz
 INTENSITY_RANGE_DB = 50.0  # shown below the loudest frame (Praat's view is 50 dB wide too)
 MIN_WORD_SECONDS = 0.02  # a zero-length word still answers the mouse over this span
-CHAR_PIXELS = 7.0  # the width of one character of the tier's font, roughly
-LABEL_GAP_PIXELS = 4.0
 
 
 def value_at(times: np.ndarray, values: np.ndarray, seconds: float) -> float | None:
@@ -116,25 +114,3 @@ def intensity_display(values: np.ndarray) -> tuple[np.ndarray, tuple[float, floa
     floor = top - INTENSITY_RANGE_DB
     shown[~finite | (shown < floor)] = np.nan
     return shown, (floor, top + 5.0)
-
-
-def fitting_labels(
-    words: Sequence[dict], view: tuple[float, float], width_pixels: float
-) -> list[dict]:
-    """The words whose label fits inside its interval (and after the previous label) at this
-    zoom: ``view`` is (start, end) seconds across ``width_pixels``."""
-    start, end = view
-    if end <= start or width_pixels <= 0:
-        return []
-    pixels_per_second = width_pixels / (end - start)
-    shown, last_right = [], -math.inf
-    for word in words:
-        if word["end"] < start or word["start"] > end or not word["word"].strip():
-            continue
-        left = (word["start"] - start) * pixels_per_second
-        label = len(word["word"]) * CHAR_PIXELS
-        interval = (word["end"] - word["start"]) * pixels_per_second
-        if label <= interval + LABEL_GAP_PIXELS and left >= last_right:
-            shown.append(word)
-            last_right = left + label + LABEL_GAP_PIXELS
-    return shown

@@ -46,11 +46,14 @@ DECODING_CONTEXT = "padded"  # what the encoder states the decoder reads must ha
 
 @dataclass(frozen=True)
 class Word:
-    """A transcribed word (with its punctuation) and its span in seconds."""
+    """A transcribed word (with its punctuation), its span in seconds, and the decoder's
+    ``probability`` of it: the mean probability of its tokens, as openai-whisper and
+    faster-whisper define a word's probability (None where not measured)."""
 
     text: str
     start: float
     end: float
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ class Transcriber:
                     w.text,
                     round(offset + min(w.start, duration), 3),
                     round(offset + min(w.end, duration), 3),
+                    w.probability,
                 )
                 for w in decoded_window.words
             ]
@@ -263,30 +267,29 @@ class Transcriber:
             config._attn_implementation = implementation
         sequences = output["sequences"]
         times = output["token_timestamps"].float().cpu().numpy()
-        logprob_sums, token_counts = self._token_logprobs(sequences, output["scores"])
+        logprobs = self._token_logprobs(sequences, output["scores"])
         no_speech = self._no_speech(encoded, len(sequences))
-        return [
-            _Window(self._words(ids, stamps), total, count, p)
-            for ids, stamps, total, count, p in zip(
-                sequences.cpu().tolist(), times, logprob_sums, token_counts, no_speech, strict=True
-            )
-        ]
+        windows = []
+        for ids, stamps, row, p in zip(
+            sequences.cpu().tolist(), times, logprobs, no_speech, strict=True
+        ):
+            text = [lp for token, lp in zip(ids, row, strict=True) if token < self.first_special]
+            windows.append(_Window(self._words(ids, stamps, row), sum(text), len(text), p))
+        return windows
 
     def _token_logprobs(
         self, sequences: torch.Tensor, scores: Sequence[torch.Tensor]
-    ) -> tuple[list[float], list[int]]:
-        """Per window: the sum of the chosen text tokens' log-probabilities, and their count."""
+    ) -> np.ndarray:
+        """The log-probability of every token of ``sequences``, shape (windows, tokens);
+        0 for the prompt tokens, which were given, not generated."""
         steps = len(scores)
-        chosen = sequences[:, sequences.shape[1] - steps :]
-        totals = torch.zeros(len(sequences), dtype=torch.float64)
-        counts = torch.zeros(len(sequences), dtype=torch.int64)
+        first = sequences.shape[1] - steps
+        logprobs = np.zeros(tuple(sequences.shape), dtype=np.float64)
         for step, logits in enumerate(scores):  # one (batch, vocab) at a time: bounded memory
-            tokens = chosen[:, step]
+            tokens = sequences[:, first + step]
             picked = torch.log_softmax(logits.float(), -1).gather(1, tokens[:, None])[:, 0]
-            text = (tokens < self.first_special).cpu()
-            totals += torch.where(text, picked.double().cpu(), 0.0)
-            counts += text.long()
-        return totals.tolist(), counts.tolist()
+            logprobs[:, first + step] = picked.double().cpu().numpy()
+        return logprobs
 
     def _no_speech(self, encoded: BaseModelOutput, n_windows: int) -> list[float]:
         """P(no-speech token) after the start-of-transcript token, per window (NaN when the
@@ -300,23 +303,27 @@ class Transcriber:
         )
         return probabilities
 
-    def _words(self, ids: list[int], stamps: np.ndarray) -> list[Word]:
-        """Group tokens into words: a token starting with a space starts a new word."""
-        words: list[list[Any]] = []  # [text, start, index of last token]
+    def _words(self, ids: list[int], stamps: np.ndarray, logprobs: np.ndarray) -> list[Word]:
+        """Group tokens into words: a token starting with a space starts a new word; a
+        word's probability is the mean of its tokens' probabilities."""
+        words: list[list[Any]] = []  # [text, start, index of last token, token probabilities]
         for position, token in enumerate(ids):
             if token >= self.first_special:
                 continue
             piece = self.tokenizer.decode([token])
+            probability = math.exp(float(logprobs[position]))
             if piece.startswith(" ") or not words:
-                words.append([piece.strip(), float(stamps[position]), position])
+                words.append([piece.strip(), float(stamps[position]), position, [probability]])
             else:
                 words[-1][0] += piece
                 words[-1][2] = position
+                words[-1][3].append(probability)
         result = []
-        for text, start, last in words:
+        for text, start, last, probabilities in words:
             end = float(stamps[last + 1]) if last + 1 < len(stamps) else float(stamps[last])
             if text:
-                result.append(Word(text, start, max(end, start)))
+                mean = round(sum(probabilities) / len(probabilities), 4)
+                result.append(Word(text, start, max(end, start), mean))
         return result
 
 

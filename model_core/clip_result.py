@@ -22,7 +22,7 @@ from model_core.grounding import ground
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.prompts import Prompt, reason_prompt
 from model_core.rationale.review import deliver, pick_draft, review_draft
-from model_core.reliability import Reliability, assess
+from model_core.reliability import Reliability, assess, quotable_words
 from model_core.result import UNTRAINED_NOTE, AnalysisResult
 
 if TYPE_CHECKING:
@@ -32,8 +32,12 @@ MIN_VOICED_FRACTION = 0.02  # below this a clip holds no speech to transcribe
 
 
 def timed_words(transcript: Transcript) -> list[dict[str, Any]]:
-    """The transcript's words as ``{"word", "start", "end"}`` (seconds)."""
-    return [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+    """The transcript's words as ``{"word", "start", "end", "probability"}`` (seconds; the
+    decoder's probability of the word, None where not measured)."""
+    return [
+        {"word": w.text, "start": w.start, "end": w.end, "probability": w.probability}
+        for w in transcript.words
+    ]
 
 
 def transcript_reliability(transcript: Transcript, analysis: AcousticAnalysis) -> Reliability:
@@ -44,6 +48,7 @@ def transcript_reliability(transcript: Transcript, analysis: AcousticAnalysis) -
         transcript.avg_logprob,
         transcript.no_speech_prob,
         analysis.voiced_fraction * analysis.duration,
+        [w.probability for w in transcript.words if w.probability is not None],
     )
 
 
@@ -148,7 +153,8 @@ def assemble_result(
             draft,
             draft_citations,
             cues["cues"],
-            words=[] if doubt else words,  # the composer quotes no doubtful transcript
+            # The composer quotes no doubtful transcript, and no word the decoder doubted.
+            words=[] if doubt else quotable_words(words),
             probabilities=by_label,
             labels=labels,
             baseline=cues.get("baseline"),

@@ -281,6 +281,8 @@ class Analyzer:
                     policy=self.rationale_policy,
                 )
             )
+            voice = clip.voice.n_recordings if clip.voice is not None else 0
+            results[-1].baseline = summary.baseline_used(voice)
         coverage = self.model.head.coverage if self.model.head is not None else DEFAULT_COVERAGE
         for result, assessment in zip(results, assessments, strict=True):
             # A label whose measured cues only speak against it is unsure, whatever the head

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 LOGPROB_THRESHOLD = -0.8  # Whisper falls back under -1.0; see below
@@ -37,6 +38,8 @@ NO_SPEECH_THRESHOLD = 0.6
 MIN_WORDS_PER_VOICED_SECOND = 0.6  # fluent speech runs near 4-5 words per voiced second
 MAX_WORDS_PER_VOICED_SECOND = 12.0
 MIN_VOICED_SECONDS = 1.5  # below this the rate check says nothing
+WORD_PROBABILITY_FLOOR = 0.5  # a word under it is one the decoder doubted
+MAX_LOW_PROBABILITY_SHARE = 0.34
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class Reliability:
         UTF-8 length over zlib-compressed length of the text.
     words_per_voiced_second : float or None
         Words over seconds of voiced speech (None: too little voiced speech to say).
+    low_probability_share : float or None
+        The share of words whose own probability is under :data:`WORD_PROBABILITY_FLOOR`
+        (None: no word probabilities).
     reliable : bool
     reasons : list of str
         Why it is not reliable, in plain words (empty when reliable).
@@ -62,6 +68,7 @@ class Reliability:
     no_speech_prob: float | None = None
     compression_ratio: float | None = None
     words_per_voiced_second: float | None = None
+    low_probability_share: float | None = None
     reliable: bool = True
     reasons: list[str] = field(default_factory=list)
 
@@ -70,7 +77,8 @@ class Reliability:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reliability:
-        return cls(**data)
+        known = {f.name for f in fields(cls)}  # analyses stored by an older version lack some
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def compression_ratio(text: str) -> float | None:
@@ -84,10 +92,20 @@ def assess(
     avg_logprob: float | None,
     no_speech_prob: float | None,
     voiced_seconds: float,
+    word_probabilities: Sequence[float] | None = None,
 ) -> Reliability:
-    """Judge a transcript from its decoder signals and the clip's voiced time (seconds)."""
+    """Judge a transcript from its decoder signals and the clip's voiced time (seconds).
+
+    ``word_probabilities`` are each word's probability (:class:`model_core.asr.Word`);
+    None or empty where not measured (the checks on them are then skipped).
+    """
     words = len(text.split())
     ratio = compression_ratio(text)
+    low_share = (
+        sum(p < WORD_PROBABILITY_FLOOR for p in word_probabilities) / len(word_probabilities)
+        if word_probabilities
+        else None
+    )
     rate = words / voiced_seconds if voiced_seconds >= MIN_VOICED_SECONDS else None
     reasons = []
     if words and avg_logprob is not None and avg_logprob < LOGPROB_THRESHOLD:
@@ -106,11 +124,17 @@ def assess(
         )
     if rate is not None and rate > MAX_WORDS_PER_VOICED_SECOND:
         reasons.append(f"{rate:.0f} words per second of voiced speech: more than anyone says")
+    if low_share is not None and low_share > MAX_LOW_PROBABILITY_SHARE:
+        reasons.append(
+            f"the recogniser doubted {low_share:.0%} of its words (probability under "
+            f"{WORD_PROBABILITY_FLOOR})"
+        )
     return Reliability(
         _rounded(avg_logprob, 3),
         _rounded(no_speech_prob, 3),
         _rounded(ratio, 3),
         _rounded(rate, 2),
+        _rounded(low_share, 3),
         not reasons,
         reasons,
     )
@@ -118,3 +142,16 @@ def assess(
 
 def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), digits)
+
+
+def is_doubted(word: dict[str, Any]) -> bool:
+    """Whether the decoder doubted this word (``{"word", "start", "end", "probability"}``):
+    its probability is under :data:`WORD_PROBABILITY_FLOOR`. A word without one (stored
+    before probabilities were kept) is not doubted on that ground."""
+    probability = word.get("probability")
+    return probability is not None and probability < WORD_PROBABILITY_FLOOR
+
+
+def quotable_words(words: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The words a rationale may quote as evidence: those the decoder did not doubt."""
+    return [w for w in words if not is_doubted(w)]

@@ -29,7 +29,11 @@ class AnalysisResult:
     a model without calibrated sets); ``uncertainty`` is ``{"coverage", "unsure",
     "reasons", "novelty", "novelty_limit"}`` (:class:`model_core.model.uncertainty.Assessment`):
     ``unsure`` when the set holds more than one label or the clip is unlike the training
-    data, ``reasons`` saying why in plain words.
+    data, ``reasons`` saying why in plain words. ``baseline`` is the baseline the analysis
+    actually used: ``{"name", "recordings", "voice_recordings"}``, the cue baseline's name
+    and how many of the speaker's recordings built it (0: population priors), and how many
+    the label head read the speaker's voice from (0: population weights); None when not
+    recorded (analyses stored before it was).
     """
 
     file: str | None
@@ -53,6 +57,7 @@ class AnalysisResult:
     transcript_reliability: dict[str, Any] | None = None
     label_set: list[str] | None = None
     uncertainty: dict[str, Any] | None = None
+    baseline: dict[str, Any] | None = None
 
     @property
     def unsure(self) -> bool:

@@ -232,5 +232,5 @@ def run_list(args: argparse.Namespace) -> int:
             f"{result.label or '-':<10}  {facts['human_label'] or '-':<10}  "
             f"{result.cues.get('descriptor', '')[:60]}"
         )
-    print(f"{len(rows)} analyses")
+    print(f"{len(rows)} {'analysis' if len(rows) == 1 else 'analyses'}")
     return 0

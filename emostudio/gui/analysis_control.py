@@ -64,6 +64,7 @@ class AnalysisControl:
         self.results.show_result(result)
         self.timeline.set_words(result.words)
         self._bind_annotation()
+        self.browser.show_current(analysis_id)
         if analysis_id is not None:
             self.browser.refresh()
 

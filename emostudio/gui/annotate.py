@@ -2,7 +2,10 @@
 
 Annotations are appended to the project with the annotator's name; nothing is overwritten.
 The form belongs to one stored analysis (``analysis_id``): opening another recording
-clears and disables it, and a restored analysis shows its latest human judgement.
+clears and disables it. Judgements follow the recording: the history lists every judgement
+of any analysis of the same recording and span (a re-run with another baseline does not
+hide its judges' work), each marked with the run it judged, and the form starts from the
+latest of them.
 """
 
 from __future__ import annotations
@@ -105,17 +108,30 @@ class AnnotationPanel(QWidget):
         *,
         project_open: bool = True,
     ) -> None:
-        """Bind the form to ``analysis_id`` and preload the latest human judgement in
-        ``history`` (oldest first), else the model's label."""
+        """Bind the form to ``analysis_id`` and show ``history``: the recording's judgements
+        (``Project.recording_judgements``, oldest first, each with ``this`` true when it
+        judged ``analysis_id``). The label starts from the latest judgement, else the
+        model's; the claims' agree/disagree from the latest judgement of this analysis
+        (another run's claims are not these)."""
+        history = history or []
         self.model_label, self.analysis_id = result.label, analysis_id
         self.label.clear()
         self.label.addItems(labels)
         latest = history[-1] if history else None
+        own = [entry for entry in history if entry.get("this", True)]
+        latest_own = own[-1] if own else None
         shown = latest["label"] if latest else result.label
         if shown in labels:
             self.label.setCurrentText(shown)
+        self._show_claims(result.citations, latest_own)
+        self.notes.setPlainText(latest_own["notes"] if latest_own else "")
+        self.set_enabled(analysis_id is not None)
+        self.status.setText(self._status(result, analysis_id, latest, project_open))
+        self.show_history(history)
+
+    def _show_claims(self, citations: list[dict], judged: dict | None) -> None:
         self._clear_judgements()
-        for citation in result.citations:
+        for citation in citations:
             row = QWidget()
             row_layout = QHBoxLayout(row)
             row_layout.setContentsMargins(0, 0, 0, 0)
@@ -131,34 +147,36 @@ class AnnotationPanel(QWidget):
             self.judgement_layout.addWidget(row)
             self.groups.append(group)
         self.judgement_layout.addStretch(1)
-        for judgement in (latest or {}).get("judgements", []):
+        for judgement in (judged or {}).get("judgements", []):
             index = judgement.get("citation")
             if isinstance(index, int) and 0 <= index < len(self.groups):
                 self.groups[index].button(1 if judgement.get("agree") else 0).setChecked(True)
-        self.notes.setPlainText(latest["notes"] if latest else "")
-        self.set_enabled(analysis_id is not None)
+
+    @staticmethod
+    def _status(result, analysis_id: int | None, latest: dict | None, project_open: bool) -> str:
         if analysis_id is None:
-            self.status.setText(NOT_SAVED if project_open else NO_PROJECT)
-        elif latest:
-            when = latest["created"][:16].replace("T", " ")
-            self.status.setText(
-                f"Showing the latest judgement: {latest['annotator']}, {when} "
-                f"({'accepted' if latest['accepted'] else 'corrected to'} {latest['label']})."
-            )
-        else:
-            self.status.setText(f"The model's label: {result.label}. Accept it or correct it.")
-        self.show_history(history or [])
+            return NOT_SAVED if project_open else NO_PROJECT
+        if latest is None:
+            return f"The model's label: {result.label}. Accept it or correct it."
+        when = latest["created"][:16].replace("T", " ")
+        verdict = "accepted" if latest["accepted"] else "corrected to"
+        text = f"Latest judgement: {latest['annotator']}, {when} ({verdict} {latest['label']})"
+        if latest.get("this", True):
+            return text + "."
+        return (
+            f"{text}, on an earlier analysis of this recording (#{latest['analysis_id']}). "
+            f"This analysis (#{analysis_id}, model label {result.label}) is not judged yet: "
+            "its claims are new."
+        )
 
     def show_history(self, annotations: list[dict]) -> None:
         lines = []
         for entry in annotations:
             verdict = "accepted" if entry["accepted"] else "corrected to"
-            agreed = sum(1 for j in entry["judgements"] if j.get("agree"))
-            judged = len(entry["judgements"])
             lines.append(
                 f"<p><b>{html.escape(entry['annotator'])}</b> {entry['created'][:19].replace('T', ' ')}: "
-                f"{verdict} <b>{html.escape(entry['label'])}</b>; agreed with {agreed} of {judged} "
-                f"judged claims. {html.escape(entry['notes'])}</p>"
+                f"{verdict} <b>{html.escape(entry['label'])}</b>; {_claims_judged(entry)}. "
+                f"{_which_run(entry)} {html.escape(entry['notes'])}</p>"
             )
         self.history.setHtml("".join(lines) or "<i>no annotations yet</i>")
 
@@ -180,3 +198,22 @@ class AnnotationPanel(QWidget):
             self.notes.toPlainText().strip(),
             judgements,
         )
+
+
+def _claims_judged(entry: dict) -> str:
+    judged = len(entry["judgements"])
+    if not judged:
+        return "no claim judged"
+    agreed = sum(1 for j in entry["judgements"] if j.get("agree"))
+    return f"agreed with {agreed} of {judged} judged claim{'s' if judged != 1 else ''}"
+
+
+def _which_run(entry: dict) -> str:
+    """Which analysis the judgement was of (empty for histories of one analysis)."""
+    if "analysis_id" not in entry:
+        return ""
+    if entry.get("this"):
+        return "<i>(this analysis)</i>"
+    made = (entry.get("analysis_created") or "")[:16].replace("T", " ")
+    model = html.escape(entry.get("analysis_model") or "")
+    return f"<i>(judged analysis #{entry['analysis_id']}, run {made}{', ' + model if model else ''})</i>"

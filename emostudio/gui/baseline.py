@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
@@ -56,6 +57,36 @@ def describe(baseline, voice_recordings: int = 0) -> tuple[str, bool]:
     voice = f"; the label reads their voice from {voice_recordings}" if voice_recordings else ""
     count = f"{baseline.n_recordings} recording{'s' if baseline.n_recordings != 1 else ''}"
     return f"Baseline: {baseline.name} ({count}{voice})", False
+
+
+def describe_used(record: dict | None, cues_baseline: str | None) -> tuple[str, bool]:
+    """(text, weak): the baseline a stored result was judged against, in words.
+
+    ``record`` is ``AnalysisResult.baseline`` (``{"name", "recordings",
+    "voice_recordings"}``), None for analyses stored before it was kept; ``cues_baseline``
+    the name in the result's cues, the only trace those older analyses have.
+    """
+    if record is None:
+        name = cues_baseline or "unknown"
+        return (
+            f"Baseline used: {name} for the cues (stored before EmoStudio recorded whether the "
+            "label read the speaker's voice)",
+            name.startswith("population"),
+        )
+    recordings, voices = record.get("recordings", 0), record.get("voice_recordings", 0)
+    if recordings == 0:
+        return f"Baseline used: {record['name']} priors: less reliable", True
+    count = f"{recordings} recording{'s' if recordings != 1 else ''}"
+    if voices:
+        return (
+            f"Baseline used: {record['name']} ({count}; the label read their voice from {voices})",
+            False,
+        )
+    return (
+        f"Baseline used: {record['name']} ({count}) for the cues; the label used population "
+        "weights (their voice was not read)",
+        True,
+    )
 
 
 class BaselineDialog(QDialog):
@@ -99,7 +130,15 @@ class BaselineDialog(QDialog):
             self.kinds.addButton(button)
             grid.addWidget(button, row, 0)
             grid.addWidget(widget, row, 1)
-        grid.addWidget(add, 3, 1)
+        self.remove = QPushButton("Remove")
+        self.remove.setToolTip("leave the selected recordings out of the baseline")
+        self.remove.clicked.connect(self._remove_files)
+        self.files.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(add)
+        file_buttons.addWidget(self.remove)
+        file_buttons.addStretch(1)
+        grid.addLayout(file_buttons, 3, 1)
         layout.addLayout(grid)
         if not has_project:
             self.speaker_button.setEnabled(False)
@@ -129,6 +168,10 @@ class BaselineDialog(QDialog):
         self.files.addItems(paths)
         if paths:
             self.files_button.setChecked(True)
+
+    def _remove_files(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
 
     def choice(self) -> BaselineChoice:
         sex = SEXES[self.sex.currentText()]

@@ -113,6 +113,7 @@ class SessionBrowser(QWidget):
         ):
             getattr(widget, signal).connect(lambda *_: self._debounce.start())
         self.ids: list[int] = []
+        self.current_id: int | None = None  # the analysis on screen, highlighted
         self._query = None
         self._generation = 0  # the latest query's number: older answers are stale
 
@@ -162,7 +163,10 @@ class SessionBrowser(QWidget):
             with Project(
                 path, create=False
             ) as reader:  # its own connection: safe off the GUI thread
-                return [
+                # The filters' choices come with the rows: labels and speakers that
+                # appeared since the project was opened are offered at once.
+                choices = (reader.queries.labels(), reader.queries.speakers())
+                return choices, [
                     (
                         i,
                         # An unsure label is shown as its set, never bare.
@@ -185,13 +189,15 @@ class SessionBrowser(QWidget):
         generation = self._generation
         self._query = workers.start(
             query,
-            done=lambda rows: self._show(rows, generation),
+            done=lambda value: self._show(*value, generation),
             failed=lambda failure: self._failed(failure, generation),
         )
 
-    def _show(self, rows, generation: int) -> None:
+    def _show(self, choices: tuple[list[str], list[str]], rows, generation: int) -> None:
         if generation != self._generation:
             return
+        self._offer(self.label, choices[0])
+        self._offer(self.speaker, choices[1])
         self.ids = [row[0] for row in rows]
         self.table.setRowCount(len(rows))
         for r, (_, label, human, name, speaker, created, descriptor) in enumerate(rows):
@@ -207,7 +213,35 @@ class SessionBrowser(QWidget):
             ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         limit = f" (first {ROW_LIMIT})" if len(rows) == ROW_LIMIT else ""
-        self.status.setText(f"{len(rows)} analyses{limit}; double-click one to open it")
+        noun = "analysis" if len(rows) == 1 else "analyses"
+        self.status.setText(f"{len(rows)} {noun}{limit}; double-click one to open it")
+        self._select_current()
+
+    @staticmethod
+    def _offer(combo: QComboBox, names: list[str]) -> None:
+        """Refill a filter's choices ("any" first), keeping what is chosen and not firing
+        a new query."""
+        wanted = ["any", *names]
+        if [combo.itemText(i) for i in range(combo.count())] == wanted:
+            return
+        chosen = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(wanted)
+        combo.setCurrentIndex(max(0, combo.findText(chosen)))
+        combo.blockSignals(False)
+
+    def show_current(self, analysis_id: int | None) -> None:
+        """Highlight the analysis on screen (none: no row), now and after each refresh."""
+        self.current_id = analysis_id
+        self._select_current()
+
+    def _select_current(self) -> None:
+        self.table.clearSelection()
+        if self.current_id in self.ids:
+            row = self.ids.index(self.current_id)
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
 
     def _failed(self, failure: Failure, generation: int) -> None:
         if generation != self._generation:

@@ -228,6 +228,9 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
+        # The format last used, not TextGrid every time (an ELAN user exports EAF each time).
+        last = str(QSettings().value("export/format", FORMATS[0]))
+        self.format.setCurrentIndex(max(0, self.format.findText(last)))
         self.format.setToolTip(
             "TextGrid (Praat) and EAF (ELAN): one file per analysis; CSV and JSON: one file;"
             " manifest: the annotated analyses as training data for emostudio-train"
@@ -269,6 +272,7 @@ class ExportDialog(QDialog):
         )
         project_path, filters = self.project_path, self.filters
         QSettings().setValue("export/folder", out)
+        QSettings().setValue("export/format", fmt)
 
         def job(report, cancelled):
             from emostudio.store import Project

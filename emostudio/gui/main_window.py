@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio import __version__
-from emostudio.gui import audio_io
+from emostudio.gui import audio_io, window_fit
 from emostudio.gui.analysis_control import AnalysisControl
 from emostudio.gui.annotate import AnnotationPanel
 from emostudio.gui.browser import SessionBrowser
@@ -77,7 +77,6 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.play_position = 0.0
         self.overview = None  # the whole-file spectrogram, shown again when zooming out
         self.setWindowTitle("EmoStudio")
-        self.resize(1440, 900)
         self.setAcceptDrops(True)
 
         self.timeline = Timeline()
@@ -106,6 +105,9 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         if self.settings.contains("geometry"):
             self.restoreGeometry(self.settings.value("geometry"))
             self.restoreState(self.settings.value("window_state"))
+            window_fit.keep_within_screen(self)
+        else:
+            window_fit.fit_to_screen(self)
         self.set_theme(str(self.settings.value("theme", "light")))
         self.timeline.set_semitones(self.settings.value("pitch_units", "Hz") == "semitones")
         self.session.open_project(
@@ -133,6 +135,7 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.messages_dock = dock(
             "Messages", self.messages, Qt.DockWidgetArea.BottomDockWidgetArea, "messages"
         )
+        window_fit.set_dock_floors(self, [self.results_dock, self.browser_dock])
         self.resizeDocks(
             [self.results_dock, self.browser_dock], [470, 330], Qt.Orientation.Horizontal
         )
@@ -161,18 +164,16 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         bar = QToolBar("Main")
         bar.setObjectName("main toolbar")
         bar.setMovable(False)
-        for name in (
-            "open",
-            "play",
-            "analyze",
-            "analyze_selection",
-            "zoom_in",
-            "zoom_out",
-            "zoom_all",
-        ):
+        for name in ("open", "play", "analyze", "analyze_selection"):
             bar.addAction(self.actions_by_name[name])
+        # Record comes before the zoom buttons: on a narrow window the bar's last items
+        # go into its overflow menu, and zooming has keys and a menu while recording has
+        # only this.
         bar.addSeparator()
         bar.addWidget(self.recorder)
+        bar.addSeparator()
+        for name in ("zoom_in", "zoom_out", "zoom_all"):
+            bar.addAction(self.actions_by_name[name])
         self.addToolBar(bar)
 
     def _connect(self) -> None:
@@ -194,6 +195,7 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         s.project_changed.connect(self._project_changed)
         s.model_changed.connect(self._model_changed)
         s.annotations_changed.connect(self._annotations_changed)
+        s.annotation_saved.connect(self._annotation_saved)
         self.timeline.seek.connect(self.seek)
         self.timeline.view_changed.connect(self._view_changed)
         self.results.citation_activated.connect(self.timeline.highlight)
@@ -251,8 +253,14 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
 
     # ----------------------------------------------------------------- what the session says
     def _recording_opened(self, recording) -> None:
+        # Nothing of the previous recording may stay on screen: its selection, highlight
+        # bands, scroll positions, the list's highlight (timeline.clear, results.clear).
         self.timeline.clear()
         self.results.clear()
+        self.browser.show_current(None)
+        self.statusBar().clearMessage()  # e.g. "selection 1.20-2.40 s" of the last recording
+        for page in (self.results_page, self.right_tabs.widget(1)):
+            page.verticalScrollBar().setValue(0)
         self.results.set_recording(recording)
         self.annotation.clear()
         self.overview = None
@@ -310,14 +318,14 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.session.annotate(analysis_id, annotator, label, accepted, notes, judgements)
 
     def _bind_annotation(self) -> None:
-        """The Annotate tab shows the analysis on screen, with its latest human judgement."""
+        """The Annotate tab shows the analysis on screen and every judgement of its recording."""
         session, result = self.session, self.session.result
         if result is None:
             self.annotation.clear()
             return
         project, analysis_id = session.project, session.analysis_id
         history = (
-            project.annotations(analysis_id)
+            project.recording_judgements(analysis_id)
             if project is not None and analysis_id is not None
             else []
         )
@@ -330,6 +338,15 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         if analysis_id == self.annotation.analysis_id:
             self._bind_annotation()
         self.browser.refresh()  # its human-label column and filters read the annotations
+
+    def _annotation_saved(self, analysis_id: int, added: bool) -> None:
+        message = (
+            "Annotation saved."
+            if added
+            else "Nothing new to save: the form says exactly what you saved last time."
+        )
+        self.annotation.status.setText(message)
+        self.statusBar().showMessage(message, 8000)
 
     # ----------------------------------------------------------------- settings, help
     def set_theme(self, name: str) -> None:

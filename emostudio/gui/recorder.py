@@ -98,6 +98,8 @@ class Recorder(QWidget):
             self.stop()
         elif self.record.isEnabled():
             self.start()
+        else:  # Ctrl+R with no microphone: say why nothing happens
+            self.message.emit(f"cannot record: {self.status.text() or 'no input device'}")
 
     def start(self) -> None:
         if self.take is not None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emostudio.gui.baseline import describe
+from emostudio.gui.baseline import describe, describe_used
 from emostudio.gui.features_panel import FeaturesPanel
 from emostudio.gui.timeline import VERDICT_COLOURS
 from model_core.cues.levels import MARKED_LEVELS
@@ -194,8 +194,16 @@ class ResultsPanel(QWidget):
         self.citations, self.words, self.streaming = [], [], ""
 
     def show_baseline(self, baseline, voice_recordings: int = 0) -> None:
-        """The baseline in use beside the label; population priors in the warning colour."""
-        text, weak = describe(baseline, voice_recordings)
+        """The baseline the next analysis will use, beside the label; population priors in
+        the warning colour."""
+        self._show_baseline_text(*describe(baseline, voice_recordings))
+
+    def show_baseline_used(self, result) -> None:
+        """The baseline a shown result was judged against (a restored one may differ from
+        what the next analysis would use)."""
+        self._show_baseline_text(*describe_used(result.baseline, result.cues.get("baseline")))
+
+    def _show_baseline_text(self, text: str, weak: bool) -> None:
         colour = VERDICT_COLOURS["not found"] if weak else "inherit"
         self.baseline.setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
 
@@ -258,6 +266,7 @@ class ResultsPanel(QWidget):
         self.show_review(result.rationale_review)
         self.transcript.setHtml(self.transcript_html(self.words, result.transcript_reliability))
         self.show_cues(result.cues)
+        self.show_baseline_used(result)
 
     @staticmethod
     def transcript_html(words: list[dict], reliability: dict | None) -> str:

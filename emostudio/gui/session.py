@@ -15,6 +15,7 @@ from emostudio.display import Envelope, envelope, overview_spectrogram, spectrog
 from emostudio.gui import workers
 from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
 from emostudio.gui.failure import Failure, failure_of
+from emostudio.gui.project_lock import ProjectLock
 from emostudio.gui.speaker_audio import (
     files_baseline,
     speaker_baseline,
@@ -47,6 +48,7 @@ class Session(QObject):
     project_changed = Signal(object)  # Project or None
     model_changed = Signal(dict)
     annotations_changed = Signal(int)
+    annotation_saved = Signal(int, bool)  # analysis id, whether a new annotation was added
     baseline_changed = Signal(object, int)  # SpeakerBaseline in use, recordings behind the voice
 
     def __init__(
@@ -63,6 +65,7 @@ class Session(QObject):
         self.result: AnalysisResult | None = None
         self.analysis_id: int | None = None
         self.project: Project | None = None
+        self.project_lock = ProjectLock()  # held while the project is open
         self.model_info: dict = {}
         self.detail_span: tuple[float, float] | None = None  # what the detail spectrogram covers
         # The baseline the user chose for the recording on screen (auto until they do), what
@@ -91,6 +94,9 @@ class Session(QObject):
         if self.project is not None:
             self.project.close()
         self.project = project
+        warning = self.project_lock.acquire(Path(project.path))
+        if warning:
+            self.error.emit(warning)
         self.analysis_id = None  # the analysis on screen was saved in the other project, if any
         self.project_changed.emit(self.project)
 
@@ -104,6 +110,8 @@ class Session(QObject):
         self.busy.emit(f"opening {Path(path).name}...")
         project_path = self.project.path if (keep_in_project and self.project is not None) else None
 
+        stored_in = self.project.path if self.project is not None else None
+
         def decode(report, cancelled):
             recording = load_audio(path)
             report(("recording", recording))
@@ -111,6 +119,11 @@ class Session(QObject):
             if project_path is not None:
                 with Project(project_path, actor="emostudio gui") as project:
                     project.add_recording(recording, store_audio=True)
+            if stored_in is not None:  # analysed before: show its latest analysis at once
+                with Project(stored_in, create=False) as project:
+                    latest = project.queries.latest_analysis(recording.sha256)
+                if latest is not None:
+                    report(("analysis", latest))
             return recording
 
         workers.start(decode, progress=self._decoded_part, done=self._measure, failed=self._failed)
@@ -184,6 +197,10 @@ class Session(QObject):
             self.baseline_choice, self.baseline, self.voice_recordings = BaselineChoice(), None, []
             self.recording_opened.emit(value)
             self.baseline_changed.emit(self.current_baseline(), 0)
+        elif kind == "analysis":
+            analysis_id, result = value
+            self.result, self.analysis_id = result, analysis_id
+            self.analysis_ready.emit(result, analysis_id)
         else:
             self.envelope = value
             self.envelope_ready.emit(value)
@@ -457,7 +474,8 @@ class Session(QObject):
             self.annotations_changed.emit(self.analysis_id)
             return
         try:
-            self.project.annotate(
+            before = {entry["id"] for entry in self.project.annotations(self.analysis_id)}
+            saved = self.project.annotate(
                 self.analysis_id,
                 annotator,
                 label,
@@ -469,9 +487,13 @@ class Session(QObject):
             self.error.emit(failure_of(err, "the annotation was not saved"))
             return
         self.annotations_changed.emit(self.analysis_id)
+        # The store adds nothing when the form says what this annotator last saved: say so,
+        # or a second click looks like it was ignored.
+        self.annotation_saved.emit(self.analysis_id, saved not in before)
 
     def shutdown(self) -> None:
         workers.stop_all()
         self.model.shutdown()
         if self.project is not None:
             self.project.close()
+        self.project_lock.release()

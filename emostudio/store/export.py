@@ -1,7 +1,9 @@
 """Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON, and reviewed
 annotations to a training manifest (:mod:`emostudio.store.manifest`).
 
-Each TextGrid or EAF holds the tiers ``words``, ``model label`` (the model's label, its
+Each TextGrid or EAF holds the tiers ``words`` (named ``words (unreliable transcript)``
+when the recogniser's own signals doubt it, followed by a ``transcript reliability`` tier
+saying why), ``model label`` (the model's label, its
 name and version), ``human label`` (the latest human judgement and who made it; only when
 there is one), ``model rationale``, and one tier per citation of the rationale with its
 time spans (``cue 2: loudness: loud [supported]``). The two labels are never merged: a
@@ -45,6 +47,17 @@ class Interval:
     text: str
 
 
+UNRELIABLE_WORDS_TIER = "words (unreliable transcript)"
+
+
+def transcript_doubt(result: AnalysisResult) -> str | None:
+    """Why the result's transcript is unreliable; None when it is reliable or unjudged."""
+    reliability = result.transcript_reliability
+    if not reliability or reliability.get("reliable", True):
+        return None
+    return "; ".join(reliability.get("reasons") or []) or "the recogniser doubted it"
+
+
 def _tiers(result: AnalysisResult, human: dict | None) -> dict[str, list[Interval]]:
     """The tiers of one analysis; ``human`` is its latest annotation (or None)."""
     model = result.model or {}
@@ -53,10 +66,16 @@ def _tiers(result: AnalysisResult, human: dict | None) -> dict[str, list[Interva
     if result.unsure:  # never a bare label when the model said it is unsure
         shown = f"{set_text(result.label_set or [shown])} (unsure)"
     model_label = f"{shown} ({by})" if shown and by else shown
-    tiers = {
-        "words": [Interval(w["start"], w["end"], w["word"]) for w in result.words],
-        "model label": [Interval(result.start, result.end, model_label)],
-    }
+    words = [Interval(w["start"], w["end"], w["word"]) for w in result.words]
+    doubt = transcript_doubt(result)
+    if doubt is None:
+        tiers = {"words": words}
+    else:  # a reader of the words tier must see that they may not be what was said
+        tiers = {
+            UNRELIABLE_WORDS_TIER: words,
+            "transcript reliability": [Interval(result.start, result.end, f"unreliable: {doubt}")],
+        }
+    tiers["model label"] = [Interval(result.start, result.end, model_label)]
     if human is not None:
         verdict = "accepted" if human["accepted"] else "corrected"
         text = f"{human['label']} ({verdict} by {human['annotator']}, {human['created'][:10]})"
@@ -226,7 +245,8 @@ def export(
     rows = project.queries.list_analyses(filters, descending=False)
     records = []
     for analysis_id, result, facts in rows:
-        annotations = project.annotations(analysis_id)
+        # Judgements follow the recording: those of earlier runs of the same span count.
+        annotations = project.recording_judgements(analysis_id)
         human = annotations[-1] if annotations else None  # the latest human judgement
         name, speaker, media = facts["name"], facts["speaker"], result.file
         if anonymise:
@@ -301,6 +321,11 @@ def _write_csv(path: Path, records) -> None:
         "human_annotator",
         *[f"p_{label}" for label in labels],
         "transcript",
+        "transcript_reliable",
+        "transcript_doubt",
+        "baseline",
+        "baseline_recordings",
+        "label_voice_recordings",
         "rationale",
         "descriptor",
         "citations",
@@ -333,6 +358,8 @@ def _write_csv(path: Path, records) -> None:
                         "human_annotator": human["annotator"] if human else "",
                         **{f"p_{k}": v for k, v in result.probabilities.items()},
                         "transcript": result.transcript,
+                        **_reliability_columns(result),
+                        **_baseline_columns(result),
                         "rationale": result.rationale,
                         "descriptor": result.cues.get("descriptor", ""),
                         "citations": len(verdicts),
@@ -344,3 +371,22 @@ def _write_csv(path: Path, records) -> None:
                     }
                 )
             )
+
+
+def _reliability_columns(result: AnalysisResult) -> dict[str, str]:
+    """``transcript_reliable`` yes/no (empty: no transcript or not judged) and why not."""
+    reliability = result.transcript_reliability
+    if not reliability:
+        return {"transcript_reliable": "", "transcript_doubt": ""}
+    doubt = transcript_doubt(result)
+    return {"transcript_reliable": "no" if doubt else "yes", "transcript_doubt": doubt or ""}
+
+
+def _baseline_columns(result: AnalysisResult) -> dict[str, object]:
+    """The baseline the analysis used (empty for analyses stored before it was kept)."""
+    baseline = result.baseline or {}
+    return {
+        "baseline": baseline.get("name", ""),
+        "baseline_recordings": baseline.get("recordings", ""),
+        "label_voice_recordings": baseline.get("voice_recordings", ""),
+    }

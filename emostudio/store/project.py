@@ -134,8 +134,8 @@ class Project:
         cursor = self.conn.execute(
             "INSERT INTO analyses(sha256, kind, start, end, model_name, model_version, model_trained, label,"
             " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created,"
-            " rationale_review, uncertainty)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " rationale_review, uncertainty, baseline, transcript_reliability)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 kind,
@@ -156,6 +156,8 @@ class Project:
                 now(),
                 None if result.rationale_review is None else json.dumps(result.rationale_review),
                 _uncertainty_json(result),
+                _json_or_null(result.baseline),
+                _json_or_null(result.transcript_reliability),
             ),
         )
         self._audit("add analysis", {"sha256": sha256, "analysis": cursor.lastrowid, "kind": kind})
@@ -344,6 +346,36 @@ class Project:
             )
         ]
 
+    def recording_judgements(self, analysis_id: int) -> list[dict[str, Any]]:
+        """Every human judgement of the stretch of speech that ``analysis_id`` analysed,
+        whatever analysis of it was judged, oldest first.
+
+        A judgement is about what was said and how, not about one run of the model: after
+        a re-run (another baseline, another model) the judgements of the earlier runs of
+        the same recording and span still stand. Each entry is an annotation
+        (:meth:`annotations`) with ``analysis_id``, ``analysis_created`` and
+        ``analysis_model`` of the run it judged, and ``this``: whether that run is
+        ``analysis_id``. Analyses of a selection are judged apart from the whole recording.
+        """
+        rows = self.conn.execute(
+            "SELECT n.id, n.annotator, n.label, n.accepted, n.notes, n.judgements, n.created,"
+            " n.analysis_id, y.created AS analysis_created,"
+            " trim(coalesce(y.model_name, '') || ' ' || coalesce(y.model_version, ''))"
+            " AS analysis_model"
+            " FROM analyses x JOIN analyses y ON y.sha256 = x.sha256 AND y.start IS x.start"
+            ' AND y."end" IS x."end" JOIN annotations n ON n.analysis_id = y.id'
+            " WHERE x.id = ? ORDER BY n.id",
+            (analysis_id,),
+        )
+        return [
+            {
+                **dict(row),
+                "judgements": json.loads(row["judgements"]),
+                "this": row["analysis_id"] == analysis_id,
+            }
+            for row in rows
+        ]
+
     def import_errors(self) -> list[tuple[str, str]]:
         rows = self.conn.execute("SELECT path, error FROM import_errors ORDER BY path")
         return [(row["path"], row["error"]) for row in rows]
@@ -361,6 +393,10 @@ class Project:
 
     def integrity(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _json_or_null(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value)
 
 
 def _uncertainty_json(result: AnalysisResult) -> str | None:

@@ -23,10 +23,14 @@ FTS_HINT = (
 
 
 # Each analysis's latest human judgement (label, annotator, accepted): joined as ``h`` in
-# listings.
+# listings. A judgement follows the recording: the latest of any analysis of the same
+# recording and span (a re-run with another baseline keeps its judges' labels);
+# ``Project.recording_judgements`` lists them all.
 LATEST_HUMAN = (
-    "SELECT n.analysis_id, n.label, n.annotator, n.accepted FROM annotations n WHERE n.id ="
-    " (SELECT max(m.id) FROM annotations m WHERE m.analysis_id = n.analysis_id)"
+    "SELECT x.id AS analysis_id, n.label, n.annotator, n.accepted FROM analyses x"
+    " JOIN annotations n ON n.id = (SELECT max(m.id) FROM annotations m"
+    " JOIN analyses y ON y.id = m.analysis_id WHERE y.sha256 = x.sha256"
+    ' AND y.start IS x.start AND y."end" IS x."end")'
 )
 
 
@@ -101,7 +105,8 @@ class AnalysisQueries:
             " a.model_trained, a.label, a.probabilities, a.transcript, a.words, a.rationale,"
             " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
             " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
-            " h.annotator AS human_annotator, a.uncertainty"
+            " h.annotator AS human_annotator, a.uncertainty, a.baseline,"
+            " a.transcript_reliability"
             f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
             f" ON h.analysis_id = a.id {where}"
         )
@@ -136,6 +141,8 @@ class AnalysisQueries:
                     json.loads(row["rationale_review"]) if row["rationale_review"] else None
                 ),
                 **_uncertainty_fields(row["uncertainty"]),
+                baseline=_json_or_none(row["baseline"]),
+                transcript_reliability=_json_or_none(row["transcript_reliability"]),
             )
             # The latest human judgement (None before any): shown and exported apart from
             # the model's label, never mixed with it.
@@ -206,6 +213,18 @@ class AnalysisQueries:
             " WHERE s.kind = 'annotation' AND search MATCH ?"
         )
 
+    def latest_analysis(self, sha256: str) -> tuple[int, AnalysisResult] | None:
+        """The analysis to show when a stored recording is opened again: its newest model
+        analysis of the whole recording, else its newest model analysis of a part, else its
+        newest cues-only analysis; None when it has none."""
+        rows = self.analysis_rows(
+            "WHERE a.sha256 = ? ORDER BY a.kind = 'full' DESC,"
+            ' (a.start < 0.01 AND a."end" > r.duration - 0.05) DESC, a.created DESC, a.id DESC'
+            " LIMIT 1",
+            (sha256,),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
     def list_recordings(self, speaker: str | None = None) -> list[dict[str, Any]]:
         query = (
             "SELECT sha256 FROM recordings"
@@ -232,6 +251,10 @@ class AnalysisQueries:
             " UNION SELECT label FROM annotations ORDER BY label"
         )
         return [label for (label,) in self.conn.execute(query)]
+
+
+def _json_or_none(stored: str | None) -> Any:
+    return None if stored is None else json.loads(stored)
 
 
 def _uncertainty_fields(stored: str | None) -> dict[str, Any]:

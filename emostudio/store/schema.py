@@ -129,6 +129,20 @@ FEATURES_AND_DATES = """
     ALTER TABLE recordings ADD COLUMN recorded_source TEXT;  -- 'name', 'file time', 'edited'
 """
 
+# A transcript the recogniser doubts is not indexed as words said: a search for "nervous"
+# must not find a clip in which nobody said it (the transcript is still shown, flagged).
+BASELINE_AND_RELIABILITY = """
+    ALTER TABLE analyses ADD COLUMN baseline TEXT;  -- JSON {name, recordings, voice_recordings}
+    ALTER TABLE analyses ADD COLUMN transcript_reliability TEXT;  -- JSON; NULL: no transcript
+    DROP TRIGGER analyses_search;
+    CREATE TRIGGER analyses_search AFTER INSERT ON analyses BEGIN
+        INSERT INTO search(kind, ref, text) VALUES ('analysis', NEW.id,
+            CASE WHEN json_extract(NEW.transcript_reliability, '$.reliable') = 0 THEN ''
+                 ELSE coalesce(NEW.transcript, '') END
+            || ' ' || coalesce(NEW.rationale, ''));
+    END;
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -149,6 +163,11 @@ MIGRATIONS: list[Migration] = [
         4,
         "analyses keep how sure the label is: its prediction set and the unsure state",
         "ALTER TABLE analyses ADD COLUMN uncertainty TEXT;  -- JSON {label_set, ...}; NULL: none",
+    ),
+    (
+        5,
+        "analyses keep the baseline they used and how far their transcript can be trusted",
+        BASELINE_AND_RELIABILITY,
     ),
 ]
 LATEST = MIGRATIONS[-1][0]

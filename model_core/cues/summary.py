@@ -120,6 +120,16 @@ class CueSummary:
         """Cue name -> raw value (F0 in Hz), as :meth:`SpeakerBaseline.from_measurements` takes."""
         return {name: cue.value for name, cue in self.cues.items()}
 
+    def baseline_used(self, voice_recordings: int = 0) -> dict[str, Any]:
+        """What a result was judged against (``AnalysisResult.baseline``): this summary's
+        baseline, the recordings behind it (0: population priors), and the recordings the
+        label head read the speaker's voice from (0: population weights)."""
+        return {
+            "name": self.baseline.name,
+            "recordings": self.baseline.n_recordings,
+            "voice_recordings": voice_recordings,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": round(self.start, 4),

@@ -18,6 +18,7 @@ from model_core.grounding.verdicts import (
     judge,
 )
 from model_core.grounding.words import find_quote, transcript_tokens
+from model_core.reliability import is_doubted
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,12 @@ def _word_citation(
             "not in the transcript",
         )
     start, end = float(words[match.first]["start"]), float(words[match.last]["end"])
-    said = " ".join(w["word"] for w in words[match.first : match.last + 1])
+    quoted = words[match.first : match.last + 1]
+    said = " ".join(w["word"] for w in quoted)
     evidence = f'transcript: "{said}" at {start:.2f}-{end:.2f} s (match {match.score:.0%})'
+    doubted = doubted_words(quoted)
+    if doubted and not doubt:  # a reliable transcript, but the recogniser guessed these words
+        doubt = f"the recogniser doubted {doubted}"
     if doubt:  # the words are in the transcript, but the transcript may not be what was said
         evidence += f"; but the transcript is unreliable: {doubt}"
     return Citation(
@@ -127,6 +132,13 @@ def _word_citation(
         [(start, end)],
         evidence,
     )
+
+
+def doubted_words(words: list[dict[str, Any]]) -> str:
+    """The words the decoder doubted (:func:`model_core.reliability.is_doubted`), as
+    ``"Yeah" (p 0.31)``; empty when none is."""
+    doubted = [f'"{w["word"]}" (p {w["probability"]:.2f})' for w in words if is_doubted(w)]
+    return ", ".join(doubted)
 
 
 def _unchecked(rationale: str, start: int, end: int) -> Citation:

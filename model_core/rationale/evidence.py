@@ -47,6 +47,7 @@ from model_core.rationale.compose import (
     supported_by_cues,
     weigh,
 )
+from model_core.reliability import quotable_words
 
 MAX_CUE_LINES = 6  # the strongest marked cues; the rest add tokens, not evidence
 MAX_NEAR = 3  # cues near the baseline named
@@ -179,7 +180,9 @@ def gather_evidence(
     near = [
         phrase for name, _ in near_baseline(found)[:MAX_NEAR] if (phrase := BY_NAME[name].typical)
     ]
-    quotable = [dict(w) for w in words or []] if transcript_reliable is not False else []
+    quotable = (
+        [dict(w) for w in quotable_words(words or [])] if transcript_reliable is not False else []
+    )
     quote = choose_quote(label, quotable, found, [name for name, _ in favour])
     groups = _groups(label, found, favour, against, hedged, probabilities, reference, top)
     return Evidence(

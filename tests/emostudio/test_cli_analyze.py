@@ -55,7 +55,7 @@ def test_json_lines_hold_every_field(checkpoint, asterisk_files, tmp_path, capsy
     assert [r["file"] for r in records] == [str(asterisk_files[0]), str(asterisk_files[1])]
     for record in records:
         assert set(record) >= REQUIRED
-        assert {"word", "start", "end"} == set(record["words"][0])
+        assert {"word", "start", "end", "probability"} == set(record["words"][0])
         assert record["model"]["name"] == "tiny-test" and record["model"]["trained"] is False
         assert record["rationale"]
     assert f"emostudio: {empty}: the file is empty" in captured.err

@@ -10,7 +10,6 @@ import pytest
 
 from emostudio.readout import (
     INTENSITY_RANGE_DB,
-    fitting_labels,
     intensity_display,
     readout_line,
     value_at,
@@ -61,17 +60,3 @@ def test_digital_silence_becomes_a_gap_and_speech_fills_the_view():
     np.testing.assert_array_equal(shown[2:5], [62.0, 70.0, 55.0])
     assert (low, high) == pytest.approx((70.0 - INTENSITY_RANGE_DB, 75.0))
     assert np.isnan(intensity_display(np.full(3, -np.inf))[0]).all()
-
-
-def test_only_labels_that_fit_their_interval_are_drawn():
-    words = [
-        {"word": "a", "start": 0.00, "end": 0.05},
-        {"word": "extraordinarily", "start": 0.05, "end": 0.10},
-        {"word": "", "start": 0.10, "end": 0.10},
-        {"word": "yes", "start": 0.10, "end": 0.40},
-    ]
-    wide = fitting_labels(words, (0.0, 0.5), 3000)  # 6000 px/s: 0.05 s = 300 px
-    assert [w["word"] for w in wide] == ["a", "extraordinarily", "yes"]
-    narrow = fitting_labels(words, (0.0, 5.0), 1000)  # 200 px/s: 0.05 s = 10 px
-    assert [w["word"] for w in narrow] == ["a", "yes"]
-    assert fitting_labels(words, (1.0, 2.0), 1000) == []

@@ -67,12 +67,11 @@ def transcriber():
 
 
 def judged(transcriber, recording):
+    from model_core.clip_result import transcript_reliability
+
     analysis, _ = analyze_clip(recording)
     (transcript,) = transcriber.transcribe([recording.for_model])
-    voiced = analysis.voiced_fraction * analysis.duration
-    return transcript, assess(
-        transcript.text, transcript.avg_logprob, transcript.no_speech_prob, voiced
-    )
+    return transcript, transcript_reliability(transcript, analysis)
 
 
 @pytest.mark.real_data
@@ -81,6 +80,8 @@ def test_english_prompts_are_reliable(transcriber, asterisk_files):
         transcript, verdict = judged(transcriber, load_audio(path))
         assert verdict.reliable, (path.name, transcript.text, verdict.reasons)
         assert transcript.avg_logprob > LOGPROB_THRESHOLD
+        # Each word carries the decoder's probability of it (mean over its tokens).
+        assert all(0.0 < w.probability <= 1.0 for w in transcript.words)
 
 
 @pytest.mark.real_data

@@ -108,6 +108,9 @@ def make_window(qtbot, qapp, settings, tmp_path):
             **options,
         )
         qtbot.addWidget(window)
+        # The offscreen screen is 800x800 and the window fits itself to it; the flows are
+        # driven in a desktop-sized window (test_window_fit.py tries small screens).
+        window.resize(1440, 900)
         window.show()
         windows.append(window)
         return window

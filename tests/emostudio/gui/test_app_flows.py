@@ -210,7 +210,7 @@ def test_the_browser_restores_an_analysis_and_annotations_are_appended(
     assert panel.history.toPlainText().count("dr. lee") == 2
     assert window.settings.value("annotator") == "dr. lee"
     browser.search.setText("tired")  # the note is searchable
-    qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "1 analysis;" in browser.status.text(), timeout=TIMEOUT_MS)
     browser.search.setText("nonexistentword")
     qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
 
@@ -347,8 +347,9 @@ def test_a_stale_browser_query_never_overwrites_a_newer_one(make_window, monkeyp
     )
     window.browser.refresh()  # e.g. for the project that was open
     window.browser.refresh()  # for the one just opened
-    answers[1][0]([])  # the newer query answers first: nothing stored yet
-    answers[0][0]([(1, "sad", "old.wav", None, "2026-01-01T00:00:00", "")])  # then the stale one
+    answers[1][0]((([], []), []))  # the newer query answers first: nothing stored yet
+    stale = [(1, "sad", None, "old.wav", None, "2026-01-01T00:00:00", "")]
+    answers[0][0](((["sad"], []), stale))  # then the stale one
     answers[0][1]("the old project is gone")
     assert window.browser.table.rowCount() == 0
     assert window.browser.status.text().startswith("0 analyses")
@@ -379,7 +380,7 @@ def test_the_annotation_form_follows_the_recording_on_screen(
     browser.label.setCurrentText("sad")  # as it stands, the clip is neutral now
     qtbot.waitUntil(lambda: "0 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
     browser.label_side.setCurrentText("model's")
-    qtbot.waitUntil(lambda: "1 analyses" in browser.status.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "1 analysis;" in browser.status.text(), timeout=TIMEOUT_MS)
     browser.label.setCurrentText("any")
     window.open_file(str(speechlike(tmp_path / "other.wav", f0=120.0)))
     qtbot.waitUntil(
@@ -393,7 +394,7 @@ def test_the_annotation_form_follows_the_recording_on_screen(
     qtbot.waitUntil(lambda: panel.analysis_id == analysis_id, timeout=TIMEOUT_MS)
     assert panel.label.currentText() == "neutral"
     assert panel.notes.toPlainText() == "tired, not sad"
-    assert "latest judgement: dr. lee" in panel.status.text()
+    assert "Latest judgement: dr. lee" in panel.status.text()
     panel.submitted.emit(analysis_id + 1, "dr. lee", "angry", False, "", [])  # a stale form
     assert (
         "belonged to another analysis" in window.messages.item(window.messages.count() - 1).text()

@@ -186,7 +186,7 @@ def test_export_cli(project, tmp_path, capsys):
     )
     assert "no such project file" in capsys.readouterr().err
     assert main(["list", "--db", str(opened.path), "--search", "please"]) == 0
-    assert "1 analyses" in capsys.readouterr().out
+    assert "1 analysis\n" in capsys.readouterr().out
     assert main(["list", "--db", str(opened.path), "--search", '"oops']) == 2
     assert "quoted phrases" in capsys.readouterr().err
 
@@ -222,3 +222,41 @@ def test_a_sure_label_and_an_old_analysis_read_back_without_a_set(project):
     restored = opened.analysis(1)
     assert restored.label == "angry"
     assert restored.label_set is None and restored.uncertainty is None and not restored.unsure
+
+
+def test_transcript_reliability_and_the_baseline_used_are_kept_and_exported(tmp_path):
+    doubt = "the recogniser was unsure of its words (mean log-probability -1.60)"
+    reliability = {"reliable": False, "reasons": [doubt], "avg_logprob": -1.6}
+    recording, result = clip_result(
+        tmp_path / "doubted.wav",
+        4,
+        150,
+        label="angry",
+        probabilities={"neutral": 0.2, "happy": 0.1, "sad": 0.1, "angry": 0.6},
+        transcript="nervous",
+        words=[{"word": "nervous", "start": 0.2, "end": 0.6, "probability": 0.3}],
+        transcript_reliability=reliability,
+        baseline={"name": "spk03", "recordings": 5, "voice_recordings": 0},
+    )
+    with Project(tmp_path / "r.emostudio") as opened:
+        analysis_id = opened.add_recording(recording, analysis=result)
+        restored = opened.analysis(analysis_id)
+        assert restored.transcript_reliability == reliability
+        assert restored.baseline == result.baseline
+        (table,) = export(opened, tmp_path / "out", "csv")
+        (grid,) = export(opened, tmp_path / "out", "textgrid")
+        (data,) = export(opened, tmp_path / "out", "json")
+    with open(table, newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["transcript_reliable"], row["transcript_doubt"]) == ("no", doubt)
+    assert (row["baseline"], row["baseline_recordings"], row["label_voice_recordings"]) == (
+        "spk03",
+        "5",
+        "0",
+    )
+    grid_object = parselmouth.read(str(grid))
+    assert call(grid_object, "Get tier name", 1) == "words (unreliable transcript)"
+    assert call(grid_object, "Get tier name", 2) == "transcript reliability"
+    assert doubt in call(grid_object, "Get label of interval", 2, 1)
+    (record,) = json.loads(data.read_text())
+    assert record["result"]["transcript_reliability"]["reliable"] is False

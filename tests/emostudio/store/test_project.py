@@ -37,11 +37,11 @@ def test_new_project_is_private_and_migrated(tmp_path):
     with Project(path) as project:
         assert project.integrity() == "ok"
         versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
-        assert [tuple(v) for v in versions] == [(1,), (2,), (3,), (4,)]
+        assert [tuple(v) for v in versions] == [(1,), (2,), (3,), (4,), (5,)]
         assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with Project(path) as again:  # reopening applies nothing twice
-        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 4
+        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 5
 
 
 def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monkeypatch):

@@ -175,3 +175,17 @@ def test_a_quote_of_a_doubtful_transcript_is_not_supported():
     assert citation.spans  # still shown where those words were transcribed
     (missing,) = ground('She says "we are doomed".', words(), cues(), transcript_doubt=doubt)
     assert missing.verdict == "not found"
+
+
+def test_a_quote_of_a_word_the_recogniser_doubted_is_never_supported():
+    timed = words()
+    said = [w["word"] for w in timed]
+    doubted = said.index("stop")
+    for i, word in enumerate(timed):
+        word["probability"] = 0.21 if i == doubted else 0.93
+    (citation,) = ground('She says "just stop it".', timed, cues())
+    assert citation.verdict == "transcript unreliable"
+    assert '"stop" (p 0.21)' in citation.evidence
+    other = " ".join(said[doubted + 1 : doubted + 3])
+    (clean,) = ground(f'She says "{other}".', timed, cues())
+    assert clean.verdict == "supported"
