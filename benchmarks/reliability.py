@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ NON_ENGLISH_TARGET = 0.95  # share of non-English transcripts flagged unreliable
 ENGLISH_TARGET = 0.95  # share of English transcripts judged reliable
 HINDI_KEYWORDS = {"bacho"}
 DEFAULT_CORPORA = ("en=asterisk-test",)
+RIGHT_WER = 0.34  # a transcript this close to what was said is right (one word in three)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Signals:
     no_speech_prob: float | None
     voiced_seconds: float
     half: str  # "tune" or "held-out"
+    english_probability: float | None = None  # by model_core.language; None: not checked
 
     def judged(self) -> Any:
         from model_core.reliability import assess
@@ -58,6 +61,7 @@ class Signals:
             self.no_speech_prob,
             self.voiced_seconds,
             self.word_probabilities,
+            self.english_probability,
         )
 
 
@@ -142,7 +146,70 @@ def measure(
                     out.write(json.dumps(signals.__dict__) + "\n")
             print(f"{min(first + 16, len(todo))}/{len(todo)} clips transcribed", file=sys.stderr)
     wanted = {c[2].id for c in sample_clips(corpora, per_corpus)}
-    return [s for clip, s in done.items() if clip in wanted]
+    chosen = [s for clip, s in done.items() if clip in wanted]
+    unchecked = [s for s in chosen if s.text and s.english_probability is None]
+    if unchecked:
+        checked = _check_language(
+            unchecked, {c[2].id: c[2] for c in sample_clips(corpora, per_corpus)}
+        )
+        done.update(checked)
+        cache.write_text("".join(json.dumps(s.__dict__) + "\n" for s in done.values()))
+        chosen = [done[s.clip] for s in chosen]
+    return chosen
+
+
+def _check_language(signals: list[Signals], examples: dict[str, Any]) -> dict[str, Signals]:
+    """The same signals with P(English) by the product's language check."""
+    from dataclasses import replace
+
+    from model_core.audio import load_audio
+    from model_core.devices import pick_placement
+    from model_core.language import shared_check
+
+    check = shared_check(pick_placement("cpu"))
+    checked = {}
+    for first in range(0, len(signals), 16):
+        batch = signals[first : first + 16]
+        clips = [load_audio(examples[s.clip].audio).for_model for s in batch]
+        for s, p in zip(batch, check.english_probability(clips), strict=True):
+            checked[s.clip] = replace(s, english_probability=p)
+        print(f"{min(first + 16, len(signals))}/{len(signals)} languages checked", file=sys.stderr)
+    return checked
+
+
+def _references(corpora: list[str]) -> dict[str, str]:
+    """What was said in each English clip that a corpus names: its transcript, or the
+    keyword of an EmoSpeech clip."""
+    from train.datasets import load_examples
+
+    said = {}
+    for entry in [*DEFAULT_CORPORA, *corpora]:
+        for example in load_examples(entry.partition("=")[2]):
+            text = example.transcript or (example.extra or {}).get("keyword")
+            if text:
+                said[example.id] = text
+    return said
+
+
+def _english_rows(signals: list[Signals], said: dict[str, str]) -> list[str]:
+    import jiwer
+
+    from model_core.asr import normalize_for_wer
+
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for s in signals:
+        reference = normalize_for_wer(said.get(s.clip, ""))
+        if s.language != "en" or not reference:
+            continue
+        hypothesis = normalize_for_wer(s.text)
+        right = bool(hypothesis) and jiwer.wer(reference, hypothesis) <= RIGHT_WER
+        flagged = not s.judged().reliable
+        row = counts[(s.corpus, s.half)]
+        row[0 if right else 2] += 1
+        row[1 if right else 3] += flagged
+    return [
+        f"| {c} | {h} | {a} | {b} | {x} | {y} |" for (c, h), (a, b, x, y) in sorted(counts.items())
+    ]
 
 
 def reliability_section(
@@ -156,7 +223,9 @@ def reliability_section(
         verdict = s.judged()
         groups[(s.language, s.corpus, s.half)].append(not verdict.reliable)
         for reason in verdict.reasons:
-            reasons[(s.language, s.corpus)][reason.split(" (")[0].split(":")[0]] += 1
+            # "only 1 word(s) for 2.1 s ..." and "only 2 word(s) ..." are one check
+            check = re.sub(r"\d+(\.\d+)?", "N", reason.split(" (")[0].split(":")[0])
+            reasons[(s.language, s.corpus)][check] += 1
     lines = [
         "## Transcript reliability: invented transcripts flagged",
         "",
@@ -183,7 +252,18 @@ def reliability_section(
             figures.append(
                 Figure(f"{what} (held-out speakers)", value, "%", f"{value:.1f} %", at_least=goal)
             )
-    lines += ["", "Why (clips per check; a clip may fail several):", ""]
+    lines += [
+        "",
+        "English transcripts against what was said (a transcript is *right* when its word "
+        f"error rate is at most {RIGHT_WER:.0%}; flagging a wrong one is the check working):",
+        "",
+        "| corpus | half | right | right, flagged | wrong | wrong, flagged |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        *_english_rows(signals, _references(corpora)),
+        "",
+        "Why (clips per check; a clip may fail several):",
+        "",
+    ]
     for (language, corpus), counts in sorted(reasons.items()):
         text = ", ".join(
             f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1])

@@ -40,15 +40,19 @@ def timed_words(transcript: Transcript) -> list[dict[str, Any]]:
     ]
 
 
-def transcript_reliability(transcript: Transcript, analysis: AcousticAnalysis) -> Reliability:
+def transcript_reliability(
+    transcript: Transcript, analysis: AcousticAnalysis, english_probability: float | None = None
+) -> Reliability:
     """How far the transcript can be trusted (:func:`model_core.reliability.assess`), from
-    the recogniser's confidences and the seconds of voiced speech."""
+    the recogniser's confidences, the seconds of voiced speech and, where it was checked,
+    P(English) by language identification (:mod:`model_core.language`)."""
     return assess(
         transcript.text,
         transcript.avg_logprob,
         transcript.no_speech_prob,
         analysis.voiced_fraction * analysis.duration,
         [w.probability for w in transcript.words if w.probability is not None],
+        english_probability,
     )
 
 

@@ -28,6 +28,7 @@ from model_core.clip_result import (
 )
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
+from model_core.language import LanguageCheck, english_probabilities, shared_check
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.drafting import draft_rationales
@@ -85,6 +86,11 @@ class Clip:
     voice: VoiceStats | None = None
 
 
+def _multilingual(model: EmoReasoner) -> bool:
+    """Whether the model's Whisper knows languages other than English (tiny.en does not)."""
+    return bool(getattr(model.whisper.generation_config, "is_multilingual", False))
+
+
 def load_model(spec: str, placement: Placement) -> EmoReasoner:
     """A shipped checkpoint by name (:data:`SHIPPED_MODELS`) or a checkpoint folder.
 
@@ -118,6 +124,7 @@ class Analyzer:
         rationale_policy: str = CHECKED,
         drafts: int | None = None,
         constrained_decoding: bool | None = None,
+        language_check: bool | None = None,
     ):
         if rationale_policy not in POLICIES:
             raise ValueError(
@@ -133,6 +140,14 @@ class Analyzer:
             else constrained_decoding
         )
         self.baseline = baseline or SpeakerBaseline.population()
+        # An English-only recogniser writes English whatever it hears: a trained model's
+        # transcripts are checked by language identification (model_core.language) unless
+        # the caller says otherwise; untrained test models skip it (it loads Whisper base).
+        self.language_check = (
+            model.config.trained and not _multilingual(model)
+            if language_check is None
+            else language_check
+        )
         self.acoustic_settings = acoustic_settings
         if model.whisper_tokenizer is None:
             raise CheckpointError(
@@ -230,9 +245,16 @@ class Analyzer:
             "label",
             {"labels": labels, "probabilities": [list(map(float, r)) for r in probabilities]},
         )
+        english: list[float | None] = [None] * len(clips)
+        if transcribe and self.language_check:
+            check = self._language_check()
+            english = stage(
+                "language",
+                lambda: english_probabilities(check, samples, [t.text for t in transcripts]),
+            )
         reliabilities = [
-            transcript_reliability(t, analysis)
-            for t, (analysis, _) in zip(transcripts, acoustics, strict=True)
+            transcript_reliability(t, analysis, e)
+            for t, (analysis, _), e in zip(transcripts, acoustics, english, strict=True)
         ]
         rationales: list[list[str]] = [[""] for _ in clips]
         if generate:
@@ -295,6 +317,9 @@ class Analyzer:
             for result in results:
                 result.warnings.append("not transcribed: labels were asked for without words")
         return results
+
+    def _language_check(self) -> LanguageCheck:
+        return shared_check(self.model.placement)
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).

