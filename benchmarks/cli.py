@@ -10,8 +10,9 @@ from pathlib import Path
 from emostudio.cli.common import report_error
 
 BENCHMARKS = ("acoustics", "model", "throughput", "asr", "grounding", "train", "store", "gui")
-# Benchmarks that need corpora on disk: run by name, never by `all`.
-ON_REQUEST = ("reliability",)
+# Run by name, never by `all`: reliability needs corpora on disk; app drives the window
+# with the shipped model for a minute.
+ON_REQUEST = ("reliability", "app")
 ALL_REPORT = Path("docs/benchmarks.md")
 # Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
 SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
@@ -149,6 +150,13 @@ def _report(args: argparse.Namespace) -> str:
         from benchmarks.gui import run_gui_benchmark
 
         return run_gui_benchmark(minutes=args.minutes or 60.0)
+    if args.what == "app":
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from benchmarks.app import app_section
+
+        return app_section().markdown
     if args.what == "reliability":
         from benchmarks.reliability import reliability_section
 

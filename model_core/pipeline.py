@@ -41,6 +41,7 @@ from model_core.rationale.compose import supported_by_cues
 from model_core.rationale.review import CHECKED, COMPOSER, POLICIES
 from model_core.rationale.uncertain import with_assessment, with_no_support
 from model_core.result import AnalysisResult
+from model_core.reuse import ClipKey, StageCache, draft_key, draft_seed
 
 if TYPE_CHECKING:
     import torch
@@ -140,6 +141,9 @@ class Analyzer:
             else constrained_decoding
         )
         self.baseline = baseline or SpeakerBaseline.population()
+        # Transcripts and drafts of clips analysed before, for callers that analyse the
+        # same clips again (the app: set it to a StageCache); None: nothing is reused.
+        self.cache: StageCache | None = None
         # An English-only recogniser writes English whatever it hears: a trained model's
         # transcripts are checked by language identification (model_core.language) unless
         # the caller says otherwise; untrained test models skip it (it loads Whisper base).
@@ -179,6 +183,7 @@ class Analyzer:
         transcribe: bool = True,
         on_text: Callable[[int, str], None] | None = None,
         on_stage: Callable[[str, dict[str, Any]], None] | None = None,
+        reuse_drafts: Sequence[Sequence[str]] | None = None,
     ) -> list[AnalysisResult]:
         """Analyse a batch of clips; every model stage runs once for the whole batch.
 
@@ -192,6 +197,11 @@ class Analyzer:
         ``generation``) and, with ``name == "label"``, as soon as the labels are known
         (``info``: ``labels`` and ``probabilities``, one row per clip); it may raise to
         stop the analysis between stages.
+        ``reuse_drafts`` (one list per clip) are rationales the model wrote before, e.g.
+        under the previous baseline: they are reviewed against this analysis's cues and
+        label instead of writing new ones (the composer writes one where none passes).
+        Transcripts, and drafts for an unchanged prompt, of clips analysed before are
+        reused (:mod:`model_core.reuse`).
         Raises :class:`model_core.audio.AudioError` for a clip that cannot be analysed;
         callers that want to go on with the others pass clips one batch at a time.
         """
@@ -211,16 +221,33 @@ class Analyzer:
         needs_audio = generate or self.model.head is None
         # Whisper's encoder runs once: ASR (padded states only) and the speech branch share
         # its final states; a label head alone reads a middle layer, and the pass stops there.
-        asr_reuses = transcribe and self.model.config.whisper_context == DECODING_CONTEXT
+        keys: list[ClipKey] = [(c.recording.sha256, c.start, c.end) for c in clips]
+        cache = self.cache or StageCache(size=0)  # size 0: forgets at once
+        known = [cache.transcripts.get(key) for key in keys]
+        heard = transcribe and all(k is not None for k in known)  # every clip's words known
+        asr_reuses = (
+            transcribe and not heard and self.model.config.whisper_context == DECODING_CONTEXT
+        )
         head_only = not (needs_audio or asr_reuses)
         whisper = stage(
             "whisper_encoder", lambda: self.model.whisper_states(inputs, head_only=head_only)
         )
-        transcripts = (
-            stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
-            if transcribe
-            else [Transcript("")] * len(clips)
-        )
+        english: list[float | None] = [None] * len(clips)
+        if heard:
+            transcripts = [cast(Transcript, k[0]) for k in known if k is not None]
+            english = [k[1] for k in known if k is not None]
+        elif transcribe:
+            transcripts = stage("asr", lambda: self._transcribe(samples, acoustics, whisper))
+            if self.language_check:
+                check = self._language_check()
+                english = stage(
+                    "language",
+                    lambda: english_probabilities(check, samples, [t.text for t in transcripts]),
+                )
+            for key, transcript, probability in zip(keys, transcripts, english, strict=True):
+                cache.transcripts.put(key, (transcript, probability))
+        else:
+            transcripts = [Transcript("")] * len(clips)
         config = self.model.config
         # The label is scored as the answer to the SER task; the rationale follows it in the
         # reasoning task's answer.
@@ -245,13 +272,6 @@ class Analyzer:
             "label",
             {"labels": labels, "probabilities": [list(map(float, r)) for r in probabilities]},
         )
-        english: list[float | None] = [None] * len(clips)
-        if transcribe and self.language_check:
-            check = self._language_check()
-            english = stage(
-                "language",
-                lambda: english_probabilities(check, samples, [t.text for t in transcripts]),
-            )
         reliabilities = [
             transcript_reliability(t, analysis, e)
             for t, (analysis, _), e in zip(transcripts, acoustics, english, strict=True)
@@ -272,20 +292,35 @@ class Analyzer:
                     text, acoustics[i][1], transcripts[i], reliabilities[i], labels[i]
                 )
 
-            rationales = stage(
-                "generation",
-                lambda: draft_rationales(
-                    self.model,
-                    inputs,
-                    reason,
-                    prefixes=prefixes,
-                    accepted=accepted,
-                    drafts=self.drafts,
-                    audio=audio,
-                    on_text=on_text,
-                    vocabulary=vocabulary,
-                ),
-            )
+            draft_keys = [
+                draft_key(key, p.user_text(), prefix, self.drafts, bool(vocabulary))
+                for key, p, prefix in zip(keys, reason, prefixes, strict=True)
+            ]
+            cached = [cache.drafts.get(key) for key in draft_keys]
+            if reuse_drafts is not None:
+                rationales = [list(d) for d in reuse_drafts]
+            elif all(c is not None for c in cached):
+                rationales = [list(c) for c in cached if c is not None]
+            else:
+                import torch
+
+                torch.manual_seed(draft_seed(draft_keys))  # a rerun samples the same drafts
+                rationales = stage(
+                    "generation",
+                    lambda: draft_rationales(
+                        self.model,
+                        inputs,
+                        reason,
+                        prefixes=prefixes,
+                        accepted=accepted,
+                        drafts=self.drafts,
+                        audio=audio,
+                        on_text=on_text,
+                        vocabulary=vocabulary,
+                    ),
+                )
+                for key, drafts in zip(draft_keys, rationales, strict=True):
+                    cache.drafts.put(key, drafts)
         results = []
         for i, clip in enumerate(clips):
             analysis, summary = acoustics[i]

@@ -66,6 +66,8 @@ class Session(QObject):
         self.analysis_id: int | None = None
         self.project: Project | None = None
         self.project_lock = ProjectLock()  # held while the project is open
+        self._measuring: Recording | None = None  # the recording the window is measuring
+        self._waiting: tuple | None = None  # an analysis waiting for those measurements
         self.model_info: dict = {}
         self.detail_span: tuple[float, float] | None = None  # what the detail spectrogram covers
         # The baseline the user chose for the recording on screen (auto until they do), what
@@ -193,6 +195,7 @@ class Session(QObject):
         kind, value = part
         if kind == "recording":
             self.recording, self.result, self.analysis_id, self.tracks = value, None, None, {}
+            self._waiting = None  # an analysis asked for the previous recording
             self.detail_span, self.measured = None, None
             self.baseline_choice, self.baseline, self.voice_recordings = BaselineChoice(), None, []
             self.recording_opened.emit(value)
@@ -214,11 +217,26 @@ class Session(QObject):
 
         def measured(analysis) -> None:
             if self.recording is recording:  # not a recording opened since
+                self._measuring = None
                 self.measured = analysis  # the analysis reuses it (the whole recording)
                 self._tracks_done(analysis.tracks())
+                self._start_waiting_analysis()
 
-        workers.start(measure, done=measured, failed=self._tracks_failed)
+        def not_measured(failure: Failure) -> None:
+            if self.recording is recording:
+                self._measuring = None
+                self._start_waiting_analysis()  # the model measures it itself
+            self._tracks_failed(failure)
+
+        self._measuring = recording
+        workers.start(measure, done=measured, failed=not_measured)
         self._overview_spectrogram(recording)
+
+    def _start_waiting_analysis(self) -> None:
+        if self._waiting is not None:
+            start, end, reuse_drafts = self._waiting
+            self._waiting = None
+            self.analyze(start, end, reuse_drafts=reuse_drafts)
 
     def _overview_spectrogram(self, recording: Recording) -> None:
         def compute(report, cancelled):
@@ -332,17 +350,33 @@ class Session(QObject):
             self.baseline_changed.emit(baseline, len(voices))
             if choice.kind == SPEAKER:
                 self.project_changed.emit(self.project)  # the sessions list shows the speaker
-            if rerun:
-                self.analyze()
+            if rerun:  # only what depends on the baseline is redone (model_core.reuse)
+                previous = self.result
+                review = (previous.rationale_review or {}) if previous is not None else {}
+                span = (previous.start, previous.end) if _is_selection(previous) else (None, None)
+                self.analyze(*span, reuse_drafts=[review.get("draft") or ""])
 
         self.busy.emit("measuring the baseline...")
         workers.start(resolve, done=done, failed=self._failed)
 
-    def analyze(self, start: float | None = None, end: float | None = None) -> None:
+    def analyze(
+        self, start: float | None = None, end: float | None = None, *, reuse_drafts=None
+    ) -> None:
+        """Analyse the recording on screen (or ``start``-``end``, seconds).
+
+        ``reuse_drafts``: the model's drafts of the shown analysis, reviewed again under a
+        new baseline instead of writing new ones (:meth:`set_baseline`).
+        """
         if self.recording is None:
             self.error.emit("open or record something to analyse first")
             return
         self.analysis_started.emit()
+        if start is None and self.measured is None and self._measuring is self.recording:
+            # The window is measuring this recording already: wait for it rather than
+            # have the model measure it a second time on the same two cores.
+            self._waiting = (start, end, reuse_drafts)
+            self.busy.emit("analysing: waiting for the measurements...")
+            return
         recording, speaker = self.recording, self.speaker() if self.baseline is None else None
         if not speaker or self.voice_recordings:
             self.model.analyze(
@@ -352,6 +386,7 @@ class Session(QObject):
                 self.current_baseline(),
                 voice_recordings=self.voice_recordings,
                 measured=self.measured,
+                reuse_drafts=reuse_drafts,
             )
             return
         # A recording filed under a speaker: the label head reads it against their voice,
@@ -376,6 +411,7 @@ class Session(QObject):
                 self.current_baseline(),
                 voice_recordings=voices,
                 measured=self.measured if self.recording is recording else None,
+                reuse_drafts=reuse_drafts,
             )
 
         def not_gathered(failure: Failure) -> None:
@@ -390,12 +426,16 @@ class Session(QObject):
                 end,
                 self.current_baseline(),
                 measured=self.measured if self.recording is recording else None,
+                reuse_drafts=reuse_drafts,
             )
 
         workers.start(gather, done=gathered, failed=not_gathered)
 
     def cancel_analysis(self) -> None:
-        self.busy.emit("cancelling: the current step finishes first...")
+        if self._waiting is not None:  # not started yet: nothing to stop
+            self._waiting = None
+            self._analysis_cancelled()
+            return
         self.model.cancel()
 
     def speaker(self) -> str | None:
@@ -497,3 +537,10 @@ class Session(QObject):
         if self.project is not None:
             self.project.close()
         self.project_lock.release()
+
+
+def _is_selection(result: AnalysisResult | None) -> bool:
+    """Whether a result is of a part of its recording (else of the whole)."""
+    if result is None:
+        return False
+    return result.start > 0.01 or result.end < result.duration - 0.05

@@ -130,7 +130,10 @@ class ModelService(QObject):
     def __init__(self):
         super().__init__()
         self.analyzer = None
-        self.cancel_flag = threading.Event()
+        # Requests are numbered; a cancel covers every request up to the latest (plain
+        # ints: set on the GUI thread, read on the model thread).
+        self._latest = 0
+        self._cancelled_up_to = 0
         self._voices: dict[tuple[str, ...], object] = {}  # the speaker's voice, by their recordings
         self.thread = QThread()
         self.thread.setObjectName("model")
@@ -151,20 +154,36 @@ class ModelService(QObject):
         rationale: bool = True,
         voice_recordings=(),
         measured=None,
+        reuse_drafts=None,
     ) -> None:
         """Analyse on the model thread; ``voice_recordings`` (the speaker's) let the label
         head read the clip against the speaker's own voice; ``measured`` (the whole
-        recording's AcousticAnalysis, as the window measured it) is not measured again."""
-        self.cancel_flag.clear()
+        recording's AcousticAnalysis, as the window measured it) is not measured again;
+        ``reuse_drafts`` (the model's earlier drafts of the clip) are reviewed again
+        instead of writing new ones (a baseline change)."""
+        self._latest += 1
         self._analyze.emit(
-            (recording, start, end, baseline, rationale, tuple(voice_recordings), measured)
+            (
+                self._latest,
+                (recording, start, end, baseline, rationale, tuple(voice_recordings), measured),
+                reuse_drafts,
+            )
         )
 
     def cancel(self) -> None:
-        self.cancel_flag.set()
+        """Cancel every analysis asked for so far, and say so at once: the model thread
+        drops their results and stops at its next check (between stages, or the next
+        token); a step under way (a long recording's ASR) may still run a few seconds
+        in the background, but nothing of it reaches the screen."""
+        if self._cancelled_up_to < self._latest:
+            self._cancelled_up_to = self._latest
+            self.cancelled.emit()
+
+    def _is_cancelled(self, request: int) -> bool:
+        return request <= self._cancelled_up_to
 
     def shutdown(self) -> None:
-        self.cancel_flag.set()
+        self._cancelled_up_to = 1 << 62
         self.thread.quit()
         self.thread.wait(5000)
 
@@ -173,10 +192,14 @@ class ModelService(QObject):
         try:
             from model_core.devices import quiet_libraries
             from model_core.pipeline import Analyzer
+            from model_core.reuse import StageCache
 
             quiet_libraries()
             self.stage.emit(f"loading model {spec}...")
             self.analyzer = Analyzer.load(spec, device)
+            # The app analyses the same clips again (another baseline, a second look): their
+            # transcripts and drafts are reused (model_core.reuse).
+            self.analyzer.cache = StageCache()
             self._voices = {}  # a voice is the model's view: another model reads it anew
             self.loaded.emit(self.analyzer.model_info)
         except Exception as err:
@@ -209,8 +232,11 @@ class ModelService(QObject):
         return Clip(recording, start, end, measured=measured, baseline=baseline, voice=voice)
 
     @Slot(object)
-    def _do_analyze(self, request) -> None:
+    def _do_analyze(self, message) -> None:
+        number, request, reuse_drafts = message
         recording, start, end, baseline, rationale, voice_recordings, measured = request
+        if self._is_cancelled(number):  # cancelled while it waited for the thread
+            return
         if self.analyzer is None:
             self.failed.emit(
                 failure_of(NoModelLoaded("no model is loaded (Model > Choose model...)"))
@@ -218,14 +244,14 @@ class ModelService(QObject):
             return
 
         def on_text(_row: int, delta: str) -> None:
-            if self.cancel_flag.is_set():
+            if self._is_cancelled(number):
                 raise Cancelled
             self.token.emit(delta)
 
         labels = list(self.analyzer.model.config.labels)
 
         def on_stage(name: str, info: dict) -> None:
-            if self.cancel_flag.is_set():  # between stages: a cancel takes effect at once
+            if self._is_cancelled(number):  # between stages: the work stops at once
                 raise Cancelled
             if name == "label":
                 self.labelled.emit(dict(zip(labels, info["probabilities"][0], strict=True)))
@@ -236,12 +262,17 @@ class ModelService(QObject):
             voice = self._voice(voice_recordings)
             clip = self._clip(recording, start, end, baseline, voice, measured)
             (result,) = self.analyzer.analyze(
-                [clip], rationale=rationale, on_text=on_text, on_stage=on_stage
+                [clip],
+                rationale=rationale,
+                on_text=on_text,
+                on_stage=on_stage,
+                reuse_drafts=[reuse_drafts] if reuse_drafts is not None else None,
             )
-            if self.cancel_flag.is_set():
+            if self._is_cancelled(number):
                 raise Cancelled
             self.finished.emit(result.to_dict())
         except Cancelled:
-            self.cancelled.emit()
+            return  # said at the click (cancel())
         except Exception as err:
-            self.failed.emit(failure_of(err))
+            if not self._is_cancelled(number):
+                self.failed.emit(failure_of(err))

@@ -172,3 +172,63 @@ def test_a_bug_s_traceback_goes_to_the_log_file_and_only_with_debug_to_the_windo
         failures.LOG.handlers[:] = before[0]
         failures._state.update(before[1])
         logging.getLogger("emostudio.gui").setLevel(logging.NOTSET)
+
+
+def test_cancel_is_confirmed_at_once_and_the_late_result_never_shows(qtbot):
+    """A step that cannot be interrupted (a long recording's ASR) runs on, but the user
+    gets the confirmation at the click and never the cancelled result; the next request
+    runs as usual."""
+    import threading
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from emostudio.gui.workers import ModelService
+    from model_core.audio import recording_from_array
+
+    release = threading.Event()
+
+    class SlowAnalyzer:
+        acoustic_settings = None
+        baseline = None
+        model = SimpleNamespace(head=None, config=SimpleNamespace(labels=("calm",)))
+
+        def analyze(self, clips, **_):
+            release.wait(5)  # the step under way: no cancel check inside it
+            return [SimpleNamespace(to_dict=lambda: {"label": "calm"})]
+
+    recording = recording_from_array(np.zeros(16_000, np.float32), 16_000, name="long")
+    from PySide6.QtCore import QObject, Slot
+
+    seen = {"finished": [], "cancelled": 0}
+
+    class Screen(QObject):  # lives on the GUI thread, as the Session does
+        @Slot(dict)
+        def finished(self, data):
+            seen["finished"].append(data)
+
+        @Slot()
+        def cancelled(self):
+            seen["cancelled"] += 1
+
+    screen = Screen()
+    service = ModelService()
+    service.finished.connect(screen.finished)
+    service.cancelled.connect(screen.cancelled)
+    try:
+        service.analyzer = SlowAnalyzer()
+        service.analyze(recording, None, None)
+        qtbot.wait(100)
+        service.cancel()
+        assert seen["cancelled"] == 1  # confirmed at the click, not when the step ends
+        release.set()
+        qtbot.wait(300)
+        assert seen["finished"] == []  # the cancelled analysis's result is dropped
+        service.analyze(recording, None, None)
+        qtbot.waitUntil(lambda: seen["finished"] == [{"label": "calm"}], timeout=5000)
+        service.cancel()
+        service.cancel()
+        assert seen["cancelled"] == 2  # one confirmation per cancelled request
+    finally:
+        release.set()
+        service.shutdown()
