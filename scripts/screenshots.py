@@ -117,6 +117,7 @@ def _run(out: Path, scratch: Path) -> int:
         lambda: "Dr. R. Lee" in window.annotation.history.toPlainText(), 60, "the saved annotation"
     )
     shoot(app, out, "annotate")
+    laptop_views(app, window, out)
 
     window.browser.search.setText("minutes")
     settle(1200)
@@ -129,6 +130,33 @@ def _run(out: Path, scratch: Path) -> int:
     shoot(app, out, "dark")
     window.close()
     return 0
+
+
+def shoot_window(window, out: Path, name: str) -> None:
+    """The window alone, at its own size (a laptop's screen, say)."""
+    settle()
+    path = out / f"{name}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"screenshots: could not write {path}")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def laptop_views(app: QApplication, window, out: Path) -> None:
+    """Issue 31: the window at 1366x768 and 1280x720, every control reachable; after a
+    baseline change, the Annotate tab still shows the judgement of the earlier run."""
+    from emostudio.gui.baseline import BaselineChoice
+
+    ready = []
+    window.session.analysis_ready.connect(lambda *args: ready.append(args))
+    window.session.set_baseline(BaselineChoice("population", sex="male"))
+    wait_until(lambda: bool(ready), 300, "the re-analysis under the new baseline")
+    window.resize(1280, 720)
+    window.right_tabs.setCurrentIndex(1)  # Annotate
+    shoot_window(window, out, "laptop-1280x720")
+    window.resize(1366, 768)
+    window.right_tabs.setCurrentIndex(0)  # Results
+    shoot_window(window, out, "laptop-1366x768")
+    window.resize(1600, 1000)
 
 
 def research_views(app: QApplication, window, out: Path) -> None:

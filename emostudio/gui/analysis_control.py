@@ -97,9 +97,9 @@ class AnalysisControl:
         self.baseline_dialog.open()
 
     def cancel_analysis(self) -> None:
-        """Stop the analysis: the button says so at once, the step under way ends first."""
-        self.cancel_button.setText("Cancelling...")
-        self.cancel_button.setEnabled(False)
+        """Stop the analysis: confirmed at once (``_analysis_cancelled``); the model drops
+        its result, and a step under way finishes in the background."""
+        self.cancel_button.setEnabled(False)  # until the confirmation, a moment later
         self.session.cancel_analysis()
 
     def cancel(self) -> None:

@@ -138,10 +138,10 @@ def test_cancelling_says_so_at_once_and_stops(
         assert "analysing" in window.results.rationale.toPlainText()  # a placeholder, not evidence
         assert "<a " not in window.results.rationale.toHtml()
         window.cancel()
-        assert (
-            window.cancel_button.text() == "Cancelling..." and not window.cancel_button.isEnabled()
-        )
-        assert "cancelling" in window.busy_label.text()
+        # Confirmed at the click, not when the step under way ends (issue 31).
+        assert window.statusBar().currentMessage() == "analysis cancelled"
+        assert not window.cancel_button.isVisible()
+    qtbot.wait(500)  # the model thread's late answer, if any, must not show
     assert failures == []  # a cancel is no failure
     assert "analysis cancelled" in window.results.rationale.toPlainText()
     assert window.statusBar().currentMessage() == "analysis cancelled"  # confirmed
