@@ -319,8 +319,8 @@ class Analyzer:
                         vocabulary=vocabulary,
                     ),
                 )
-                for key, drafts in zip(draft_keys, rationales, strict=True):
-                    cache.drafts.put(key, drafts)
+                for draft, drafts in zip(draft_keys, rationales, strict=True):
+                    cache.drafts.put(draft, drafts)
         results = []
         for i, clip in enumerate(clips):
             analysis, summary = acoustics[i]

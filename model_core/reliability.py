@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -167,7 +167,7 @@ def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None or not math.isfinite(value) else round(float(value), digits)
 
 
-def is_doubted(word: dict[str, Any]) -> bool:
+def is_doubted(word: Mapping[str, Any]) -> bool:
     """Whether the decoder doubted this word (``{"word", "start", "end", "probability"}``):
     its probability is under :data:`WORD_PROBABILITY_FLOOR`. A word without one (stored
     before probabilities were kept) is not doubted on that ground."""
@@ -175,6 +175,6 @@ def is_doubted(word: dict[str, Any]) -> bool:
     return probability is not None and probability < WORD_PROBABILITY_FLOOR
 
 
-def quotable_words(words: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The words a rationale may quote as evidence: those the decoder did not doubt."""
-    return [w for w in words if not is_doubted(w)]
+def quotable_words(words: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The words a rationale may quote as evidence (copies): those the decoder did not doubt."""
+    return [dict(w) for w in words if not is_doubted(w)]

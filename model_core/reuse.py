@@ -45,6 +45,7 @@ class _Recent(Generic[_V]):
 
 
 ClipKey = tuple[str, float | None, float | None]  # sha256, start, end (s)
+DraftKey = tuple[ClipKey, str, str, int, bool]
 
 
 class StageCache:
@@ -57,13 +58,13 @@ class StageCache:
 
 def draft_key(
     clip: ClipKey, prompt_text: str, prefix: str, drafts: int, constrained: bool
-) -> tuple:
+) -> DraftKey:
     """What a clip's drafts depend on besides the model: its audio, the reasoning prompt
     (evidence and label), the answer's prefix and the decoding settings."""
     return (clip, prompt_text, prefix, drafts, constrained)
 
 
-def draft_seed(keys: list[tuple]) -> int:
+def draft_seed(keys: list[DraftKey]) -> int:
     """A seed for the sampled drafts of a batch, from what they answer: the same batch
     samples the same drafts, so a cached draft is what a rerun would write."""
     digest = hashlib.sha256(repr(keys).encode("utf-8")).digest()

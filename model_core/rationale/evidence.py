@@ -180,9 +180,7 @@ def gather_evidence(
     near = [
         phrase for name, _ in near_baseline(found)[:MAX_NEAR] if (phrase := BY_NAME[name].typical)
     ]
-    quotable = (
-        [dict(w) for w in quotable_words(words or [])] if transcript_reliable is not False else []
-    )
+    quotable = quotable_words(words or []) if transcript_reliable is not False else []
     quote = choose_quote(label, quotable, found, [name for name, _ in favour])
     groups = _groups(label, found, favour, against, hedged, probabilities, reference, top)
     return Evidence(
