@@ -62,7 +62,8 @@ class TierLayout:
         """What the tier says when it could not label every word ("" when it did)."""
         if not self.left_out:
             return ""
-        return f"{len(self.labels)} of {self.in_view} words shown: zoom in to read all"
+        # short: it shares the time axis label and must fit a 1280-px laptop screen
+        return f"{len(self.labels)}/{self.in_view} words: zoom in"
 
 
 def salience(text: str) -> int:

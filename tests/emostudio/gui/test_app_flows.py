@@ -437,7 +437,9 @@ def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(
         "missing.wav" in window.messages.item(i).text() for i in range(window.messages.count())
     )
     analysed = []
-    monkeypatch.setattr(session, "analyze", lambda *span: analysed.append(span))
+    monkeypatch.setattr(
+        session, "analyze", lambda *span, **options: analysed.append((span, options))
+    )
     session.result = AnalysisResult(  # an analysis on screen is re-run against the new baseline
         file=None,
         sha256=session.recording.sha256,
@@ -447,10 +449,13 @@ def test_the_baseline_behind_the_label_is_shown_and_can_be_chosen(
         end=1.0,
         label="sad",
         probabilities={"sad": 1.0},
+        rationale_review={"draft": "It reads as sad."},
     )
     with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):
         session.set_baseline(BaselineChoice(SPEAKER, speaker="ann"))
-    assert "ann (1 recording" in shown.text() and analysed == [()]
+    assert "ann (1 recording" in shown.text()
+    # the whole recording again, and the model's draft is re-reviewed rather than rewritten
+    assert analysed == [((None, None), {"reuse_drafts": ["It reads as sad."]})]
     assert session.project.recording(session.recording.sha256)["speaker"] == "ann"
     assert session.project.speaker("ann").n_recordings == 1
     with qtbot.waitSignal(session.baseline_changed, timeout=TIMEOUT_MS):

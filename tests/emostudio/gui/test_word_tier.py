@@ -75,7 +75,7 @@ def test_a_whole_minute_is_labelled_sparsely_but_across_the_recording():
     tenths = {int(label.x // 6.0) for label in content}
     assert tenths == set(range(10)), "content words from every tenth of the minute"
     assert layout.in_view == 150 and layout.left_out == 150 - len(labels)
-    assert f"{len(labels)} of 150 words shown" in layout.hint and "zoom in" in layout.hint
+    assert f"{len(labels)}/150 words" in layout.hint and "zoom in" in layout.hint
 
 
 def test_a_word_is_crowded_out_only_by_one_at_least_as_telling():
