@@ -9,7 +9,17 @@ from pathlib import Path
 
 from emostudio.cli.common import report_error
 
-BENCHMARKS = ("acoustics", "model", "throughput", "asr", "grounding", "train", "store", "gui")
+BENCHMARKS = (
+    "acoustics",
+    "model",
+    "throughput",
+    "engines",
+    "asr",
+    "grounding",
+    "train",
+    "store",
+    "gui",
+)
 # Run by name, never by `all`: reliability needs corpora on disk; app drives the window
 # with the shipped model for a minute.
 ON_REQUEST = ("reliability", "app")
@@ -24,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="EmoStudio's development benchmarks (not shipped with the app: `emostudio "
         "bench` tells a user how fast their machine analyses). Run a benchmark and print a "
         "Markdown report. `all` runs every benchmark "
-        "(acoustics, asr, model, throughput, store, gui, grounding, train), each in its own "
+        "(acoustics, asr, model, throughput, engines, store, gui, grounding, train), each in its own "
         "process, and "
         f"writes one report (default {ALL_REPORT}).",
     )
@@ -142,6 +152,10 @@ def _report(args: argparse.Namespace) -> str:
         from benchmarks.throughput import throughput_section
 
         return throughput_section(args.model, args.device, max(1, args.batch), **speech).markdown
+    if args.what == "engines":
+        from benchmarks.engines import engines_section
+
+        return engines_section(args.device, model_spec=args.model, **speech).markdown
     if args.what == "asr":
         from benchmarks.asr import run_asr_benchmark
 

@@ -113,6 +113,12 @@ def plan(
             "one timed run of each path after a warm-up, the default and the fast model in one process",
         ),
         Bench(
+            "engines",
+            "benchmarks.engines:engines_section",
+            dict(device=device, short_count=size(48, 2), long_seconds=size(60.0, 5.0), **speech),
+            "one timed run of each engine after a warm-up, all in one process",
+        ),
+        Bench(
             "store",
             "benchmarks.store:store_section",
             dict(

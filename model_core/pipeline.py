@@ -17,7 +17,8 @@ import numpy as np
 
 import model_core
 from model_core.acoustics.analysis import AcousticAnalysis, AcousticSettings
-from model_core.asr import DECODING_CONTEXT, Transcriber, Transcript
+from model_core.asr import DECODING_CONTEXT, Transcript
+from model_core.asr_engines import TORCH, transcriber_for
 from model_core.audio.recording import MODEL_SAMPLE_RATE, Recording
 from model_core.clip_result import (
     MIN_VOICED_FRACTION,
@@ -126,6 +127,7 @@ class Analyzer:
         drafts: int | None = None,
         constrained_decoding: bool | None = None,
         language_check: bool | None = None,
+        asr_engine: str | None = None,
     ):
         if rationale_policy not in POLICIES:
             raise ValueError(
@@ -158,7 +160,8 @@ class Analyzer:
                 f"{model.config.name}: its speech encoder has no Whisper tokenizer, so it cannot "
                 'transcribe; analysis needs a real Whisper model (e.g. speech_encoder = "whisper-tiny.en")'
             )
-        self.transcriber = Transcriber.for_model(model)
+        # CTranslate2 where the model's Whisper allows it (model_core.asr_engines).
+        self.transcriber = transcriber_for(model, asr_engine)
 
     @classmethod
     def load(cls, model: str = DEFAULT_MODEL, device: str = "auto", **options: Any) -> Analyzer:
@@ -226,7 +229,10 @@ class Analyzer:
         known = [cache.transcripts.get(key) for key in keys]
         heard = transcribe and all(k is not None for k in known)  # every clip's words known
         asr_reuses = (
-            transcribe and not heard and self.model.config.whisper_context == DECODING_CONTEXT
+            transcribe
+            and not heard
+            and self.transcriber.engine == TORCH
+            and self.model.config.whisper_context == DECODING_CONTEXT
         )
         head_only = not (needs_audio or asr_reuses)
         whisper = stage(

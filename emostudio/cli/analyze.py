@@ -75,7 +75,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         analyzer = Analyzer.load(
-            args.model, args.device, rationale_policy=args.rationale_source, drafts=args.drafts
+            args.model,
+            args.device,
+            rationale_policy=args.rationale_source,
+            drafts=args.drafts,
+            asr_engine=args.asr_engine,
         )
     except EmoStudioError as err:
         report_error(f"cannot load model {args.model!r}: {err}")

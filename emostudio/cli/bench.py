@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         report_error(str(err))
         return 2
     started = time.perf_counter()
-    analyzer = Analyzer.load(args.model, args.device)
+    analyzer = Analyzer.load(args.model, args.device, asr_engine=args.asr_engine)
     load_s = time.perf_counter() - started
     clips = [Clip(recording) for recording in recordings]
     audio_s = sum(r.duration for r in recordings)

@@ -182,6 +182,13 @@ def add_model_options(parser) -> None:
         "(the synthetic-prosody model) or an EmoReasoner checkpoint folder",
     )
     parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES)
+    parser.add_argument(
+        "--asr-engine",
+        default=None,
+        choices=("auto", "ctranslate2", "torch"),
+        help="who transcribes: auto (default; $EMOSTUDIO_ASR_ENGINE if set) takes CTranslate2 "
+        "where the model's Whisper is a CTranslate2 model (the packaged one is), else PyTorch",
+    )
 
 
 def add_rationale_source(parser) -> None:

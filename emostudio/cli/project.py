@@ -161,6 +161,7 @@ def run_import(args: argparse.Namespace) -> int:
         transcribe=not args.no_transcript,
         rationale_source=args.rationale_source,
         drafts=args.drafts,
+        asr_engine=args.asr_engine,
         features=args.features,
     )
 

@@ -67,6 +67,7 @@ class ImportOptions:
     # the LLM's generation, the slowest stage on a CPU.
     rationale_source: Policy = Policy.CHECKED
     drafts: int | None = None  # best of k rationale drafts (None: the model's setting)
+    asr_engine: str | None = None  # model_core.asr_engines: None = $EMOSTUDIO_ASR_ENGINE or auto
 
 
 @dataclass
@@ -338,6 +339,7 @@ def run_import(
             options.device,
             rationale_policy=options.rationale_source,
             drafts=options.drafts,
+            asr_engine=options.asr_engine,
         )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []

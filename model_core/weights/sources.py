@@ -28,6 +28,7 @@ from model_core.weights.cache import (
     private_dir,
     sha256_of,
 )
+from model_core.weights.ctranslate2 import SUPPORTED_VERSIONS as CTRANSLATE2_VERSIONS
 
 ALLOW_DOWNLOADS_ENV = "EMOSTUDIO_ALLOW_DOWNLOADS"
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
@@ -144,11 +145,8 @@ class PackagedSource:
     def is_prepared(self) -> bool:
         return is_complete(self.cache_folder())
 
-    def prepare(self) -> Path:
-        """Convert into the cache if not done yet; return the transformers folder."""
-        destination = self.cache_folder()
-        if is_complete(destination):
-            return destination
+    def checked_source(self) -> Path:
+        """The package's own files, after checking their pinned SHA-256."""
         source = self.source_path()
         checked = source / self.checked_file if self.checked_file else source
         digest = sha256_of(checked)
@@ -157,6 +155,14 @@ class PackagedSource:
                 f"{self.name}: {checked} has SHA-256 {digest[:16]}..., expected {self.sha256[:16]}...; "
                 f"the package is damaged or a different version: {self.install}"
             )
+        return source
+
+    def prepare(self) -> Path:
+        """Convert into the cache if not done yet; return the transformers folder."""
+        destination = self.cache_folder()
+        if is_complete(destination):
+            return destination
+        source = self.checked_source()
         private_dir(cache_root())
         return build_atomically(destination, lambda tmp: self.convert(source, tmp))
 
@@ -246,6 +252,37 @@ def resolve_source(source: str | Path) -> Path:
     raise WeightsUnavailableError(
         f"{text}: no such folder, packaged model ({known}) or hub id (owner/name)"
     )
+
+
+# Packaged sources whose own files are a CTranslate2 Whisper model, read as they ship.
+CTRANSLATE2_PACKAGED = ("whisper-tiny.en",)
+
+
+def ctranslate2_folder(source: str | Path) -> Path | None:
+    """The CTranslate2 Whisper folder behind ``source``, if it has one: the packaged
+    ``whisper-tiny.en`` (checked against its pinned SHA-256), or a local folder holding a
+    CTranslate2 ``model.bin`` (a binary format of CTranslate2's own, not a pickle) with a
+    ``config.json`` that names the alignment heads word times need. None for anything
+    else (transformers folders, hub ids).
+    """
+    import json
+
+    text = str(source)
+    if text in CTRANSLATE2_PACKAGED:
+        return PACKAGED[text].checked_source()
+    path = Path(text).expanduser()
+    model, config = path / "model.bin", path / "config.json"
+    if not (path.is_dir() and model.is_file() and config.is_file()):
+        return None
+    with open(model, "rb") as handle:
+        header = handle.read(4)
+    if len(header) < 4 or int.from_bytes(header, "little") not in CTRANSLATE2_VERSIONS:
+        return None  # e.g. a PyTorch pickle named model.bin: never read
+    try:
+        heads = json.loads(config.read_text()).get("alignment_heads")
+    except (OSError, ValueError) as err:
+        raise WeightsUnavailableError(f"{config}: not readable JSON ({err})") from err
+    return path if heads else None
 
 
 def _download(repo_id: str) -> Path:
