@@ -7,10 +7,13 @@ times from the cross-attention alignment heads (a word starts where the alignmen
 reaches its first token and ends where it reaches the next word's), each word's mean token
 probability, the mean token log-probability and the no-speech probability.
 
-Short clips do not each pay a 30-s encoder window: up to :data:`PACK_SECONDS` of them are
-packed into one window, :data:`GAP_SECONDS` of silence apart (:mod:`model_core.asr_packing`),
-and a packed clip whose words do not sit cleanly inside its own stretch is decoded again
-alone, so no word is lent to a neighbour.
+Each clip is decoded in windows of its own, so its transcript never depends on the clips
+batched with it. Packing short clips into shared windows (``pack=True``,
+:mod:`model_core.asr_packing`) is kept for measurement only: it held the WER on the 563
+asterisk prompts (9.08 % against 9.20 % alone) and ran 1.75x faster, but 63 of the 563
+transcripts changed with their neighbours ("ninety" read "90 9", "fifth" read "50th" after
+"fiftieth", "to leave the conference" lost its "to"): issue 32 keeps only what loses no
+word to a neighbour (docs/benchmarks.md, "ASR engines side by side").
 """
 
 from __future__ import annotations
@@ -25,14 +28,7 @@ from typing import Any, cast
 import numpy as np
 
 from model_core.asr import MAX_WINDOW_TOKENS, Transcript, Word, token_cap
-from model_core.asr_packing import (
-    PACK_SECONDS,
-    PackedWindow,
-    Stretch,
-    isolate,
-    pack_clips,
-    place_words,
-)
+from model_core.asr_packing import PACK_SECONDS, PackedWindow, assign_words, pack_clips
 from model_core.devices import Placement
 from model_core.model.encoders import WHISPER_FRAME_RATE, WHISPER_RATE, whisper_inputs
 
@@ -67,7 +63,7 @@ class CTranslate2Transcriber:
     placement : Placement
         CPU or CUDA (CTranslate2 has no MPS backend).
     pack : bool
-        Pack short clips into shared windows (see the module's docstring).
+        Pack short clips into shared windows (measurement only: see the module's docstring).
     """
 
     engine = "ctranslate2"
@@ -77,7 +73,7 @@ class CTranslate2Transcriber:
         folder: Path,
         placement: Placement,
         *,
-        pack: bool = True,
+        pack: bool = False,
         batch_size: int = DEFAULT_BATCH,
         compute_type: str | None = None,
         threads: int | None = None,
@@ -109,7 +105,6 @@ class CTranslate2Transcriber:
         self.placement = placement
         self.pack = pack
         self.repacked = 0
-        self._silent_states: np.ndarray | None = None
         self.batch_size = batch_size
         self.tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
         # Any: transformers' processor classes are untyped
@@ -137,52 +132,37 @@ class CTranslate2Transcriber:
         """
         samples = [np.asarray(c, dtype=np.float32) for c in clips]
         windows = pack_clips(samples, pack_seconds=PACK_SECONDS if self.pack else 0.0)
-        found: list[list[tuple[Word, list[float]]]] = [[] for _ in samples]
-        no_speech: list[list[float]] = [[] for _ in samples]
-        strayed: set[int] = set()
-        # A group of windows at a time: every packed clip's states are a window's worth.
-        for first in range(0, len(windows), self.batch_size):
-            group = windows[first : first + self.batch_size]
-            states = self._encode([w.samples for w in group])
-            jobs = [
-                (row if not window.packed else isolate(row, stretch, self._silence()), stretch)
-                for window, row in zip(group, states, strict=True)
-                for stretch in window.stretches
-            ]
-            for (_, stretch), result in zip(jobs, self._decode_jobs(jobs), strict=True):
-                words, stray = place_words(stretch, result.words)
-                if stray or (not words and _is_packed(group, stretch)):
-                    strayed.add(stretch.clip)
-                no_speech[stretch.clip].append(result.no_speech_prob)
-                found[stretch.clip] += [
-                    (word, result.token_logprobs[index]) for word, index in words
-                ]
-        self.repacked = len(strayed)  # the last call's clips decoded again in windows of their own
-        if strayed:
-            redo = sorted(strayed)
-            alone = CTranslate2Transcriber.transcribe_alone(self, [samples[i] for i in redo])
-            for clip, (words, probabilities) in zip(redo, alone, strict=True):
-                found[clip], no_speech[clip] = words, probabilities
+        found, no_speech, unclean = self._decode_windows(windows)
+        self.repacked = len(unclean)  # the last call's clips decoded again alone
+        if unclean:
+            redo = sorted(unclean)
+            again = pack_clips([samples[i] for i in redo], pack_seconds=0.0)
+            words, probabilities, _ = self._decode_windows(again)
+            for number, clip in enumerate(redo):
+                found[clip], no_speech[clip] = words[number], probabilities[number]
         return [_transcript(found[i], no_speech[i]) for i in range(len(samples))]
 
-    def transcribe_alone(
-        self, clips: list[np.ndarray]
-    ) -> list[tuple[list[tuple[Word, list[float]]], list[float]]]:
-        """Each clip decoded in windows of its own: its words (with their tokens'
-        log-probabilities) and its windows' no-speech probabilities."""
-        windows = pack_clips(clips, pack_seconds=0.0)
-        found: list[tuple[list[tuple[Word, list[float]]], list[float]]] = [([], []) for _ in clips]
-        for first in range(0, len(windows), self.batch_size):
-            group = windows[first : first + self.batch_size]
-            states = self._encode([w.samples for w in group])
-            jobs = [(row, w.stretches[0]) for w, row in zip(group, states, strict=True)]
-            for (_, stretch), result in zip(jobs, self._decode_jobs(jobs), strict=True):
-                words, _ = place_words(stretch, result.words)
-                found[stretch.clip][0].extend(
-                    (word, result.token_logprobs[index]) for word, index in words
-                )
-                found[stretch.clip][1].append(result.no_speech_prob)
-        return found
+    def _decode_windows(
+        self, windows: list[PackedWindow]
+    ) -> tuple[dict[int, list[tuple[Word, list[float]]]], dict[int, list[float]], set[int]]:
+        """Every clip's words (with their tokens' log-probabilities), its windows'
+        no-speech probabilities, and the packed clips to decode again alone."""
+        found: dict[int, list[tuple[Word, list[float]]]] = {}
+        no_speech: dict[int, list[float]] = {}
+        unclean: set[int] = set()
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w].samples))
+        for first in range(0, len(order), self.batch_size):  # like lengths decode together
+            group = [windows[w] for w in order[first : first + self.batch_size]]
+            decoded = self._decode([w.samples for w in group])
+            for window, result in zip(group, decoded, strict=True):
+                placed, rejected = assign_words(window, result.words)
+                unclean |= rejected
+                for stretch in window.stretches:
+                    found.setdefault(stretch.clip, [])
+                    no_speech.setdefault(stretch.clip, []).append(result.no_speech_prob)
+                for clip, word, index in placed:
+                    found[clip].append((word, result.token_logprobs[index]))
+        return found, no_speech, unclean
 
     def _encode(self, windows: list[np.ndarray]) -> np.ndarray:
         """Encoder states of windows of at most 30 s, padded: shape (windows, 1500, d)."""
@@ -194,41 +174,24 @@ class CTranslate2Transcriber:
         features = ctranslate2.StorageView.from_array(inputs.features.numpy())
         return np.asarray(self.model.encode(features, to_cpu=True), dtype=np.float32)
 
-    def _silence(self) -> np.ndarray:
-        """The encoder's states of 30 s of silence, shape (1500, d): what a packed clip's
-        neighbours are replaced with, so its decoder hears the clip alone."""
-        if self._silent_states is None:
-            self._silent_states = self._encode([np.zeros(WHISPER_RATE, dtype=np.float32)])[0]
-        return self._silent_states
-
-    def _decode_jobs(self, jobs: list[tuple[np.ndarray, Stretch]]) -> list[_Decoded]:
-        """Decode (states, stretch) jobs in batches of like length: words on the window's axis."""
-        results: dict[int, _Decoded] = {}
-        order = sorted(range(len(jobs)), key=lambda j: jobs[j][1].end - jobs[j][1].start)
-        for first in range(0, len(order), self.batch_size):
-            batch = order[first : first + self.batch_size]
-            states = np.stack([jobs[j][0] for j in batch])
-            spans = [(jobs[j][1].start, jobs[j][1].end) for j in batch]
-            results.update(zip(batch, self._decode(states, spans), strict=True))
-        return [results[j] for j in range(len(jobs))]
-
-    def _decode(self, states: np.ndarray, spans: list[tuple[float, float]]) -> list[_Decoded]:
-        """Greedy decoding, alignment and words for encoder states (windows, 1500, d) whose
-        speech lies at ``spans`` (s, on each window's axis)."""
+    def _decode(self, windows: list[np.ndarray]) -> list[_Decoded]:
+        """Greedy decoding, alignment and words of windows of at most 30 s (words on each
+        window's axis)."""
         import ctranslate2
 
-        encoded = ctranslate2.StorageView.from_array(np.ascontiguousarray(states))
-        cap = token_cap(max(end - start for start, end in spans))
+        states = self._encode(windows)
+        durations = [len(w) / WHISPER_RATE for w in windows]
+        encoded = ctranslate2.StorageView.from_array(states)
         generated = self.model.generate(
             encoded,
-            [self.prompt] * len(spans),
+            [self.prompt] * len(windows),
             beam_size=1,
-            max_length=min(MAX_WINDOW_TOKENS, cap) + len(self.prompt),
+            max_length=min(MAX_WINDOW_TOKENS, token_cap(max(durations))) + len(self.prompt),
             return_scores=True,
             return_no_speech_prob=True,
         )
         texts = [[t for t in g.sequences_ids[0] if t < self.end_of_text] for g in generated]
-        frames = [max(1, round(end * WHISPER_FRAME_RATE * 2)) for _, end in spans]  # mel frames
+        frames = [max(1, round(d * WHISPER_FRAME_RATE * 2)) for d in durations]  # mel frames
         spoken = [i for i, tokens in enumerate(texts) if tokens]
         aligned = (
             self.model.align(
@@ -244,7 +207,9 @@ class CTranslate2Transcriber:
         alignment = dict(zip(spoken, aligned, strict=True))
         out = []
         for i, tokens in enumerate(texts):
-            words, logprobs = self._words(tokens, alignment[i], spans[i][1]) if tokens else ([], [])
+            words, logprobs = (
+                self._words(tokens, alignment[i], durations[i]) if tokens else ([], [])
+            )
             out.append(_Decoded(words, logprobs, float(generated[i].no_speech_prob)))
         return out
 
@@ -312,11 +277,6 @@ def _token_starts(path: Sequence[Sequence[int]], n_tokens: int) -> list[float]:
     for i, value in enumerate(starts):  # a token the path skipped starts where the last did
         starts[i] = last = value if not math.isnan(value) and value >= last else last
     return starts
-
-
-def _is_packed(windows: list[PackedWindow], stretch: Stretch) -> bool:
-    """Whether ``stretch`` shares its window with other clips."""
-    return any(window.packed and stretch in window.stretches for window in windows)
 
 
 def _transcript(words: list[tuple[Word, list[float]]], no_speech: list[float]) -> Transcript:

@@ -62,7 +62,7 @@ def transcriber_for(model: EmoReasoner, engine: str | None = None) -> SpeechReco
     choice = chosen_engine(engine)
     if choice == TORCH:
         return Transcriber.for_model(model)
-    reason = _ctranslate2_unavailable(model.config.speech_encoder, model.placement)
+    reason = ctranslate2_unavailable(model.config.speech_encoder, model.placement)
     if reason is None:
         from model_core.asr_ct2 import CTranslate2Transcriber
         from model_core.weights.sources import ctranslate2_folder
@@ -75,7 +75,7 @@ def transcriber_for(model: EmoReasoner, engine: str | None = None) -> SpeechReco
     return Transcriber.for_model(model)
 
 
-def _ctranslate2_unavailable(source: str, placement: Placement) -> str | None:
+def ctranslate2_unavailable(source: str, placement: Placement) -> str | None:
     """Why CTranslate2 cannot transcribe with ``source`` on ``placement`` (None: it can)."""
     from model_core.weights.sources import ctranslate2_folder
 

@@ -17,7 +17,8 @@ threshold and why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, Protocol, cast
 
 import numpy as np
 import torch
@@ -108,26 +109,90 @@ class LanguageCheck:
         return probabilities
 
 
+class CTranslate2LanguageCheck:
+    """:class:`LanguageCheck` through CTranslate2 (int8 on CPUs, float16 on CUDA): the
+    same Whisper base, its language probabilities from ``detect_language``.
+
+    Parameters
+    ----------
+    folder : Path
+        A multilingual CTranslate2 Whisper (``model.bin``, ``config.json``).
+    """
+
+    engine = "ctranslate2"
+
+    def __init__(self, folder: Path, placement: Placement):
+        import ctranslate2
+        from transformers import WhisperFeatureExtractor
+
+        from model_core.asr_ct2 import compute_type_for
+
+        self.model = ctranslate2.models.Whisper(
+            str(folder),
+            device=placement.device.type,
+            device_index=placement.device.index or 0,
+            compute_type=compute_type_for(placement),
+            intra_threads=torch.get_num_threads(),
+        )
+        if not self.model.is_multilingual:
+            raise ValueError(f"{folder}: an English-only Whisper cannot identify languages")
+        # Any: transformers' processor classes are untyped
+        self.feature_extractor = cast(Any, WhisperFeatureExtractor)(feature_size=self.model.n_mels)
+
+    def english_probability(self, clips: Sequence[np.ndarray]) -> list[float]:
+        """P(English) of each mono 16-kHz clip, from its first 30 s (as
+        :meth:`LanguageCheck.english_probability`)."""
+        import ctranslate2
+
+        window = int(WINDOW_SECONDS * SAMPLE_RATE)
+        probabilities: list[float] = []
+        for first in range(0, len(clips), BATCH):
+            batch = [np.asarray(c[:window], dtype=np.float32) for c in clips[first : first + BATCH]]
+            features = self.feature_extractor(batch, sampling_rate=SAMPLE_RATE, return_tensors="np")
+            found = self.model.detect_language(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(features.input_features))
+            )
+            probabilities += [round(dict(pairs).get("<|en|>", 0.0), 4) for pairs in found]
+        return probabilities
+
+
 def _is_language_token(token: str) -> bool:
     """``<|en|>``, ``<|haw|>``, ``<|yue|>``: two or three lower-case letters in ``<|..|>``."""
     inner = token[2:-2] if token.startswith("<|") and token.endswith("|>") else ""
     return 2 <= len(inner) <= 3 and inner.isalpha() and inner.islower()
 
 
-_LOADED: dict[str, LanguageCheck] = {}
+class EnglishCheck(Protocol):
+    """What the pipeline needs of a language check (either engine)."""
+
+    def english_probability(self, clips: Sequence[np.ndarray]) -> list[float]: ...
 
 
-def shared_check(placement: Placement) -> LanguageCheck:
+_LOADED: dict[tuple[str, str], EnglishCheck] = {}
+
+
+def shared_check(placement: Placement, engine: str | None = None) -> EnglishCheck:
     """The packaged language check on ``placement``, loaded once per process (74 M
-    parameters; about a second to load, from the cache the first conversion wrote)."""
-    key = placement.describe()
+    parameters; about a second to load). ``engine`` as for ASR
+    (:func:`model_core.asr_engines.chosen_engine`): CTranslate2 where it can run."""
+    from model_core.asr_engines import TORCH, chosen_engine, ctranslate2_unavailable
+
+    choice = chosen_engine(engine)
+    if choice != TORCH and ctranslate2_unavailable(LANGUAGE_ID_SOURCE, placement) is None:
+        choice = "ctranslate2"
+    key = (placement.describe(), choice)
     if key not in _LOADED:
-        _LOADED[key] = LanguageCheck.from_source(LANGUAGE_ID_SOURCE, placement)
+        if choice == "ctranslate2":
+            from model_core.weights.sources import whisper_base_ctranslate2
+
+            _LOADED[key] = CTranslate2LanguageCheck(whisper_base_ctranslate2(), placement)
+        else:
+            _LOADED[key] = LanguageCheck.from_source(LANGUAGE_ID_SOURCE, placement)
     return _LOADED[key]
 
 
 def english_probabilities(
-    check: LanguageCheck, clips: Sequence[np.ndarray], texts: Sequence[str]
+    check: EnglishCheck, clips: Sequence[np.ndarray], texts: Sequence[str]
 ) -> list[float | None]:
     """P(English) of the clips with a transcript (None for the others: nothing to doubt)."""
     spoken = [i for i, text in enumerate(texts) if text.strip()]

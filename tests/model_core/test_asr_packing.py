@@ -8,12 +8,12 @@ import pytest
 from model_core.asr import Word
 from model_core.asr_packing import (
     GAP_SECONDS,
-    ISOLATION_MARGIN_SECONDS,
     PACK_SECONDS,
+    PackedWindow,
     Stretch,
-    isolate,
+    assign_words,
     pack_clips,
-    place_words,
+    speech_onset,
 )
 
 RATE = 16_000
@@ -56,43 +56,78 @@ def test_no_packing_gives_every_clip_its_own_window():
     assert [(len(w.stretches), w.stretches[0].clip) for w in windows] == [(1, 0), (1, 1)]
 
 
-def test_a_packed_clip_is_decoded_from_its_own_states_and_silence_elsewhere():
-    frames, width = 1500, 4
-    window = np.arange(frames * width, dtype=np.float32).reshape(frames, width)
-    silence = np.full((frames, width), -1.0, dtype=np.float32)
-    stretch = Stretch(1, 3.0, 5.0)
-    isolated = isolate(window, stretch, silence)
-    kept = np.flatnonzero((isolated != -1.0).all(axis=1))
-    margin = round(ISOLATION_MARGIN_SECONDS * 50)
-    assert kept[0] == 150 - margin and kept[-1] == 250 + margin - 1
-    assert np.array_equal(isolated[kept], window[kept])
-    assert isolated.shape == window.shape and np.all(silence == -1.0)  # nothing changed in place
+def packed_window() -> PackedWindow:
+    return PackedWindow(
+        clip(8.0),
+        (
+            Stretch(0, 0.0, 2.0, speech_start=0.1),
+            Stretch(1, 3.0, 5.0, speech_start=3.05),
+            Stretch(2, 6.0, 8.0, speech_start=6.2),
+        ),
+    )
 
 
-def test_words_move_to_the_clips_own_axis_and_are_kept_within_it():
-    stretch = Stretch(2, 3.0, 5.0, offset=0.0)
+def test_words_go_back_to_their_clips_on_the_clips_own_axis():
     words = [
-        Word("hello", 1.4, 3.5, 0.9),  # the first word's start is the path's, not the speech's
-        Word("there.", 3.5, 5.3, 0.8),
+        Word("hello", 0.1, 0.6, 0.9),
+        Word("there.", 0.6, 3.2, 0.8),  # a word ends where the next starts: across the gap
+        Word("good", 3.2, 3.5, 0.7),
+        Word("day.", 3.5, 6.3, 0.95),
+        Word("yes.", 6.3, 7.0, 0.6),
     ]
-    placed, stray = place_words(stretch, words)
-    assert not stray
-    assert [(w.text, w.start, w.end, i) for w, i in placed] == [
-        ("hello", 0.0, 0.5, 0),
-        ("there.", 0.5, 2.0, 1),
+    placed, unclean = assign_words(packed_window(), words)
+    assert not unclean
+    by_clip: dict[int, list[tuple[str, float, float, int]]] = {}
+    for clip_index, word, index in placed:
+        by_clip.setdefault(clip_index, []).append((word.text, word.start, word.end, index))
+    assert by_clip[0] == [("hello", 0.1, 0.6, 0), ("there.", 0.6, 2.0, 1)]  # kept in its clip
+    assert by_clip[1] == [("good", 0.2, 0.5, 2), ("day.", 0.5, 2.0, 3)]
+    assert by_clip[2] == [("yes.", 0.3, 1.0, 4)]
+
+
+def test_a_word_in_a_gap_sends_both_neighbours_back_and_keeps_the_rest():
+    words = [
+        Word("hello", 0.1, 0.6),
+        Word("lent", 2.4, 3.1),
+        Word("good", 3.1, 3.5),
+        Word("yes.", 6.3, 7.0),
     ]
+    placed, unclean = assign_words(packed_window(), words)
+    assert unclean == {0, 1}
+    assert [(c, w.text) for c, w, _ in placed] == [(2, "yes.")]
 
 
-def test_a_word_outside_its_stretch_sends_the_clip_back_alone():
-    stretch = Stretch(0, 3.0, 5.0)
-    _, stray = place_words(stretch, [Word("hello", 3.1, 3.5), Word("extra", 6.0, 6.4)])
-    assert stray
-    _, stray = place_words(stretch, [Word("hello", 3.1, 3.5), Word("early", 2.0, 2.4)])
-    assert stray
+def test_a_first_word_that_starts_late_means_the_previous_clip_took_a_word():
+    # "3D audio disabled 3D" / "audio enabled": the second "3D" is placed at the end of the
+    # first clip, so the second clip's first word starts long after its speech does.
+    words = [
+        Word("audio", 0.1, 0.6),
+        Word("disabled", 0.6, 1.5),
+        Word("3D", 1.8, 3.9),
+        Word("audio", 3.9, 4.4),
+        Word("yes.", 6.3, 7.0),
+    ]
+    placed, unclean = assign_words(packed_window(), words)
+    assert unclean == {0, 1}
+    assert [(c, w.text) for c, w, _ in placed] == [(2, "yes.")]
 
 
-def test_a_window_of_its_own_offsets_its_words():
-    stretch = Stretch(4, 0.0, 30.0, offset=29.5)
-    placed, stray = place_words(stretch, [Word("later", 1.0, 1.4)])
-    assert not stray
-    assert [(w.start, w.end) for w, _ in placed] == [(30.5, 30.9)]
+def test_a_packed_clip_without_words_is_decoded_again():
+    placed, unclean = assign_words(
+        packed_window(), [Word("hello", 0.1, 0.6), Word("yes.", 6.3, 7.0)]
+    )
+    assert unclean == {1}
+    assert {c for c, _, _ in placed} == {0, 2}
+
+
+def test_a_window_of_its_own_is_never_checked_and_offsets_its_words():
+    window = PackedWindow(clip(30.0), (Stretch(4, 0.0, 30.0, offset=29.5),))
+    placed, unclean = assign_words(window, [Word("later", 1.0, 1.4)])
+    assert not unclean
+    assert [(c, w.start, w.end) for c, w, _ in placed] == [(4, 30.5, 30.9)]
+
+
+def test_speech_onset_is_the_first_loud_frame():
+    samples = np.concatenate([np.zeros(8000, np.float32), clip(1.0, 0.3)])
+    assert speech_onset(samples) == pytest.approx(0.5, abs=0.021)
+    assert speech_onset(np.zeros(100, np.float32)) == 0.0
