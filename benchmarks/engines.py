@@ -226,7 +226,7 @@ def _report(
     ]
     for engine, seconds, transcript, gap in long_rows:
         lines.append(
-            f"| {engine} | {seconds:.2f} | {long_seconds / seconds:.1f}x | x{torch_long / seconds:.2f} "
+            f"| {engine} | {seconds:.3g} | {long_seconds / seconds:.1f}x | x{torch_long / seconds:.3g} "
             f"| {len(transcript.words)} | {gap * 1000:.0f} |"
         )
     torch_short = short_rows[0][1]
@@ -241,7 +241,7 @@ def _report(
     for engine, seconds, wer, gap in short_rows:
         gap_text = "" if gap != gap else f"{gap * 1000:.0f}"
         lines.append(
-            f"| {engine} | {n_short / seconds:.2f} | x{torch_short / seconds:.2f} | {wer:.2%} | {gap_text} |"
+            f"| {engine} | {n_short / seconds:.3g} | x{torch_short / seconds:.3g} | {wer:.2%} | {gap_text} |"
         )
     before, after = pipeline["torch"], pipeline["ctranslate2"]
     lines += [

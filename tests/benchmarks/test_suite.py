@@ -21,6 +21,7 @@ SECTIONS = (
     "## ASR: ",
     "## Model: ",
     "## Throughput: ",
+    "## ASR engines side by side: ",
     "## Projects: import and search",
     "## GUI: opening a ",
     "## Grounding: ",
@@ -155,6 +156,15 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
     assert spent["asr"][0] and not spent["asr"][1] and spent["asr"][2]
     assert spent["generation"][2] and not spent["generation"][0]
 
+    # ASR engines: the ratios are the seconds' ratios; both engines labelled every prompt.
+    engines = table_rows(report, "### A 5-s recording: transcript with word times")
+    torch_row = engines["PyTorch (today's path)"]
+    for name in ("CTranslate2, clips alone", "faster-whisper 1.2.1 (anchor)"):
+        row = engines[name]
+        assert close(float(row[2].lstrip("x")), float(torch_row[0]) / float(row[0])), name
+        assert int(row[3]) > 0, name  # words transcribed
+    assert re.search(r"labels equal under both engines on 2 of 2 prompts", report)
+
     gui = table_rows(report, "## GUI: opening a ")
     assert median_of(gui["waveform painted (decode + envelope pyramid)"][0]) > 0
     assert re.search(rf"\*\*{NUMBER} \({NUMBER}–{NUMBER}\) clips/s\*\*", report)  # store import
@@ -165,10 +175,21 @@ def test_quick_run_writes_one_consistent_report(asterisk_dir, tmp_path, capsys):
     runs = table_rows(report, "## Runs")
     assert [cells[0] for name, cells in runs.items() if name not in ("benchmark", "---")] == [
         "ok"
-    ] * 8
+    ] * 9
 
     progress = capsys.readouterr().err
-    for name in ("acoustics", "asr", "model", "throughput", "store", "gui", "grounding", "train"):
+    names = (
+        "acoustics",
+        "asr",
+        "model",
+        "throughput",
+        "engines",
+        "store",
+        "gui",
+        "grounding",
+        "train",
+    )
+    for name in names:
         assert re.search(rf"{name} ok in {NUMBER} s", progress), name
 
 
