@@ -34,6 +34,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-rationale", action="store_true", help="label and cues only (no rationale written)"
     )
+    parser.add_argument(
+        "--compare-engines",
+        action="store_true",
+        help="time the same files with each ASR engine (CTranslate2 and PyTorch) in this run, "
+        "side by side with their ratios",
+    )
     parser.set_defaults(run=run)
 
 
@@ -47,7 +53,8 @@ def _files(given: list[Path]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     from model_core.audio import AudioError, load_audio
-    from model_core.pipeline import BATCH_SIZE_KEY, Analyzer, Clip
+    from model_core.errors import EmoStudioError
+    from model_core.pipeline import Analyzer, Clip
 
     if args.repeats < 1:
         report_error("--repeats must be at least 1")
@@ -63,6 +70,29 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - started
     clips = [Clip(recording) for recording in recordings]
     audio_s = sum(r.duration for r in recordings)
+    model = {**analyzer.model_info, "asked": args.model}
+    engines = {analyzer.transcriber.engine: analyzer}
+    if args.compare_engines:
+        for engine in ("ctranslate2", "torch"):
+            if engine not in engines:
+                try:
+                    engines[engine] = Analyzer(analyzer.model, asr_engine=engine)
+                except EmoStudioError as err:
+                    report_error(f"--compare-engines: {err}")
+                    return 2
+    timed = {name: _timed(each, clips, args) for name, each in engines.items()}
+    for name, (totals, stages) in timed.items():
+        print(report({**model, "engine": name}, len(clips), audio_s, load_s, totals, stages))
+        print()
+    if len(timed) == 2:
+        print(comparison({name: statistics.median(t) for name, (t, _) in timed.items()}))
+    return 0
+
+
+def _timed(analyzer, clips: list, args: argparse.Namespace) -> tuple[list, dict]:
+    """Seconds of each repeat, and of each stage per repeat, after one warm-up."""
+    from model_core.pipeline import BATCH_SIZE_KEY
+
     analyzer.analyze(clips[:1], rationale=not args.no_rationale)  # warm-up: caches, kernels
     totals, stages = [], {}
     for _ in range(args.repeats):
@@ -71,9 +101,16 @@ def run(args: argparse.Namespace) -> int:
         totals.append(time.perf_counter() - started)
         for name in {n for r in results for n in r.timings} - {BATCH_SIZE_KEY}:
             stages.setdefault(name, []).append(sum(r.timings.get(name, 0.0) for r in results))
-    model = {**analyzer.model_info, "asked": args.model}
-    print(report(model, len(clips), audio_s, load_s, totals, stages))
-    return 0
+    return totals, stages
+
+
+def comparison(medians: dict[str, float]) -> str:
+    """One line per engine against the slowest, from the runs' median seconds."""
+    slowest = max(medians.values())
+    lines = ["| ASR engine | seconds (median) | speed-up |", "| --- | ---: | ---: |"]
+    for name, seconds in sorted(medians.items(), key=lambda item: item[1]):
+        lines.append(f"| {name} | {seconds:.2f} | x{slowest / seconds:.2f} |")
+    return "\n".join(lines)
 
 
 def report(
@@ -83,7 +120,8 @@ def report(
     total = statistics.median(totals)
     lines = [
         f"# How fast this machine analyses: --model {model['asked']} ({model['name']} "
-        f"{model['version']}) on {model['device']}",
+        f"{model['version']}) on {model['device']}"
+        + (f", ASR by {model['engine']}" if model.get("engine") else ""),
         "",
         f"{n_clips} clips, {audio_s:.1f} s of audio; model loaded in {load_s:.1f} s; "
         f"median of {len(totals)} runs after one warm-up.",

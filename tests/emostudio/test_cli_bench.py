@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from emostudio.cli.bench import report
+from emostudio.cli.bench import comparison, report
 from emostudio.cli.main import main
 from model_core.devices import pick_placement
 from model_core.model.reasoner import EmoReasoner
@@ -40,3 +40,23 @@ def test_bench_refuses_an_unreadable_file_before_loading_a_model(tmp_path, capsy
     empty.write_bytes(b"")
     assert main(["bench", "--model", str(tmp_path / "no-model"), str(empty)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_the_engines_are_compared_by_their_median_seconds():
+    text = comparison({"torch": 3.0, "ctranslate2": 1.5})
+    assert text.index("| ctranslate2 | 1.50 | x2.00 |") < text.index("| torch | 3.00 | x1.00 |")
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_bench_times_both_asr_engines_in_one_run(tmp_path, asterisk_files, capsys):
+    config = tiny_config(tmp_path, speech_encoder="whisper-tiny.en", speech_encoder_config=None)
+    checkpoint = EmoReasoner(config, pick_placement("cpu")).save_pretrained(tmp_path / "model")
+    args = ["bench", "--model", str(checkpoint), "--repeats", "1", "--no-rationale"]
+    assert main([*args, "--compare-engines", str(asterisk_files[0])]) == 0
+    out = capsys.readouterr().out
+    assert "ASR by ctranslate2" in out and "ASR by torch" in out
+    rows = dict(
+        re.findall(r"^\| (ctranslate2|torch) \| [0-9.]+ \| (x[0-9.]+) \|$", out, re.MULTILINE)
+    )
+    assert set(rows) == {"ctranslate2", "torch"} and "x1.00" in rows.values()
