@@ -80,9 +80,18 @@ class Session(QObject):
         self.model.finished.connect(self._analysis_finished)
         self.model.failed.connect(self._analysis_failed)
         self.model.cancelled.connect(self._analysis_cancelled)
-        self.model.token.connect(self.token)
-        self.model.labelled.connect(self.labelled)
-        self.model.stage.connect(self.busy)
+        # Queued before a cancel, delivered after it: dropped (ModelService.is_cancelled).
+        self.model.token.connect(
+            lambda text, request: (
+                None if self.model.is_cancelled(request) else self.token.emit(text)
+            )
+        )
+        self.model.labelled.connect(
+            lambda shares, request: (
+                None if self.model.is_cancelled(request) else self.labelled.emit(shares)
+            )
+        )
+        self.model.stage.connect(self._model_stage)
 
     # ----------------------------------------------------------------- projects
     def open_project(self, path: str | Path) -> None:
@@ -478,6 +487,11 @@ class Session(QObject):
         self.busy.emit("")
         self.analysis_failed.emit(failure)
         self.error.emit(failure)
+
+    def _model_stage(self, text: str, request: int | None) -> None:
+        # A stage message queued just before a cancel arrives after it: not shown.
+        if not self.model.is_cancelled(request):
+            self.busy.emit(text)
 
     def _analysis_cancelled(self) -> None:
         self.busy.emit("")

@@ -118,9 +118,11 @@ class ModelService(QObject):
     """
 
     loaded = Signal(dict)  # model info
-    token = Signal(str)  # streamed rationale text
-    stage = Signal(str)
-    labelled = Signal(dict)  # label -> probability, as soon as the label is scored
+    token = Signal(str, object)  # streamed rationale text, request number
+    # What the model thread is doing, and the request it is doing it for (None: no
+    # request, e.g. loading): a message queued before a cancel must not show after it.
+    stage = Signal(str, object)
+    labelled = Signal(dict, object)  # label -> probability as soon as scored, request number
     finished = Signal(dict)  # AnalysisResult.to_dict()
     failed = Signal(object)  # Failure
     cancelled = Signal()
@@ -182,6 +184,10 @@ class ModelService(QObject):
     def _is_cancelled(self, request: int) -> bool:
         return request <= self._cancelled_up_to
 
+    def is_cancelled(self, request: int | None) -> bool:
+        """Whether request number ``request`` was cancelled (None: no request, never)."""
+        return request is not None and self._is_cancelled(request)
+
     def shutdown(self) -> None:
         self._cancelled_up_to = 1 << 62
         self.thread.quit()
@@ -195,7 +201,7 @@ class ModelService(QObject):
             from model_core.reuse import StageCache
 
             quiet_libraries()
-            self.stage.emit(f"loading model {spec}...")
+            self.stage.emit(f"loading model {spec}...", None)
             self.analyzer = Analyzer.load(spec, device)
             # The app analyses the same clips again (another baseline, a second look): their
             # transcripts and drafts are reused (model_core.reuse).
@@ -206,7 +212,7 @@ class ModelService(QObject):
             self.analyzer = None
             self.failed.emit(failure_of(err, f"cannot load model {spec!r}"))
 
-    def _voice(self, recordings):
+    def _voice(self, recordings, request: int | None = None):
         """The label head's view of the speaker (None: no head, or no recordings given)."""
         if not recordings or self.analyzer.model.head is None:
             return None
@@ -214,7 +220,9 @@ class ModelService(QObject):
 
         key = tuple(r.sha256 for r in recordings)
         if key not in self._voices:
-            self.stage.emit(f"reading the speaker's voice from {len(recordings)} recordings...")
+            self.stage.emit(
+                f"reading the speaker's voice from {len(recordings)} recordings...", request
+            )
             self._voices[key] = self.analyzer.voice_of([Clip(r) for r in recordings])
         return self._voices[key]
 
@@ -246,7 +254,7 @@ class ModelService(QObject):
         def on_text(_row: int, delta: str) -> None:
             if self._is_cancelled(number):
                 raise Cancelled
-            self.token.emit(delta)
+            self.token.emit(delta, number)
 
         labels = list(self.analyzer.model.config.labels)
 
@@ -254,12 +262,12 @@ class ModelService(QObject):
             if self._is_cancelled(number):  # between stages: the work stops at once
                 raise Cancelled
             if name == "label":
-                self.labelled.emit(dict(zip(labels, info["probabilities"][0], strict=True)))
+                self.labelled.emit(dict(zip(labels, info["probabilities"][0], strict=True)), number)
             elif name in STAGE_MESSAGES:
-                self.stage.emit(STAGE_MESSAGES[name])
+                self.stage.emit(STAGE_MESSAGES[name], number)
 
         try:
-            voice = self._voice(voice_recordings)
+            voice = self._voice(voice_recordings, number)
             clip = self._clip(recording, start, end, baseline, voice, measured)
             (result,) = self.analyzer.analyze(
                 [clip],
