@@ -21,6 +21,7 @@ from emostudio.cli import (
     gui,
     models,
     project,
+    segments,
     speaker,
 )
 from model_core.errors import add_debug_options
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         gui,
         analyze,
         cues,
+        segments,
         features,
         baseline,
         project,
