@@ -62,6 +62,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print the rationale as it is generated (table output only)",
     )
+    parser.add_argument(
+        "--segments",
+        action="store_true",
+        help="one analysis per utterance (voice activity and pauses: see `emostudio segments`); "
+        "JSON: one object per utterance with its number, start and end",
+    )
     add_baseline_options(parser, same_speaker=True)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.set_defaults(run=run)
@@ -105,6 +111,24 @@ def run(args: argparse.Namespace) -> int:
     )
     # Streaming prints one file's draft as it is written: one file per batch.
     size = 1 if stream else args.batch or default_batch(analyzer.model.placement.device.type)
+    if args.segments:
+        from emostudio.cli.segmented import analyze_segments
+        from model_core.segments import SegmentationUnavailableError
+
+        try:
+            failed_files = analyze_segments(
+                args,
+                analyzer,
+                lambda recording, start, end: Clip(
+                    recording, start, end, baseline=baseline, voice=voice
+                ),
+                args.batch or default_batch(analyzer.model.placement.device.type),
+                print_result,
+            )
+        except SegmentationUnavailableError as err:
+            report_error(str(err))
+            return 2
+        return 1 if failed_files else 0
     failures = 0
 
     def failed(path: str, message: str) -> None:

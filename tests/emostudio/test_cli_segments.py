@@ -27,3 +27,38 @@ def test_segments_prints_each_files_utterances_with_their_settings(
 def test_segments_refuses_settings_that_cut_nothing(tmp_path, capsys):
     assert main(["segments", "--min-utterance-s", "9", "--max-utterance-s", "3", "x.wav"]) == 2
     assert "longer than the shortest" in capsys.readouterr().err
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_analyze_segments_writes_one_result_per_utterance_in_order(
+    tmp_path, asterisk_files, capsys
+):
+    import numpy as np
+    import soundfile as sf
+
+    from model_core.audio import load_audio
+    from model_core.devices import pick_placement
+    from model_core.model.reasoner import EmoReasoner
+    from tests.helpers.tiny_models import tiny_config
+
+    gap = np.zeros(24_000, dtype=np.float32)
+    prompts = [load_audio(p).for_model for p in (asterisk_files[0], asterisk_files[3])]
+    path = tmp_path / "two.wav"
+    sf.write(path, np.concatenate([gap, prompts[0], gap, prompts[1], gap]), 16_000)
+    assert main(["segments", "--json", str(path)]) == 0
+    cut = json.loads(capsys.readouterr().out)["utterances"]
+    config = tiny_config(tmp_path, speech_encoder="whisper-tiny.en", speech_encoder_config=None)
+    model = EmoReasoner(config, pick_placement("cpu")).save_pretrained(tmp_path / "model")
+    args = ["analyze", "--segments", "--json", "--no-rationale", "--model", str(model), str(path)]
+    assert main(args) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["utterance"] for r in rows] == list(range(1, len(cut) + 1)) and len(cut) == 2
+    assert [(r["start"], r["end"]) for r in rows] == [
+        (pytest.approx(u["start"], abs=1e-3), pytest.approx(u["end"], abs=1e-3)) for u in cut
+    ]
+    assert all(r["segmentation"]["algorithm"] == "silero-vad" for r in rows)
+    assert all(
+        r["words"] and all(u["start"] - 0.05 <= w["start"] <= u["end"] for w in r["words"])
+        for r, u in zip(rows, cut, strict=True)
+    )
