@@ -119,11 +119,16 @@ def run(args: argparse.Namespace) -> int:
             failed_files = analyze_segments(
                 args,
                 analyzer,
-                lambda recording, start, end: Clip(
-                    recording, start, end, baseline=baseline, voice=voice
+                lambda recording, start, end, own, own_voice: Clip(
+                    recording,
+                    start,
+                    end,
+                    baseline=own or baseline,
+                    voice=own_voice if own is not None else voice,
                 ),
                 args.batch or default_batch(analyzer.model.placement.device.type),
                 print_result,
+                own_baseline=not (args.same_speaker or getattr(args, "baseline", None)),
             )
         except SegmentationUnavailableError as err:
             report_error(str(err))

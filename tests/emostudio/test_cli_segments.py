@@ -43,9 +43,9 @@ def test_analyze_segments_writes_one_result_per_utterance_in_order(
     from tests.helpers.tiny_models import tiny_config
 
     gap = np.zeros(24_000, dtype=np.float32)
-    prompts = [load_audio(p).for_model for p in (asterisk_files[0], asterisk_files[3])]
-    path = tmp_path / "two.wav"
-    sf.write(path, np.concatenate([gap, prompts[0], gap, prompts[1], gap]), 16_000)
+    prompts = [load_audio(asterisk_files[i]).for_model for i in (0, 3, 5)]
+    path = tmp_path / "three.wav"
+    sf.write(path, np.concatenate([gap, prompts[0], gap, prompts[1], gap, prompts[2], gap]), 16_000)
     assert main(["segments", "--json", str(path)]) == 0
     cut = json.loads(capsys.readouterr().out)["utterances"]
     config = tiny_config(tmp_path, speech_encoder="whisper-tiny.en", speech_encoder_config=None)
@@ -53,11 +53,13 @@ def test_analyze_segments_writes_one_result_per_utterance_in_order(
     args = ["analyze", "--segments", "--json", "--no-rationale", "--model", str(model), str(path)]
     assert main(args) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["utterance"] for r in rows] == list(range(1, len(cut) + 1)) and len(cut) == 2
+    assert [r["utterance"] for r in rows] == list(range(1, len(cut) + 1)) and len(cut) == 3
     assert [(r["start"], r["end"]) for r in rows] == [
         (pytest.approx(u["start"], abs=1e-3), pytest.approx(u["end"], abs=1e-3)) for u in cut
     ]
     assert all(r["segmentation"]["algorithm"] == "silero-vad" for r in rows)
+    # no baseline asked for: the recording's own utterances are the speaker's baseline
+    assert {r["baseline"]["name"] for r in rows} == {"this recording's utterances"}
     assert all(
         r["words"] and all(u["start"] - 0.05 <= w["start"] <= u["end"] for w in r["words"])
         for r, u in zip(rows, cut, strict=True)
