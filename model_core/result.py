@@ -33,7 +33,10 @@ class AnalysisResult:
     actually used: ``{"name", "recordings", "voice_recordings"}``, the cue baseline's name
     and how many of the speaker's recordings built it (0: population priors), and how many
     the label head read the speaker's voice from (0: population weights); None when not
-    recorded (analyses stored before it was).
+    recorded (analyses stored before it was). ``utterance`` places an analysis of one
+    utterance of a cut recording: ``{"number", "of", "segmentation"}`` (1-based number,
+    the cut's utterance count, and :meth:`model_core.segments.Segmentation.describe`);
+    None for an analysis of a whole recording or of a hand-made selection.
     """
 
     file: str | None
@@ -58,6 +61,7 @@ class AnalysisResult:
     label_set: list[str] | None = None
     uncertainty: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None
+    utterance: dict[str, Any] | None = None
 
     @property
     def unsure(self) -> bool:

@@ -114,18 +114,13 @@ def run(args: argparse.Namespace) -> int:
     if args.segments:
         from emostudio.cli.segmented import analyze_segments
         from model_core.segments import SegmentationUnavailableError
+        from model_core.utterances import Reading
 
         try:
             failed_files = analyze_segments(
                 args,
                 analyzer,
-                lambda recording, start, end, own, own_voice: Clip(
-                    recording,
-                    start,
-                    end,
-                    baseline=own or baseline,
-                    voice=own_voice if own is not None else voice,
-                ),
+                Reading(baseline, voice),
                 args.batch or default_batch(analyzer.model.placement.device.type),
                 print_result,
                 own_baseline=not (args.same_speaker or getattr(args, "baseline", None)),

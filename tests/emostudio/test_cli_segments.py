@@ -53,11 +53,12 @@ def test_analyze_segments_writes_one_result_per_utterance_in_order(
     args = ["analyze", "--segments", "--json", "--no-rationale", "--model", str(model), str(path)]
     assert main(args) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["utterance"] for r in rows] == list(range(1, len(cut) + 1)) and len(cut) == 3
+    assert [r["utterance"]["number"] for r in rows] == [1, 2, 3] and len(cut) == 3
+    assert {r["utterance"]["of"] for r in rows} == {3}
     assert [(r["start"], r["end"]) for r in rows] == [
         (pytest.approx(u["start"], abs=1e-3), pytest.approx(u["end"], abs=1e-3)) for u in cut
     ]
-    assert all(r["segmentation"]["algorithm"] == "silero-vad" for r in rows)
+    assert all(r["utterance"]["segmentation"]["algorithm"] == "silero-vad" for r in rows)
     # no baseline asked for: the recording's own utterances are the speaker's baseline
     assert {r["baseline"]["name"] for r in rows} == {"this recording's utterances"}
     assert all(

@@ -1,0 +1,123 @@
+"""Analyse a recording utterance by utterance: the one loop the CLI, the import and the app share.
+
+A recording is cut by :mod:`model_core.segments`; its utterances are analysed as clips of the
+recording (:class:`model_core.pipeline.Clip` with a span), a batch at a time, so that a
+60-minute recording never holds more than one batch of model states. Each result carries
+its place (:attr:`model_core.result.AnalysisResult.utterance`).
+
+Unless a baseline is given, a recording of at least :data:`MIN_BASELINE_UTTERANCES`
+utterances is read against **its own utterances**: their cues make the speaker's baseline
+and their voice the label head's view of the speaker, which is what per-speaker reading
+needs (the sessions this is for hold one speaker; a recording with several speakers should
+be given a baseline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from model_core.cues import SpeakerBaseline, analyze_clip
+from model_core.errors import EmoStudioError
+
+if TYPE_CHECKING:
+    from model_core.audio import Recording
+    from model_core.model.head import VoiceStats
+    from model_core.pipeline import Analyzer
+    from model_core.result import AnalysisResult
+    from model_core.segments import Segmentation
+
+MIN_BASELINE_UTTERANCES = 3  # fewer: population priors (a baseline of one or two is noise)
+OWN_BASELINE = "this recording's utterances"
+
+
+class UtterancesCancelled(EmoStudioError):
+    """The user stopped a per-utterance analysis; the utterances done so far were yielded."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the utterances are read against: the cue baseline and the label head's voice
+    (None: population priors and weights)."""
+
+    baseline: SpeakerBaseline | None = None
+    voice: VoiceStats | None = None
+
+
+def own_reading(analyzer: Analyzer, recording: Recording, cut: Segmentation) -> Reading:
+    """The speaker's baseline and voice from the recording's own utterances; population
+    priors (an empty :class:`Reading`) for fewer than :data:`MIN_BASELINE_UTTERANCES`."""
+    from model_core.pipeline import Clip
+
+    spans = cut.utterances
+    if len(spans) < MIN_BASELINE_UTTERANCES:
+        return Reading()
+    measurements = [analyze_clip(recording, start, end)[1].raw_values() for start, end in spans]
+    baseline = SpeakerBaseline.from_measurements(OWN_BASELINE, measurements)
+    voice = None
+    if analyzer.model.head is not None:
+        voice = analyzer.voice_of([Clip(recording, start, end) for start, end in spans])
+    return Reading(baseline, voice)
+
+
+def place(cut: Segmentation, number: int) -> dict:
+    """``AnalysisResult.utterance`` of utterance ``number`` (1-based) of ``cut``."""
+    return {"number": number, "of": len(cut.utterances), "segmentation": cut.describe()}
+
+
+def analyze_utterances(
+    analyzer: Analyzer,
+    recording: Recording,
+    cut: Segmentation,
+    reading: Reading = Reading(),
+    *,
+    rationale: bool = False,
+    transcribe: bool = True,
+    batch: int = 8,
+    numbers: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Iterator[AnalysisResult]:
+    """Analyse the utterances of ``cut`` in order, ``batch`` at a time.
+
+    Parameters
+    ----------
+    reading : Reading
+        The baseline and voice every utterance is read against (see :func:`own_reading`).
+    numbers : list of int, optional
+        Only these utterances (1-based), e.g. those a killed import did not store.
+    progress : callable, optional
+        ``progress(done, total)`` after each batch.
+    cancelled : callable, optional
+        Polled before each batch.
+
+    Yields
+    ------
+    AnalysisResult
+        One per utterance, its :attr:`~model_core.result.AnalysisResult.utterance` set.
+
+    Raises
+    ------
+    UtterancesCancelled
+        When ``cancelled()`` turns true (the utterances yielded before it stand).
+    """
+    from model_core.pipeline import Clip
+
+    wanted = numbers if numbers is not None else list(range(1, len(cut.utterances) + 1))
+    for first in range(0, len(wanted), batch):
+        if cancelled is not None and cancelled():
+            raise UtterancesCancelled(
+                f"stopped after {first} of {len(wanted)} utterances; they are kept"
+            )
+        group = wanted[first : first + batch]
+        clips = [
+            Clip(recording, *cut.utterances[n - 1], baseline=reading.baseline, voice=reading.voice)
+            for n in group
+        ]
+        results = analyzer.analyze(clips, rationale=rationale, transcribe=transcribe)
+        for number, result in zip(group, results, strict=True):
+            result.utterance = place(cut, number)
+            yield result
+        if progress is not None:
+            progress(first + len(group), len(wanted))
