@@ -78,8 +78,10 @@ class Project:
         analysis: AnalysisResult | None = None,
         kind: str = "full",
         features: list[FeatureSet] = (),
+        utterances: list[AnalysisResult] = (),
     ) -> int | None:
-        """Add a recording (once, by content hash), its tracks, feature sets and an analysis,
+        """Add a recording (once, by content hash), its tracks, feature sets, an analysis
+        and the model's analyses of its ``utterances`` (each with its ``utterance`` place),
         in one transaction.
 
         Returns the analysis id (None without an analysis). A second path of the same
@@ -123,19 +125,46 @@ class Project:
                 self.media.add_track(recording.sha256, track)
             for feature_set in features:
                 self.feature_sets.add_in_transaction(recording.sha256, feature_set)
+            for utterance in utterances:
+                self._add_analysis(recording.sha256, utterance, "full")
             return (
                 self._add_analysis(recording.sha256, analysis, kind)
                 if analysis is not None
                 else None
             )
 
+    def _segmentation_id(self, sha256: str, place: dict | None) -> int | None:
+        """The row of the cut an utterance's analysis belongs to (added the first time)."""
+        if place is None:
+            return None
+        cut = place["segmentation"]
+        key = (
+            sha256,
+            cut["algorithm"],
+            cut["version"],
+            json.dumps(cut["settings"], sort_keys=True),
+        )
+        self.conn.execute(
+            "INSERT OR IGNORE INTO segmentations(sha256, algorithm, version, settings, duration,"
+            " utterances, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (*key, cut["duration"], place["of"], now()),
+        )
+        row = self.conn.execute(
+            "SELECT id FROM segmentations WHERE sha256 = ? AND algorithm = ? AND version = ?"
+            " AND settings = ?",
+            key,
+        ).fetchone()
+        return int(row[0])
+
     def _add_analysis(self, sha256: str, result: AnalysisResult, kind: str) -> int:
         model = result.model or {}
+        place = result.utterance
         cursor = self.conn.execute(
             "INSERT INTO analyses(sha256, kind, start, end, model_name, model_version, model_trained, label,"
             " probabilities, transcript, words, rationale, citations, cues, timings, warnings, created,"
-            " rationale_review, uncertainty, baseline, transcript_reliability)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " rationale_review, uncertainty, baseline, transcript_reliability, segmentation_id,"
+            " utterance)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 kind,
@@ -158,6 +187,8 @@ class Project:
                 _uncertainty_json(result),
                 _json_or_null(result.baseline),
                 _json_or_null(result.transcript_reliability),
+                self._segmentation_id(sha256, place),
+                None if place is None else int(place["number"]),
             ),
         )
         self._audit("add analysis", {"sha256": sha256, "analysis": cursor.lastrowid, "kind": kind})

@@ -106,9 +106,12 @@ class AnalysisQueries:
             " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
             " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
             " h.annotator AS human_annotator, a.uncertainty, a.baseline,"
-            " a.transcript_reliability"
+            " a.transcript_reliability, a.utterance, a.segmentation_id, s.algorithm AS cut_algorithm,"
+            " s.version AS cut_version, s.settings AS cut_settings, s.duration AS cut_duration,"
+            " s.utterances AS cut_utterances"
             f" FROM analyses a JOIN recordings r ON r.sha256 = a.sha256 LEFT JOIN ({LATEST_HUMAN}) h"
-            f" ON h.analysis_id = a.id {where}"
+            " ON h.analysis_id = a.id LEFT JOIN segmentations s ON s.id = a.segmentation_id"
+            f" {where}"
         )
         for row in self.conn.execute(query, params):
             model = (
@@ -143,10 +146,19 @@ class AnalysisQueries:
                 **_uncertainty_fields(row["uncertainty"]),
                 baseline=_json_or_none(row["baseline"]),
                 transcript_reliability=_json_or_none(row["transcript_reliability"]),
+                utterance=_place(row),
             )
             # The latest human judgement (None before any): shown and exported apart from
             # the model's label, never mixed with it.
-            about = ("kind", "created", "name", "speaker", "human_label", "human_annotator")
+            about = (
+                "kind",
+                "created",
+                "name",
+                "speaker",
+                "human_label",
+                "human_annotator",
+                "segmentation_id",
+            )
             rows.append((row["id"], result, {key: row[key] for key in about}))
         return rows
 
@@ -216,14 +228,31 @@ class AnalysisQueries:
     def latest_analysis(self, sha256: str) -> tuple[int, AnalysisResult] | None:
         """The analysis to show when a stored recording is opened again: its newest model
         analysis of the whole recording, else its newest model analysis of a part, else its
-        newest cues-only analysis; None when it has none."""
+        newest cues-only analysis; None when it has none. Analyses of utterances come last:
+        they are shown on the emotion tier (:meth:`utterances`)."""
         rows = self.analysis_rows(
-            "WHERE a.sha256 = ? ORDER BY a.kind = 'full' DESC,"
+            "WHERE a.sha256 = ? ORDER BY a.utterance IS NULL DESC, a.kind = 'full' DESC,"
             ' (a.start < 0.01 AND a."end" > r.duration - 0.05) DESC, a.created DESC, a.id DESC'
             " LIMIT 1",
             (sha256,),
         )
         return (rows[0][0], rows[0][1]) if rows else None
+
+    def utterances(self, sha256: str) -> list[tuple[int, AnalysisResult, dict]]:
+        """The utterances of a recording's latest cut, in order: the newest model analysis
+        of each (id, result, facts); empty when it was never cut."""
+        latest = self.conn.execute(
+            "SELECT segmentation_id FROM analyses WHERE sha256 = ? AND segmentation_id IS NOT NULL"
+            " ORDER BY created DESC, id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        if latest is None:
+            return []
+        return self.analysis_rows(
+            "WHERE a.id IN (SELECT max(id) FROM analyses WHERE segmentation_id = ?"
+            " GROUP BY utterance) ORDER BY a.utterance",
+            (latest[0],),
+        )
 
     def list_recordings(self, speaker: str | None = None) -> list[dict[str, Any]]:
         query = (
@@ -251,6 +280,22 @@ class AnalysisQueries:
             " UNION SELECT label FROM annotations ORDER BY label"
         )
         return [label for (label,) in self.conn.execute(query)]
+
+
+def _place(row: sqlite3.Row) -> dict[str, Any] | None:
+    """``AnalysisResult.utterance`` from an analysis row joined to its cut (None: none)."""
+    if row["utterance"] is None:
+        return None
+    return {
+        "number": row["utterance"],
+        "of": row["cut_utterances"],
+        "segmentation": {
+            "algorithm": row["cut_algorithm"],
+            "version": row["cut_version"],
+            "settings": json.loads(row["cut_settings"]),
+            "duration": row["cut_duration"],
+        },
+    }
 
 
 def _json_or_none(stored: str | None) -> Any:

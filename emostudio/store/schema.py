@@ -143,6 +143,27 @@ BASELINE_AND_RELIABILITY = """
     END;
 """
 
+# One row per distinct cut of a recording (same detector, version and settings: the same
+# cut, so a re-run's analyses join the row of the first). Analyses of its utterances point
+# at it and carry their 1-based number; analyses of a whole recording or of a hand-made
+# selection have NULL in both.
+UTTERANCES = """
+    CREATE TABLE segmentations (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL REFERENCES recordings(sha256),
+        algorithm TEXT NOT NULL,         -- e.g. 'silero-vad'
+        version TEXT NOT NULL,           -- the detector's package version
+        settings TEXT NOT NULL,          -- JSON: SegmentSettings
+        duration REAL NOT NULL,          -- s, of the recording cut
+        utterances INTEGER NOT NULL,     -- how many the cut found
+        created TEXT NOT NULL,
+        UNIQUE (sha256, algorithm, version, settings)
+    );
+    ALTER TABLE analyses ADD COLUMN segmentation_id INTEGER REFERENCES segmentations(id);
+    ALTER TABLE analyses ADD COLUMN utterance INTEGER;  -- 1-based; NULL: not an utterance
+    CREATE INDEX analyses_segmentation ON analyses(segmentation_id, utterance);
+"""
+
 MIGRATIONS: list[Migration] = [
     (
         1,
@@ -168,6 +189,11 @@ MIGRATIONS: list[Migration] = [
         5,
         "analyses keep the baseline they used and how far their transcript can be trusted",
         BASELINE_AND_RELIABILITY,
+    ),
+    (
+        6,
+        "recordings cut into utterances: the cut's settings, and each utterance's analyses",
+        UTTERANCES,
     ),
 ]
 LATEST = MIGRATIONS[-1][0]

@@ -37,11 +37,11 @@ def test_new_project_is_private_and_migrated(tmp_path):
     with Project(path) as project:
         assert project.integrity() == "ok"
         versions = project.conn.execute("SELECT version FROM _migrations").fetchall()
-        assert [tuple(v) for v in versions] == [(1,), (2,), (3,), (4,), (5,)]
+        assert [tuple(v) for v in versions] == [(1,), (2,), (3,), (4,), (5,), (6,)]
         assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with Project(path) as again:  # reopening applies nothing twice
-        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 5
+        assert again.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 6
 
 
 def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monkeypatch):
@@ -100,6 +100,67 @@ def test_a_first_version_project_is_migrated_keeping_its_analyses(tmp_path, monk
         # Migration 3: the old recording has no date yet, and feature sets have a table.
         assert project.recording(sha256)["recorded"] is None
         assert project.conn.execute("SELECT count(*) FROM features").fetchone()[0] == 0
+
+
+def _utterance(result, number, of, start, end, label, min_pause_s=0.5):
+    from dataclasses import asdict
+
+    from model_core.segments import SegmentSettings
+
+    cut = {
+        "algorithm": "silero-vad",
+        "version": "6.2.3",
+        "settings": asdict(SegmentSettings(min_pause_s=min_pause_s)),
+        "duration": result.duration,
+    }
+    place = {"number": number, "of": of, "segmentation": cut}
+    return result.__class__(
+        **{**result.to_dict(), "start": start, "end": end, "label": label, "utterance": place}
+    )
+
+
+def test_a_version_5_project_gains_utterances_and_keeps_its_analyses(tmp_path, monkeypatch):
+    import emostudio.store.database as database
+    from emostudio.store.schema import MIGRATIONS
+
+    path = tmp_path / "five.emostudio"
+    with monkeypatch.context() as old:
+        old.setattr(database, "MIGRATIONS", MIGRATIONS[:5])
+        old.setattr(database, "LATEST", 5)
+        with Project(path) as project:
+            sf.write(tmp_path / "a.wav", syllable_train(5), RATE)
+            recording = load_audio(tmp_path / "a.wav")
+            project.add_recording(recording)
+            columns = [r[1] for r in project.conn.execute("PRAGMA table_info(analyses)")]
+            assert "utterance" not in columns
+            project.conn.execute(  # an analysis as schema 5 stored it
+                "INSERT INTO analyses(sha256, kind, start, end, label, transcript, cues, created)"
+                " VALUES (?, 'full', 0, ?, 'sad', 'as before', '{}', '2026-11-01')",
+                (recording.sha256, recording.duration),
+            )
+            project.conn.commit()
+            whole_id = project.conn.execute("SELECT max(id) FROM analyses").fetchone()[0]
+    with Project(path) as project:
+        whole = project.analysis(whole_id)
+        assert whole.transcript == "as before" and whole.utterance is None
+        assert project.queries.utterances(recording.sha256) == []
+        parts = [
+            _utterance(whole, n, 3, n - 1.0, n - 0.2, label)
+            for n, label in [(1, "sad"), (2, "happy"), (3, "sad")]
+        ]
+        project.add_recording(recording, utterances=parts)  # known recording: only the rows
+        again = _utterance(whole, 2, 3, 1.0, 1.8, "angry")  # a re-run of utterance 2
+        project.add_analysis(recording.sha256, again)
+        rows = project.queries.utterances(recording.sha256)
+        assert [r.label for _, r, _ in rows] == ["sad", "angry", "sad"]  # the newest of each
+        assert [r.utterance["number"] for _, r, _ in rows] == [1, 2, 3]
+        assert rows[0][1].utterance["segmentation"]["settings"]["min_pause_s"] == 0.5
+        assert project.conn.execute("SELECT count(*) FROM segmentations").fetchone()[0] == 1
+        # a cut with other settings is another cut, and the newest is the one shown
+        other = _utterance(whole, 1, 1, 0.0, 2.0, "neutral", min_pause_s=1.0)
+        project.add_analysis(recording.sha256, other)
+        assert [r.label for _, r, _ in project.queries.utterances(recording.sha256)] == ["neutral"]
+        assert project.queries.latest_analysis(recording.sha256)[1].label == "sad"  # the whole one
 
 
 def test_recordings_tracks_and_analyses_round_trip(tmp_path):
