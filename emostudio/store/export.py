@@ -1,18 +1,12 @@
 """Export analyses to Praat TextGrids, ELAN EAF files, CSV and JSON, and reviewed
 annotations to a training manifest (:mod:`emostudio.store.manifest`).
 
-Each TextGrid or EAF holds the tiers ``words`` (named ``words (unreliable transcript)``
-when the recogniser's own signals doubt it, followed by a ``transcript reliability`` tier
-saying why), ``model label`` (the model's label, its
-name and version), ``human label`` (the latest human judgement and who made it; only when
-there is one), ``model rationale``, and one tier per citation of the rationale with its
-time spans (``cue 2: loudness: loud [supported]``). The two labels are never merged: a
-reader always knows whose label is whose. Files are written only inside
-the output folder: names are built from safe characters and checked after resolving.
-
-Texts are kept as they are except where a format cannot hold them: a TextGrid string is
-one line (line ends become spaces) without NUL bytes or BOMs; an EAF text has ``\n`` line
-ends and none of the control characters XML 1.0 forbids. CSV and JSON keep everything.
+A TextGrid or EAF is written per analysis of a whole recording or selection, and one per
+cut recording for the analyses of its utterances (one interval per utterance; the newest
+analysis of each); :mod:`emostudio.store.tiers` says which tiers each holds. CSV and JSON
+have one row per analysis (an utterance's row says which utterance it is) and keep
+everything. Files are written only inside the output folder: names are built from safe
+characters and checked after resolving.
 """
 
 from __future__ import annotations
@@ -21,15 +15,18 @@ import csv
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from mimetypes import guess_type
 from pathlib import Path
-
-import numpy as np
 
 from emostudio.store.database import StoreError
 from emostudio.store.project import Filters, Project
 from emostudio.store.spreadsheet import spreadsheet_record
+from emostudio.store.tiers import (
+    analysis_tiers,
+    textgrid_of,
+    transcript_doubt,
+    utterance_tiers,
+    write_eaf_of,
+)
 from model_core.kinds import VerdictKind
 from model_core.model.uncertainty import set_text
 from model_core.result import AnalysisResult
@@ -40,151 +37,14 @@ FORMATS = ("textgrid", "eaf", "manifest", "csv", "json")
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@dataclass(frozen=True)
-class Interval:
-    start: float
-    end: float
-    text: str
-
-
-UNRELIABLE_WORDS_TIER = "words (unreliable transcript)"
-
-
-def transcript_doubt(result: AnalysisResult) -> str | None:
-    """Why the result's transcript is unreliable; None when it is reliable or unjudged."""
-    reliability = result.transcript_reliability
-    if not reliability or reliability.get("reliable", True):
-        return None
-    return "; ".join(reliability.get("reasons") or []) or "the recogniser doubted it"
-
-
-def _tiers(result: AnalysisResult, human: dict | None) -> dict[str, list[Interval]]:
-    """The tiers of one analysis; ``human`` is its latest annotation (or None)."""
-    model = result.model or {}
-    by = " ".join(str(model[k]) for k in ("name", "version") if model.get(k))
-    shown = result.label or ""
-    if result.unsure:  # never a bare label when the model said it is unsure
-        shown = f"{set_text(result.label_set or [shown])} (unsure)"
-    model_label = f"{shown} ({by})" if shown and by else shown
-    words = [Interval(w["start"], w["end"], w["word"]) for w in result.words]
-    doubt = transcript_doubt(result)
-    if doubt is None:
-        tiers = {"words": words}
-    else:  # a reader of the words tier must see that they may not be what was said
-        tiers = {
-            UNRELIABLE_WORDS_TIER: words,
-            "transcript reliability": [Interval(result.start, result.end, f"unreliable: {doubt}")],
-        }
-    tiers["model label"] = [Interval(result.start, result.end, model_label)]
-    if human is not None:
-        verdict = "accepted" if human["accepted"] else "corrected"
-        text = f"{human['label']} ({verdict} by {human['annotator']}, {human['created'][:10]})"
-        tiers["human label"] = [Interval(result.start, result.end, text)]
-    tiers["model rationale"] = [Interval(result.start, result.end, result.rationale)]
-    for number, citation in enumerate(result.citations, 1):
-        name = f"cue {number}: {citation['claim']} [{citation['verdict']}]"
-        tiers[name] = [Interval(a, b, citation["text"]) for a, b in citation["spans"]]
-    return tiers
-
-
-def _tidy(intervals: list[Interval], start: float, end: float) -> list[Interval]:
-    """Sorted, inside [start, end], non-overlapping, non-empty."""
-    tidy, cursor = [], start
-    for interval in sorted(intervals, key=lambda i: i.start):
-        a, b = max(interval.start, cursor, start), min(interval.end, end)
-        if b - a > 1e-6:
-            tidy.append(Interval(a, b, interval.text))
-            cursor = b
-    return tidy
-
-
-LINE_END = re.compile(r"\r\n|\r|\n")
-# Praat drops NUL bytes and a BOM that opens a string: written, they would not read back.
-PRAAT_DROPS = str.maketrans("", "", "\x00\ufeff")
-# XML 1.0 cannot hold these at all (not even as character references).
-NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _quote(text: str) -> str:
-    """A TextGrid string: one line (line ends become spaces), quotes doubled."""
-    return '"' + LINE_END.sub(" ", text).translate(PRAAT_DROPS).replace('"', '""') + '"'
-
-
-TIME_DECIMALS = 9  # TextGrid times in ns: Praat reads numbers of limited length
-
-
-def _seconds(value: float) -> str:
-    """Without an exponent (praatio reads only digits and a point), exact for a time
-    rounded to TIME_DECIMALS."""
-    return np.format_float_positional(value, trim="0")
-
-
-def _xml(text: str) -> str:
-    """Text an XML parser reads back: \\n line ends, no characters XML forbids."""
-    return NOT_XML.sub("", LINE_END.sub("\n", text))
-
-
 def textgrid_text(result: AnalysisResult, human: dict | None) -> str:
     """A Praat TextGrid (long text format) of one analysis, spanning the whole recording."""
-    xmin, xmax = 0.0, round(max(result.duration, result.end), TIME_DECIMALS)
-    tiers = _tiers(result, human)
-    lines = [
-        'File type = "ooTextFile"',
-        'Object class = "TextGrid"',
-        "",
-        f"xmin = {_seconds(xmin)}",
-        f"xmax = {_seconds(xmax)}",
-        "tiers? <exists>",
-        f"size = {len(tiers)}",
-        "item []:",
-    ]
-    for number, (name, intervals) in enumerate(tiers.items(), 1):
-        filled, cursor = [], xmin
-        for interval in _tidy(intervals, xmin, xmax):
-            start, end = round(interval.start, TIME_DECIMALS), round(interval.end, TIME_DECIMALS)
-            if start > cursor:
-                filled.append(Interval(cursor, start, ""))
-            filled.append(Interval(start, end, interval.text))
-            cursor = end
-        if cursor < xmax or not filled:
-            filled.append(Interval(cursor, xmax, ""))
-        lines += [
-            f"    item [{number}]:",
-            '        class = "IntervalTier"',
-            f"        name = {_quote(name)}",
-            f"        xmin = {_seconds(xmin)}",
-            f"        xmax = {_seconds(xmax)}",
-            f"        intervals: size = {len(filled)}",
-        ]
-        for index, interval in enumerate(filled, 1):
-            lines += [
-                f"        intervals [{index}]:",
-                f"            xmin = {_seconds(interval.start)}",
-                f"            xmax = {_seconds(interval.end)}",
-                f"            text = {_quote(interval.text)}",
-            ]
-    return "\n".join(lines) + "\n"
+    return textgrid_of(analysis_tiers(result, human), max(result.duration, result.end))
 
 
 def write_eaf(result: AnalysisResult, human: dict | None, path: Path, media: str | None) -> None:
-    """An ELAN file with the same tiers (through pympi-ling)."""
-    from pympi.Elan import Eaf
-
-    eaf = Eaf(author="EmoStudio")
-    if media:
-        # pympi guesses only wav/mpg/mp4/xml and raises KeyError for .flac, .mp3, ...
-        mimetype = "audio/x-wav" if media.lower().endswith(".wav") else None
-        eaf.add_linked_file(_xml(media), mimetype=mimetype or guess_type(media)[0] or "unknown")
-    eaf.remove_tier("default")
-    end = max(result.duration, result.end)
-    for name, intervals in _tiers(result, human).items():
-        name = _xml(name)
-        eaf.add_tier(name)
-        for interval in _tidy(intervals, 0.0, end):
-            start_ms, end_ms = round(interval.start * 1000), round(interval.end * 1000)
-            if end_ms > start_ms:
-                eaf.add_annotation(name, start_ms, end_ms, _xml(interval.text))
-    eaf.to_file(str(path))
+    """An ELAN file with the same tiers as :func:`textgrid_text`."""
+    write_eaf_of(analysis_tiers(result, human), max(result.duration, result.end), path, media)
 
 
 def output_folder(out: str | Path) -> Path:
@@ -268,15 +128,7 @@ def export(
         )
     written: list[Path] = []
     if fmt in ("textgrid", "eaf"):
-        for analysis_id, result, facts, _, human, media in records:
-            stem = f"{Path(facts['name']).stem}-{result.sha256[:8]}-{analysis_id}"
-            if fmt == "textgrid":
-                path = _safe_path(out, f"{stem}.TextGrid")
-                path.write_text(textgrid_text(result, human), encoding="utf-8")
-            else:
-                path = _safe_path(out, f"{stem}.eaf")
-                write_eaf(result, human, path, media)
-            written.append(path)
+        written += _write_tier_files(out, fmt, records)
     elif fmt == "csv":
         path = _safe_path(out, "analyses.csv")
         _write_csv(path, records)
@@ -303,6 +155,38 @@ def export(
     return written
 
 
+def _write_tier_files(out: Path, fmt: str, records) -> list[Path]:
+    """One TextGrid or EAF per analysis of a whole recording or selection, and one per cut
+    recording for its utterances (the newest analysis of each utterance)."""
+    files, cuts = [], {}
+    for analysis_id, result, facts, _, human, media in records:
+        if result.utterance is not None:  # records run oldest first: the newest stays
+            cut = cuts.setdefault(facts["segmentation_id"], {"facts": facts, "media": media})
+            cut[result.utterance["number"]] = (result, human)
+            continue
+        stem = f"{Path(facts['name']).stem}-{result.sha256[:8]}-{analysis_id}"
+        tiers, duration = analysis_tiers(result, human), max(result.duration, result.end)
+        files.append(_write_tiers(out, fmt, stem, tiers, duration, media))
+    for cut_id, cut in cuts.items():
+        facts, media = cut.pop("facts"), cut.pop("media")
+        utterances = [cut[number] for number in sorted(cut)]
+        first = utterances[0][0]
+        stem = f"{Path(facts['name']).stem}-{first.sha256[:8]}-utterances-{cut_id}"
+        duration = max([first.duration] + [r.end for r, _ in utterances])
+        files.append(_write_tiers(out, fmt, stem, utterance_tiers(utterances), duration, media))
+    return files
+
+
+def _write_tiers(out: Path, fmt: str, stem: str, tiers, duration: float, media) -> Path:
+    if fmt == "textgrid":
+        path = _safe_path(out, f"{stem}.TextGrid")
+        path.write_text(textgrid_of(tiers, duration), encoding="utf-8")
+    else:
+        path = _safe_path(out, f"{stem}.eaf")
+        write_eaf_of(tiers, duration, path, media)
+    return path
+
+
 def _write_csv(path: Path, records) -> None:
     labels = sorted({label for _, result, *_ in records for label in result.probabilities})
     fields = [
@@ -314,6 +198,8 @@ def _write_csv(path: Path, records) -> None:
         "created",
         "start",
         "end",
+        "utterance",
+        "utterances",
         "model_label",
         "model_label_set",
         "model_unsure",
@@ -351,6 +237,8 @@ def _write_csv(path: Path, records) -> None:
                         "created": facts["created"],
                         "start": result.start,
                         "end": result.end,
+                        "utterance": (result.utterance or {}).get("number", ""),
+                        "utterances": (result.utterance or {}).get("of", ""),
                         "model_label": result.label,
                         "model_label_set": set_text(result.label_set or []),
                         "model_unsure": "; ".join((result.uncertainty or {}).get("reasons", [])),

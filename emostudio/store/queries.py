@@ -187,7 +187,7 @@ class AnalysisQueries:
         if not filters.superseded:
             clauses.append(
                 "NOT (a.kind = 'cues' AND EXISTS (SELECT 1 FROM analyses f "
-                "WHERE f.sha256 = a.sha256 AND f.kind = 'full'))"
+                "WHERE f.sha256 = a.sha256 AND f.kind = 'full' AND f.utterance IS NULL))"
             )
         if filters.text:
             clauses.append("a.id IN (" + self._search_sql() + ")")
