@@ -44,6 +44,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_rationale_source(importer)
     importer.add_argument(
+        "--segments",
+        action="store_true",
+        help="cut each recording into utterances and analyse each (see 'emostudio segments'); "
+        "the whole recording keeps its acoustic cues",
+    )
+    importer.add_argument(
         "--features",
         choices=("egemaps",),
         help="also measure and store this standard feature set (eGeMAPS v02, 88 functionals; "
@@ -148,7 +154,12 @@ def run_import(args: argparse.Namespace) -> int:
     from model_core.devices import quiet_libraries
     from model_core.errors import EmoStudioError
 
+    from model_core.segments import SegmentationUnavailableError
+
     quiet_libraries()
+    if args.segments and args.cues_only:
+        report_error("--segments analyses each utterance with the model: leave out --cues-only")
+        return 2
     options = ImportOptions(
         recursive=args.recursive,
         glob=args.glob,
@@ -163,6 +174,7 @@ def run_import(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         asr_engine=args.asr_engine,
         features=args.features,
+        segments=args.segments,
     )
 
     if not args.db.parent.is_dir():  # a mistyped --db must not create a tree of folders
@@ -172,7 +184,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         with Project(args.db, actor="emostudio import") as project:
             summary = do_import(project, args.folder, options, progress)
-    except (StoreError, EgemapsUnavailableError) as err:
+    except (StoreError, EgemapsUnavailableError, SegmentationUnavailableError) as err:
         progress.close()
         report_error(str(err))
         return 2

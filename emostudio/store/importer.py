@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emostudio.store.cutter import Cutter
 from emostudio.store.database import StoreError
 from emostudio.store.project import Project
 from emostudio.store.speakers import model_pass, refresh_baselines
@@ -28,6 +29,7 @@ from model_core.audio import AudioError, file_sha256, load_audio
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.kinds import Policy
 from model_core.result import AnalysisResult
+from model_core.utterances import UtterancesCancelled
 
 AUDIO_SUFFIXES = {
     ".wav",
@@ -68,6 +70,9 @@ class ImportOptions:
     rationale_source: Policy = Policy.CHECKED
     drafts: int | None = None  # best of k rationale drafts (None: the model's setting)
     asr_engine: str | None = None  # model_core.asr_engines: None = $EMOSTUDIO_ASR_ENGINE or auto
+    # Cut each recording into utterances (model_core.segments) and analyse each; the whole
+    # recording keeps its cues-only analysis.
+    segments: bool = False
 
 
 @dataclass
@@ -322,8 +327,9 @@ def run_import(
     )
     # With known speakers the model waits for their baselines: cues first, model after.
     by_speaker = pattern is not None and not options.cues_only
-    kind = "cues" if options.cues_only or by_speaker else "full"
-    done = project.analysed(kind)
+    kind = "cues" if options.cues_only or by_speaker or options.segments else "full"
+    # A recording is done when it has its model analyses (of the whole, or of utterances).
+    done = project.analysed("full" if options.segments and not by_speaker else kind)
     if options.features is not None and options.features not in FEATURE_SETS:
         raise StoreError(f"--features {options.features!r}: known sets are {sorted(FEATURE_SETS)}")
     featured = set()
@@ -341,6 +347,9 @@ def run_import(
             drafts=options.drafts,
             asr_engine=options.asr_engine,
         )
+    cutter = (
+        Cutter(analyzer, options.transcribe, MODEL_BATCH) if options.segments and analyzer else None
+    )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []
     seen: set[str] = set()
@@ -351,7 +360,7 @@ def run_import(
         if progress:
             progress(summary, message)
 
-    def commit(item: dict, result: AnalysisResult) -> None:
+    def commit(item: dict, result: AnalysisResult, utterances: list[AnalysisResult] = ()) -> None:
         project.add_recording(
             item["recording"],
             speaker=here[item["sha256"]][1],
@@ -360,6 +369,7 @@ def run_import(
             analysis=result,
             kind=kind,
             features=item["features"],
+            utterances=utterances,
         )
         if item["no_features"]:
             summary.no_features.append((item["path"], item["no_features"]))
@@ -371,6 +381,12 @@ def run_import(
             return
         from model_core.pipeline import Clip
 
+        if cutter is not None:  # a recording at a time: its utterances make the batches
+            for item in pending:
+                parts = cutter.utterances(item["recording"], None, item["path"], note, cancelled)
+                commit(item, cues_result(item), parts)
+            pending.clear()
+            return
         clips = [Clip(p["recording"], measured=(p["analysis"], p["summary"])) for p in pending]
         results = analyzer.analyze(clips, transcribe=options.transcribe)
         for item, result in zip(pending, results, strict=True):
@@ -415,7 +431,10 @@ def run_import(
                 note,
                 cancelled,
                 transcribe=options.transcribe,
+                cutter=cutter,
             )
+    except UtterancesCancelled:
+        summary.cancelled = True  # the recording being cut is not stored: a rerun redoes it
     except sqlite3.OperationalError as err:
         name = getattr(err, "sqlite_errorname", "")
         if name in NO_SPACE_ERRORS:
@@ -442,9 +461,11 @@ def _speaker_pass(
     cancelled,
     *,
     transcribe: bool = True,
+    cutter: Cutter | None = None,
 ) -> None:
     """Recompute the baselines of this folder's speakers; then, for a model import, analyse
-    each recording that lacks a model analysis against its speaker's baseline."""
+    each recording that lacks a model analysis (or its utterances, with a ``cutter``)
+    against its speaker's baseline."""
     summary.speakers = refresh_baselines(
         project, {speaker for _, speaker in here.values() if speaker}
     )
@@ -468,4 +489,5 @@ def _speaker_pass(
         failed=failed,
         cancelled=cancelled,
         transcribe=transcribe,
+        cutter=cutter,
     )

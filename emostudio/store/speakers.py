@@ -38,6 +38,7 @@ def model_pass(
     failed: Callable[[str, str], None],
     cancelled: Callable[[], bool] | None = None,
     transcribe: bool = True,
+    cutter=None,
 ) -> int:
     """Analyse stored recordings with the model, each against its speaker's stored baseline.
 
@@ -50,6 +51,8 @@ def model_pass(
         Clips per model batch.
     note, failed : callables
         Progress (``note(path)``) and per-file errors (``failed(path, error)``).
+    cutter : emostudio.store.importer.Cutter, optional
+        Analyse each recording's utterances instead of the whole recording.
 
     Returns
     -------
@@ -76,6 +79,12 @@ def model_pass(
                 )
                 continue
             baseline = project.speaker(speaker) if speaker else None
+            if cutter is not None:
+                parts = cutter.utterances(recording, baseline, path, note, cancelled)
+                project.add_recording(recording, utterances=parts)
+                added += 1
+                note(path)
+                continue
             clips.append(Clip(recording, baseline=baseline))
             kept.append((sha, path))
         results: list[AnalysisResult] = (
