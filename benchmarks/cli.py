@@ -20,9 +20,9 @@ BENCHMARKS = (
     "store",
     "gui",
 )
-# Run by name, never by `all`: reliability needs corpora on disk; app drives the window
-# with the shipped model for a minute.
-ON_REQUEST = ("reliability", "app")
+# Run by name, never by `all`: reliability and utterances need corpora on disk; app drives
+# the window with the shipped model for a minute.
+ON_REQUEST = ("reliability", "app", "utterances")
 ALL_REPORT = Path("docs/benchmarks.md")
 # Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
 SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--minutes",
         type=float,
         default=None,
-        help="minutes of audio (acoustics: real speech, default 10; gui: the recording opened, default 60)",
+        help="minutes of audio (acoustics: real speech, default 10; gui: the recording opened, "
+        "default 60; utterances: the long recording, default 10)",
     )
     acoustics.add_argument("--no-hour", action="store_true", help="skip the 1-hour run")
     model = parser.add_argument_group("model and ASR benchmarks")
@@ -115,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("runs/reliability/signals.jsonl"),
         help="the decoder signals of every clip transcribed (a rerun resumes from it)",
+    )
+    utterances = parser.add_argument_group("utterances benchmark")
+    utterances.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("data"),
+        help="folder of the corpora (ravdess, tess, ased, turev, emospeech; a missing one is "
+        "left out)",
+    )
+    utterances.add_argument(
+        "--clips", type=int, default=40, help="clips joined per boundary condition (default 40)"
     )
     parser.set_defaults(
         run=run, bench_help=parser.format_help, bench_defaults=vars(parser.parse_args([]))
@@ -175,6 +187,12 @@ def _report(args: argparse.Namespace) -> str:
         from benchmarks.reliability import reliability_section
 
         return reliability_section(args.corpus, max(1, args.per_corpus), args.cache).markdown
+    if args.what == "utterances":
+        from benchmarks.utterances import utterances_section
+
+        return utterances_section(
+            args.data_dir, max(2, args.clips), args.minutes or 10.0, args.model, args.device
+        ).markdown
     if args.what == "store":
         from benchmarks.store import run_store_benchmark
 

@@ -153,7 +153,6 @@ def run_import(args: argparse.Namespace) -> int:
     from model_core.acoustics.egemaps import EgemapsUnavailableError
     from model_core.devices import quiet_libraries
     from model_core.errors import EmoStudioError
-
     from model_core.segments import SegmentationUnavailableError
 
     quiet_libraries()
