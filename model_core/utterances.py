@@ -78,6 +78,7 @@ def analyze_utterances(
     numbers: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_stage: Callable[[str, dict], None] | None = None,
 ) -> Iterator[AnalysisResult]:
     """Analyse the utterances of ``cut`` in order, ``batch`` at a time.
 
@@ -91,6 +92,9 @@ def analyze_utterances(
         ``progress(done, total)`` after each batch.
     cancelled : callable, optional
         Polled before each batch.
+    on_stage : callable, optional
+        Passed to :meth:`model_core.pipeline.Analyzer.analyze` (it may raise to stop a
+        batch between stages).
 
     Yields
     ------
@@ -115,7 +119,9 @@ def analyze_utterances(
             Clip(recording, *cut.utterances[n - 1], baseline=reading.baseline, voice=reading.voice)
             for n in group
         ]
-        results = analyzer.analyze(clips, rationale=rationale, transcribe=transcribe)
+        results = analyzer.analyze(
+            clips, rationale=rationale, transcribe=transcribe, on_stage=on_stage
+        )
         for number, result in zip(group, results, strict=True):
             result.utterance = place(cut, number)
             yield result

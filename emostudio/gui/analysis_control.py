@@ -52,6 +52,27 @@ class AnalysisControl:
             return
         self.session.analyze(*selection)
 
+    def analyze_utterances(self) -> None:
+        self.utterances.analyse()
+
+    def _utterances_running(self, running: bool) -> None:
+        """While the utterances are analysed the Cancel button stops them (Esc too)."""
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setEnabled(running)
+        self.cancel_button.setVisible(running)
+
+    def _utterance_current(self, item) -> None:
+        """Frame the utterance on the tier and select its span, scrolled into view."""
+        self.timeline.emotion.set_current(item.number if item is not None else None)
+        if item is not None:
+            self.timeline.set_selection(item.start, item.end)
+            self.timeline.show_span(item.start, item.end)
+            self.statusBar().showMessage(
+                f"utterance {item.number} of {len(self.utterances.items)}: "
+                f"{item.start:.2f}-{item.end:.2f} s",
+                8000,
+            )
+
     def _analysis_started(self) -> None:
         self.right_tabs.setCurrentWidget(self.results_page)
         self.results.start_streaming()

@@ -39,6 +39,7 @@ from emostudio.gui.results_panel import ResultsPanel
 from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
 from emostudio.gui.theme import apply_theme, plot_colours
 from emostudio.gui.timeline import Timeline
+from emostudio.gui.utterances import Utterances
 
 MAX_RECENT = 10
 PLAYBACK_TICK_MS = 30
@@ -81,6 +82,7 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
 
         self.timeline = Timeline()
         self.setCentralWidget(self.timeline)
+        self.utterances = Utterances(self.session)
         self.results = ResultsPanel()
         self.annotation = AnnotationPanel()
         self.annotation.annotator.setText(str(self.settings.value("annotator", "")))
@@ -204,6 +206,10 @@ class MainWindow(PlaybackControl, ProjectActions, AnalysisControl, QMainWindow):
         self.timeline.selection_changed.connect(self._selection_changed)
         self.annotation.submitted.connect(self._annotate)
         self.browser.open_analysis.connect(s.open_analysis)
+        self.utterances.changed.connect(self.timeline.emotion.set_intervals)
+        self.utterances.current_changed.connect(self._utterance_current)
+        self.utterances.running.connect(self._utterances_running)
+        self.timeline.utterance_clicked.connect(self.utterances.select)
         self.recorder.kept.connect(lambda path: self.open_file(path, keep_in_project=True))
         self.recorder.message.connect(self.show_error)
 

@@ -92,6 +92,33 @@ def build_menus(window) -> None:
     )
     menu.addAction(
         a(
+            "analyze_utterances",
+            "Analyse &utterances",
+            window.analyze_utterances,
+            "Ctrl+U",
+            "cut the recording into utterances and label each: emotion over time",
+        )
+    )
+    menu.addAction(
+        a(
+            "next_utterance",
+            "&Next utterance",
+            lambda: window.utterances.step(1),
+            "Alt+Right",
+            "the next utterance's analysis (its rationale is written if it has none)",
+        )
+    )
+    menu.addAction(
+        a(
+            "previous_utterance",
+            "&Previous utterance",
+            lambda: window.utterances.step(-1),
+            "Alt+Left",
+            "the previous utterance's analysis",
+        )
+    )
+    menu.addAction(
+        a(
             "baseline",
             "&Baseline...",
             window.choose_baseline,

@@ -50,6 +50,7 @@ class Session(QObject):
     annotations_changed = Signal(int)
     annotation_saved = Signal(int, bool)  # analysis id, whether a new annotation was added
     baseline_changed = Signal(object, int)  # SpeakerBaseline in use, recordings behind the voice
+    utterances_loaded = Signal(list)  # a stored recording's utterances: (analysis id, result)
 
     def __init__(
         self, model_service: workers.ModelService | None = None, audio_cache: Path | None = None
@@ -68,6 +69,7 @@ class Session(QObject):
         self.project_lock = ProjectLock()  # held while the project is open
         self._measuring: Recording | None = None  # the recording the window is measuring
         self._waiting: tuple | None = None  # an analysis waiting for those measurements
+        self._place: dict | None = None  # the utterance the pending analysis explains
         self.model_info: dict = {}
         self.detail_span: tuple[float, float] | None = None  # what the detail spectrogram covers
         # The baseline the user chose for the recording on screen (auto until they do), what
@@ -130,9 +132,13 @@ class Session(QObject):
             if project_path is not None:
                 with Project(project_path, actor="emostudio gui") as project:
                     project.add_recording(recording, store_audio=True)
+            utterances: list = []
             if stored_in is not None:  # analysed before: show its latest analysis at once
                 with Project(stored_in, create=False) as project:
                     latest = project.queries.latest_analysis(recording.sha256)
+                    utterances = _utterance_rows(project, recording.sha256)
+                if utterances:
+                    report(("utterances", utterances))
                 if latest is not None:
                     report(("analysis", latest))
             return recording
@@ -154,12 +160,13 @@ class Session(QObject):
                     recording, missing = stored_recording(project, result.sha256, cache), None
                 except AudioError as err:
                     recording, missing = None, str(err)
-                return recording, result, project.media.tracks(result.sha256), missing
+                utterances = _utterance_rows(project, result.sha256)
+                return recording, result, project.media.tracks(result.sha256), missing, utterances
 
         def done(value):
-            recording, result, tracks, missing = value
+            recording, result, tracks, missing, utterances = value
             if recording is not None:
-                self.open_recording(recording, result, analysis_id, tracks)
+                self.open_recording(recording, result, analysis_id, tracks, utterances)
                 return
             self.busy.emit("")
             self.error.emit(missing)
@@ -175,9 +182,13 @@ class Session(QObject):
         result: AnalysisResult | None = None,
         analysis_id: int | None = None,
         tracks: dict[str, Track] | None = None,
+        utterances: list | None = None,
     ) -> None:
-        """Show a recording already in memory (a take, or one from the project)."""
+        """Show a recording already in memory (a take, or one from the project), with its
+        stored ``utterances`` ((analysis id, result) each) if it was cut."""
         self._decoded_part(("recording", recording))
+        if utterances:
+            self.utterances_loaded.emit(utterances)
         self.busy.emit("drawing...")
 
         def drawn(env) -> None:
@@ -209,6 +220,8 @@ class Session(QObject):
             self.baseline_choice, self.baseline, self.voice_recordings = BaselineChoice(), None, []
             self.recording_opened.emit(value)
             self.baseline_changed.emit(self.current_baseline(), 0)
+        elif kind == "utterances":
+            self.utterances_loaded.emit(value)
         elif kind == "analysis":
             analysis_id, result = value
             self.result, self.analysis_id = result, analysis_id
@@ -369,16 +382,24 @@ class Session(QObject):
         workers.start(resolve, done=done, failed=self._failed)
 
     def analyze(
-        self, start: float | None = None, end: float | None = None, *, reuse_drafts=None
+        self,
+        start: float | None = None,
+        end: float | None = None,
+        *,
+        reuse_drafts=None,
+        place: dict | None = None,
     ) -> None:
         """Analyse the recording on screen (or ``start``-``end``, seconds).
 
         ``reuse_drafts``: the model's drafts of the shown analysis, reviewed again under a
-        new baseline instead of writing new ones (:meth:`set_baseline`).
+        new baseline instead of writing new ones (:meth:`set_baseline`). ``place``: the
+        span is that utterance (``AnalysisResult.utterance``), and its analysis is stored
+        as the utterance's.
         """
         if self.recording is None:
             self.error.emit("open or record something to analyse first")
             return
+        self._place = place
         self.analysis_started.emit()
         if start is None and self.measured is None and self._measuring is self.recording:
             # The window is measuring this recording already: wait for it rather than
@@ -454,8 +475,16 @@ class Session(QObject):
         stored = self.project.recording(self.recording.sha256)
         return stored["speaker"] if stored else None
 
+    def show(self, result: AnalysisResult, analysis_id: int | None) -> None:
+        """Put an analysis of the recording on screen (an utterance's, stepped to)."""
+        self.result, self.analysis_id = result, analysis_id
+        self.analysis_ready.emit(result, analysis_id)
+
     def _analysis_finished(self, data: dict) -> None:
         self.result = AnalysisResult.from_dict(data)
+        place, self._place = self._place, None
+        if place is not None and self.result.utterance is None:
+            self.result.utterance = place
         self.analysis_id = None
         if self.project is None or self.recording is None:
             self.busy.emit("")
@@ -551,6 +580,11 @@ class Session(QObject):
         if self.project is not None:
             self.project.close()
         self.project_lock.release()
+
+
+def _utterance_rows(project: Project, sha256: str) -> list[tuple[int, AnalysisResult]]:
+    """The stored utterances of a recording's latest cut: (analysis id, result) each."""
+    return [(analysis_id, result) for analysis_id, result, _ in project.queries.utterances(sha256)]
 
 
 def _is_selection(result: AnalysisResult | None) -> bool:

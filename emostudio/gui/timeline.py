@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from emostudio.display import Envelope
+from emostudio.gui.emotion_tier import EMOTION_TIER_HEIGHT, EmotionTier
 from emostudio.gui.word_tier import TierLayout, layout_words
 from emostudio.readout import (
     SEMITONE_REFERENCE,
@@ -71,6 +72,7 @@ class Timeline(QWidget):
     seek = Signal(float)  # seconds
     selection_changed = Signal(float, float)
     view_changed = Signal(float, float)
+    utterance_clicked = Signal(int)  # the utterance's number on the emotion tier
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -96,6 +98,7 @@ class Timeline(QWidget):
                 ("spectrogram", "Hz", 70, 4),
                 ("pitch", "F0 (Hz)", 60, 3),
                 ("intensity", "dB", 50, 2),
+                ("emotion", "emotion", EMOTION_TIER_HEIGHT, 0),
                 ("words", "words", WORD_TIER_HEIGHT, 0),
             )
         ):
@@ -105,7 +108,11 @@ class Timeline(QWidget):
             self.graphics.ci.layout.setRowStretchFactor(row, stretch)
             if name == "words":
                 plot.setMaximumHeight(height + 20)
-            plot.showGrid(x=True, y=name != "words", alpha=0.15)
+            if name == "emotion":
+                plot.setMaximumHeight(height)
+                plot.getAxis("left").setTicks([[]])
+                plot.setMouseEnabled(y=False)
+            plot.showGrid(x=True, y=name not in ("words", "emotion"), alpha=0.15)
             plot.getAxis("left").setWidth(52)
             plot.getAxis("left").enableAutoSIPrefix(
                 False
@@ -148,6 +155,7 @@ class Timeline(QWidget):
             cursor.setZValue(20)
             plot.addItem(cursor)
             self.cursors.append(cursor)
+        self.emotion = EmotionTier(self.plots["emotion"])
         self.placeholder = pg.TextItem(EMPTY_HINT, anchor=(0.5, 0.5), color="#888")
         self.plots["waveform"].addItem(self.placeholder)
         self._show_empty()
@@ -193,6 +201,7 @@ class Timeline(QWidget):
         self.region.hide()
         self.clear_highlights()
         self._set_words([])
+        self.emotion.clear()
         self.set_cursor(0.0)
         self._show_empty()
 
@@ -452,6 +461,11 @@ class Timeline(QWidget):
         if name is None or event.button() != Qt.MouseButton.LeftButton:
             return
         seconds = self.plots[name].vb.mapSceneToView(event.scenePos()).x()
+        if name == "emotion":
+            number = self.emotion.number_at(seconds)
+            if number is not None:
+                self.utterance_clicked.emit(number)
+                return
         if name == "words":
             word = word_at(self.words, seconds)
             if word:

@@ -97,6 +97,9 @@ def stop_all(timeout_ms: int = 5000) -> bool:
     return pool.waitForDone(timeout_ms)
 
 
+# Utterances per model batch in the app: small, so that each shows soon and a cancel lands
+# between batches within a couple of seconds.
+UTTERANCE_BATCH = 4
 # What the status bar says as each stage of an analysis starts.
 STAGE_MESSAGES = {
     "acoustics": "analysing 1/5: measuring pitch, loudness and voice quality...",
@@ -126,8 +129,14 @@ class ModelService(QObject):
     finished = Signal(dict)  # AnalysisResult.to_dict()
     failed = Signal(object)  # Failure
     cancelled = Signal()
+    # A recording cut into utterances: the cut (Segmentation.to_dict()), then each
+    # utterance's result as it is done, then the end; each with its request number.
+    utterances_cut = Signal(dict, object)
+    utterance_done = Signal(dict, object)  # AnalysisResult.to_dict()
+    utterances_finished = Signal(object)
     _load = Signal(str, str)
     _analyze = Signal(object)
+    _cut = Signal(object)
 
     def __init__(self):
         super().__init__()
@@ -142,6 +151,7 @@ class ModelService(QObject):
         self.moveToThread(self.thread)
         self._load.connect(self._do_load)
         self._analyze.connect(self._do_analyze)
+        self._cut.connect(self._do_utterances)
         self.thread.start()
 
     def load(self, spec: str, device: str) -> None:
@@ -171,6 +181,15 @@ class ModelService(QObject):
                 reuse_drafts,
             )
         )
+
+    def analyze_utterances(self, recording, baseline=None, voice_recordings=()) -> int:
+        """Cut ``recording`` into utterances and analyse each (label, probabilities,
+        transcript; rationales are written on demand), a batch at a time; read against
+        ``baseline`` and ``voice_recordings`` when given, else against the recording's own
+        utterances. Returns the request's number."""
+        self._latest += 1
+        self._cut.emit((self._latest, recording, baseline, tuple(voice_recordings)))
+        return self._latest
 
     def cancel(self) -> None:
         """Cancel every analysis asked for so far, and say so at once: the model thread
@@ -280,6 +299,65 @@ class ModelService(QObject):
                 raise Cancelled
             self.finished.emit(result.to_dict())
         except Cancelled:
+            return  # said at the click (cancel())
+        except Exception as err:
+            if not self._is_cancelled(number):
+                self.failed.emit(failure_of(err))
+
+    @Slot(object)
+    def _do_utterances(self, message) -> None:
+        from model_core.segments import SegmentationCancelled, segment
+        from model_core.utterances import (
+            Reading,
+            UtterancesCancelled,
+            analyze_utterances,
+            own_reading,
+        )
+
+        number, recording, baseline, voice_recordings = message
+        if self._is_cancelled(number):
+            return
+        if self.analyzer is None:
+            self.failed.emit(
+                failure_of(NoModelLoaded("no model is loaded (Model > Choose model...)"))
+            )
+            return
+
+        def cancelled() -> bool:
+            return self._is_cancelled(number)
+
+        def on_stage(name: str, info: dict) -> None:
+            if cancelled():  # between stages of a batch: stops within a stage's time
+                raise Cancelled
+
+        try:
+            self.stage.emit("finding the utterances...", number)
+            cut = segment(recording.for_model, cancelled=cancelled)
+            self.utterances_cut.emit(cut.to_dict(), number)
+            if baseline is not None or voice_recordings:
+                reading = Reading(baseline, self._voice(voice_recordings, number))
+            else:
+                self.stage.emit("reading the speaker from the recording's utterances...", number)
+                reading = own_reading(self.analyzer, recording, cut)
+            total = len(cut.utterances)
+            self.stage.emit(f"analysing utterance 1/{total}...", number)
+            for result in analyze_utterances(
+                self.analyzer,
+                recording,
+                cut,
+                reading,
+                batch=UTTERANCE_BATCH,
+                progress=lambda done, _: self.stage.emit(
+                    f"analysing utterance {min(done + 1, total)}/{total}...", number
+                ),
+                cancelled=cancelled,
+                on_stage=on_stage,
+            ):
+                if cancelled():
+                    raise Cancelled
+                self.utterance_done.emit(result.to_dict(), number)
+            self.utterances_finished.emit(number)
+        except (Cancelled, SegmentationCancelled, UtterancesCancelled):
             return  # said at the click (cancel())
         except Exception as err:
             if not self._is_cancelled(number):

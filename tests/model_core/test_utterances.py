@@ -17,7 +17,7 @@ class CountingAnalyzer:
     def __init__(self):
         self.batches: list[list[tuple[float, float]]] = []
 
-    def analyze(self, clips, *, rationale, transcribe):
+    def analyze(self, clips, *, rationale, transcribe, on_stage=None):
         self.batches.append([(c.start, c.end) for c in clips])
         return [
             AnalysisResult(None, "x", 20.0, 16_000, c.start, c.end, label="neutral")
