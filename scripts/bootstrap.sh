@@ -82,9 +82,11 @@ case "$ACTION" in
     # each set is its own speaker's baseline.
     "$VENV/bin/emostudio" analyze --same-speaker assets/samples/voice-m7-*.wav
     "$VENV/bin/emostudio" analyze --same-speaker assets/samples/agent-already-on.wav assets/samples/ivr-welcome.wav
+    say "Emotion over time: the four clips joined into one recording, read utterance by utterance"
+    "$VENV/bin/emostudio" analyze --segments assets/samples/m7-four-moods.wav
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${EMOSTUDIO_NO_GUI:-}" ]; then
       say "Opening the desktop app (set EMOSTUDIO_NO_GUI=1 to skip)"
-      "$VENV/bin/emostudio" gui assets/samples/voice-m7-happy.wav
+      "$VENV/bin/emostudio" gui assets/samples/m7-four-moods.wav
     fi
     ;;
   test)
