@@ -45,12 +45,14 @@ class Reading:
     voice: VoiceStats | None = None
 
 
-def own_reading(analyzer: Analyzer, recording: Recording, cut: Segmentation) -> Reading:
-    """The speaker's baseline and voice from the recording's own utterances; population
-    priors (an empty :class:`Reading`) for fewer than :data:`MIN_BASELINE_UTTERANCES`."""
+def own_reading(
+    analyzer: Analyzer, recording: Recording, spans: list[tuple[float, float]]
+) -> Reading:
+    """The speaker's baseline and voice from the recording's utterances (``spans``, s);
+    population priors (an empty :class:`Reading`) for fewer than
+    :data:`MIN_BASELINE_UTTERANCES`."""
     from model_core.pipeline import Clip
 
-    spans = cut.utterances
     if len(spans) < MIN_BASELINE_UTTERANCES:
         return Reading()
     measurements = [analyze_clip(recording, start, end)[1].raw_values() for start, end in spans]

@@ -1,6 +1,7 @@
 """Take the README's screenshots: the app driven as a user would, under a real X server.
 
     xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+    ... scripts/screenshots.py docs/screenshots utterances    # only the emotion tier's picture
 
 It uses a throw-away settings file and project, imports the demo folder (with one broken
 file, to show per-file errors), analyses a demo clip with the default model, highlights a
@@ -50,16 +51,16 @@ def shoot(app: QApplication, out: Path, name: str) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
-def main(out: Path) -> int:
+def main(out: Path, only: str | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="emostudio-shots-"))
     try:
-        return _run(out, scratch)
+        return _run(out, scratch, only)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run(out: Path, scratch: Path) -> int:
+def _run(out: Path, scratch: Path, only: str | None = None) -> int:
     app = QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("EmoStudioScreenshots")
     QCoreApplication.setApplicationName("EmoStudioScreenshots")
@@ -76,6 +77,10 @@ def _run(out: Path, scratch: Path) -> int:
     window.resize(1600, 1000)
     window.move(0, 0)
     wait_until(lambda: bool(window.session.model_info), 600, "the default model to load")
+    if only == "utterances":
+        utterances_view(app, window, out)
+        window.close()
+        return 0
 
     # A lab folder, one sub-folder per speaker, with a file that is not audio.
     folder = scratch / "lab-folder"
@@ -124,6 +129,7 @@ def _run(out: Path, scratch: Path) -> int:
     shoot(app, out, "sessions")
 
     research_views(app, window, out)
+    utterances_view(app, window, out)
 
     window.set_theme("dark")
     window.right_tabs.setCurrentIndex(0)  # Results
@@ -206,5 +212,34 @@ def research_views(app: QApplication, window, out: Path) -> None:
     course.close()
 
 
+def utterances_view(app: QApplication, window, out: Path) -> None:
+    """Issue 33: the four demo clips joined, cut and labelled utterance by utterance; the
+    third (sad) stepped to, its rationale written on demand, a cited cue highlighted."""
+    window.open_file(str(SAMPLES / "m7-four-moods.wav"))
+    wait_until(lambda: bool(window.session.tracks), 120, "the tracks")
+    window.actions_by_name["analyze_utterances"].trigger()
+    wait_until(
+        lambda: window.utterances.request is None and window.utterances.items, 600, "the utterances"
+    )
+    window.timeline.show_all()
+    window.utterances.select(3)
+    wait_until(lambda: bool(window.utterances.items[3].result.rationale), 300, "its rationale")
+    wait_until(
+        lambda: window.session.result is window.utterances.items[3].result,
+        60,
+        "the rationale on screen",
+    )
+    window.timeline.show_all()
+    window.right_tabs.setCurrentIndex(0)  # Results
+    if window.session.result.citations:
+        window.results.activate_citation(0)
+    shoot(app, out, "utterances")
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    sys.exit(
+        main(
+            Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"),
+            sys.argv[2] if len(sys.argv) > 2 else None,
+        )
+    )

@@ -39,7 +39,7 @@ def analyze_segments(
 
         recording = load_audio(path)
         cut = segment(recording.for_model, settings, vad)
-        reading = own_reading(analyzer, recording, cut) if own_baseline else given
+        reading = own_reading(analyzer, recording, cut.utterances) if own_baseline else given
         if reading.baseline is None and own_baseline:
             reading = given  # too few utterances for a baseline of their own
         if not args.json:

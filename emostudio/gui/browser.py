@@ -172,7 +172,7 @@ class SessionBrowser(QWidget):
                         # An unsure label is shown as its set, never bare.
                         f"{set_text(r.label_set or [r.label])} (unsure)" if r.unsure else r.label,
                         facts["human_label"],
-                        facts["name"],
+                        _shown_name(facts["name"], r.utterance),
                         facts["speaker"],
                         facts["created"],
                         r.cues.get("descriptor", ""),
@@ -251,3 +251,8 @@ class SessionBrowser(QWidget):
     def _open_row(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.ids):
             self.open_analysis.emit(self.ids[row])
+
+
+def _shown_name(name: str, place: dict | None) -> str:
+    """A recording's name, with the utterance an analysis is of ("talk.wav #3/12")."""
+    return name if place is None else f"{name} #{place['number']}/{place['of']}"

@@ -388,13 +388,15 @@ class Session(QObject):
         *,
         reuse_drafts=None,
         place: dict | None = None,
+        own_spans: list[tuple[float, float]] | None = None,
     ) -> None:
         """Analyse the recording on screen (or ``start``-``end``, seconds).
 
         ``reuse_drafts``: the model's drafts of the shown analysis, reviewed again under a
         new baseline instead of writing new ones (:meth:`set_baseline`). ``place``: the
         span is that utterance (``AnalysisResult.utterance``), and its analysis is stored
-        as the utterance's.
+        as the utterance's; ``own_spans``: read it against these utterances of the
+        recording, as the emotion tier did (:mod:`emostudio.gui.utterances`).
         """
         if self.recording is None:
             self.error.emit("open or record something to analyse first")
@@ -417,6 +419,7 @@ class Session(QObject):
                 voice_recordings=self.voice_recordings,
                 measured=self.measured,
                 reuse_drafts=reuse_drafts,
+                own_spans=own_spans,
             )
             return
         # A recording filed under a speaker: the label head reads it against their voice,
@@ -442,6 +445,7 @@ class Session(QObject):
                 voice_recordings=voices,
                 measured=self.measured if self.recording is recording else None,
                 reuse_drafts=reuse_drafts,
+                own_spans=own_spans,
             )
 
         def not_gathered(failure: Failure) -> None:
@@ -457,6 +461,7 @@ class Session(QObject):
                 self.current_baseline(),
                 measured=self.measured if self.recording is recording else None,
                 reuse_drafts=reuse_drafts,
+                own_spans=own_spans,
             )
 
         workers.start(gather, done=gathered, failed=not_gathered)

@@ -356,8 +356,11 @@ class Timeline(QWidget):
         width = max(view_end - view_start, (end - start) * 1.5, 0.5)
         if start < view_start or end > view_end:
             centre = (start + end) / 2
+            right = centre + width / 2
             self.plots["waveform"].setXRange(
-                max(0.0, centre - width / 2), min(self.duration, centre + width / 2), padding=0
+                max(0.0, centre - width / 2),
+                min(self.duration, right) if self.duration else right,
+                padding=0,
             )
 
     def keyPressEvent(self, event):
@@ -377,7 +380,9 @@ class Timeline(QWidget):
 
     # ----------------------------------------------------------------- selection, cursor
     def set_selection(self, start: float, end: float) -> None:
-        start, end = max(0.0, start), min(self.duration, end)
+        # Before the envelope the duration is unknown (0): a stored utterance opened from
+        # the sessions list is selected as it is.
+        start, end = max(0.0, start), min(self.duration, end) if self.duration else end
         if end - start < 0.01:
             self.region.hide()
             return

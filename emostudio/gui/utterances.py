@@ -19,6 +19,7 @@ from emostudio.gui.emotion_tier import TierInterval
 from emostudio.gui.failure import Failure
 from emostudio.store import Project
 from model_core.result import AnalysisResult
+from model_core.utterances import OWN_BASELINE
 
 
 @dataclass
@@ -182,7 +183,9 @@ class Utterances(QObject):
         self.session.show(item.result, item.analysis_id)
         if explain and not item.result.rationale and self.request is None:
             place = {"number": number, "of": len(self.items), "segmentation": self.place}
-            self.session.analyze(item.start, item.end, place=place)
+            own = (item.result.baseline or {}).get("name") == OWN_BASELINE
+            spans = [(u.start, u.end) for _, u in sorted(self.items.items())] if own else None
+            self.session.analyze(item.start, item.end, place=place, own_spans=spans)
 
     def step(self, offset: int) -> None:
         """Go to the next (``offset`` 1) or previous (-1) utterance."""

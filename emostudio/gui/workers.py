@@ -146,6 +146,9 @@ class ModelService(QObject):
         self._latest = 0
         self._cancelled_up_to = 0
         self._voices: dict[tuple[str, ...], object] = {}  # the speaker's voice, by their recordings
+        # A recording read against its own utterances: (sha256, spans) -> Reading, so that
+        # a rationale written later for one utterance reads it as the tier did.
+        self._readings: dict[tuple, object] = {}
         self.thread = QThread()
         self.thread.setObjectName("model")
         self.moveToThread(self.thread)
@@ -167,18 +170,22 @@ class ModelService(QObject):
         voice_recordings=(),
         measured=None,
         reuse_drafts=None,
+        own_spans=None,
     ) -> None:
         """Analyse on the model thread; ``voice_recordings`` (the speaker's) let the label
         head read the clip against the speaker's own voice; ``measured`` (the whole
         recording's AcousticAnalysis, as the window measured it) is not measured again;
         ``reuse_drafts`` (the model's earlier drafts of the clip) are reviewed again
-        instead of writing new ones (a baseline change)."""
+        instead of writing new ones (a baseline change); ``own_spans`` (the recording's
+        utterances, s) read the clip against them instead of ``baseline`` (an utterance
+        explained on demand, as it was labelled)."""
         self._latest += 1
+        own = tuple(own_spans) if own_spans else None
         self._analyze.emit(
             (
                 self._latest,
                 (recording, start, end, baseline, rationale, tuple(voice_recordings), measured),
-                reuse_drafts,
+                (reuse_drafts, own),
             )
         )
 
@@ -226,6 +233,7 @@ class ModelService(QObject):
             # transcripts and drafts are reused (model_core.reuse).
             self.analyzer.cache = StageCache()
             self._voices = {}  # a voice is the model's view: another model reads it anew
+            self._readings = {}
             self.loaded.emit(self.analyzer.model_info)
         except Exception as err:
             self.analyzer = None
@@ -245,6 +253,16 @@ class ModelService(QObject):
             self._voices[key] = self.analyzer.voice_of([Clip(r) for r in recordings])
         return self._voices[key]
 
+    def _own_reading(self, recording, spans, request):
+        """The recording read against its own utterances (model_core.utterances), once."""
+        from model_core.utterances import own_reading
+
+        key = (recording.sha256, tuple(spans))
+        if key not in self._readings:
+            self.stage.emit("reading the speaker from the recording's utterances...", request)
+            self._readings[key] = own_reading(self.analyzer, recording, list(spans))
+        return self._readings[key]
+
     def _clip(self, recording, start, end, baseline, voice, measured):
         """The analyzer's Clip; the window's measurements reused when they are the whole
         recording's, taken with the analyzer's settings."""
@@ -260,7 +278,7 @@ class ModelService(QObject):
 
     @Slot(object)
     def _do_analyze(self, message) -> None:
-        number, request, reuse_drafts = message
+        number, request, (reuse_drafts, own_spans) = message
         recording, start, end, baseline, rationale, voice_recordings, measured = request
         if self._is_cancelled(number):  # cancelled while it waited for the thread
             return
@@ -287,6 +305,10 @@ class ModelService(QObject):
 
         try:
             voice = self._voice(voice_recordings, number)
+            if own_spans:
+                reading = self._own_reading(recording, own_spans, number)
+                if reading.baseline is not None:
+                    baseline, voice = reading.baseline, reading.voice
             clip = self._clip(recording, start, end, baseline, voice, measured)
             (result,) = self.analyzer.analyze(
                 [clip],
@@ -307,12 +329,7 @@ class ModelService(QObject):
     @Slot(object)
     def _do_utterances(self, message) -> None:
         from model_core.segments import SegmentationCancelled, segment
-        from model_core.utterances import (
-            Reading,
-            UtterancesCancelled,
-            analyze_utterances,
-            own_reading,
-        )
+        from model_core.utterances import Reading, UtterancesCancelled, analyze_utterances
 
         number, recording, baseline, voice_recordings = message
         if self._is_cancelled(number):
@@ -337,8 +354,7 @@ class ModelService(QObject):
             if baseline is not None or voice_recordings:
                 reading = Reading(baseline, self._voice(voice_recordings, number))
             else:
-                self.stage.emit("reading the speaker from the recording's utterances...", number)
-                reading = own_reading(self.analyzer, recording, cut)
+                reading = self._own_reading(recording, cut.utterances, number)
             total = len(cut.utterances)
             self.stage.emit(f"analysing utterance 1/{total}...", number)
             for result in analyze_utterances(

@@ -36,7 +36,9 @@ class Cutter:
         from model_core.utterances import Reading, analyze_utterances, own_reading
 
         cut = segment(recording.for_model, self.settings, self.vad, cancelled=cancelled)
-        reading = Reading(baseline) if baseline else own_reading(self.analyzer, recording, cut)
+        reading = (
+            Reading(baseline) if baseline else own_reading(self.analyzer, recording, cut.utterances)
+        )
         return list(
             analyze_utterances(
                 self.analyzer,

@@ -20,8 +20,7 @@ class CountingAnalyzer:
     def analyze(self, clips, *, rationale, transcribe, on_stage=None):
         self.batches.append([(c.start, c.end) for c in clips])
         return [
-            AnalysisResult(None, "x", 20.0, 16_000, c.start, c.end, label="neutral")
-            for c in clips
+            AnalysisResult(None, "x", 20.0, 16_000, c.start, c.end, label="neutral") for c in clips
         ]
 
 

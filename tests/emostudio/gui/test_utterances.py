@@ -90,6 +90,8 @@ def test_utterances_on_the_tier_stepped_explained_judged_and_kept(
 
     window.actions_by_name["next_utterance"].trigger()
     second = items[2]
+    labelled = (second.result.label, second.result.probabilities, second.result.baseline)
+    assert labelled[2]["name"] == "this recording's utterances"  # three: their own baseline
     assert window.session.result is second.result and window.session.analysis_id
     assert window.timeline.selection() == pytest.approx((second.start, second.end), abs=0.01)
     assert window.timeline.emotion.frame.isVisible()
@@ -97,6 +99,10 @@ def test_utterances_on_the_tier_stepped_explained_judged_and_kept(
     qtbot.waitUntil(lambda: bool(items[2].result.rationale), timeout=240_000)
     qtbot.waitUntil(lambda: window.session.analysis_id is not None, timeout=20_000)
     explained_id = window.session.analysis_id
+    # explained as it was labelled: the same reading of the speaker, the same label
+    explained = items[2].result
+    assert (explained.label, explained.baseline) == (labelled[0], labelled[2])
+    assert explained.probabilities == pytest.approx(labelled[1], abs=1e-4)
     assert explained_id != second.analysis_id or items[2].analysis_id == explained_id
     # the human judges this utterance: the annotation is bound to its analysis
     window.session.annotate(explained_id, "ann", "sad", False, "flat here", [])
@@ -115,6 +121,17 @@ def test_utterances_on_the_tier_stepped_explained_judged_and_kept(
     window.open_file(str(three_prompts))
     qtbot.waitUntil(lambda: len(window.timeline.emotion.intervals) == 3, timeout=30_000)
     assert window.utterances.items[2].result.rationale == rows[1][1].rationale
+    # the sessions list names the utterance, and opens the recording at it
+    table = window.browser.table
+    window.browser.refresh()
+    qtbot.waitUntil(lambda: table.rowCount() >= 4, timeout=20_000)
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    row = next(r for r, name in enumerate(names) if name.endswith("#2/3"))
+    window.utterances.select(1, explain=False)  # elsewhere first: the click must come back
+    assert window.utterances.current == 1
+    table.cellDoubleClicked.emit(row, 0)
+    qtbot.waitUntil(lambda: window.utterances.current == 2, timeout=30_000)
+    assert window.timeline.selection() == pytest.approx((items[2].start, items[2].end), abs=0.01)
 
 
 @pytest.mark.real_data
