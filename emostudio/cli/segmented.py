@@ -38,7 +38,14 @@ def analyze_segments(
         from model_core.audio import load_audio
 
         recording = load_audio(path)
-        cut = segment(recording.for_model, settings, vad)
+        shown = [0]  # the last tenth of the file reported: a 60-min file says so 10 times
+
+        def cutting(done: float) -> None:
+            if int(done * 10) > shown[0]:
+                shown[0] = int(done * 10)
+                print(f"{path}: finding utterances, {done:.0%}", file=sys.stderr, flush=True)
+
+        cut = segment(recording.for_model, settings, vad, progress=cutting)
         reading = own_reading(analyzer, recording, cut.utterances) if own_baseline else given
         if reading.baseline is None and own_baseline:
             reading = given  # too few utterances for a baseline of their own

@@ -349,7 +349,13 @@ class ModelService(QObject):
 
         try:
             self.stage.emit("finding the utterances...", number)
-            cut = segment(recording.for_model, cancelled=cancelled)
+            cut = segment(
+                recording.for_model,
+                progress=lambda done: self.stage.emit(
+                    f"finding the utterances... {done:.0%}", number
+                ),
+                cancelled=cancelled,
+            )
             self.utterances_cut.emit(cut.to_dict(), number)
             if baseline is not None or voice_recordings:
                 reading = Reading(baseline, self._voice(voice_recordings, number))
