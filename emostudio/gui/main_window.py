@@ -36,7 +36,8 @@ from emostudio.gui.playback_control import PlaybackControl
 from emostudio.gui.project_actions import ProjectActions
 from emostudio.gui.recorder import Recorder
 from emostudio.gui.results_panel import ResultsPanel
-from emostudio.gui.session import DETAIL_SPECTROGRAM_SECONDS, Session
+from emostudio.gui.session import Session
+from emostudio.gui.spectrogram_work import DETAIL_SPECTROGRAM_SECONDS
 from emostudio.gui.theme import apply_theme, plot_colours
 from emostudio.gui.timeline import Timeline
 from emostudio.gui.utterances import Utterances

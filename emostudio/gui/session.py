@@ -11,8 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from emostudio.display import Envelope, envelope, overview_spectrogram, spectrogram_image
+from emostudio.display import Envelope, envelope
 from emostudio.gui import workers
+from emostudio.gui.annotation_work import AnnotationWork
 from emostudio.gui.baseline import FILES, POPULATION, SPEAKER, BaselineChoice
 from emostudio.gui.failure import Failure, failure_of
 from emostudio.gui.project_lock import ProjectLock
@@ -22,17 +23,15 @@ from emostudio.gui.speaker_audio import (
     speaker_recordings,
     stored_recording,
 )
+from emostudio.gui.spectrogram_work import SpectrogramWork
 from emostudio.store import Project
-from model_core.acoustics import Track, analyze_acoustics, praat_sound, praat_spectrogram
+from model_core.acoustics import Track, analyze_acoustics
 from model_core.audio import MODEL_SAMPLE_RATE, AudioError, Recording, load_audio
 from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
 
-# Views up to this long get Praat's spectrogram (as Praat's editors' "longest analysis", 10 s).
-DETAIL_SPECTROGRAM_SECONDS = 10.0
 
-
-class Session(QObject):
+class Session(SpectrogramWork, AnnotationWork, QObject):
     recording_opened = Signal(object)  # Recording
     envelope_ready = Signal(object)  # Envelope
     tracks_ready = Signal(dict)  # name -> Track
@@ -260,53 +259,6 @@ class Session(QObject):
             self._waiting = None
             self.analyze(start, end, reuse_drafts=reuse_drafts)
 
-    def _overview_spectrogram(self, recording: Recording) -> None:
-        def compute(report, cancelled):
-            times, freqs, db = overview_spectrogram(recording.for_model, MODEL_SAMPLE_RATE)
-            return times, freqs, spectrogram_image(db), 0.0, recording.duration
-
-        workers.start(compute, done=self.spectrogram_ready.emit, failed=self._failed)
-
-    def detail_spectrogram(self, start: float, end: float) -> None:
-        """Praat's spectrogram (5 ms Gaussian window) around a short view, on the pool.
-
-        It covers a view's width on either side, so panning does not recompute it until
-        the view leaves that span, and zooming in recomputes it at the finer resolution.
-        """
-        recording, width = self.recording, end - start
-        if recording is None or width > DETAIL_SPECTROGRAM_SECONDS:
-            return
-        covered = self.detail_span
-        if (
-            covered
-            and covered[0] <= start
-            and end <= covered[1]
-            and covered[1] - covered[0] <= 3.5 * width
-        ):
-            return
-        first_s, last_s = max(0.0, start - width), min(recording.duration, end + width)
-        self.detail_span = (first_s, last_s)
-
-        def compute(report, cancelled):
-            first, last = int(first_s * MODEL_SAMPLE_RATE), int(last_s * MODEL_SAMPLE_RATE)
-            samples = recording.for_model[first:last]
-            if len(samples) < 0.01 * MODEL_SAMPLE_RATE:
-                return None
-            track = praat_spectrogram(
-                praat_sound(samples, MODEL_SAMPLE_RATE, first / MODEL_SAMPLE_RATE)
-            )
-            return track.times, track.bins, spectrogram_image(track.values), first_s, last_s
-
-        def done(value):
-            if (
-                value is not None
-                and self.recording is recording
-                and self.detail_span == (first_s, last_s)
-            ):
-                self.spectrogram_ready.emit(value)
-
-        workers.start(compute, done=done, failed=self._failed)
-
     def _tracks_done(self, tracks: dict) -> None:
         self.tracks = tracks
         self.tracks_ready.emit(tracks)
@@ -530,54 +482,6 @@ class Session(QObject):
     def _analysis_cancelled(self) -> None:
         self.busy.emit("")
         self.analysis_cancelled.emit()
-
-    def annotate(
-        self,
-        analysis_id: int,
-        annotator: str,
-        label: str,
-        accepted: bool,
-        notes: str,
-        judgements: list[dict],
-    ) -> None:
-        """Append an annotation of ``analysis_id``, which must be the analysis on screen."""
-        if self.project is None:
-            self.error.emit(
-                "annotations are kept in a project: open or create one (File > New project)"
-            )
-            return
-        if self.analysis_id is None:
-            self.error.emit(
-                "the analysis on screen is not in the open project: analyse the recording again "
-                "to save it there, then annotate it"
-            )
-            return
-        if (
-            analysis_id != self.analysis_id
-        ):  # a form left over from another recording: refuse, never mix up
-            self.error.emit(
-                "the annotation form belonged to another analysis; it has been reloaded for the "
-                "one on screen: check it and save again"
-            )
-            self.annotations_changed.emit(self.analysis_id)
-            return
-        try:
-            before = {entry["id"] for entry in self.project.annotations(self.analysis_id)}
-            saved = self.project.annotate(
-                self.analysis_id,
-                annotator,
-                label,
-                accepted=accepted,
-                notes=notes,
-                judgements=judgements,
-            )
-        except Exception as err:  # a StoreError is the user's; anything else is logged
-            self.error.emit(failure_of(err, "the annotation was not saved"))
-            return
-        self.annotations_changed.emit(self.analysis_id)
-        # The store adds nothing when the form says what this annotator last saved: say so,
-        # or a second click looks like it was ignored.
-        self.annotation_saved.emit(self.analysis_id, saved not in before)
 
     def shutdown(self) -> None:
         workers.stop_all()
