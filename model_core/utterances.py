@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.errors import EmoStudioError
@@ -63,7 +63,7 @@ def own_reading(
     return Reading(baseline, voice)
 
 
-def place(cut: Segmentation, number: int) -> dict:
+def place(cut: Segmentation, number: int) -> dict[str, Any]:
     """``AnalysisResult.utterance`` of utterance ``number`` (1-based) of ``cut``."""
     return {"number": number, "of": len(cut.utterances), "segmentation": cut.describe()}
 
@@ -80,7 +80,7 @@ def analyze_utterances(
     numbers: list[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-    on_stage: Callable[[str, dict], None] | None = None,
+    on_stage: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> Iterator[AnalysisResult]:
     """Analyse the utterances of ``cut`` in order, ``batch`` at a time.
 
