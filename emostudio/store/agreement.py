@@ -55,7 +55,8 @@ WHOLE_START, WHOLE_END = 1e-3, 1e-2  # s: the tolerance of "the whole recording"
 _ANNOTATIONS = (
     "SELECT n.id AS annotation, n.analysis_id AS analysis, n.annotator, n.label,"
     " n.judgements, a.sha256, a.label AS model_label, a.model_name, a.probabilities,"
-    f" (a.start <= {WHOLE_START} AND a.end >= r.duration - {WHOLE_END}) AS whole"
+    f" (a.start <= {WHOLE_START} AND a.end >= r.duration - {WHOLE_END}) AS whole,"
+    " a.utterance IS NOT NULL AS utterance, a.start, a.end"
     " FROM annotations n JOIN analyses a ON a.id = n.analysis_id"
     " JOIN recordings r ON r.sha256 = a.sha256 ORDER BY n.id"
 )
@@ -171,6 +172,16 @@ class _Row:
     model_name: str | None
     probabilities: str | None
     whole: bool
+    utterance: bool  # an utterance of a cut recording: an item of its own
+    start: float
+    end: float
+
+    @property
+    def item(self) -> tuple | None:
+        """What this row rates: the recording, or one utterance of it (None: a selection)."""
+        if self.utterance:
+            return (self.sha256, round(self.start, 3), round(self.end, 3))
+        return (self.sha256,) if self.whole else None
 
 
 def _judgements(text: str) -> dict[int, bool] | None:
@@ -198,12 +209,13 @@ def _judgements(text: str) -> dict[int, bool] | None:
     return judged
 
 
-def _item_analyses(rows: list[_Row]) -> dict[str, int]:
-    """Per recording, its latest whole-recording analysis with an annotation."""
-    chosen: dict[str, int] = {}
+def _item_analyses(rows: list[_Row]) -> dict[tuple, int]:
+    """Per item (a recording, or an utterance of a cut one), its latest analysis with an
+    annotation."""
+    chosen: dict[tuple, int] = {}
     for row in rows:
-        if row.whole:
-            chosen[row.sha256] = max(chosen.get(row.sha256, 0), row.analysis)
+        if row.item is not None:
+            chosen[row.item] = max(chosen.get(row.item, 0), row.analysis)
     return chosen
 
 
@@ -220,7 +232,7 @@ def _latest(
             left_out["history"] += (row.analysis, row.annotator) in latest
             latest[row.analysis, row.annotator] = row
         else:
-            left_out["earlier" if row.whole else "selections"] += 1
+            left_out["selections" if row.item is None else "earlier"] += 1
     return latest, left_out
 
 
@@ -265,7 +277,8 @@ def _counted_notes(
     if earlier:
         notes.append(
             f"{earlier} annotation(s) of an earlier analysis of a recording were not counted: "
-            "each recording counts through its latest annotated whole-recording analysis"
+            "each recording (or utterance of a cut recording) counts through its latest "
+            "annotated analysis"
         )
     if selections:
         notes.append(
@@ -343,7 +356,7 @@ def agreement(
         taken by an annotator, or fewer than two raters.
     """
     rows = [
-        _Row(**{**dict(row), "whole": bool(row["whole"])})
+        _Row(**{**dict(row), "whole": bool(row["whole"]), "utterance": bool(row["utterance"])})
         for row in project.conn.execute(_ANNOTATIONS)
     ]
     if not rows:

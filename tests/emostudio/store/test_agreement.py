@@ -150,6 +150,35 @@ def test_a_recording_counts_once_through_its_latest_annotated_analysis(project):
     assert any("1 annotation(s) of selections" in n for n in report.notes)
 
 
+def test_each_utterance_of_a_cut_recording_is_an_item_of_its_own(project):
+    from dataclasses import asdict
+
+    from model_core.segments import SegmentSettings
+
+    rec = recording(1, seconds=3.0)
+    cut = {"algorithm": "silero-vad", "version": "6.2.3", "duration": 3.0}
+    cut["settings"] = asdict(SegmentSettings())
+    spans = [(0.1, 0.9), (1.1, 1.9), (2.1, 2.9)]
+    parts = []
+    for number, ((start, end), label) in enumerate(zip(spans, ["sad", "happy", "sad"]), 1):
+        part = result(rec, label, start=start, end=end)
+        part.utterance = {"number": number, "of": 3, "segmentation": cut}
+        parts.append(part)
+    project.add_recording(rec, utterances=parts)
+    ids = [i for i, _, _ in project.queries.utterances(rec.sha256)]
+    rate(project, ids, "ann", ["sad", "happy", "angry"])
+    rate(project, ids, "bob", ["sad", "happy", "sad"])
+    again = result(rec, "neutral", start=1.1, end=1.9)  # utterance 2 analysed again, judged
+    again.utterance = {**parts[1].utterance}
+    rerun = project.add_analysis(rec.sha256, again)
+    project.annotate(rerun, "bob", "neutral", accepted=True)
+    report = agreement(project, include_model=True)
+    assert sorted(item.analysis_id for item in report.items) == [ids[0], ids[2], rerun]
+    (pair,) = [p for p in report.pairs if {p.first, p.second} == {"ann", "bob"}]
+    assert (pair.shared, pair.agreeing) == (2, 1)  # the ratings of the old run are left out
+    assert any("2 annotation(s) of an earlier analysis" in n for n in report.notes)
+
+
 def test_the_model_is_one_more_rater(project):
     ids = add_items(project, BOB)
     rate(project, ids, "ann", ANN)
