@@ -160,7 +160,9 @@ def test_each_utterance_of_a_cut_recording_is_an_item_of_its_own(project):
     cut["settings"] = asdict(SegmentSettings())
     spans = [(0.1, 0.9), (1.1, 1.9), (2.1, 2.9)]
     parts = []
-    for number, ((start, end), label) in enumerate(zip(spans, ["sad", "happy", "sad"]), 1):
+    for number, ((start, end), label) in enumerate(
+        zip(spans, ["sad", "happy", "sad"], strict=True), 1
+    ):
         part = result(rec, label, start=start, end=end)
         part.utterance = {"number": number, "of": 3, "segmentation": cut}
         parts.append(part)
