@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from emostudio.gui import audio_io
+from model_core.utterances import OWN_BASELINE
 
 AUTO, POPULATION, SPEAKER, FILES = "auto", "population", "speaker", "files"
 SEXES = {"sex unknown": None, "female": "female", "male": "male"}
@@ -76,7 +77,8 @@ def describe_used(record: dict | None, cues_baseline: str | None) -> tuple[str, 
     recordings, voices = record.get("recordings", 0), record.get("voice_recordings", 0)
     if recordings == 0:
         return f"Baseline used: {record['name']} priors: less reliable", True
-    count = f"{recordings} recording{'s' if recordings != 1 else ''}"
+    unit = "utterance" if record["name"] == OWN_BASELINE else "recording"
+    count = f"{recordings} {unit}{'s' if recordings != 1 else ''}"
     if voices:
         return (
             f"Baseline used: {record['name']} ({count}; the label read their voice from {voices})",
