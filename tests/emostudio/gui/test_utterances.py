@@ -92,7 +92,7 @@ def test_utterances_on_the_tier_stepped_explained_judged_and_kept(
     second = items[2]
     labelled = (second.result.label, second.result.probabilities, second.result.baseline)
     assert labelled[2]["name"] == "this recording's utterances"  # three: their own baseline
-    assert "(3 utterances; the label read their voice" in window.results.baseline.text()
+    assert "utterances (3 utterances)" in window.results.baseline.text()
     assert window.session.result is second.result and window.session.analysis_id
     assert window.timeline.selection() == pytest.approx((second.start, second.end), abs=0.01)
     assert window.timeline.emotion.frame.isVisible()
