@@ -193,6 +193,7 @@ class Analyzer:
         on_text: Callable[[int, str], None] | None = None,
         on_stage: Callable[[str, dict[str, Any]], None] | None = None,
         reuse_drafts: Sequence[Sequence[str]] | None = None,
+        known_transcripts: Sequence[tuple[Transcript, float | None]] | None = None,
     ) -> list[AnalysisResult]:
         """Analyse a batch of clips; every model stage runs once for the whole batch.
 
@@ -210,7 +211,10 @@ class Analyzer:
         under the previous baseline: they are reviewed against this analysis's cues and
         label instead of writing new ones (the composer writes one where none passes).
         Transcripts, and drafts for an unchanged prompt, of clips analysed before are
-        reused (:mod:`model_core.reuse`).
+        reused (:mod:`model_core.reuse`). ``known_transcripts`` (one (transcript, P(English))
+        per clip, words on the recording's axis) are taken as the clips' own instead of
+        transcribing them (utterances transcribed together:
+        :func:`model_core.utterances.transcripts_of`).
         Raises :class:`model_core.audio.AudioError` for a clip that cannot be analysed;
         callers that want to go on with the others pass clips one batch at a time.
         """
@@ -232,7 +236,14 @@ class Analyzer:
         # its final states; a label head alone reads a middle layer, and the pass stops there.
         keys: list[ClipKey] = [(c.recording.sha256, c.start, c.end) for c in clips]
         cache = self.cache or StageCache(size=0)  # size 0: forgets at once
-        known = [cache.transcripts.get(key) for key in keys]
+        if known_transcripts is not None:  # kept: an utterance explained later reads them
+            for key, given in zip(keys, known_transcripts, strict=True):
+                cache.transcripts.put(key, given)
+        known = (
+            list(known_transcripts)
+            if known_transcripts is not None
+            else [cache.transcripts.get(key) for key in keys]
+        )
         heard = transcribe and all(k is not None for k in known)  # every clip's words known
         asr_reuses = (
             transcribe
@@ -367,6 +378,11 @@ class Analyzer:
 
     def _language_check(self) -> EnglishCheck:
         return shared_check(self.model.placement, self.asr_engine)
+
+    def english_check(self) -> EnglishCheck | None:
+        """The language check transcripts get (None when the model's Whisper knows
+        languages other than English, or the check is off)."""
+        return self._language_check() if self.language_check else None
 
     def voice_of(self, clips: list[Clip]) -> VoiceStats:
         """A speaker's voice for the label head, from recordings of theirs (labels unseen).

@@ -17,7 +17,7 @@ class CountingAnalyzer:
     def __init__(self):
         self.batches: list[list[tuple[float, float]]] = []
 
-    def analyze(self, clips, *, rationale, transcribe, on_stage=None):
+    def analyze(self, clips, *, rationale, transcribe, on_stage=None, known_transcripts=None):
         self.batches.append([(c.start, c.end) for c in clips])
         return [
             AnalysisResult(None, "x", 20.0, 16_000, c.start, c.end, label="neutral") for c in clips
@@ -34,7 +34,12 @@ def test_utterances_are_analysed_in_batches_and_carry_their_place():
     analyzer, seen = CountingAnalyzer(), []
     results = list(
         analyze_utterances(
-            analyzer, recording, cut_of(spans), batch=2, progress=lambda d, t: seen.append((d, t))
+            analyzer,
+            recording,
+            cut_of(spans),
+            batch=2,
+            transcribe=False,
+            progress=lambda d, t: seen.append((d, t)),
         )
     )
     assert [len(b) for b in analyzer.batches] == [2, 2, 1]  # never more than a batch at once
@@ -49,13 +54,69 @@ def test_only_the_asked_utterances_and_a_cancel_keeps_what_was_done():
     recording = recording_from_array(np.zeros(16_000 * 20, dtype=np.float32), 16_000)
     spans = [(float(i), i + 0.8) for i in range(0, 10, 2)]
     analyzer = CountingAnalyzer()
-    some = list(analyze_utterances(analyzer, recording, cut_of(spans), numbers=[2, 5]))
+    some = list(
+        analyze_utterances(analyzer, recording, cut_of(spans), numbers=[2, 5], transcribe=False)
+    )
     assert [r.utterance["number"] for r in some] == [2, 5] and some[1].start == 8.0
     calls = iter([False, True])
     done = []
     with pytest.raises(UtterancesCancelled, match="after 2 of 5"):
         for result in analyze_utterances(
-            analyzer, recording, cut_of(spans), Reading(), batch=2, cancelled=lambda: next(calls)
+            analyzer,
+            recording,
+            cut_of(spans),
+            Reading(),
+            batch=2,
+            transcribe=False,
+            cancelled=lambda: next(calls),
         ):
             done.append(result)
     assert len(done) == 2
+
+
+class StretchTranscriber:
+    """Hears fixed words (times on the stretch's axis) in whatever stretch it is given."""
+
+    def __init__(self, words):
+        self.words, self.stretches = words, []
+
+    def transcribe(self, clips):
+        from model_core.asr import Transcript, Word
+
+        self.stretches.append(len(clips[0]) / 16_000)
+        words = [Word(text, a, b, 0.9) for text, a, b in self.words]
+        return [Transcript(" ".join(w.text for w in words), words, -0.3, 0.01)]
+
+
+class HearingAnalyzer(CountingAnalyzer):
+    def __init__(self, words):
+        super().__init__()
+        self.transcriber = StretchTranscriber(words)
+        self.given = []
+
+    def english_check(self):
+        return None
+
+    def analyze(self, clips, *, rationale, transcribe, on_stage=None, known_transcripts=None):
+        self.given.append(known_transcripts)
+        return super().analyze(clips, rationale=rationale, transcribe=transcribe)
+
+
+def test_consecutive_utterances_are_transcribed_once_and_each_word_goes_to_its_utterance():
+    recording = recording_from_array(np.zeros(16_000 * 20, dtype=np.float32), 16_000)
+    spans = [(1.0, 2.0), (3.0, 4.5), (6.0, 7.0)]
+    # stretch axis starts at 1.0 s: "in" starts in utterance 1, "gap" between 1 and 2 (nearer
+    # 2), "two" inside 2 but ending past it, "far" after the last.
+    words = [("in", 0.1, 0.4), ("gap", 1.7, 1.9), ("two", 3.3, 3.7), ("far", 6.5, 6.8)]
+    analyzer = HearingAnalyzer(words)
+    results = list(analyze_utterances(analyzer, recording, cut_of(spans), batch=8))
+    assert analyzer.transcriber.stretches == [6.0]  # one decode of 1.0-7.0 s
+    (given,) = analyzer.given
+    texts = [transcript.text for transcript, _ in given]
+    assert texts == ["in", "gap two", "far"]
+    assert [w.start for w in given[1][0].words] == [2.7, 4.3]  # on the recording's axis
+    assert all(t.avg_logprob == -0.3 and english is None for t, english in given)
+    assert "asr" in results[0].timings and "language" in results[0].timings
+    only = HearingAnalyzer(words)  # not consecutive: each utterance transcribed by analyze
+    list(analyze_utterances(only, recording, cut_of(spans), numbers=[1, 3]))
+    assert only.given == [None] and only.transcriber.stretches == []
