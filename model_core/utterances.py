@@ -24,13 +24,14 @@ from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.errors import EmoStudioError
 
 if TYPE_CHECKING:
-    from model_core.asr import Transcript
+    from model_core.asr import Transcript, Word
     from model_core.audio import Recording
     from model_core.model.head import VoiceStats
     from model_core.pipeline import Analyzer
     from model_core.result import AnalysisResult
     from model_core.segments import Segmentation
 
+LOOP_WORDS = 4  # a run this long said twice at once within an utterance: Whisper looped
 MIN_BASELINE_UTTERANCES = 3  # fewer: population priors (a baseline of one or two is noise)
 OWN_BASELINE = "this recording's utterances"
 
@@ -81,7 +82,9 @@ def transcripts_of(
     windows of up to 30 s cut at quiet moments, and each word goes to the utterance that
     holds its start (else the nearest one: the cut pads speech by only 0.1 s). The
     decoder's signals (``avg_logprob``, ``no_speech_prob``) and P(English) are the
-    stretch's, shared by its utterances; each word keeps its own probability.
+    stretch's, shared by its utterances; each word keeps its own probability. When an
+    utterance's words loop (a run of :data:`LOOP_WORDS` said again at once), the stretch's
+    utterances are decoded alone instead.
 
     ``timings`` (when given) receives the seconds of ``asr`` and ``language``.
 
@@ -91,40 +94,59 @@ def transcripts_of(
         One per span, words on the recording's axis; P(English) None when the stretch has
         no words or no check runs.
     """
-    from model_core.asr import Transcript, Word
+    from model_core.asr import Transcript
     from model_core.audio import MODEL_SAMPLE_RATE
 
     first, last = spans[0][0], spans[-1][1]
     stretch = recording.for_model[int(first * MODEL_SAMPLE_RATE) : int(last * MODEL_SAMPLE_RATE)]
     started = time.perf_counter()
     (heard,) = analyzer.transcriber.transcribe([stretch])
-    transcribed = time.perf_counter()
     owned: list[list[Word]] = [[] for _ in spans]
     for word in heard.words:
-        moved = dataclasses.replace(
-            word, start=round(word.start + first, 3), end=round(word.end + first, 3)
-        )
         # By its start: in a stretch the aligner makes words contiguous, so a sentence's
         # last word ends where the next utterance's first begins, across the pause.
-        owned[_owner(spans, moved.start)].append(moved)
+        owned[_owner(spans, word.start + first)].append(_shifted(word, first))
+    signals = [(heard.avg_logprob, heard.no_speech_prob)] * len(spans)
+    if any(_loops([w.text for w in words]) for words in owned):
+        # Whisper looped on the stretch (it says a run of words again, and the utterances
+        # after it drift towards it): every utterance of it is decoded alone.
+        alone = analyzer.transcriber.transcribe(
+            [
+                recording.for_model[int(a * MODEL_SAMPLE_RATE) : int(b * MODEL_SAMPLE_RATE)]
+                for a, b in spans
+            ]
+        )
+        owned = [[_shifted(w, a) for w in t.words] for t, (a, _) in zip(alone, spans, strict=True)]
+        signals = [(t.avg_logprob, t.no_speech_prob) for t in alone]
+    transcribed = time.perf_counter()
     check = analyzer.english_check()
-    english = (
-        check.english_probability([stretch])[0]
-        if check is not None and heard.text.strip()
-        else None
-    )
+    english = check.english_probability([stretch])[0] if check is not None and any(owned) else None
     if timings is not None:
         timings["asr"] = transcribed - started
         timings["language"] = time.perf_counter() - transcribed
     return [
         (
-            Transcript(
-                " ".join(w.text for w in words), words, heard.avg_logprob, heard.no_speech_prob
-            ),
+            Transcript(" ".join(w.text for w in words), words, *signal),
             english if words else None,
         )
-        for words in owned
+        for words, signal in zip(owned, signals, strict=True)
     ]
+
+
+def _shifted(word: Word, offset: float) -> Word:
+    return dataclasses.replace(
+        word, start=round(word.start + offset, 3), end=round(word.end + offset, 3)
+    )
+
+
+def _loops(words: list[str], size: int = LOOP_WORDS) -> bool:
+    """Whether a run of ``size`` or more words is said again at once (Whisper's loop)."""
+    folded = [w.lower().strip(".,!?;:") for w in words]
+    return any(
+        folded[i : i + run] == folded[i + run : i + 2 * run]
+        for run in range(size, len(folded) // 2 + 1)
+        for i in range(len(folded) - 2 * run + 1)
+    )
 
 
 def _owner(spans: list[tuple[float, float]], at: float) -> int:

@@ -120,3 +120,30 @@ def test_consecutive_utterances_are_transcribed_once_and_each_word_goes_to_its_u
     only = HearingAnalyzer(words)  # not consecutive: each utterance transcribed by analyze
     list(analyze_utterances(only, recording, cut_of(spans), numbers=[1, 3]))
     assert only.given == [None] and only.transcriber.stretches == []
+
+
+class LoopingTranscriber(StretchTranscriber):
+    """Loops on a long stretch; hears one word in a short clip."""
+
+    def transcribe(self, clips):
+        from model_core.asr import Transcript, Word
+
+        self.stretches += [len(c) / 16_000 for c in clips]
+        if len(clips) == 1 and len(clips[0]) > 3 * 16_000:
+            said = "the train leaves at nine the train leaves at nine".split()
+            words = [Word(w, 0.1 + 0.12 * i, 0.2 + 0.12 * i, 0.9) for i, w in enumerate(said)]
+            return [Transcript(" ".join(said), words, -0.2, 0.0)]
+        return [Transcript("alone", [Word("alone", 0.05, 0.3, 0.8)], -0.5, 0.1) for _ in clips]
+
+
+def test_a_stretch_whisper_loops_on_is_decoded_utterance_by_utterance():
+    recording = recording_from_array(np.zeros(16_000 * 20, dtype=np.float32), 16_000)
+    spans = [(1.0, 2.5), (3.0, 4.5)]
+    analyzer = HearingAnalyzer([])
+    analyzer.transcriber = LoopingTranscriber([])
+    list(analyze_utterances(analyzer, recording, cut_of(spans), batch=8))
+    assert analyzer.transcriber.stretches == [3.5, 1.5, 1.5]  # the stretch, then each alone
+    (given,) = analyzer.given
+    assert [t.text for t, _ in given] == ["alone", "alone"]
+    assert [t.words[0].start for t, _ in given] == [1.05, 3.05]
+    assert {t.avg_logprob for t, _ in given} == {-0.5}  # each clip's own decoder signals
