@@ -130,7 +130,7 @@ class LoopingTranscriber(StretchTranscriber):
 
         self.stretches += [len(c) / 16_000 for c in clips]
         if len(clips) == 1 and len(clips[0]) > 3 * 16_000:
-            said = "the train leaves at nine the train leaves at nine".split()
+            said = ["the", "train", "leaves", "at", "nine", "the", "train", "leaves", "at", "nine"]
             words = [Word(w, 0.1 + 0.12 * i, 0.2 + 0.12 * i, 0.9) for i, w in enumerate(said)]
             return [Transcript(" ".join(said), words, -0.2, 0.0)]
         return [Transcript("alone", [Word("alone", 0.05, 0.3, 0.8)], -0.5, 0.1) for _ in clips]
