@@ -55,6 +55,7 @@ TOLERANCE_S = 0.3
 GAP_S = (0.4, 1.2)  # the silence put between clips, drawn uniformly
 MAX_LOOKED_AT = 400  # candidates read per corpus before it is given up as exhausted
 SEED = 33
+KINDS = dict(utterances="utterances alone", any="any drawn", long="the long recording's")
 NEAR_TIE = 0.05  # two labels' probabilities this close: the choice between them is a toss
 JOIN_TARGET, AGREEMENT_TARGET, REAL_TIME_TARGET, MEMORY_TARGET_GB = 0.9, 0.9, 10.0, 3.0
 
@@ -213,11 +214,11 @@ def joined(pieces: list[Piece], silences: bool, seed: int = SEED):
     return np.concatenate(parts), spans, joins
 
 
-def boundary_run(pieces: list[Piece], silences: bool, vad, settings) -> dict:
+def boundary_run(pieces: list[Piece], silences: bool, vad, settings, seed: int = SEED) -> dict:
     """Join the clips, cut the recording, score its joins and clips."""
     from model_core.segments import segment
 
-    samples, spans, joins = joined(pieces, silences)
+    samples, spans, joins = joined(pieces, silences, seed)
     cut = segment(samples, settings, vad)
     found = joins_found(joins, boundaries_of(cut.utterances))
     speech = [
@@ -229,6 +230,15 @@ def boundary_run(pieces: list[Piece], silences: bool, vad, settings) -> dict:
         found=sum(found),
         merged=sum(joins_inside(joins, cut.utterances)),
         split=sum(mid_word_cuts(s, cut.utterances) > 0 for s in speech),
+        # how deep into the clip's speech each such edge falls: a clipped onset or tail,
+        # or a cut through the middle
+        depths=[
+            f"{p.corpus} {1000 * min(t - a, b - t):.0f} ms"
+            for p, stretches in zip(pieces, speech, strict=True)
+            for a, b in stretches
+            for t in (t for span in cut.utterances for t in span)
+            if a + FRAME_SECONDS < t < b - FRAME_SECONDS
+        ],
         lost=sum(
             bool(s) and best_overlap((s[0][0], s[-1][1]), cut.utterances) is None for s in speech
         ),
@@ -313,14 +323,14 @@ def measured(work):
     return value, seconds, peak[0]
 
 
-def long_run(analyzer, pieces: list[Piece], vad, settings, batch: int) -> dict:
-    """Seconds and peak memory of each path over the long recording, one timed run each."""
+def long_run(analyzer, pieces: list[Piece], samples, vad, settings, batch: int) -> dict:
+    """Seconds and peak memory of each path over the long recording (``samples``: the
+    ``pieces`` joined), one timed run each."""
     from benchmarks.engines import _stages
     from model_core.audio import recording_from_array
     from model_core.pipeline import Clip
     from model_core.segments import segment
 
-    samples, _, _ = joined(pieces, True, SEED + 1)
     recording = recording_from_array(samples, SAMPLE_RATE, name="long.wav")
     # warm-up: the ASR engine and the language check load at their first transcript
     _labels(analyzer, [Clip(recording, 0.0, pieces[0].duration)], batch, transcribe=True)
@@ -379,10 +389,6 @@ def utterances_section(
         for kind, pieces in (("utterances", used), ("any", every))
         for silences in (True, False)
     }
-    placement = pick_placement(device)
-    analyzer = Analyzer(load_model(model_spec, placement))
-    batch = default_batch(placement.device.type)
-    agreement = label_agreement(analyzer, used, boundaries["utterances", True], batch)
     kept_before = Counter(draw.kept)
     long_pieces: list[Piece] = []
     # clips until they and their silences (0.8 s on average) fill the length
@@ -391,7 +397,21 @@ def utterances_section(
         if not more:
             break
         long_pieces += more
-    long = long_run(analyzer, long_pieces, vad, settings, batch)
+    if len(used) < 2 or not long_pieces:  # too few corpora on disk: say so, measure nothing
+        read = ", ".join(f"{c} {n}" for c, n in draw.looked_at.items())
+        return Section(
+            f"{title}: not measured\n\nThe corpora ran out: {len(used)} clips for the joins, "
+            f"{len(long_pieces)} for the long recording (clips read: {read}). "
+            + "; ".join(draw.notes)
+            + "\n"
+        )
+    placement = pick_placement(device)
+    analyzer = Analyzer(load_model(model_spec, placement))
+    batch = default_batch(placement.device.type)
+    agreement = label_agreement(analyzer, used, boundaries["utterances", True], batch)
+    boundaries["long", True] = boundary_run(long_pieces, True, vad, settings, SEED + 1)
+    samples = boundaries["long", True]["samples"]
+    long = long_run(analyzer, long_pieces, samples, vad, settings, batch)
     return _report(
         draw, kept_before, boundaries, agreement, long, placement, analyzer, batch, peak_memory
     )
@@ -426,17 +446,24 @@ def _report(draw, kept_before, boundaries, agreement, long, placement, analyzer,
     ]
     for (kind, silences), r in boundaries.items():
         lines.append(
-            f"| {'utterances alone' if kind == 'utterances' else 'any drawn'} "
+            f"| {KINDS[kind]} "
             f"| {'0.4-1.2 s' if silences else 'none'} | {r['clips']} | {r['joins']} "
             f"| {r['found'] / max(1, r['joins']):.1%} ({r['found']}) | {r['merged']} | {r['split']} "
             f"| {r['lost']} | {r['silent']} | {r['utterances']} |"
         )
     for (kind, silences), r in boundaries.items():
-        if kind == "utterances" and r["missed"]:
-            where = "with silences" if silences else "without silences"
+        if kind == "any":
+            continue
+        where = "the long recording" if kind == "long" else f"{r['clips']} clips"
+        where += " with silences" if silences else " without silences"
+        if r["missed"]:
             lines.append(
                 f"- missed {where} ({min(8, len(r['missed']))} of {len(r['missed'])} shown): "
                 + "; ".join(r["missed"][:8])
+            )
+        if r["depths"]:
+            lines.append(
+                f"- utterance edges inside a clip's speech ({where}): " + ", ".join(r["depths"])
             )
     a = agreement
     lines += [
