@@ -336,14 +336,25 @@ def long_run(analyzer, pieces: list[Piece], samples, vad, settings, batch: int) 
     _labels(analyzer, [Clip(recording, 0.0, pieces[0].duration)], batch, transcribe=True)
 
     def per_utterance(transcribe: bool):
+        """The product's path: model_core.utterances, consecutive utterances transcribed
+        a stretch at a time (population priors, as the clips alone are read)."""
+        from model_core.utterances import analyze_utterances
+
+        cut = segment(recording.for_model, settings, vad)
+        found = analyze_utterances(analyzer, recording, cut, batch=batch, transcribe=transcribe)
+        return cut, list(found)
+
+    def each_alone():
+        """Each utterance its own clip, transcribed alone (the path before stretches)."""
         cut = segment(recording.for_model, settings, vad)
         spans = [Clip(recording, s, e) for s, e in cut.utterances]
-        return cut, _labels(analyzer, spans, batch, transcribe)
+        return cut, _labels(analyzer, spans, batch, True)
 
     paths = {
         "segmentation alone": lambda: (segment(recording.for_model, settings, vad), []),
         "per utterance, labels, no transcripts": lambda: per_utterance(False),
         "per utterance, labels and transcripts": lambda: per_utterance(True),
+        "per utterance, each transcribed alone": each_alone,
         "whole file as one clip, label and transcript": lambda: (
             None,
             analyzer.analyze([Clip(recording)], rationale=False, transcribe=True),

@@ -20,8 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from model_core.cues import SpeakerBaseline, analyze_clip
 from model_core.errors import EmoStudioError
+from model_core.segments import SAMPLE_RATE
 
 if TYPE_CHECKING:
     from model_core.asr import Transcript, Word
@@ -31,6 +34,10 @@ if TYPE_CHECKING:
     from model_core.result import AnalysisResult
     from model_core.segments import Segmentation
 
+WINDOW_S = 30.0  # Whisper's window: a stretch of utterances decoded at once
+SEPARATION_S = 1.0  # silence between the utterances of a stretch
+SENTENCE_ENDS = (".", "!", "?")
+MAX_MEDIAN_WORD_S = 0.7  # openai-whisper's cap on the median word, for long-word cuts
 LOOP_WORDS = 4  # a run this long said twice at once within an utterance: Whisper looped
 MIN_BASELINE_UTTERANCES = 3  # fewer: population priors (a baseline of one or two is noise)
 OWN_BASELINE = "this recording's utterances"
@@ -73,64 +80,131 @@ def transcripts_of(
     spans: list[tuple[float, float]],
     timings: dict[str, float] | None = None,
 ) -> list[tuple[Transcript, float | None]]:
-    """The transcripts of consecutive utterances, from one decode of the stretch that
-    holds them (as the whole-file path does), and P(English) of that stretch.
+    """The transcripts of consecutive utterances, decoded a Whisper window at a time, and
+    P(English) of their first window.
 
     Decoding each utterance alone pays a padded 30-s Whisper window, and a language check,
     per utterance: 10 minutes of speech in 159 utterances took 243 s that way against 37 s
-    for the whole file on 2 CPU cores. Here a stretch of a few utterances is decoded in
-    windows of up to 30 s cut at quiet moments, and each word goes to the utterance that
-    holds its start (else the nearest one: the cut pads speech by only 0.1 s). The
-    decoder's signals (``avg_logprob``, ``no_speech_prob``) and P(English) are the
-    stretch's, shared by its utterances; each word keeps its own probability. When an
-    utterance's words loop (a run of :data:`LOOP_WORDS` said again at once), the stretch's
-    utterances are decoded alone instead.
+    for the whole file on 2 CPU cores. Here consecutive utterances are grouped into
+    stretches of at most :data:`WINDOW_S` (one window each, so no window boundary falls
+    inside an utterance), the stretches are decoded in one batch, and each word goes to the
+    utterance its time span overlaps most (else the nearest: the aligner makes words
+    contiguous, so the words on either side of a pause stretch into it). The decoder's
+    signals (``avg_logprob``, ``no_speech_prob``) are the stretch's, and P(English) the
+    first stretch's, shared by the utterances; each word keeps its own probability. When
+    an utterance's words loop (a run of :data:`LOOP_WORDS` said again at once), that
+    stretch's utterances are decoded alone instead.
 
     ``timings`` (when given) receives the seconds of ``asr`` and ``language``.
 
     Returns
     -------
     list of (Transcript, float or None)
-        One per span, words on the recording's axis; P(English) None when the stretch has
-        no words or no check runs.
+        One per span, words on the recording's axis; P(English) None for an utterance
+        without words, or when no check runs.
     """
     from model_core.asr import Transcript
-    from model_core.audio import MODEL_SAMPLE_RATE
 
-    first, last = spans[0][0], spans[-1][1]
-    stretch = recording.for_model[int(first * MODEL_SAMPLE_RATE) : int(last * MODEL_SAMPLE_RATE)]
+    def samples(first: float, last: float) -> np.ndarray:
+        return recording.for_model[int(first * SAMPLE_RATE) : int(last * SAMPLE_RATE)]
+
     started = time.perf_counter()
-    (heard,) = analyzer.transcriber.transcribe([stretch])
+    groups = _stretches(spans)
+    # Each stretch is its utterances with SEPARATION_S of silence between them: a clear
+    # pause ends the aligner's words and the decoder's sentence at each utterance's end.
+    layouts = [_laid_out([spans[i] for i in group]) for group in groups]
+    pause = np.zeros(int(SEPARATION_S * SAMPLE_RATE), dtype=np.float32)
+    stretches = [
+        np.concatenate([part for k in group for part in (pause, samples(*spans[k]))][1:])
+        for group in groups
+    ]
     owned: list[list[Word]] = [[] for _ in spans]
-    for word in heard.words:
-        # By its start: in a stretch the aligner makes words contiguous, so a sentence's
-        # last word ends where the next utterance's first begins, across the pause.
-        owned[_owner(spans, word.start + first)].append(_shifted(word, first))
-    signals = [(heard.avg_logprob, heard.no_speech_prob)] * len(spans)
-    if any(_loops([w.text for w in words]) for words in owned):
-        # Whisper looped on the stretch (it says a run of words again, and the utterances
-        # after it drift towards it): every utterance of it is decoded alone.
-        alone = analyzer.transcriber.transcribe(
-            [
-                recording.for_model[int(a * MODEL_SAMPLE_RATE) : int(b * MODEL_SAMPLE_RATE)]
-                for a, b in spans
-            ]
-        )
-        owned = [[_shifted(w, a) for w in t.words] for t, (a, _) in zip(alone, spans, strict=True)]
-        signals = [(t.avg_logprob, t.no_speech_prob) for t in alone]
+    signals: list[tuple[float | None, float | None]] = [(None, None)] * len(spans)
+    looped: list[int] = []
+    heard_all = analyzer.transcriber.transcribe(stretches)
+    for group, layout, heard in zip(groups, layouts, heard_all, strict=True):
+        mine: list[list[Word]] = [[] for _ in group]
+        for word in _truncated_at_sentences(heard.words):
+            k = _owner(layout, word)
+            mine[k].append(_shifted(word, spans[group[k]][0] - layout[k][0]))
+        if any(_loops([w.text for w in words]) for words in mine):
+            looped += group  # Whisper looped: these utterances are decoded alone below
+            continue
+        for i, words in zip(group, mine, strict=True):
+            owned[i], signals[i] = words, (heard.avg_logprob, heard.no_speech_prob)
+    if looped:
+        alone = analyzer.transcriber.transcribe([samples(*spans[i]) for i in looped])
+        for i, heard in zip(looped, alone, strict=True):
+            owned[i] = [_shifted(w, spans[i][0]) for w in heard.words]
+            signals[i] = (heard.avg_logprob, heard.no_speech_prob)
     transcribed = time.perf_counter()
     check = analyzer.english_check()
-    english = check.english_probability([stretch])[0] if check is not None and any(owned) else None
+    english = (
+        check.english_probability(stretches[:1])[0] if check is not None and any(owned) else None
+    )
     if timings is not None:
         timings["asr"] = transcribed - started
         timings["language"] = time.perf_counter() - transcribed
     return [
-        (
-            Transcript(" ".join(w.text for w in words), words, *signal),
-            english if words else None,
-        )
+        (Transcript(" ".join(w.text for w in words), words, *signal), english if words else None)
         for words, signal in zip(owned, signals, strict=True)
     ]
+
+
+def _truncated_at_sentences(words: list[Word]) -> list[Word]:
+    """Words that run across a pause cut back to twice the median word, as openai-whisper
+    does at sentence ends: the aligner gives each word until the next begins, so a
+    sentence's last word ends, or the next sentence's first starts, inside the pause."""
+    durations = [w.end - w.start for w in words if w.end > w.start]
+    if not durations:
+        return words
+    longest = 2 * min(float(np.median(durations)), MAX_MEDIAN_WORD_S)
+    cut = []
+    for previous, word in zip([None, *words[:-1]], words, strict=True):
+        if word.end - word.start > longest:
+            if word.text.rstrip().endswith(SENTENCE_ENDS):
+                word = dataclasses.replace(word, end=round(word.start + longest, 3))
+            elif previous is not None and previous.text.rstrip().endswith(SENTENCE_ENDS):
+                word = dataclasses.replace(word, start=round(word.end - longest, 3))
+        cut.append(word)
+    return cut
+
+
+def _laid_out(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Where each span lies in a stretch that joins them with SEPARATION_S between."""
+    placed, cursor = [], 0.0
+    for start, end in spans:
+        placed.append((cursor, cursor + end - start))
+        cursor += end - start + SEPARATION_S
+    return placed
+
+
+def _stretches(spans: list[tuple[float, float]]) -> list[list[int]]:
+    """Consecutive spans grouped greedily into stretches of at most WINDOW_S seconds,
+    SEPARATION_S between spans."""
+    groups: list[list[int]] = []
+    length = 0.0
+    for i, (start, end) in enumerate(spans):
+        if groups and length + SEPARATION_S + end - start <= WINDOW_S:
+            groups[-1].append(i)
+            length += SEPARATION_S + end - start
+        else:
+            groups.append([i])
+            length = end - start
+    return groups
+
+
+def _owner(spans: list[tuple[float, float]], word: Word) -> int:
+    """The span ``word`` overlaps most, else the one nearest its middle."""
+    overlaps = [min(end, word.end) - max(start, word.start) for start, end in spans]
+    best = max(range(len(spans)), key=overlaps.__getitem__)
+    if overlaps[best] > 0:
+        return best
+    middle = (word.start + word.end) / 2
+    return min(
+        range(len(spans)),
+        key=lambda i: min(abs(middle - spans[i][0]), abs(middle - spans[i][1])),
+    )
 
 
 def _shifted(word: Word, offset: float) -> Word:
@@ -146,18 +220,6 @@ def _loops(words: list[str], size: int = LOOP_WORDS) -> bool:
         folded[i : i + run] == folded[i + run : i + 2 * run]
         for run in range(size, len(folded) // 2 + 1)
         for i in range(len(folded) - 2 * run + 1)
-    )
-
-
-def _owner(spans: list[tuple[float, float]], at: float) -> int:
-    """The span holding ``at`` (s), else the nearest one."""
-    return min(
-        range(len(spans)),
-        key=lambda i: (
-            0.0
-            if spans[i][0] <= at <= spans[i][1]
-            else min(abs(at - spans[i][0]), abs(at - spans[i][1]))
-        ),
     )
 
 

@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument("--stretch", type=int, default=8, help="utterances per stretch")
     parser.add_argument("--gap", type=float, default=0.6, help="s of silence between prompts")
     parser.add_argument("--show", type=int, default=0, help="print this many that differ")
+    parser.add_argument(
+        "--separation", type=float, default=None, help="s of silence between a stretch's utterances"
+    )
     args = parser.parse_args()
 
     import jiwer
@@ -53,6 +56,10 @@ def main() -> None:
     from train.datasets.asterisk import asterisk_pairs
 
     quiet_libraries()
+    if args.separation is not None:
+        import model_core.utterances
+
+        model_core.utterances.SEPARATION_S = args.separation
     analyzer = Analyzer.load("default", "cpu")
     pairs = [(p, t) for p, t in asterisk_pairs() if 1.0 < load_audio(p).duration < 12.0]
     pairs = pairs[: args.prompts]

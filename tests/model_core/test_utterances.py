@@ -105,16 +105,26 @@ class HearingAnalyzer(CountingAnalyzer):
 def test_consecutive_utterances_are_transcribed_once_and_each_word_goes_to_its_utterance():
     recording = recording_from_array(np.zeros(16_000 * 20, dtype=np.float32), 16_000)
     spans = [(1.0, 2.0), (3.0, 4.5), (6.0, 7.0)]
-    # stretch axis starts at 1.0 s: "in" starts in utterance 1, "gap" between 1 and 2 (nearer
-    # 2), "two" inside 2 but ending past it, "far" after the last.
-    words = [("in", 0.1, 0.4), ("gap", 1.7, 1.9), ("two", 3.3, 3.7), ("far", 6.5, 6.8)]
+    # The stretch joins the utterances with 1 s of silence: they lie at 0-1, 2-3.5 and
+    # 4.5-5.5 s of it. "key." runs across the pause into the second (the aligner's way) and
+    # is cut back at its sentence end; "gap" lies in the pause, nearer the second; "two"
+    # overlaps only the second; "far" lies after the last.
+    words = [
+        ("in", 0.1, 0.4),
+        ("key.", 0.8, 2.9),
+        ("gap", 1.5, 1.8),
+        ("two", 3.3, 3.7),
+        ("far", 5.8, 6.1),
+    ]
     analyzer = HearingAnalyzer(words)
     results = list(analyze_utterances(analyzer, recording, cut_of(spans), batch=8))
-    assert analyzer.transcriber.stretches == [6.0]  # one decode of 1.0-7.0 s
+    assert analyzer.transcriber.stretches == [5.5]  # one decode: 3.5 s of speech, 2 pauses
     (given,) = analyzer.given
     texts = [transcript.text for transcript, _ in given]
-    assert texts == ["in", "gap two", "far"]
-    assert [w.start for w in given[1][0].words] == [2.7, 4.3]  # on the recording's axis
+    assert texts == ["in key.", "gap two", "far"]
+    assert [w.start for w in given[1][0].words] == [2.5, 4.3]  # on the recording's axis
+    # cut to twice the median word (0.3 s): 0.8-1.4 s of the stretch, 1.8-2.4 s of the file
+    assert (given[0][0].words[1].start, given[0][0].words[1].end) == (1.8, 2.4)
     assert all(t.avg_logprob == -0.3 and english is None for t, english in given)
     assert "asr" in results[0].timings and "language" in results[0].timings
     only = HearingAnalyzer(words)  # not consecutive: each utterance transcribed by analyze
@@ -142,7 +152,7 @@ def test_a_stretch_whisper_loops_on_is_decoded_utterance_by_utterance():
     analyzer = HearingAnalyzer([])
     analyzer.transcriber = LoopingTranscriber([])
     list(analyze_utterances(analyzer, recording, cut_of(spans), batch=8))
-    assert analyzer.transcriber.stretches == [3.5, 1.5, 1.5]  # the stretch, then each alone
+    assert analyzer.transcriber.stretches == [4.0, 1.5, 1.5]  # the stretch, then each alone
     (given,) = analyzer.given
     assert [t.text for t, _ in given] == ["alone", "alone"]
     assert [t.words[0].start for t, _ in given] == [1.05, 3.05]
