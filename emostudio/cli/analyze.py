@@ -28,6 +28,7 @@ from emostudio.cli.common import (
 from model_core.errors import EmoStudioError
 from model_core.kinds import Policy, VerdictKind
 from model_core.model.uncertainty import set_text
+from model_core.utterances import ASR_MODES, STRETCH
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -67,6 +68,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="one analysis per utterance (voice activity and pauses: see `emostudio segments`); "
         "JSON: one object per utterance with its number, start and end",
+    )
+    parser.add_argument(
+        "--utterance-asr",
+        choices=ASR_MODES,
+        default=STRETCH,
+        help="with --segments: transcribe consecutive utterances a Whisper window at a time "
+        "(default, several times faster) or each alone (slower, fewer word errors: "
+        "docs/cli.md)",
     )
     add_baseline_options(parser, same_speaker=True)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")

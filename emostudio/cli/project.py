@@ -13,6 +13,7 @@ from emostudio.cli.common import (
     whole_number,
 )
 from emostudio.store.export import FORMATS
+from model_core.utterances import ASR_MODES, STRETCH
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +49,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="cut each recording into utterances and analyse each (see 'emostudio segments'); "
         "the whole recording keeps its acoustic cues",
+    )
+    importer.add_argument(
+        "--utterance-asr",
+        choices=ASR_MODES,
+        default=STRETCH,
+        help="with --segments: as in 'emostudio analyze'",
     )
     importer.add_argument(
         "--features",
@@ -174,6 +181,7 @@ def run_import(args: argparse.Namespace) -> int:
         asr_engine=args.asr_engine,
         features=args.features,
         segments=args.segments,
+        utterance_asr=args.utterance_asr,
     )
 
     if not args.db.parent.is_dir():  # a mistyped --db must not create a tree of folders

@@ -71,6 +71,7 @@ def analyze_segments(
             transcribe=not args.no_transcript,
             batch=batch,
             progress=progress,
+            asr=args.utterance_asr,
         ):
             if args.json:
                 json_line(result.to_dict())

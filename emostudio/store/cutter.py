@@ -16,10 +16,11 @@ from model_core.result import AnalysisResult
 class Cutter:
     """Cuts a recording into utterances and analyses each (``import --segments``)."""
 
-    def __init__(self, analyzer, transcribe: bool, batch: int):
+    def __init__(self, analyzer, transcribe: bool, batch: int, asr: str = "stretch"):
         from model_core.segments import SegmentSettings, VoiceActivity
 
         self.analyzer, self.transcribe, self.batch = analyzer, transcribe, batch
+        self.asr = asr
         self.vad, self.settings = VoiceActivity(), SegmentSettings()
 
     def utterances(
@@ -47,6 +48,7 @@ class Cutter:
                 reading,
                 transcribe=self.transcribe,
                 batch=self.batch,
+                asr=self.asr,
                 progress=lambda done, total: note(f"{path}: {done}/{total} utterances"),
                 cancelled=cancelled,
             )

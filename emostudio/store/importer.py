@@ -73,6 +73,7 @@ class ImportOptions:
     # Cut each recording into utterances (model_core.segments) and analyse each; the whole
     # recording keeps its cues-only analysis.
     segments: bool = False
+    utterance_asr: str = "stretch"  # model_core.utterances: "stretch" or "alone"
 
 
 @dataclass
@@ -348,7 +349,9 @@ def run_import(
             asr_engine=options.asr_engine,
         )
     cutter = (
-        Cutter(analyzer, options.transcribe, MODEL_BATCH) if options.segments and analyzer else None
+        Cutter(analyzer, options.transcribe, MODEL_BATCH, options.utterance_asr)
+        if options.segments and analyzer
+        else None
     )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []

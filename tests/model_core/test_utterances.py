@@ -157,3 +157,13 @@ def test_a_stretch_whisper_loops_on_is_decoded_utterance_by_utterance():
     assert [t.text for t, _ in given] == ["alone", "alone"]
     assert [t.words[0].start for t, _ in given] == [1.05, 3.05]
     assert {t.avg_logprob for t, _ in given} == {-0.5}  # each clip's own decoder signals
+
+
+def test_utterances_can_be_transcribed_each_alone_and_other_modes_are_refused():
+    recording = recording_from_array(np.zeros(16_000 * 20, dtype=np.float32), 16_000)
+    spans = [(1.0, 2.0), (3.0, 4.5)]
+    analyzer = HearingAnalyzer([("in", 0.1, 0.4)])
+    list(analyze_utterances(analyzer, recording, cut_of(spans), asr="alone"))
+    assert analyzer.given == [None] and analyzer.transcriber.stretches == []
+    with pytest.raises(ValueError, match="stretch, alone"):
+        list(analyze_utterances(analyzer, recording, cut_of(spans), asr="packed"))
