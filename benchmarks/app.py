@@ -35,6 +35,7 @@ LONG_SECONDS = 60.0
 CANCEL_AFTER_S = 4.0
 UTTERANCE_MINUTES = 10.0
 UTTERANCE_GAP_S = 0.6
+UTTERANCE_SECONDS = (1.2, 12.0)  # prompts of an utterance's length
 UTTERANCES_TARGET_S = 60.0  # issue 33: 10 minutes in at most 60 s (10x real time)
 STALL_TARGET_S = 0.25  # the window answers within a quarter second throughout
 
@@ -84,7 +85,8 @@ def _long_recording(folder: Path) -> Path:
 
 
 def _utterance_recording(folder: Path) -> Path:
-    """UTTERANCE_MINUTES of Debian's asterisk prompts, UTTERANCE_GAP_S of silence between."""
+    """UTTERANCE_MINUTES of Debian's asterisk prompts of UTTERANCE_SECONDS, UTTERANCE_GAP_S
+    of silence between."""
     from benchmarks.acoustics import ASTERISK_DIR
     from model_core.audio import load_audio
 
@@ -94,6 +96,8 @@ def _utterance_recording(folder: Path) -> Path:
         if total >= UTTERANCE_MINUTES * 60 * 16_000:
             break
         speech = load_audio(path).for_model
+        if not UTTERANCE_SECONDS[0] <= len(speech) / 16_000 <= UTTERANCE_SECONDS[1]:
+            continue  # digits and letters are shorter than an utterance: left out
         parts += [speech, gap]
         total += len(speech) + len(gap)
     out = folder / "ten-minutes.wav"

@@ -64,7 +64,7 @@ class EmotionTier:
     def __init__(self, plot: pg.PlotItem):
         self.plot = plot
         self.intervals: list[TierInterval] = []
-        self.items: list = []
+        self.drawn: dict[int, tuple[TierInterval, list]] = {}  # number -> what, its items
         self.current: int | None = None
         self.hint = pg.TextItem(EMPTY_TIER_HINT, anchor=(0, 0.5), color="#888")
         self.hint.setPos(0.0, 0.5)
@@ -77,28 +77,42 @@ class EmotionTier:
         plot.addItem(self.frame)
 
     def set_intervals(self, intervals: list[TierInterval]) -> None:
-        """Draw ``intervals`` (replacing what was drawn)."""
-        for item in self.items:
-            self.plot.removeItem(item)
-        self.items = []
+        """Draw ``intervals``, replacing what was drawn; only intervals that changed are
+        drawn again (an hour's tier gets one new utterance at a time)."""
+        wanted = {interval.number: interval for interval in intervals}
+        for number in [n for n, (old, _) in self.drawn.items() if wanted.get(n) != old]:
+            for item in self.drawn.pop(number)[1]:
+                self.plot.removeItem(item)
+        for number, interval in wanted.items():
+            if number not in self.drawn:
+                self.drawn[number] = (interval, self._draw(interval))
         self.intervals = sorted(intervals, key=lambda i: i.start)
         self.hint.setVisible(not self.intervals)
-        for interval in self.intervals:
-            self._draw(interval)
         self.set_current(self.current)
 
-    def _draw(self, interval: TierInterval) -> None:
+    @property
+    def items(self) -> list:
+        """Every graphics item drawn for the intervals."""
+        return [item for _, items in self.drawn.values() for item in items]
+
+    def _draw(self, interval: TierInterval) -> list:
         width = interval.end - interval.start
         if not interval.probabilities:  # cut, not analysed yet
-            self._rect(interval.start, 0.0, width, 1.0, None, pg.mkPen("#9ca3af", width=1))
-            return
+            return [self._rect(interval.start, 0.0, width, 1.0, None, pg.mkPen("#9ca3af", width=1))]
         alpha = UNSURE_ALPHA if interval.unsure else SURE_ALPHA
-        floor = 0.0
+        items, floor = [], 0.0
         for label, share in sorted(interval.probabilities.items(), key=lambda kv: -kv[1]):
             colour = label_colour(label)
             colour.setAlpha(alpha)
-            self._rect(
-                interval.start, floor, width, share, QBrush(colour), QPen(pg.mkColor(0, 0, 0, 0))
+            items.append(
+                self._rect(
+                    interval.start,
+                    floor,
+                    width,
+                    share,
+                    QBrush(colour),
+                    QPen(pg.mkColor(0, 0, 0, 0)),
+                )
             )
             floor += share
         text = (interval.label or "") + ("?" if interval.unsure else "")
@@ -106,9 +120,11 @@ class EmotionTier:
         label.setPos(interval.start + width / 2, 1.0)
         label.setZValue(12)
         self.plot.addItem(label)
-        self.items.append(label)
+        return [*items, label]
 
-    def _rect(self, x: float, y: float, width: float, height: float, brush, pen) -> None:
+    def _rect(
+        self, x: float, y: float, width: float, height: float, brush, pen
+    ) -> QGraphicsRectItem:
         item = QGraphicsRectItem(QRectF(x, y, width, height))
         if brush is not None:
             item.setBrush(brush)
@@ -116,7 +132,7 @@ class EmotionTier:
         item.setPen(pen)
         item.setZValue(10)
         self.plot.addItem(item)
-        self.items.append(item)
+        return item
 
     def set_current(self, number: int | None) -> None:
         """Frame utterance ``number`` (None: none)."""
