@@ -51,6 +51,24 @@ def _wait(app, condition, timeout_s: float, what: str) -> float:
     return time.perf_counter() - started
 
 
+def _open(app, window, path: Path, timeout_s: float) -> None:
+    """Open ``path`` and wait until the window has measured it (not the file before it:
+    opening is asynchronous, and the last file's measurements stay until it is decoded)."""
+    window.open_file(str(path))
+    session = window.session
+    _wait(
+        app,
+        lambda: (
+            session.recording is not None
+            and session.recording.path is not None
+            and Path(session.recording.path) == Path(path)
+            and session.measured is not None
+        ),
+        timeout_s,
+        f"measured {Path(path).name}",
+    )
+
+
 class _Watch:
     """When the session's signals arrive, after a start time."""
 
@@ -125,8 +143,7 @@ class _Stalls:
 def _utterance_rows(app, window, folder: Path) -> tuple[list, list]:
     """Analyse utterances of a 10-minute recording in the window, then cancel a second run."""
     utterances, model = window.utterances, window.session.model
-    window.open_file(str(_utterance_recording(folder)))
-    _wait(app, lambda: window.session.measured is not None, 600, "measured 10-minute file")
+    _open(app, window, _utterance_recording(folder), 600)
     marks: dict[str, float] = {}
     model.utterances_cut.connect(lambda *_: marks.setdefault("cut", time.perf_counter()))
     done_at: list[float] = []
@@ -203,8 +220,7 @@ def app_section() -> Section:
         session, watch = window.session, _Watch(window.session)
         _wait(app, lambda: bool(session.model_info), 600, "model")
         rows.append(("load the default model", time.perf_counter() - started, None, ""))
-        window.open_file(str(SHORT_CLIP))
-        _wait(app, lambda: session.measured is not None, 120, "measured clip")
+        _open(app, window, SHORT_CLIP, 120)
         for name in ("first analysis of a 3.6-s clip", "second analysis of the same clip"):
             watch.start()
             session.analyze()
@@ -223,8 +239,7 @@ def app_section() -> Section:
             )
         )
         baseline = rows[-1][1]
-        window.open_file(str(_long_recording(folder)))
-        _wait(app, lambda: session.measured is not None, 300, "measured long file")
+        _open(app, window, _long_recording(folder), 300)
         watch.start()
         session.analyze()
         _wait(app, lambda: time.perf_counter() - watch.started > CANCEL_AFTER_S, 60, "")
