@@ -31,9 +31,9 @@ from model_core.kinds import VerdictKind
 from model_core.model.uncertainty import set_text
 from model_core.result import AnalysisResult
 
-# "manifest" stays before "csv": tests/fuzz/test_export.py takes the last two files
-# written over all formats as the CSV and the JSON.
-FORMATS = ("textgrid", "eaf", "manifest", "csv", "json")
+# "manifest" and "parquet" stay before "csv": tests/fuzz/test_export.py takes the last two
+# files written over all formats as the CSV and the JSON.
+FORMATS = ("textgrid", "eaf", "parquet", "manifest", "csv", "json")
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -129,6 +129,12 @@ def export(
     written: list[Path] = []
     if fmt in ("textgrid", "eaf"):
         written += _write_tier_files(out, fmt, records)
+    elif fmt == "parquet":
+        from emostudio.store.parquet import row_of, write_parquet
+
+        path = _safe_path(out, "analyses.parquet")
+        rows = [row_of(i, result, facts, human) for i, result, facts, _, human, _ in records]
+        written.append(write_parquet(rows, path))
     elif fmt == "csv":
         path = _safe_path(out, "analyses.csv")
         _write_csv(path, records)
