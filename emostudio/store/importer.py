@@ -21,6 +21,7 @@ from pathlib import Path
 
 from emostudio.store.cutter import Cutter
 from emostudio.store.database import StoreError
+from emostudio.store.import_writer import ImportWriter
 from emostudio.store.project import Project
 from emostudio.store.speakers import model_pass, refresh_baselines
 from model_core.acoustics.egemaps import egemaps_names
@@ -214,12 +215,13 @@ def _init_worker(done: set[str], features: str | None = None, featured: set[str]
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def _features(recording) -> tuple[list, str | None]:
-    """([the asked feature set], None), or ([], why not) when the clip has none to give."""
-    if _FEATURES is None:
+def features_of(recording, feature_set: str | None) -> tuple[list, str | None]:
+    """([``feature_set`` of ``recording``], None); ([], why not) when the clip has none to
+    give (silence); ([], None) without a set asked for."""
+    if feature_set is None:
         return [], None
     try:
-        return [extract_features(recording, feature_set=_FEATURES)], None
+        return [extract_features(recording, feature_set=feature_set)], None
     except AudioError as err:  # silence: the file is still imported, with its cues
         return [], err.problem
 
@@ -241,7 +243,7 @@ def measure(path: str) -> dict:
         if sha in _DONE and (_FEATURES is None or sha in _FEATURED):
             return {"path": path, "sha256": sha, "status": "already"}
         recording = load_audio(path)
-        features, why_not = _features(recording)
+        features, why_not = features_of(recording, _FEATURES)
         if sha in _DONE:  # imported before without the feature set: only that is added
             return {"path": path, "sha256": sha, "status": "already", "features": features}
         analysis, summary = analyze_clip(recording, baseline=SpeakerBaseline.population())
@@ -298,6 +300,63 @@ def _tracks(item: dict) -> list:
     return [tracks[name] for name in STORED_TRACKS if name in tracks]
 
 
+@dataclass
+class ImportPlan:
+    """What an import will do, decided before any file is read (local or on a cluster)."""
+
+    folder: Path
+    files: list[Path]
+    pattern: re.Pattern | None  # --speaker-from, compiled
+    summary: ImportSummary
+    by_speaker: bool  # the model waits for the speakers' baselines: cues first, model after
+    kind: str  # of the whole recording's analysis: "full" or "cues"
+    done: set[str]  # contents the project holds with their analyses: skipped
+    featured: set[str]  # contents that have the asked feature set already
+
+
+def plan_import(project: Project, folder: str | Path, options: ImportOptions) -> ImportPlan:
+    """List the folder and read what the project holds (see :class:`ImportPlan`).
+
+    Raises
+    ------
+    StoreError
+        A missing folder, a bad pattern, an unknown feature set.
+    """
+    folder = Path(folder)
+    files, ignored = find_files(folder, options)
+    pattern = speaker_pattern(options.speaker_from)
+    summary = ImportSummary(
+        candidates=len(files),
+        ignored=ignored,
+        no_speaker=count_unnamed(files, folder, pattern),
+        speaker_from=options.speaker_from,
+    )
+    by_speaker = pattern is not None and not options.cues_only
+    kind = "cues" if options.cues_only or by_speaker or options.segments else "full"
+    # A recording is done when it has its model analyses (of the whole, or of utterances).
+    done = project.analysed("full" if options.segments and not by_speaker else kind)
+    if options.features is not None and options.features not in FEATURE_SETS:
+        raise StoreError(f"--features {options.features!r}: known sets are {sorted(FEATURE_SETS)}")
+    featured = set()
+    if options.features:
+        egemaps_names()  # EgemapsUnavailableError now, not in every worker
+        featured = project.feature_sets.featured(FEATURE_SETS[options.features])
+    return ImportPlan(folder, files, pattern, summary, by_speaker, kind, done, featured)
+
+
+def cannot_write(project: Project, summary: ImportSummary, err: sqlite3.OperationalError):
+    """The StoreError for a project that refused a write: what is kept, what to do."""
+    name = getattr(err, "sqlite_errorname", "")
+    if name in NO_SPACE_ERRORS:
+        problem, fix = f"{err}: no space left on its disk, or the file may not grow", "free space"
+    else:
+        problem, fix = str(err), "free space or fix permissions"
+    return StoreError(
+        f"{project.path}: cannot write ({problem}); {summary.imported} files were imported and "
+        f"are kept; {fix} and run the same import again"
+    )
+
+
 def run_import(
     project: Project,
     folder: str | Path,
@@ -316,27 +375,10 @@ def run_import(
         For a missing folder, or when the project cannot be written (full disk,
         read-only file): everything committed so far stays, and a rerun resumes.
     """
-    folder = Path(folder)
     started = time.perf_counter()
-    files, ignored = find_files(folder, options)
-    pattern = speaker_pattern(options.speaker_from)
-    summary = ImportSummary(
-        candidates=len(files),
-        ignored=ignored,
-        no_speaker=count_unnamed(files, folder, pattern),
-        speaker_from=options.speaker_from,
-    )
-    # With known speakers the model waits for their baselines: cues first, model after.
-    by_speaker = pattern is not None and not options.cues_only
-    kind = "cues" if options.cues_only or by_speaker or options.segments else "full"
-    # A recording is done when it has its model analyses (of the whole, or of utterances).
-    done = project.analysed("full" if options.segments and not by_speaker else kind)
-    if options.features is not None and options.features not in FEATURE_SETS:
-        raise StoreError(f"--features {options.features!r}: known sets are {sorted(FEATURE_SETS)}")
-    featured = set()
-    if options.features:
-        egemaps_names()  # EgemapsUnavailableError now, not in every worker
-        featured = project.feature_sets.featured(FEATURE_SETS[options.features])
+    plan = plan_import(project, folder, options)
+    folder, files, pattern, summary = plan.folder, plan.files, plan.pattern, plan.summary
+    by_speaker, kind, done, featured = plan.by_speaker, plan.kind, plan.done, plan.featured
     analyzer = None
     if not options.cues_only:
         from model_core.pipeline import Analyzer  # torch only when the model is wanted
@@ -355,29 +397,24 @@ def run_import(
     )
     workers = options.workers or os.cpu_count() or 1
     pending: list[dict] = []
-    seen: set[str] = set()
-    here: dict[str, tuple[str, str | None]] = {}  # sha256 -> (path, speaker) of this folder's files
 
     def note(message: str) -> None:
         summary.seconds = time.perf_counter() - started
         if progress:
             progress(summary, message)
 
+    writer = ImportWriter(project, summary, kind=kind, store_audio=options.copy, note=note)
+
     def commit(item: dict, result: AnalysisResult, utterances: list[AnalysisResult] = ()) -> None:
-        project.add_recording(
+        writer.imported(
             item["recording"],
-            speaker=here[item["sha256"]][1],
-            store_audio=options.copy,
+            path=item["path"],
             tracks=_tracks(item),
-            analysis=result,
-            kind=kind,
             features=item["features"],
+            no_features=item["no_features"],
+            result=result,
             utterances=utterances,
         )
-        if item["no_features"]:
-            summary.no_features.append((item["path"], item["no_features"]))
-        summary.imported += 1
-        note(item["path"])
 
     def flush() -> None:
         if not pending:
@@ -403,24 +440,17 @@ def run_import(
                 summary.cancelled = True
                 break
             path = item["path"]
-            if item["status"] != "failed":
-                here.setdefault(item["sha256"], (path, speaker_of(Path(path), folder, pattern)))
             if item["status"] == "failed":
-                project.record_import_error(path, item["error"])
-                summary.failed.append((path, item["error"]))
-                note(path)
-            elif item["status"] == "already" or item["sha256"] in seen:
-                project.remember_path(item["sha256"], path)
-                if item["sha256"] not in seen:  # imported before without the feature set
-                    for feature_set in item.get("features", ()):
-                        project.feature_sets.add(item["sha256"], feature_set)
-                summary.already += 1
-                note(path)
+                writer.failed(path, item["error"])
+                continue
+            sha = item["sha256"]
+            writer.place(sha, path, speaker_of(Path(path), folder, pattern))
+            if item["status"] == "already" or sha in writer.seen:
+                writer.already(sha, path, item.get("features", ()))
             elif analyzer is None or by_speaker:
-                seen.add(item["sha256"])
                 commit(item, cues_result(item))
             else:
-                seen.add(item["sha256"])
+                writer.seen.add(sha)  # a second copy later in this folder is "already"
                 pending.append(item)
                 if len(pending) >= MODEL_BATCH:
                     flush()
@@ -429,7 +459,7 @@ def run_import(
             _speaker_pass(
                 project,
                 summary,
-                here,
+                writer.here,
                 analyzer if by_speaker else None,
                 note,
                 cancelled,
@@ -439,18 +469,7 @@ def run_import(
     except UtterancesCancelled:
         summary.cancelled = True  # the recording being cut is not stored: a rerun redoes it
     except sqlite3.OperationalError as err:
-        name = getattr(err, "sqlite_errorname", "")
-        if name in NO_SPACE_ERRORS:
-            problem, fix = (
-                f"{err}: no space left on its disk, or the file may not grow",
-                "free space",
-            )
-        else:
-            problem, fix = str(err), "free space or fix permissions"
-        raise StoreError(
-            f"{project.path}: cannot write ({problem}); {summary.imported} files were imported and "
-            f"are kept; {fix} and run the same import again"
-        ) from err
+        raise cannot_write(project, summary, err) from err
     summary.seconds = time.perf_counter() - started
     return summary
 

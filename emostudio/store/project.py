@@ -27,7 +27,7 @@ from emostudio.store.queries import (  # noqa: F401 - re-exported
 )
 from model_core.acoustics import Track
 from model_core.acoustics.feature_sets import FeatureSet
-from model_core.audio import Recording
+from model_core.audio import Recording, RecordingFacts
 from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
 
@@ -70,7 +70,7 @@ class Project:
     # ----------------------------------------------------------------- writing
     def add_recording(
         self,
-        recording: Recording,
+        recording: Recording | RecordingFacts,
         *,
         speaker: str | None = None,
         store_audio: bool = False,
@@ -79,10 +79,12 @@ class Project:
         kind: str = "full",
         features: list[FeatureSet] = (),
         utterances: list[AnalysisResult] = (),
+        more: list[tuple[AnalysisResult, str]] = (),
     ) -> int | None:
-        """Add a recording (once, by content hash), its tracks, feature sets, an analysis
-        and the model's analyses of its ``utterances`` (each with its ``utterance`` place),
-        in one transaction.
+        """Add a recording (once, by content hash), its tracks, feature sets, an analysis,
+        the model's analyses of its ``utterances`` (each with its ``utterance`` place) and
+        ``more`` analyses ((result, kind) each: a table's rows brought back), in one
+        transaction.
 
         Returns the analysis id (None without an analysis). A second path of the same
         content is remembered; the recording is not stored twice.
@@ -127,6 +129,8 @@ class Project:
                 self.feature_sets.add_in_transaction(recording.sha256, feature_set)
             for utterance in utterances:
                 self._add_analysis(recording.sha256, utterance, "full")
+            for result, result_kind in more:
+                self._add_analysis(recording.sha256, result, result_kind)
             return (
                 self._add_analysis(recording.sha256, analysis, kind)
                 if analysis is not None

@@ -13,6 +13,7 @@ from model_core.audio.errors import (
 from model_core.audio.recording import (
     MODEL_SAMPLE_RATE,
     Recording,
+    RecordingFacts,
     file_sha256,
     load_audio,
     probe_audio,
@@ -30,6 +31,7 @@ __all__ = [
     "EmptyAudioError",
     "InvalidSamplesError",
     "Recording",
+    "RecordingFacts",
     "UnsupportedFormatError",
     "file_sha256",
     "load_audio",

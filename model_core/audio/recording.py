@@ -97,6 +97,42 @@ class Recording:
         """Mono float32 at :data:`MODEL_SAMPLE_RATE`, shape (round(duration * 16000),)."""
         return resample(self.mono, self.sample_rate, MODEL_SAMPLE_RATE)
 
+    def facts(self) -> RecordingFacts:
+        """What a project stores of this recording, without its samples (light to send)."""
+        return RecordingFacts(
+            sha256=self.sha256,
+            sample_rate=self.sample_rate,
+            duration=self.duration,
+            n_channels=self.n_channels,
+            path=self.path,
+            format=self.format,
+            subtype=self.subtype,
+            warnings=self.warnings,
+        )
+
+
+@dataclass(frozen=True)
+class RecordingFacts:
+    """A recording's identity and format without its samples (:meth:`Recording.facts`).
+
+    What a cluster worker sends back to the one process that writes the project, and what
+    a Parquet row restores: everything ``Project.add_recording`` reads but the samples.
+    ``duration`` is in seconds, ``sample_rate`` in Hz.
+    """
+
+    sha256: str
+    sample_rate: int
+    duration: float
+    n_channels: int
+    path: Path | None = None
+    format: str = "array"
+    subtype: str = "FLOAT"
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else f"array-{self.sha256[:8]}"
+
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     """Resample a 1-D float signal with soxr (high quality), returning float32."""
