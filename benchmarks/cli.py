@@ -20,9 +20,9 @@ BENCHMARKS = (
     "store",
     "gui",
 )
-# Run by name, never by `all`: reliability and utterances need corpora on disk; app drives
-# the window with the shipped model for a minute.
-ON_REQUEST = ("reliability", "app", "utterances")
+# Run by name, never by `all`: reliability, utterances and cluster need corpora on disk;
+# app drives the window with the shipped model for a minute.
+ON_REQUEST = ("reliability", "app", "utterances", "cluster")
 ALL_REPORT = Path("docs/benchmarks.md")
 # Options that size a single benchmark; `all` chooses its own sizes (or --quick ones).
 SINGLE_ONLY = ("minutes", "no_hour", "model", "batch", "steps", "random", "tokenizer")
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path("runs/reliability/signals.jsonl"),
         help="the decoder signals of every clip transcribed (a rerun resumes from it)",
     )
-    utterances = parser.add_argument_group("utterances benchmark")
+    utterances = parser.add_argument_group("utterances and cluster benchmarks")
     utterances.add_argument(
         "--data-dir",
         type=Path,
@@ -126,7 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
         "left out)",
     )
     utterances.add_argument(
-        "--clips", type=int, default=40, help="clips joined per boundary condition (default 40)"
+        "--clips",
+        type=int,
+        default=None,
+        help="utterances: clips joined per boundary condition (default 40); cluster: clips "
+        "imported by each run (default 200)",
+    )
+    utterances.add_argument(
+        "--rationale-source",
+        default="composer",
+        choices=("checked", "model", "composer"),
+        help="cluster: who writes the rationales in the imports (default composer: fast)",
     )
     parser.set_defaults(
         run=run, bench_help=parser.format_help, bench_defaults=vars(parser.parse_args([]))
@@ -191,7 +201,13 @@ def _report(args: argparse.Namespace) -> str:
         from benchmarks.utterances import utterances_section
 
         return utterances_section(
-            args.data_dir, max(2, args.clips), args.minutes or 10.0, args.model, args.device
+            args.data_dir, max(2, args.clips or 40), args.minutes or 10.0, args.model, args.device
+        ).markdown
+    if args.what == "cluster":
+        from benchmarks.cluster import cluster_section
+
+        return cluster_section(
+            args.data_dir, max(2, args.clips or 200), args.model, args.rationale_source
         ).markdown
     if args.what == "store":
         from benchmarks.store import run_store_benchmark

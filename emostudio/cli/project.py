@@ -6,6 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from emostudio.cli.cluster import (
+    add_archive_options,
+    archive_option_error,
+    cluster_options,
+    run_from_parquet,
+    write_out,
+)
 from emostudio.cli.common import (
     add_model_options,
     add_rationale_source,
@@ -18,7 +25,7 @@ from model_core.utterances import ASR_MODES, STRETCH
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     importer = subparsers.add_parser("import", help="import a folder of recordings into a project")
-    importer.add_argument("folder", type=Path)
+    importer.add_argument("folder", type=Path, nargs="?")
     importer.add_argument(
         "--db", type=Path, required=True, help="project file (created if missing)"
     )
@@ -62,6 +69,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="also measure and store this standard feature set (eGeMAPS v02, 88 functionals; "
         "export it with 'emostudio features --db FILE --from-project')",
     )
+    add_archive_options(importer)
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(run=run_import)
 
@@ -163,6 +171,12 @@ def run_import(args: argparse.Namespace) -> int:
     from model_core.segments import SegmentationUnavailableError
 
     quiet_libraries()
+    problem = archive_option_error(args)
+    if problem:
+        report_error(problem)
+        return 2
+    if args.from_parquet is not None:
+        return run_from_parquet(args)
     if args.segments and args.cues_only:
         report_error("--segments analyses each utterance with the model: leave out --cues-only")
         return 2
@@ -190,7 +204,14 @@ def run_import(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     try:
         with Project(args.db, actor="emostudio import") as project:
-            summary = do_import(project, args.folder, options, progress)
+            cluster = cluster_options(args)
+            if cluster is None:
+                summary = do_import(project, args.folder, options, progress)
+            else:
+                from emostudio.cluster.driver import run_cluster_import
+
+                summary = run_cluster_import(project, args.folder, options, cluster, progress)
+            written = write_out(project, summary, args.out) if args.out else None
     except (StoreError, EgemapsUnavailableError, SegmentationUnavailableError) as err:
         progress.close()
         report_error(str(err))
@@ -201,6 +222,8 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
     progress.close()
     print(summary.text())
+    if written:
+        print(written)
     return 1 if summary.failed else 0
 
 

@@ -30,9 +30,11 @@ class Cutter:
         path: str,
         note: Callable[[str], None],
         cancelled: Callable[[], bool] | None,
-    ) -> list[AnalysisResult]:
-        """The analyses of ``recording``'s utterances, read against ``baseline`` (the
-        speaker's) or, without one, against the recording's own utterances."""
+    ) -> tuple[dict, list[AnalysisResult]]:
+        """How ``recording`` was cut (:meth:`Segmentation.describe`) and the analyses of its
+        utterances, read against ``baseline`` (the speaker's) or, without one, against the
+        recording's own utterances. The cut is stored even when it found no utterance, so
+        that a rerun does not cut the recording again."""
         from model_core.segments import segment
         from model_core.utterances import Reading, analyze_utterances, own_reading
 
@@ -40,7 +42,7 @@ class Cutter:
         reading = (
             Reading(baseline) if baseline else own_reading(self.analyzer, recording, cut.utterances)
         )
-        return list(
+        return cut.describe(), list(
             analyze_utterances(
                 self.analyzer,
                 recording,

@@ -57,6 +57,7 @@ class ImportWriter:
     def place(self, sha256: str, path: str, speaker: str | None) -> None:
         """Remember that this import met ``sha256`` at ``path`` (the first path wins)."""
         self.here.setdefault(sha256, (path, speaker))
+        self.summary.contents.add(sha256)
 
     def speaker(self, sha256: str) -> str | None:
         return self.here[sha256][1] if sha256 in self.here else None
@@ -85,9 +86,11 @@ class ImportWriter:
         features: Sequence[FeatureSet],
         no_features: str | None,
         result: AnalysisResult,
-        utterances: Sequence[AnalysisResult] = (),
+        cut: tuple[dict, Sequence[AnalysisResult]] | None = None,
     ) -> None:
-        """A new recording with its tracks, feature sets, analysis and utterances."""
+        """A new recording with its tracks, feature sets, analysis and, when it was cut,
+        ``cut``: how (``Segmentation.describe()``) and its utterances' analyses."""
+        how, utterances = cut if cut is not None else (None, ())
         self.seen.add(recording.sha256)
         self.project.add_recording(
             recording,
@@ -98,6 +101,7 @@ class ImportWriter:
             kind=self.kind,
             features=list(features),
             utterances=list(utterances),
+            cut=how,
         )
         if no_features:
             self.summary.no_features.append((path, no_features))
@@ -110,12 +114,13 @@ class ImportWriter:
         *,
         path: str,
         result: AnalysisResult | None,
-        utterances: Sequence[AnalysisResult] = (),
+        cut: tuple[dict, Sequence[AnalysisResult]] | None = None,
     ) -> None:
-        """The model's analysis (or utterances) of a recording the project holds already
-        (the speaker pass, after the speakers' baselines)."""
-        if utterances:
-            self.project.add_recording(recording, utterances=list(utterances))
+        """The model's analysis (or, with ``cut``, utterances) of a recording the project
+        holds already (the speaker pass, after the speakers' baselines)."""
+        if cut is not None:
+            how, utterances = cut
+            self.project.add_recording(recording, utterances=list(utterances), cut=how)
         elif result is not None:
             self.project.add_analysis(recording.sha256, result, kind="full")
         self.note(path)

@@ -94,6 +94,7 @@ class ImportSummary:
     # Files whose path --speaker-from names no speaker (when it names some others').
     no_speaker: int = 0
     speaker_from: str | None = None  # the pattern, to name it in text()
+    contents: set[str] = field(default_factory=set)  # SHA-256 of every readable file met
 
     @property
     def handled(self) -> int:
@@ -335,6 +336,8 @@ def plan_import(project: Project, folder: str | Path, options: ImportOptions) ->
     kind = "cues" if options.cues_only or by_speaker or options.segments else "full"
     # A recording is done when it has its model analyses (of the whole, or of utterances).
     done = project.analysed("full" if options.segments and not by_speaker else kind)
+    if options.segments and not by_speaker:  # cut before, perhaps into no utterance at all
+        done |= project.cut_recordings()
     if options.features is not None and options.features not in FEATURE_SETS:
         raise StoreError(f"--features {options.features!r}: known sets are {sorted(FEATURE_SETS)}")
     featured = set()
@@ -405,7 +408,7 @@ def run_import(
 
     writer = ImportWriter(project, summary, kind=kind, store_audio=options.copy, note=note)
 
-    def commit(item: dict, result: AnalysisResult, utterances: list[AnalysisResult] = ()) -> None:
+    def commit(item: dict, result: AnalysisResult, cut: tuple | None = None) -> None:
         writer.imported(
             item["recording"],
             path=item["path"],
@@ -413,7 +416,7 @@ def run_import(
             features=item["features"],
             no_features=item["no_features"],
             result=result,
-            utterances=utterances,
+            cut=cut,
         )
 
     def flush() -> None:
@@ -423,8 +426,8 @@ def run_import(
 
         if cutter is not None:  # a recording at a time: its utterances make the batches
             for item in pending:
-                parts = cutter.utterances(item["recording"], None, item["path"], note, cancelled)
-                commit(item, cues_result(item), parts)
+                cut = cutter.utterances(item["recording"], None, item["path"], note, cancelled)
+                commit(item, cues_result(item), cut)
             pending.clear()
             return
         clips = [Clip(p["recording"], measured=(p["analysis"], p["summary"])) for p in pending]
@@ -493,7 +496,7 @@ def _speaker_pass(
     )
     if analyzer is None:
         return
-    done = project.analysed("full")
+    done = project.analysed("full") | (project.cut_recordings() if cutter else set())
     pending = [(sha, path, speaker) for sha, (path, speaker) in here.items() if sha not in done]
 
     def failed(path: str, error: str) -> None:

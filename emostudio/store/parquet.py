@@ -16,6 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from emostudio.store.database import StoreError
+from emostudio.store.queries import Filters
 from model_core.result import AnalysisResult
 
 WORD = [("word", "string"), ("start", "float64"), ("end", "float64")]
@@ -36,6 +38,9 @@ def schema():
             ("kind", pa.string()),
             ("created", pa.string()),
             ("duration", pa.float64()),
+            ("sample_rate", pa.int32()),
+            ("channels", pa.int32()),
+            ("format", pa.string()),
             ("start", pa.float64()),
             ("end", pa.float64()),
             ("utterance", pa.int32()),
@@ -55,6 +60,9 @@ def schema():
             ("model_name", pa.string()),
             ("model_version", pa.string()),
             ("baseline", pa.string()),
+            # The whole analysis as the project stores it (AnalysisResult.to_dict() as JSON):
+            # what 'emostudio import --from-parquet' brings back, nothing lost.
+            ("result", pa.string()),
         ]
     )
 
@@ -73,6 +81,9 @@ def row_of(analysis_id: int, result: AnalysisResult, facts: dict, human: dict | 
         "kind": facts["kind"],
         "created": facts["created"],
         "duration": result.duration,
+        "sample_rate": result.sample_rate,
+        "channels": facts.get("channels"),
+        "format": facts.get("format"),
         "start": result.start,
         "end": result.end,
         "utterance": place.get("number"),
@@ -92,6 +103,7 @@ def row_of(analysis_id: int, result: AnalysisResult, facts: dict, human: dict | 
         "model_name": model.get("name"),
         "model_version": model.get("version"),
         "baseline": json.dumps(result.baseline) if result.baseline else None,
+        "result": result.to_json(),
     }
 
 
@@ -110,3 +122,77 @@ def write_parquet(rows: list[dict], path: Path) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+SHARD_ROWS = 100_000  # rows per file of a folder of shards (a few tens of MB each)
+
+
+def write_table(rows: list[dict], out: Path) -> list[Path]:
+    """``rows`` as ``out`` when it ends in ``.parquet``, else as a folder of shards.
+
+    A folder gets ``part-00000.parquet``, ``part-00001.parquet``, ... of
+    :data:`SHARD_ROWS` rows each (at least one file, so that an empty table keeps its
+    schema); earlier ``part-*.parquet`` files in it are replaced, so that a folder read
+    as one dataset never mixes two runs. Each file is written atomically.
+
+    Raises
+    ------
+    StoreError
+        When ``out`` cannot be written (a file in the way of the folder, no permission).
+    """
+    out = Path(out)
+    try:
+        if out.suffix.lower() == ".parquet":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            return [write_parquet(rows, out)]
+        if out.exists() and not out.is_dir():
+            raise StoreError(f"{out}: not a folder and not a .parquet file name")
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            write_parquet(rows[first : first + SHARD_ROWS], out / f"part-{i:05d}.parquet")
+            for i, first in enumerate(range(0, max(len(rows), 1), SHARD_ROWS))
+        ]
+        for stale in sorted(out.glob("part-*.parquet")):
+            if stale not in written:
+                stale.unlink()
+        return written
+    except OSError as err:
+        raise StoreError(f"{out}: cannot write the Parquet table ({err.strerror or err})") from err
+
+
+def rows_of_recordings(project, sha256s: set[str]) -> list[dict]:
+    """The table's rows of the analyses of these recordings (those an export would list)."""
+    rows = []
+    for analysis_id, result, facts in project.queries.list_analyses(Filters(), descending=False):
+        if result.sha256 in sha256s:
+            judgements = project.recording_judgements(analysis_id)
+            rows.append(row_of(analysis_id, result, facts, judgements[-1] if judgements else None))
+    return rows
+
+
+def read_table(source: Path):
+    """A Parquet file, or a folder of them, as one pyarrow Table with :func:`schema`.
+
+    Raises
+    ------
+    StoreError
+        When ``source`` is missing, not Parquet, or lacks the columns of :func:`schema`
+        (a table that EmoStudio did not write).
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    source = Path(source)
+    if not source.exists():
+        raise StoreError(f"{source}: no such file or folder")
+    try:
+        table = ds.dataset(source, format="parquet").to_table()
+    except (pa.ArrowInvalid, OSError) as err:
+        raise StoreError(f"{source}: not a readable Parquet table ({err})") from err
+    missing = [name for name in schema().names if name not in table.column_names]
+    if missing:
+        raise StoreError(
+            f"{source}: not an EmoStudio table (no column {', '.join(missing[:5])}); "
+            "write one with 'emostudio export --format parquet' or 'emostudio import --out'"
+        )
+    return table

@@ -80,11 +80,13 @@ class Project:
         features: list[FeatureSet] = (),
         utterances: list[AnalysisResult] = (),
         more: list[tuple[AnalysisResult, str]] = (),
+        cut: dict | None = None,
     ) -> int | None:
         """Add a recording (once, by content hash), its tracks, feature sets, an analysis,
         the model's analyses of its ``utterances`` (each with its ``utterance`` place) and
         ``more`` analyses ((result, kind) each: a table's rows brought back), in one
-        transaction.
+        transaction. ``cut`` (``Segmentation.describe()``) records how the recording was cut
+        into ``utterances``, also when it found none.
 
         Returns the analysis id (None without an analysis). A second path of the same
         content is remembered; the recording is not stored twice.
@@ -127,6 +129,10 @@ class Project:
                 self.media.add_track(recording.sha256, track)
             for feature_set in features:
                 self.feature_sets.add_in_transaction(recording.sha256, feature_set)
+            if cut is not None:
+                self._segmentation_id(
+                    recording.sha256, {"segmentation": cut, "of": len(utterances)}
+                )
             for utterance in utterances:
                 self._add_analysis(recording.sha256, utterance, "full")
             for result, result_kind in more:
@@ -328,6 +334,10 @@ class Project:
         if sha256 is not None:
             query, params = query + " AND sha256 = ?", (kind, sha256)
         return {sha for (sha,) in self.conn.execute(query, params)}
+
+    def cut_recordings(self) -> set[str]:
+        """The recordings cut into utterances (by any detector; perhaps into none)."""
+        return {sha for (sha,) in self.conn.execute("SELECT DISTINCT sha256 FROM segmentations")}
 
     def remember_path(self, sha256: str, path: str) -> bool:
         """Remember another path of a stored recording; False when it is not stored."""

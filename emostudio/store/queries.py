@@ -104,7 +104,7 @@ class AnalysisQueries:
             "SELECT a.id, a.sha256, a.kind, a.start, a.end, a.model_name, a.model_version,"
             " a.model_trained, a.label, a.probabilities, a.transcript, a.words, a.rationale,"
             " a.citations, a.cues, a.timings, a.warnings, a.created, r.name, r.path, r.duration,"
-            " r.sample_rate, r.speaker, a.rationale_review, h.label AS human_label,"
+            " r.sample_rate, r.channels, r.format, r.speaker, a.rationale_review, h.label AS human_label,"
             " h.annotator AS human_annotator, a.uncertainty, a.baseline,"
             " a.transcript_reliability, a.utterance, a.segmentation_id, s.algorithm AS cut_algorithm,"
             " s.version AS cut_version, s.settings AS cut_settings, s.duration AS cut_duration,"
@@ -158,6 +158,8 @@ class AnalysisQueries:
                 "human_label",
                 "human_annotator",
                 "segmentation_id",
+                "channels",
+                "format",
             )
             rows.append((row["id"], result, {key: row[key] for key in about}))
         return rows

@@ -80,8 +80,8 @@ def model_pass(
                 continue
             baseline = project.speaker(speaker) if speaker else None
             if cutter is not None:
-                parts = cutter.utterances(recording, baseline, path, note, cancelled)
-                project.add_recording(recording, utterances=parts)
+                cut, parts = cutter.utterances(recording, baseline, path, note, cancelled)
+                project.add_recording(recording, utterances=parts, cut=cut)
                 added += 1
                 note(path)
                 continue

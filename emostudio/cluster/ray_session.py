@@ -1,0 +1,159 @@
+"""Connecting to a Ray cluster, or starting one on this machine, for one import.
+
+``--cluster auto`` joins the cluster this machine is part of (``ray start --head`` or
+``ray start --address`` ran here, or ``RAY_ADDRESS`` names one) and, when there is none,
+starts a Ray instance on this machine for the import's duration. ``--cluster ADDRESS``
+joins that cluster (``HOST:6379`` from the head node's ``ray start``, or ``ray://HOST:10001``)
+and fails when it cannot be reached. Ray is optional: ``pip install .[cluster]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from emostudio.store.database import StoreError
+
+AUTO = "auto"
+CONNECT_TIMEOUT_S = 5.0
+LOOPBACK = "127.0.0.1"
+INSTALL_HINT = "pip install 'emostudio[cluster]' (or: pip install -e '.[cluster]' in a checkout)"
+
+
+class ClusterError(StoreError):
+    """Ray is missing, or the cluster cannot be reached or cannot run the workers."""
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Where and how wide a cluster import runs.
+
+    Attributes
+    ----------
+    address : str
+        ``"auto"`` or a cluster's address (see the module's notes).
+    workers : int
+        Actors in the pool, each holding one model; 0: as many as the cluster's CPUs
+        (or GPUs, with ``gpus_per_worker``) allow.
+    cpus_per_worker, gpus_per_worker : float
+        What each actor reserves; a worker's torch uses ``cpus_per_worker`` threads.
+    local_cpus : int or None
+        CPUs of a Ray instance started here (None: all of this machine's).
+    """
+
+    address: str = AUTO
+    workers: int = 0
+    cpus_per_worker: float = 1.0
+    gpus_per_worker: float = 0.0
+    local_cpus: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """The cluster joined: its resources, and whether this process started it."""
+
+    cpus: float
+    gpus: float
+    started_here: bool
+
+
+@contextmanager
+def ray_session(options: ClusterOptions) -> Iterator[Session]:
+    """Ray, initialised for the block (and shut down after it, when this call started it).
+
+    Raises
+    ------
+    ClusterError
+        Ray is not installed, or ``options.address`` cannot be reached.
+    """
+    try:
+        import ray
+    except ImportError as err:
+        raise ClusterError(f"--cluster needs Ray, which is not installed: {INSTALL_HINT}") from err
+    quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
+    # Ray's core logs a false alarm at error level for every actor pool of Ray Data
+    # (constructor arguments in the object store); its log files keep everything.
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+    initialised_here, started_here = False, False
+    if not ray.is_initialized():
+        started_here = _init(ray, options, quiet)
+        initialised_here = True
+    try:
+        resources = ray.cluster_resources()
+        yield Session(
+            cpus=float(resources.get("CPU", 0)),
+            gpus=float(resources.get("GPU", 0)),
+            started_here=started_here,
+        )
+    finally:
+        if initialised_here:
+            ray.shutdown()
+
+
+def _init(ray, options: ClusterOptions, quiet: dict) -> bool:
+    """Join or start Ray; True when a new instance was started on this machine."""
+    if options.address != AUTO:
+        _check_reachable(options.address)
+        try:
+            ray.init(address=options.address, **quiet)
+        except (ConnectionError, ValueError, RuntimeError) as err:
+            raise ClusterError(
+                f"--cluster {options.address}: cannot reach a Ray cluster there ({err}); "
+                "start one with 'ray start --head' on its head node, or use --cluster auto"
+            ) from err
+        return False
+    try:
+        ray.init(address=AUTO, **quiet)
+        return False
+    except ConnectionError:  # no cluster here: a local instance for this import
+        # On loopback only: an instance for one import has no business on the network.
+        ray.init(
+            num_cpus=options.local_cpus,
+            include_dashboard=False,
+            _node_ip_address=LOOPBACK,
+            **quiet,
+        )
+        return True
+
+
+def _check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Fail at once for an address nothing answers at (Ray itself retries for minutes)."""
+    host_port = address.removeprefix("ray://").rsplit("/", 1)[0]
+    host, _, port = host_port.rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(
+            f"--cluster {address}: not an address (HOST:PORT, e.g. 10.0.0.5:6379, "
+            "or ray://HOST:10001), nor 'auto'"
+        )
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise ClusterError(
+            f"--cluster {address}: nothing answers there ({err.strerror or err}); start the "
+            "cluster with 'ray start --head' on its head node, or use --cluster auto"
+        ) from err
+
+
+def pool_size(options: ClusterOptions, session: Session) -> int:
+    """Actors in the pool: ``options.workers``, else what the cluster's resources allow.
+
+    Raises
+    ------
+    ClusterError
+        When the cluster cannot hold even one worker of the asked size.
+    """
+    if options.gpus_per_worker > 0:
+        fits = int(session.gpus // options.gpus_per_worker)
+        what = f"{options.gpus_per_worker:g} GPU each, and the cluster has {session.gpus:g}"
+    else:
+        fits = int(session.cpus // options.cpus_per_worker)
+        what = f"{options.cpus_per_worker:g} CPU each, and the cluster has {session.cpus:g}"
+    if fits < 1:
+        raise ClusterError(f"no worker fits: {what}")
+    if options.workers > fits:
+        raise ClusterError(f"--workers {options.workers} do not fit: {what}")
+    return options.workers or fits
