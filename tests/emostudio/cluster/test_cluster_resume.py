@@ -27,9 +27,7 @@ def analysed(db) -> int:
 
 
 @pytest.mark.slow
-def test_a_killed_driver_resumes_and_analyses_every_file_once(
-    tiny_model, asterisk_files, tmp_path
-):
+def test_a_killed_driver_resumes_and_analyses_every_file_once(tiny_model, asterisk_files, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for path in asterisk_files:
@@ -55,8 +53,6 @@ def test_a_killed_driver_resumes_and_analyses_every_file_once(
     assert done.returncode == 0, done.stderr
     assert f"{n_files - killed_at} imported, {killed_at} already" in done.stdout
     with sqlite3.connect(db) as conn:
-        per_recording = conn.execute(
-            "SELECT count(*) FROM analyses GROUP BY sha256"
-        ).fetchall()
+        per_recording = conn.execute("SELECT count(*) FROM analyses GROUP BY sha256").fetchall()
         recordings = conn.execute("SELECT count(*) FROM recordings").fetchone()[0]
     assert recordings == n_files and per_recording == [(1,)] * n_files
