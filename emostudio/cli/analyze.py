@@ -14,6 +14,7 @@ from emostudio.cli.batches import (
     default_batch,
     length_batches,
 )
+from emostudio.cli.cluster import add_cluster_options
 from emostudio.cli.common import (
     add_baseline_options,
     add_model_options,
@@ -78,6 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "docs/cli.md)",
     )
     add_baseline_options(parser, same_speaker=True)
+    add_cluster_options(parser, workers=True)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
     parser.set_defaults(run=run)
 
@@ -87,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
     from model_core.pipeline import Analyzer, Clip
 
     quiet_libraries()
+    if args.cluster is not None:
+        return run_on_cluster(args)
+    if args.gpus_per_worker or args.cpus_per_worker != 1.0 or args.workers:
+        report_error("--workers, --cpus-per-worker and --gpus-per-worker are for --cluster")
+        return 2
     started = time.perf_counter()
     try:
         analyzer = Analyzer.load(
@@ -175,6 +182,58 @@ def run(args: argparse.Namespace) -> int:
                 done[item.index] = (item, result)
         for index in sorted(done):  # input order
             show(*done[index])
+    return 1 if failures else 0
+
+
+def run_on_cluster(args: argparse.Namespace) -> int:
+    """``analyze --cluster``: the files on a Ray cluster, printed in their order."""
+    from emostudio.cli.cluster import cluster_options
+    from emostudio.cluster.analyze import analyze_on_cluster
+    from emostudio.cluster.driver import cluster_job
+    from emostudio.cluster.ray_session import ClusterError
+
+    unsupported = [
+        option
+        for option, given in (
+            ("--same-speaker", args.same_speaker),
+            ("--segments", args.segments),
+            ("--stream", args.stream),
+        )
+        if given
+    ]
+    if unsupported:
+        report_error(f"{', '.join(unsupported)}: not with --cluster (each file is read alone)")
+        return 2
+    cluster = cluster_options(args)
+    job = cluster_job(
+        cluster,
+        model=args.model,
+        device=args.device,
+        rationale_source=args.rationale_source,
+        drafts=args.drafts,
+        asr_engine=args.asr_engine,
+        transcribe=not args.no_transcript,
+        rationale=not args.no_rationale,
+        batch=args.batch or default_batch("cuda" if cluster.gpus_per_worker else "cpu"),
+    )
+    failures = 0
+
+    def failed(path: str, message: str) -> None:
+        nonlocal failures
+        failures += 1
+        report_error(message)
+
+    def show(path: str, result) -> None:
+        if args.json:
+            json_line(result.to_dict())
+        else:
+            print_result(path, result)
+
+    try:
+        analyze_on_cluster(args.files, job, cluster, baseline_from_args(args), show, failed)
+    except ClusterError as err:
+        report_error(str(err))
+        return 2
     return 1 if failures else 0
 
 

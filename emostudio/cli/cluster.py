@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from emostudio.cli.common import report_error
+from emostudio.cli.common import report_error, whole_number
 
 
 def positive_number(text: str) -> float:
@@ -19,8 +19,8 @@ def positive_number(text: str) -> float:
     return value
 
 
-def add_archive_options(parser: argparse.ArgumentParser) -> None:
-    """The options of ``import`` that concern clusters and Parquet tables."""
+def add_cluster_options(parser: argparse.ArgumentParser, *, workers: bool = False) -> None:
+    """``--cluster``, ``--cpus-per-worker``, ``--gpus-per-worker`` (and ``--workers``)."""
     parser.add_argument(
         "--cluster",
         nargs="?",
@@ -31,6 +31,13 @@ def add_archive_options(parser: argparse.ArgumentParser) -> None:
         "node's HOST:6379 / ray://HOST:10001. --workers is then the number of model actors "
         "(default: as many as fit)",
     )
+    if workers:
+        parser.add_argument(
+            "--workers",
+            type=whole_number(0, "0: as many as fit"),
+            default=0,
+            help="with --cluster: model actors (default: as many as the cluster holds)",
+        )
     parser.add_argument(
         "--cpus-per-worker",
         type=positive_number,
@@ -46,6 +53,11 @@ def add_archive_options(parser: argparse.ArgumentParser) -> None:
         help="with --cluster: GPUs each model actor reserves (e.g. 1, or 0.5 for two per GPU); "
         "default 0 (CPU actors)",
     )
+
+
+def add_archive_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``import`` that concern clusters and Parquet tables."""
+    add_cluster_options(parser)
     parser.add_argument(
         "--out",
         type=Path,

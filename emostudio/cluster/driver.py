@@ -94,7 +94,7 @@ def run_cluster_import(
         with ray_session(cluster) as session:
             workers = pool_size(cluster, session)
             note(f"{len(rows)} files to analyse on {workers} workers")
-            for outcome in _stream(rows, job, cluster, workers):
+            for outcome in stream_outcomes(rows, job, cluster, workers):
                 _commit(writer, outcome)
                 if cancelled is not None and cancelled():
                     summary.cancelled = True
@@ -108,7 +108,7 @@ def run_cluster_import(
                     job = _job(options, cluster, model_now=True)
                     due = _speaker_rows(project, writer, options.segments)
                     note(f"analysing {len(due)} recordings against their speakers' baselines")
-                    for outcome in _stream(due, job, cluster, workers):
+                    for outcome in stream_outcomes(due, job, cluster, workers):
                         _commit(writer, outcome)
                         if cancelled is not None and cancelled():
                             summary.cancelled = True
@@ -120,12 +120,10 @@ def run_cluster_import(
 
 
 def _job(options: ImportOptions, cluster: ClusterOptions, *, model_now: bool) -> Job:
-    device = options.device
-    if device == "auto":  # a worker uses what Ray gave it, not what its node has
-        device = "cuda" if cluster.gpus_per_worker > 0 else "cpu"
-    return Job(
+    return cluster_job(
+        cluster,
         model=None if options.cues_only else options.model,
-        device=device,
+        device=options.device,
         rationale_source=options.rationale_source,
         drafts=options.drafts,
         asr_engine=options.asr_engine,
@@ -138,10 +136,17 @@ def _job(options: ImportOptions, cluster: ClusterOptions, *, model_now: bool) ->
     )
 
 
+def cluster_job(cluster: ClusterOptions, *, device: str, **options) -> Job:
+    """The workers' :class:`Job`; ``device="auto"`` becomes what Ray gives each actor."""
+    if device == "auto":  # a worker uses what Ray gave it, not what its node has
+        device = "cuda" if cluster.gpus_per_worker > 0 else "cpu"
+    return Job(device=device, **options)
+
+
 def _rows(plan, options: ImportOptions, writer: ImportWriter, note) -> tuple[list[dict], list]:
     """The rows for the workers (longest files last), and the second copies of contents."""
     rows, twins, queued = [], [], set()
-    for hashed in _hash_all(plan.files, note):
+    for hashed in hash_files(plan.files, note):
         if hashed.error is not None:
             writer.failed(hashed.path, hashed.error)
             continue
@@ -160,7 +165,7 @@ def _rows(plan, options: ImportOptions, writer: ImportWriter, note) -> tuple[lis
     return rows, twins
 
 
-def _hash_all(files: list[Path], note) -> Iterator[_Hashed]:
+def hash_files(files: list[Path], note) -> Iterator[_Hashed]:
     """Each file's SHA-256 and size, in the files' order (read by a few threads)."""
     note(f"hashing {len(files)} files")
     with ThreadPoolExecutor(HASH_THREADS) as pool:
@@ -185,7 +190,7 @@ def _hash_one(path: str) -> _Hashed:
         return _Hashed(path, None, 0, f"{path}: cannot read ({err.strerror or err})")
 
 
-def _stream(rows: list[dict], job: Job, cluster: ClusterOptions, workers: int) -> Iterator:
+def stream_outcomes(rows: list[dict], job: Job, cluster: ClusterOptions, workers: int) -> Iterator:
     """The rows' outcomes, as the workers finish them (in no set order)."""
     if not rows:
         return

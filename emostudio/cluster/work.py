@@ -47,6 +47,7 @@ class Job:
     drafts: int | None = None
     asr_engine: str | None = None
     transcribe: bool = True
+    rationale: bool = True  # False: labels only (analyze --no-rationale)
     features: str | None = None
     segments: bool = False
     utterance_asr: str = "stretch"
@@ -162,7 +163,9 @@ class Worker:
             return
         try:
             results = self.analyzer.analyze(
-                [self._clip(item) for item in due], transcribe=self.job.transcribe
+                [self._clip(item) for item in due],
+                transcribe=self.job.transcribe,
+                rationale=self.job.rationale,
             )
         except AudioError as err:
             if len(due) == 1:
@@ -177,7 +180,7 @@ class Worker:
     def _analyse_alone(self, item: _Measured) -> None:
         try:
             (item.outcome.result,) = self.analyzer.analyze(
-                [self._clip(item)], transcribe=self.job.transcribe
+                [self._clip(item)], transcribe=self.job.transcribe, rationale=self.job.rationale
             )
         except AudioError as err:
             item.outcome.error, item.outcome.result = str(err), None

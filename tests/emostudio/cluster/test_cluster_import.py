@@ -117,3 +117,36 @@ def test_a_cues_only_cluster_import_writes_parquet_shards(local_ray, asterisk_fi
     assert table.schema.equals(schema())
     assert table.num_rows == 2 * len(asterisk_files) + 1  # one row per recording
     assert set(table.column("kind").to_pylist()) == {"cues"}
+
+
+@pytest.mark.slow
+def test_analyze_on_the_cluster_prints_what_analyze_prints_in_order(
+    local_ray, tiny_model, asterisk_files, tmp_path, capsys
+):
+    import json
+
+    from emostudio.cli.main import main
+
+    folder = speech_folder(tmp_path / "in", asterisk_files)
+    files = [str(p) for p in sorted(folder.glob("*.wav"), reverse=True)]  # not sorted by size
+    command = ["analyze", *files, "--json", "--model", str(tiny_model), "--device", "cpu"]
+    command += ["--rationale-source", "composer", "--no-transcript", "--sex", "female"]
+    outputs = {}
+    for where, extra in (("local", []), ("cluster", ["--cluster", "--workers", "2"])):
+        assert main([*command, *extra]) == 1  # the broken file
+        out, err = capsys.readouterr()
+        assert err.count("s1_broken.wav") == 1, err
+        outputs[where] = [json.loads(line) for line in out.splitlines()]
+    local, cluster = outputs["local"], outputs["cluster"]
+    assert (
+        [r["file"] for r in cluster]
+        == [r["file"] for r in local]
+        == [f for f in files if "broken" not in f]
+    )
+    for mine, theirs in zip(local, cluster, strict=True):
+        assert mine["label"] == theirs["label"] and mine["baseline"] == theirs["baseline"]
+        assert mine["baseline"]["name"].startswith("population")
+        for name, p in mine["probabilities"].items():  # JSON rounds them to 1e-5
+            assert theirs["probabilities"][name] == pytest.approx(p, abs=1.001e-5)
+    assert main([*command, "--cluster", "--segments"]) == 2
+    assert "--segments: not with --cluster" in capsys.readouterr().err
