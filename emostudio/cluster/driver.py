@@ -25,20 +25,14 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from emostudio.cluster.ray_session import ClusterOptions, pool_size, ray_session
 from emostudio.cluster.work import FEATURES, MODEL, NEW, Job, Outcome, worker_class
+from emostudio.store.import_plan import ImportOptions, ImportSummary, plan_import, speaker_of
 from emostudio.store.import_writer import ImportWriter
-from emostudio.store.importer import (
-    MODEL_BATCH,
-    ImportOptions,
-    ImportSummary,
-    cannot_write,
-    plan_import,
-    speaker_of,
-)
+from emostudio.store.importer import MODEL_BATCH, cannot_write
 from emostudio.store.project import Project
 from emostudio.store.speakers import refresh_baselines
 from model_core.audio import file_sha256
@@ -86,33 +80,33 @@ def run_cluster_import(
             progress(summary, message)
 
     writer = ImportWriter(project, summary, kind=plan.kind, store_audio=options.copy, note=note)
+
+    def drain(rows: list[dict], job: Job, workers: int) -> None:
+        """Commit the rows' outcomes as they come, until done or cancelled."""
+        for outcome in stream_outcomes(rows, job, cluster, workers):
+            _commit(writer, outcome)
+            if cancelled is not None and cancelled():
+                summary.cancelled = True
+                return
+
     try:
         rows, twins = _rows(plan, options, writer, note)
         job = _job(options, cluster, model_now=not plan.by_speaker)
         if plan.by_speaker:  # the first pass only measures: no model to load
-            job = Job(**{**job.__dict__, "model": None})
+            job = replace(job, model=None)
         with ray_session(cluster) as session:
             workers = pool_size(cluster, session)
             note(f"{len(rows)} files to analyse on {workers} workers")
-            for outcome in stream_outcomes(rows, job, cluster, workers):
-                _commit(writer, outcome)
-                if cancelled is not None and cancelled():
-                    summary.cancelled = True
-                    break
+            drain(rows, job, workers)
             _twins(project, writer, twins)
             if plan.pattern is not None and not summary.cancelled:
                 summary.speakers = refresh_baselines(
                     project, {speaker for _, speaker in writer.here.values() if speaker}
                 )
                 if plan.by_speaker:
-                    job = _job(options, cluster, model_now=True)
                     due = _speaker_rows(project, writer, options.segments)
                     note(f"analysing {len(due)} recordings against their speakers' baselines")
-                    for outcome in stream_outcomes(due, job, cluster, workers):
-                        _commit(writer, outcome)
-                        if cancelled is not None and cancelled():
-                            summary.cancelled = True
-                            break
+                    drain(due, _job(options, cluster, model_now=True), workers)
     except sqlite3.OperationalError as err:
         raise cannot_write(project, summary, err) from err
     summary.seconds = time.perf_counter() - started

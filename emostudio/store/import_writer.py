@@ -10,16 +10,13 @@ killed import leaves each file either wholly in the project or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
+from emostudio.store.import_plan import ImportSummary
 from emostudio.store.project import Project
 from model_core.acoustics import Track
 from model_core.acoustics.feature_sets import FeatureSet
 from model_core.audio import Recording, RecordingFacts
 from model_core.result import AnalysisResult
-
-if TYPE_CHECKING:  # the summary's module imports this one
-    from emostudio.store.importer import ImportSummary
 
 
 class ImportWriter:
