@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 
 from emostudio.cluster.driver import hash_files, stream_outcomes
-from emostudio.cluster.ray_session import ClusterOptions, pool_size, ray_session
+from emostudio.cluster.ray_session import ClusterOptions, pool_size, preflight, ray_session
 from emostudio.cluster.work import MODEL, Job
 from model_core.cues import SpeakerBaseline
 from model_core.result import AnalysisResult
@@ -34,6 +34,7 @@ def analyze_on_cluster(
     ClusterError
         Ray is missing or the cluster cannot be reached.
     """
+    preflight(cluster)
     rows, order = [], []
     for hashed in hash_files([str(path) for path in files], lambda _message: None):
         if hashed.path in order:  # named twice: analysed and shown once

@@ -25,10 +25,11 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from emostudio.cluster.ray_session import ClusterOptions, pool_size, ray_session
+from emostudio.cluster.ray_session import ClusterOptions, pool_size, preflight, ray_session
 from emostudio.cluster.work import FEATURES, MODEL, NEW, Job, Outcome, worker_class
 from emostudio.store.import_plan import ImportOptions, ImportSummary, plan_import, speaker_of
 from emostudio.store.import_writer import ImportWriter
@@ -71,6 +72,7 @@ def run_cluster_import(
         Ray is not installed, or the cluster cannot be reached.
     """
     started = time.perf_counter()
+    preflight(cluster)
     plan = plan_import(project, folder, options)
     summary = plan.summary
 
@@ -81,23 +83,31 @@ def run_cluster_import(
 
     writer = ImportWriter(project, summary, kind=plan.kind, store_audio=options.copy, note=note)
 
-    def drain(rows: list[dict], job: Job, workers: int) -> None:
-        """Commit the rows' outcomes as they come, until done or cancelled."""
-        for outcome in stream_outcomes(rows, job, cluster, workers):
-            _commit(writer, outcome)
-            if cancelled is not None and cancelled():
-                summary.cancelled = True
-                return
+    with ExitStack() as stack:
+        workers = 0
 
-    try:
-        rows, twins = _rows(plan, options, writer, note)
-        job = _job(options, cluster, model_now=not plan.by_speaker)
-        if plan.by_speaker:  # the first pass only measures: no model to load
-            job = replace(job, model=None)
-        with ray_session(cluster) as session:
-            workers = pool_size(cluster, session)
+        def drain(rows: list[dict], job: Job) -> None:
+            """Commit the rows' outcomes as they come, until done or cancelled; Ray is
+            joined the first time there is something to send (a finished import rerun
+            never starts it)."""
+            nonlocal workers
+            if not rows:
+                return
+            if not workers:
+                workers = pool_size(cluster, stack.enter_context(ray_session(cluster)))
             note(f"{len(rows)} files to analyse on {workers} workers")
-            drain(rows, job, workers)
+            for outcome in stream_outcomes(rows, job, cluster, workers):
+                _commit(writer, outcome)
+                if cancelled is not None and cancelled():
+                    summary.cancelled = True
+                    return
+
+        try:
+            rows, twins = _rows(plan, options, writer, note)
+            job = _job(options, cluster, model_now=not plan.by_speaker)
+            if plan.by_speaker:  # the first pass only measures: no model to load
+                job = replace(job, model=None)
+            drain(rows, job)
             _twins(project, writer, twins)
             if plan.pattern is not None and not summary.cancelled:
                 summary.speakers = refresh_baselines(
@@ -106,9 +116,9 @@ def run_cluster_import(
                 if plan.by_speaker:
                     due = _speaker_rows(project, writer, options.segments)
                     note(f"analysing {len(due)} recordings against their speakers' baselines")
-                    drain(due, _job(options, cluster, model_now=True), workers)
-    except sqlite3.OperationalError as err:
-        raise cannot_write(project, summary, err) from err
+                    drain(due, _job(options, cluster, model_now=True))
+        except sqlite3.OperationalError as err:
+            raise cannot_write(project, summary, err) from err
     summary.seconds = time.perf_counter() - started
     return summary
 

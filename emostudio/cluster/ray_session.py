@@ -9,6 +9,7 @@ and fails when it cannot be reached. Ray is optional: ``pip install .[cluster]``
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import socket
@@ -59,6 +60,24 @@ class Session:
     cpus: float
     gpus: float
     started_here: bool
+
+
+def ray_installed() -> bool:
+    return importlib.util.find_spec("ray") is not None
+
+
+def preflight(options: ClusterOptions) -> None:
+    """Fail now, before any file is read, when Ray is missing or the address is dead.
+
+    Raises
+    ------
+    ClusterError
+        Naming what to install, or the address nothing answers at.
+    """
+    if not ray_installed():
+        raise ClusterError(f"--cluster needs Ray, which is not installed: {INSTALL_HINT}")
+    if options.address != AUTO:
+        _check_reachable(options.address)
 
 
 @contextmanager

@@ -32,10 +32,14 @@ def test_an_address_nothing_answers_at_fails_in_seconds(tmp_path, capsys):
     assert "not an address" in capsys.readouterr().err
 
 
-def test_without_ray_the_error_says_how_to_install_it(monkeypatch):
+def test_without_ray_the_error_says_how_to_install_it(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
     with pytest.raises(ClusterError, match=r"\[cluster\]"), ray_session(ClusterOptions()):
         pass
+    monkeypatch.setattr("emostudio.cluster.ray_session.ray_installed", lambda: False)
+    command = ["import", str(tmp_path), "--db", str(tmp_path / "p.db"), "--cues-only"]
+    assert main([*command, "--cluster"]) == 2  # before any file is read, even with none
+    assert "pip install 'emostudio[cluster]'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
