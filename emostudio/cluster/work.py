@@ -75,9 +75,9 @@ class Outcome:
 @dataclass
 class _Measured:
     row: dict
-    recording: Recording
+    recording: Recording | None  # None: it could not be decoded
+    outcome: Outcome
     measured: tuple | None = None  # (AcousticAnalysis, CueSummary) against the population
-    outcome: Outcome | None = None
 
 
 class Worker:
@@ -122,14 +122,17 @@ class Worker:
     def work(self, rows: list[dict]) -> list[Outcome]:
         """One :class:`Outcome` per row, in the rows' order."""
         measured = [self._measure(row) for row in rows]
-        model_due = [
-            m
-            for m in measured
-            if m.outcome is None or (m.outcome.error is None and m.outcome.stage != FEATURES)
-        ]
         if self.analyzer is not None:
-            due = [m for m in model_due if m.row["stage"] == MODEL or self.job.model_now]
-            self._analyse(due)
+            self._analyse(
+                [
+                    m
+                    for m in measured
+                    if m.outcome.error is None
+                    and (
+                        m.outcome.stage == MODEL or (m.outcome.stage == NEW and self.job.model_now)
+                    )
+                ]
+            )
         return [m.outcome for m in measured]
 
     def _measure(self, row: dict) -> _Measured:
