@@ -42,24 +42,20 @@ class ClusterOptions:
         (or GPUs, with ``gpus_per_worker``) allow.
     cpus_per_worker, gpus_per_worker : float
         What each actor reserves; a worker's torch uses ``cpus_per_worker`` threads.
-    local_cpus : int or None
-        CPUs of a Ray instance started here (None: all of this machine's).
     """
 
     address: str = AUTO
     workers: int = 0
     cpus_per_worker: float = 1.0
     gpus_per_worker: float = 0.0
-    local_cpus: int | None = None
 
 
 @dataclass(frozen=True)
 class Session:
-    """The cluster joined: its resources, and whether this process started it."""
+    """The cluster joined: its resources."""
 
     cpus: float
     gpus: float
-    started_here: bool
 
 
 def ray_installed() -> bool:
@@ -97,24 +93,22 @@ def ray_session(options: ClusterOptions) -> Iterator[Session]:
     # Ray's core logs a false alarm at error level for every actor pool of Ray Data
     # (constructor arguments in the object store); its log files keep everything.
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
-    initialised_here, started_here = False, False
-    if not ray.is_initialized():
-        started_here = _init(ray, options, quiet)
-        initialised_here = True
+    initialised_here = not ray.is_initialized()  # else: the caller's Ray (tests, notebooks)
+    if initialised_here:
+        _init(ray, options, quiet)
     try:
         resources = ray.cluster_resources()
         yield Session(
             cpus=float(resources.get("CPU", 0)),
             gpus=float(resources.get("GPU", 0)),
-            started_here=started_here,
         )
     finally:
         if initialised_here:
             ray.shutdown()
 
 
-def _init(ray, options: ClusterOptions, quiet: dict) -> bool:
-    """Join or start Ray; True when a new instance was started on this machine."""
+def _init(ray, options: ClusterOptions, quiet: dict) -> None:
+    """Join the cluster at ``options.address``, or (``auto``) this machine's, or start one."""
     if options.address != AUTO:
         _check_reachable(options.address)
         try:
@@ -124,19 +118,12 @@ def _init(ray, options: ClusterOptions, quiet: dict) -> bool:
                 f"--cluster {options.address}: cannot reach a Ray cluster there ({err}); "
                 "start one with 'ray start --head' on its head node, or use --cluster auto"
             ) from err
-        return False
+        return
     try:
         ray.init(address=AUTO, **quiet)
-        return False
     except ConnectionError:  # no cluster here: a local instance for this import
         # On loopback only: an instance for one import has no business on the network.
-        ray.init(
-            num_cpus=options.local_cpus,
-            include_dashboard=False,
-            _node_ip_address=LOOPBACK,
-            **quiet,
-        )
-        return True
+        ray.init(include_dashboard=False, _node_ip_address=LOOPBACK, **quiet)
 
 
 def _check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:

@@ -54,7 +54,7 @@ def test_without_ray_the_error_says_how_to_install_it(monkeypatch, tmp_path, cap
     ],
 )
 def test_the_pool_is_as_large_as_the_cluster_allows(options, cpus, gpus, expected):
-    session = Session(cpus=cpus, gpus=gpus, started_here=False)
+    session = Session(cpus=cpus, gpus=gpus)
     if isinstance(expected, str):
         with pytest.raises(ClusterError, match=expected):
             pool_size(options, session)
