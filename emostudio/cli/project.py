@@ -39,7 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--workers",
         type=whole_number(0, "0: one per core"),
         default=0,
-        help="decoding processes (default: CPU cores)",
+        help="decoding processes (default: CPU cores); with --cluster, model actors "
+        "(default: as many as fit)",
     )
     importer.add_argument(
         "--speaker-from",
